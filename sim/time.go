@@ -4,7 +4,6 @@
 package sim
 
 import (
-	"fmt"
 	"math"
 	"time"
 )
@@ -67,14 +66,4 @@ func (t Time) String() string {
 		return "never"
 	}
 	return time.Duration(t).String()
-}
-
-// Format implements fmt.Formatter so %v and %s print the String form and %d the count.
-func (t Time) Format(f fmt.State, verb rune) {
-	switch verb {
-	case 'd':
-		fmt.Fprintf(f, "%d", int64(t))
-	default:
-		fmt.Fprint(f, t.String())
-	}
 }
