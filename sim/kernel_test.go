@@ -1,0 +1,199 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Events at the same instant run in the order they were scheduled (DESIGN.md: the
+// (time, sequence) ordering that makes a run a pure function of its inputs).
+func TestSameInstantRunsInScheduleOrder(t *testing.T) {
+	k := NewKernel()
+	var got []int
+	for i := range 10 {
+		k.At(5*Second, func() { got = append(got, i) })
+	}
+	k.At(1*Second, func() { got = append(got, -1) })
+	k.Run()
+	require.Equal(t, []int{-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, got)
+	require.Equal(t, 5*Second, k.Now())
+	require.Equal(t, uint64(11), k.Events())
+}
+
+// A reference queue: a slice sorted by (time, seq) with no cleverness at all.
+type refEvent struct {
+	at  Time
+	seq int
+	id  int
+}
+
+// The heap with cancel and reschedule must run exactly the events, in exactly the
+// order, that a sorted list would, over long random sequences of operations.
+func TestKernelMatchesReferenceQueue(t *testing.T) {
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 99))
+		k := NewKernel()
+		var ref []refEvent
+		ids := map[int]EventID{}
+		var ran, want []int
+		seq := 0
+		next := 0
+		schedule := func() {
+			id := next
+			next++
+			at := k.Now() + Time(rng.IntN(50))
+			ids[id] = k.At(at, func() { ran = append(ran, id) })
+			seq++
+			ref = append(ref, refEvent{at, seq, id})
+		}
+		for range 50 {
+			schedule()
+		}
+		for step := 0; step < 3000; step++ {
+			switch op := rng.IntN(10); {
+			case op < 3:
+				schedule()
+			case op < 5 && len(ref) > 0:
+				i := rng.IntN(len(ref))
+				require.True(t, k.Cancel(ids[ref[i].id]))
+				require.False(t, k.Cancel(ids[ref[i].id]), "second cancel")
+				ref = slices.Delete(ref, i, i+1)
+			case op < 7 && len(ref) > 0:
+				i := rng.IntN(len(ref))
+				at := k.Now() + Time(rng.IntN(50))
+				require.True(t, k.Reschedule(ids[ref[i].id], at))
+				seq++
+				ref[i].at, ref[i].seq = at, seq
+			default:
+				if len(ref) == 0 {
+					continue
+				}
+				// Run one instant's worth of events through RunUntil.
+				slices.SortFunc(ref, func(a, b refEvent) int {
+					if a.at != b.at {
+						return int(a.at - b.at)
+					}
+					return a.seq - b.seq
+				})
+				until := ref[0].at
+				for len(ref) > 0 && ref[0].at <= until {
+					want = append(want, ref[0].id)
+					ref = ref[1:]
+				}
+				k.RunUntil(until)
+				require.Equal(t, until, k.Now())
+			}
+			require.Equal(t, len(ref), k.Len())
+		}
+		require.Equal(t, want, ran, "seed %d", seed)
+	}
+}
+
+func TestStaleIDsAreHarmless(t *testing.T) {
+	k := NewKernel()
+	a := k.After(Second, func() {})
+	k.Run()
+	require.False(t, k.Pending(a))
+	require.False(t, k.Cancel(a))
+	require.False(t, k.Reschedule(a, 2*Second))
+	// The slot is reused by the next event; the old ID must not reach it.
+	b := k.After(Second, func() {})
+	require.NotEqual(t, a, b)
+	require.False(t, k.Cancel(a))
+	require.True(t, k.Pending(b))
+	when, ok := k.When(b)
+	require.True(t, ok)
+	require.Equal(t, 2*Second, when)
+	require.False(t, k.Pending(0))
+}
+
+func TestRunUntilAndStop(t *testing.T) {
+	k := NewKernel()
+	var ran []Time
+	for _, at := range []Time{1, 2, 3, 10} {
+		k.At(at*Second, func() { ran = append(ran, k.Now()) })
+	}
+	k.RunUntil(5 * Second)
+	require.Equal(t, []Time{Second, 2 * Second, 3 * Second}, ran)
+	require.Equal(t, 5*Second, k.Now(), "clock advances to the horizon")
+	require.Equal(t, 1, k.Len())
+
+	k.At(6*Second, func() { k.Stop() })
+	k.Run()
+	require.Equal(t, 6*Second, k.Now(), "Stop returns after the current event")
+	require.Equal(t, 1, k.Len())
+	k.Run()
+	require.Equal(t, 10*Second, k.Now())
+}
+
+func TestRescheduleEarlierAndLater(t *testing.T) {
+	k := NewKernel()
+	var order []string
+	a := k.At(10, func() { order = append(order, "a") })
+	k.At(20, func() { order = append(order, "b") })
+	c := k.At(30, func() { order = append(order, "c") })
+	k.Reschedule(c, 5)
+	k.Reschedule(a, 20) // same instant as b, but later sequence: runs after b
+	k.Run()
+	require.Equal(t, []string{"c", "b", "a"}, order)
+}
+
+func TestProgressHookIsPacedByWallClock(t *testing.T) {
+	k := NewKernel()
+	var reports []Progress
+	k.SetProgress(time.Hour, func(p Progress) { reports = append(reports, p) })
+	var tick func()
+	n := 0
+	tick = func() {
+		if n++; n < 100000 {
+			k.After(Hour, tick) // a lot of virtual time, little wall time
+		}
+	}
+	k.After(0, tick)
+	k.Run()
+	require.Len(t, reports, 1, "only the final report: an hour of wall time did not pass")
+	require.Equal(t, uint64(100000), reports[0].Events)
+	require.Equal(t, 99999*Hour, reports[0].Now)
+}
+
+func TestSecondsRoundsOnce(t *testing.T) {
+	require.Equal(t, Time(1_500_000_000), Seconds(1.5))
+	require.Equal(t, Time(2), Seconds(1.5e-9))
+	require.Equal(t, Time(2), SecondsCeil(1.0000001e-9))
+	require.Equal(t, Time(1), SecondsCeil(1e-9))
+	require.Equal(t, Never, Seconds(1e300))
+	require.Equal(t, 1.5, Seconds(1.5).Seconds())
+	require.Equal(t, "1h0m0s", Hour.String())
+	require.Equal(t, "never", Never.String())
+}
+
+func TestPastSchedulingPanics(t *testing.T) {
+	k := NewKernel()
+	k.At(10, func() {})
+	k.Run()
+	require.Panics(t, func() { k.At(5, func() {}) })
+}
+
+// A timer moved over and over (a flow's completion as its rate changes) leaves dead
+// entries behind; they must be dropped so memory follows the pending events, not the
+// number of moves.
+func TestRescheduleStormKeepsQueueSmall(t *testing.T) {
+	k := NewKernel()
+	var order []int
+	ids := make([]EventID, 10)
+	for i := range ids {
+		ids[i] = k.At(Time(1000+i), func() { order = append(order, i) })
+	}
+	for n := range 100_000 {
+		k.Reschedule(ids[3], Time(2000+n%7))
+	}
+	require.Equal(t, 10, k.Len())
+	require.Less(t, k.queued, 2100, "dead entries are compacted")
+	k.Run()
+	require.Equal(t, []int{0, 1, 2, 4, 5, 6, 7, 8, 9, 3}, order)
+	require.Equal(t, Time(2000+99_999%7), k.Now())
+}
