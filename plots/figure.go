@@ -1,0 +1,90 @@
+// Package plots draws result tables: simulated means with their confidence intervals
+// beside the analytic curves they are held against. It reads only numbers; it knows
+// nothing of the simulation that produced them.
+//
+// A Figure is saved as three files that travel together: a PNG, an SVG and the CSV of
+// the data the figure was drawn from, so a reader can always get back to the numbers.
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Figure is one plot: simulated series as markers with error bars, analytic curves as
+// lines.
+type Figure struct {
+	Title, XLabel, YLabel string
+	// XLog and YLog draw the axis on a logarithmic scale. Values that are not positive
+	// cannot be placed on a log axis: they are left out of the drawing (not out of the
+	// CSV), and an error bar reaching below zero is drawn only above its point.
+	XLog, YLog bool
+	Points     []Series
+	Curves     []Curve
+}
+
+// Series is a simulated result: one mean per x, with an optional 95% interval
+// [YLo, YHi] drawn as an error bar. YLo and YHi are both nil (no bars) or both as long
+// as X.
+type Series struct {
+	Label    string
+	X, Y     []float64
+	YLo, YHi []float64
+}
+
+// Curve is an analytic result, drawn as a line through its points in order.
+type Curve struct {
+	Label string
+	X, Y  []float64
+}
+
+// Validate reports why fig cannot be drawn, or nil. A figure needs at least one series
+// or curve; every slice of a series or curve has the length of its X; an interval, where
+// its ends are finite, must contain its mean.
+func (fig Figure) Validate() error {
+	if len(fig.Points) == 0 && len(fig.Curves) == 0 {
+		return errors.New("plots: empty figure: no series and no curves")
+	}
+	var errs []error
+	for i, s := range fig.Points {
+		if err := s.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("plots: series %d (%q): %w", i, s.Label, err))
+		}
+	}
+	for i, c := range fig.Curves {
+		if len(c.Y) != len(c.X) {
+			errs = append(errs, fmt.Errorf("plots: curve %d (%q): len(Y) = %d, len(X) = %d",
+				i, c.Label, len(c.Y), len(c.X)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s Series) validate() error {
+	n := len(s.X)
+	if len(s.Y) != n {
+		return fmt.Errorf("len(Y) = %d, len(X) = %d", len(s.Y), n)
+	}
+	if (s.YLo == nil) != (s.YHi == nil) {
+		return errors.New("YLo and YHi must both be set or both be nil")
+	}
+	if s.YLo == nil {
+		return nil
+	}
+	if len(s.YLo) != n || len(s.YHi) != n {
+		return fmt.Errorf("len(YLo) = %d, len(YHi) = %d, len(X) = %d", len(s.YLo), len(s.YHi), n)
+	}
+	for i := range n {
+		y, lo, hi := s.Y[i], s.YLo[i], s.YHi[i]
+		if finite(y) && finite(lo) && lo > y {
+			return fmt.Errorf("point %d: YLo %g above Y %g", i, lo, y)
+		}
+		if finite(y) && finite(hi) && hi < y {
+			return fmt.Errorf("point %d: YHi %g below Y %g", i, hi, y)
+		}
+	}
+	return nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

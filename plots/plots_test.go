@@ -1,0 +1,230 @@
+package plots
+
+import (
+	"bytes"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/plot"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// distribution is the textbook's client-server against P2P figure (Kurose & Ross,
+// figure 2.23) with made-up simulated points: what a filedist sweep produces.
+func distribution() Figure {
+	n := []float64{1, 10, 30}
+	return Figure{
+		Title:  "Distribution time, F = 15 Gbit, us = 30 Mbps",
+		XLabel: "N (peers)",
+		YLabel: "Minimum distribution time (s)",
+		Points: []Series{
+			{Label: "client-server (sim)", X: n, Y: []float64{500.25, 5000.5, 15001},
+				YLo: []float64{499.5, 4990, 14990.125}, YHi: []float64{501, 5011, 15012}},
+			{Label: "P2P, u = 700 kbps (sim)", X: n, Y: []float64{1.0 / 3, 2, 3.1}},
+		},
+		Curves: []Curve{
+			{Label: "D_cs, with \"quotes\", and a comma", X: n, Y: []float64{500, 5000, 15000}},
+			{Label: "D_P2P", X: n, Y: []float64{500, 1e-7, 2.5e21}},
+		},
+	}
+}
+
+func TestWriteCSVGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, distribution()); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "distribution.csv")
+	if *update {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("CSV differs from %s:\n got:\n%s\nwant:\n%s", golden, buf.Bytes(), want)
+	}
+}
+
+func TestSave(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "distribution")
+	fig := distribution()
+	fig.YLog = true
+	if err := Save(fig, base); err != nil {
+		t.Fatal(err)
+	}
+	magic := map[string]string{".png": "\x89PNG\r\n\x1a\n", ".svg": "<?xml", ".csv": "kind,label,x,y,ylo,yhi\n"}
+	for ext, m := range magic {
+		b, err := os.ReadFile(base + ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b, []byte(m)) {
+			t.Errorf("%s starts with %q, want %q", ext, b[:min(len(b), 16)], m)
+		}
+		if ext == ".svg" && !bytes.Contains(b, []byte("<svg")) {
+			t.Errorf("%s has no <svg element", ext)
+		}
+	}
+	var want bytes.Buffer
+	if err := WriteCSV(&want, fig); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(base + ".csv"); !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("saved CSV differs from WriteCSV")
+	}
+	// Nothing but the three files: no temporary file left behind.
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got := strings.Join(names, " "); got != "distribution.csv distribution.png distribution.svg" {
+		t.Errorf("folder holds %s", got)
+	}
+	for _, e := range entries {
+		info, _ := e.Info()
+		if info.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, want 0644", e.Name(), info.Mode().Perm())
+		}
+	}
+}
+
+// Values a log axis cannot show, and values no axis can, are left out of the drawing
+// rather than crashing it.
+func TestSaveAwkwardData(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	figs := map[string]Figure{
+		"log axes, non-positive values": {XLog: true, YLog: true,
+			Points: []Series{{Label: "s", X: []float64{-1, 0, 1, 10}, Y: []float64{1, 2, 0, 5},
+				YLo: []float64{0, 1, -1, -3}, YHi: []float64{2, 3, 1, 6}}},
+			Curves: []Curve{{Label: "c", X: []float64{0, 1, 2}, Y: []float64{1, -1, 4}}}},
+		"log axes, nothing drawable": {XLog: true, YLog: true,
+			Points: []Series{{Label: "zero", X: []float64{0, 1}, Y: []float64{5, 0}}}},
+		"log axis, one point below 1": {YLog: true,
+			Curves: []Curve{{Label: "one", X: []float64{3}, Y: []float64{0.25}}}},
+		"linear, one point": {Points: []Series{{X: []float64{3}, Y: []float64{3}}}},
+		"NaN and Inf": {Points: []Series{{Label: "s", X: []float64{1, 2, nan, 4}, Y: []float64{inf, 1, 2, 3},
+			YLo: []float64{0, nan, 1, 2}, YHi: []float64{inf, 2, 3, inf}}}},
+		"empty series":      {Points: []Series{{Label: "nothing"}}},
+		"long legend label": {Curves: []Curve{{Label: strings.Repeat("a very long legend label ", 4), X: []float64{1, 2}, Y: []float64{1, 2}}}},
+	}
+	for name, fig := range figs {
+		t.Run(name, func(t *testing.T) {
+			base := filepath.Join(t.TempDir(), "fig")
+			if err := Save(fig, base); err != nil {
+				t.Fatal(err)
+			}
+			for _, ext := range []string{".png", ".svg", ".csv"} {
+				if info, err := os.Stat(base + ext); err != nil || info.Size() == 0 {
+					t.Errorf("%s: %v, empty or missing", ext, err)
+				}
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	xy := []float64{1, 2}
+	tests := []struct {
+		name string
+		fig  Figure
+		want string // substring of the error
+	}{
+		{"empty", Figure{Title: "t"}, "empty figure"},
+		{"series Y short", Figure{Points: []Series{{Label: "a", X: xy, Y: xy[:1]}}}, `series 0 ("a"): len(Y) = 1, len(X) = 2`},
+		{"YLo without YHi", Figure{Points: []Series{{X: xy, Y: xy, YLo: xy}}}, "YLo and YHi must both be set"},
+		{"YHi short", Figure{Points: []Series{{X: xy, Y: xy, YLo: xy, YHi: xy[:1]}}}, "len(YLo) = 2, len(YHi) = 1, len(X) = 2"},
+		{"YLo above Y", Figure{Points: []Series{{X: xy, Y: xy, YLo: []float64{1, 3}, YHi: xy}}}, "point 1: YLo 3 above Y 2"},
+		{"YHi below Y", Figure{Points: []Series{{X: xy, Y: xy, YLo: xy, YHi: []float64{0, 2}}}}, "point 0: YHi 0 below Y 1"},
+		{"curve X long", Figure{Curves: []Curve{{Label: "c", X: xy, Y: nil}}}, `curve 0 ("c"): len(Y) = 0, len(X) = 2`},
+	}
+	for _, tt := range tests {
+		err := tt.fig.Validate()
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Validate() = %v, want an error containing %q", tt.name, err, tt.want)
+		}
+		if err := Save(tt.fig, filepath.Join(t.TempDir(), "x")); err == nil {
+			t.Errorf("%s: Save accepted an invalid figure", tt.name)
+		}
+		if err := WriteCSV(&bytes.Buffer{}, tt.fig); err == nil {
+			t.Errorf("%s: WriteCSV accepted an invalid figure", tt.name)
+		}
+	}
+	if err := distribution().Validate(); err != nil {
+		t.Errorf("valid figure: %v", err)
+	}
+}
+
+func TestSaveMissingFolder(t *testing.T) {
+	err := Save(distribution(), filepath.Join(t.TempDir(), "no", "such", "dir", "fig"))
+	if err == nil || !strings.Contains(err.Error(), "fig.csv") {
+		t.Errorf("Save into a missing folder: %v, want an error naming fig.csv", err)
+	}
+}
+
+func TestLogRange(t *testing.T) {
+	tests := []struct{ lo, hi, wantLo, wantHi float64 }{
+		{7500, 15000, 7500, 15000}, // 8000, 9000 and 10000 labelled
+		{7500, 7600, 7500, 7600},   // linear ticks inside
+		{7500, 7500, 7000, 8000},   // a single value: widened to the marks around
+		{0.25, 0.25, 0.2, 0.3},
+		{9.5, 9.5, 9, 10},
+		{3, 3, 3, 4},
+		{1, 30, 1, 30},                     // labels at 1, 2, 5, 10, 20 already
+		{2, 8, 2, 8},                       // every mark labelled below one decade
+		{math.Inf(1), math.Inf(-1), 1, 10}, // no data
+		{0, 5, 1, 10},
+	}
+	for _, tt := range tests {
+		lo, hi := logRange(tt.lo, tt.hi)
+		if math.Abs(lo-tt.wantLo) > 1e-12*tt.wantLo || math.Abs(hi-tt.wantHi) > 1e-12*tt.wantHi {
+			t.Errorf("logRange(%g, %g) = %g, %g; want %g, %g", tt.lo, tt.hi, lo, hi, tt.wantLo, tt.wantHi)
+		}
+	}
+}
+
+func TestTickLabels(t *testing.T) {
+	labels := func(ticks []plot.Tick) string {
+		var s []string
+		for _, t := range ticks {
+			if !t.IsMinor() {
+				s = append(s, t.Label)
+			}
+		}
+		return strings.Join(s, " ")
+	}
+	tests := []struct {
+		name   string
+		ticker plot.Ticker
+		lo, hi float64
+		want   string
+	}{
+		{"linear thousands", linearTicks{}, 7500, 15000, "8000 10000 12000 14000"},
+		{"linear quarters", linearTicks{}, 0, 1, "0.0 0.2 0.4 0.6 0.8 1.0"},
+		{"linear negative", linearTicks{}, -7, 3, "-6 -4 -2 0 2"},
+		{"linear tiny", linearTicks{}, 0.0011, 0.0019, "0.0012 0.0014 0.0016 0.0018"},
+		{"linear millions", linearTicks{}, 0, 3e6, "0 1e6 2e6 3e6"},
+		{"log many decades", logTicks{}, 1, 1e4, "1 10 100 1000 10000"},
+		{"log two decades", logTicks{}, 1, 100, "1 2 5 10 20 50 100"},
+		{"log under a decade", logTicks{}, 7500, 15600, "8000 10000 12000 14000"},
+		{"log small", logTicks{}, 1e-4, 1e-2, "1e-4 2e-4 5e-4 0.001 0.002 0.005 0.01"},
+	}
+	for _, tt := range tests {
+		if got := labels(tt.ticker.Ticks(tt.lo, tt.hi)); got != tt.want {
+			t.Errorf("%s: labels %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
