@@ -1,0 +1,195 @@
+package scenarios
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Scenario is a parsed, valid scenario file: a kind, its params, a sweep, replications
+// and plots. Build one with Parse or Load, adjust it with Set, run it with Run.
+type Scenario struct {
+	File         string // as given to Parse, for messages
+	Kind         Kind
+	Name         string
+	Description  string
+	Seed         uint64 // master seed; each run's seed is RunSeed(Seed, run index)
+	Replications int    // runs per sweep point, >= 1
+	// Params is the kind's params struct (a pointer, as from NewParams): the defaults
+	// overlaid with the file's params and any Set. Swept keys take their values from
+	// Sweep, point by point.
+	Params any
+	Sweep  []Axis // in file order; the last axis varies fastest
+	Plots  []Plot
+
+	src      *source
+	keys     map[string][2]*yaml.Node // dotted file path -> key and value nodes
+	setArgs  map[string]string        // params key -> the --set argument that set it
+	hasLines bool                     // false for a scenario not read from text
+}
+
+// Axis is one swept parameter.
+type Axis struct {
+	Key    string // dotted params key, e.g. "server.upload"
+	Values []any  // each of the field's own type, e.g. units.Rate
+	nodes  []*yaml.Node
+	setArg string // the --set argument that replaced the file's list, if any
+}
+
+// fileSpec is the top level of a scenario file; params, sweep and plots' only depend on
+// the kind and are decoded in a second step.
+type fileSpec struct {
+	Kind         string     `yaml:"kind"`
+	Name         string     `yaml:"name"`
+	Description  string     `yaml:"description"`
+	Seed         uint64     `yaml:"seed"`
+	Replications int        `yaml:"replications"`
+	Params       yaml.Node  `yaml:"params"`
+	Sweep        yaml.Node  `yaml:"sweep"`
+	Plots        []plotSpec `yaml:"plots"`
+}
+
+var yamlLineError = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse parses and validates a scenario file. filename is used in messages only. Every
+// problem in the file is reported, each as an *Error, joined in an Errors; nothing is
+// valid until the whole file is, including every sweep point's params under the kind's
+// Check.
+func Parse(filename string, data []byte) (*Scenario, error) {
+	src := newSource(filename, data)
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, Errors{yamlSyntaxError(src, err)}
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+		return nil, Errors{src.errorAt(0, 0, "", "empty scenario: a file needs at least kind:, e.g. kind: filedist")}
+	}
+	d := newDecoder(src)
+	d.checkDuplicates(&root, "")
+	doc := root.Content[0]
+	spec := fileSpec{Seed: 1, Replications: 1}
+	if doc.Kind != yaml.MappingNode {
+		d.fail(doc, "", "want a mapping of keys (kind, params, sweep, ...), got %s", describe(doc))
+		return nil, d.errs
+	}
+	d.decode(doc, reflect.ValueOf(&spec).Elem(), "")
+
+	s := &Scenario{
+		File: filename, Name: spec.Name, Description: spec.Description,
+		Seed: spec.Seed, Replications: spec.Replications,
+		src: src, keys: d.keys, setArgs: map[string]string{}, hasLines: true,
+	}
+	if s.Replications < 1 {
+		if kv, ok := d.keys["replications"]; ok {
+			d.fail(kv[1], "replications", "must be at least 1, got %d", s.Replications)
+		}
+	}
+	kv, ok := d.keys["kind"]
+	switch {
+	case !ok:
+		d.errs = append(d.errs, src.errorAt(0, 0, "kind", "missing: every scenario names its kind, e.g. kind: filedist (kinds: %s)", kindNames()))
+	default:
+		if s.Kind, ok = LookupKind(spec.Kind); !ok {
+			d.fail(kv[1], "kind", "unknown kind %q (kinds: %s)", spec.Kind, kindNames())
+		}
+	}
+	if s.Kind == nil {
+		return nil, sortErrors(d.errs)
+	}
+
+	s.Params = s.Kind.NewParams()
+	if spec.Params.Kind != 0 {
+		d.decode(&spec.Params, reflect.ValueOf(s.Params).Elem(), "params")
+	}
+	s.Sweep = d.decodeSweep(&spec.Sweep, s)
+	for i := range spec.Plots {
+		if p, ok := d.decodePlot(&spec.Plots[i], fmt.Sprintf("plots[%d]", i), s); ok {
+			s.Plots = append(s.Plots, p)
+		}
+	}
+	if len(d.errs) > 0 {
+		return nil, sortErrors(d.errs)
+	}
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// yamlSyntaxError turns yaml.v3's "yaml: line N: reason" into an *Error at that line.
+func yamlSyntaxError(src *source, err error) *Error {
+	msg := err.Error()
+	line := 0
+	if m := yamlLineError.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	e := src.errorAt(line, 0, "", "invalid YAML: %s", msg)
+	if strings.Contains(e.Source, "\t") {
+		e.Reason += " (a tab: YAML indents with spaces only)"
+	}
+	return e
+}
+
+func sortErrors(es Errors) Errors {
+	sort.SliceStable(es, func(i, j int) bool {
+		if es[i].Line == 0 || es[j].Line == 0 {
+			return es[i].Line == 0 && es[j].Line != 0
+		}
+		return es[i].Line < es[j].Line
+	})
+	return es
+}
+
+func kindNames() string {
+	var names []string
+	for _, k := range Kinds() {
+		names = append(names, k.Name())
+	}
+	return strings.Join(names, ", ")
+}
+
+// decodeSweep decodes `sweep:`, a mapping of params keys to lists of values.
+func (d *decoder) decodeSweep(n *yaml.Node, s *Scenario) []Axis {
+	n = resolveAlias(n)
+	if n.Kind == 0 || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, "sweep", "want a mapping of parameter keys to lists of values, got %s", describe(n))
+		return nil
+	}
+	pt := reflect.TypeOf(s.Params).Elem()
+	var axes []Axis
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], resolveAlias(n.Content[i+1])
+		path := "sweep." + k.Value
+		_, ft, ok := fieldByPath(pt, k.Value)
+		if !ok {
+			d.fail(k, path, "not a parameter of kind %s (parameters: %s)", s.Kind.Name(), strings.Join(paramKeys(pt, ""), ", "))
+			continue
+		}
+		list := reflect.New(reflect.SliceOf(ft)).Elem()
+		if !d.decode(val, list, path) {
+			continue
+		}
+		if list.Len() == 0 {
+			d.fail(val, path, "empty list: sweep at least one value")
+			continue
+		}
+		ax := Axis{Key: k.Value}
+		for j := range list.Len() {
+			ax.Values = append(ax.Values, list.Index(j).Interface())
+			ax.nodes = append(ax.nodes, resolveAlias(val.Content[j]))
+		}
+		axes = append(axes, ax)
+	}
+	return axes
+}

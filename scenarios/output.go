@@ -1,0 +1,149 @@
+package scenarios
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Version is netsim's version, recorded in every manifest. Release builds set it with
+// -ldflags "-X netsim/scenarios.Version=v1.2.3".
+var Version = "devel"
+
+// Manifest is manifest.json: what a campaign's output folder holds and how it was made.
+// Times appear here only, never in the CSV files, so that those are reproducible.
+type Manifest struct {
+	NetsimVersion string     `json:"netsim_version"`
+	GoVersion     string     `json:"go_version"`
+	Kind          string     `json:"kind"`
+	Name          string     `json:"name"`
+	ScenarioHash  string     `json:"scenario_hash"` // Scenario.Hash
+	Seed          uint64     `json:"seed"`
+	Points        int        `json:"points"`
+	Replications  int        `json:"replications"`
+	Runs          int        `json:"runs"`
+	Started       time.Time  `json:"started"`
+	Finished      *time.Time `json:"finished,omitempty"` // nil until every run is done
+	Scenario      string     `json:"scenario"`           // the resolved scenario, YAML
+}
+
+// ReadManifest reads dir/manifest.json.
+func ReadManifest(dir string) (*Manifest, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func writeManifest(dir string, m *Manifest) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, "manifest.json"), append(data, '\n'))
+}
+
+// writeFileAtomic writes data to path so that a reader sees the old file or the new
+// one, never part of one: a temporary file in the same folder, synced, then renamed over
+// path, then the folder synced so the rename itself survives a crash.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // best effort: not every file system syncs folders
+		d.Close()
+	}
+	return nil
+}
+
+func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func sweptKeys(s *Scenario) []string {
+	keys := make([]string, len(s.Sweep))
+	for i, ax := range s.Sweep {
+		keys[i] = ax.Key
+	}
+	return keys
+}
+
+// runsCSV is runs.csv: run, point, replication, seed, each swept key (its value as
+// written in a scenario, e.g. 30Mbps), then each metric in the kind's order.
+func runsCSV(s *Scenario, runs []RunResult) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	header := append([]string{"run", "point", "replication", "seed"}, sweptKeys(s)...)
+	for _, m := range s.Kind.Metrics() {
+		header = append(header, m.Name)
+	}
+	w.Write(header)
+	pts := s.Points()
+	for _, r := range runs {
+		row := []string{strconv.Itoa(r.Run), strconv.Itoa(r.Point), strconv.Itoa(r.Replication), strconv.FormatUint(r.Seed, 10)}
+		for _, a := range pts[r.Point].Assign {
+			row = append(row, formatValue(a.Value))
+		}
+		for _, m := range s.Kind.Metrics() {
+			row = append(row, formatFloat(r.Values[m.Name]))
+		}
+		w.Write(row)
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// summaryCSV is summary.csv: point, each swept key, n, then for each metric its mean,
+// sd, ci95_lo and ci95_hi (see Stats).
+func summaryCSV(s *Scenario, sum []PointSummary) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	header := append([]string{"point"}, sweptKeys(s)...)
+	header = append(header, "n")
+	for _, m := range s.Kind.Metrics() {
+		header = append(header, m.Name+"_mean", m.Name+"_sd", m.Name+"_ci95_lo", m.Name+"_ci95_hi")
+	}
+	w.Write(header)
+	for _, ps := range sum {
+		row := []string{strconv.Itoa(ps.Point)}
+		for _, a := range ps.Assign {
+			row = append(row, formatValue(a.Value))
+		}
+		row = append(row, strconv.Itoa(s.Replications))
+		for _, m := range s.Kind.Metrics() {
+			st := ps.Stats[m.Name]
+			row = append(row, formatFloat(st.Mean), formatFloat(st.SD), formatFloat(st.Lo), formatFloat(st.Hi))
+		}
+		w.Write(row)
+	}
+	w.Flush()
+	return b.Bytes()
+}

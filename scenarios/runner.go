@@ -1,0 +1,309 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"netsim/sim"
+)
+
+// RunOptions control a campaign.
+type RunOptions struct {
+	// OutDir is the output folder; "" writes nothing (the Result still holds everything).
+	OutDir string
+	// Workers is the number of runs at a time; 0 means runtime.NumCPU(). Results do not
+	// depend on it.
+	Workers int
+	// Force lets a campaign start afresh in a folder that holds another campaign's
+	// files (or other files): netsim's own files there are replaced.
+	Force bool
+	// Progress, if not nil, is called from one goroutine at most every half second of
+	// wall-clock time, and once at the end.
+	Progress func(CampaignProgress)
+}
+
+// CampaignProgress is how far a campaign has got.
+type CampaignProgress struct {
+	Done    int // runs finished, including the skipped ones
+	Skipped int // runs found already done in the output folder's journal
+	Total   int
+	Elapsed time.Duration
+	Running []RunProgress // runs in flight that have reported progress, by run index
+}
+
+// RunProgress is the kernel's progress within one run.
+type RunProgress struct {
+	Run int
+	Sim sim.Progress
+}
+
+// RunResult is one run: a row of runs.csv.
+type RunResult struct {
+	Run, Point, Replication int
+	Seed                    uint64
+	Values                  Values
+}
+
+// Result is a finished campaign.
+type Result struct {
+	Dir     string
+	Hash    string         // Scenario.Hash
+	Runs    []RunResult    // ordered by run index
+	Summary []PointSummary // ordered by point
+	Skipped int            // runs taken from the journal rather than run
+}
+
+// outputFiles are the files a campaign writes besides its plots; Force removes them.
+var outputFiles = []string{"manifest.json", journalName, "runs.csv", "summary.csv"}
+
+func newRunResult(s *Scenario, run int) RunResult {
+	return RunResult{Run: run, Point: run / s.Replications, Replication: run % s.Replications,
+		Seed: RunSeed(s.Seed, run), Values: Values{}}
+}
+
+// Run runs every run of the campaign s on a pool of workers and writes the output folder.
+//
+// The scenario is checked whole before anything runs. Each finished run is journaled at
+// once; if ctx is cancelled, or a run fails, Run returns an error and the journal keeps
+// the finished runs, which a re-run of the same campaign into the same folder skips.
+// runs.csv, summary.csv and the plots are written only when every run is done.
+func Run(ctx context.Context, s *Scenario, opts RunOptions) (*Result, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	hash, err := s.Hash()
+	if err != nil {
+		return nil, err
+	}
+	resolved, err := s.Resolved()
+	if err != nil {
+		return nil, err
+	}
+	total := s.NumRuns()
+	res := &Result{Dir: opts.OutDir, Hash: hash}
+	done := map[int]RunResult{}
+	manifest := &Manifest{
+		NetsimVersion: Version, GoVersion: runtime.Version(), Kind: s.Kind.Name(), Name: s.Name,
+		ScenarioHash: hash, Seed: s.Seed, Points: s.NumPoints(), Replications: s.Replications,
+		Runs: total, Started: time.Now().UTC(), Scenario: string(resolved),
+	}
+	var jr *journal
+	if opts.OutDir != "" {
+		if done, err = prepareDir(opts.OutDir, s, hash, opts.Force); err != nil {
+			return nil, err
+		}
+		if err := writeManifest(opts.OutDir, manifest); err != nil {
+			return nil, fmt.Errorf("output folder %s: %w", opts.OutDir, err)
+		}
+		if jr, err = openJournal(filepath.Join(opts.OutDir, journalName)); err != nil {
+			return nil, fmt.Errorf("output folder %s: %w", opts.OutDir, err)
+		}
+		defer jr.close()
+	}
+	res.Skipped = len(done)
+
+	var pending []int
+	for i := range total {
+		if _, ok := done[i]; !ok {
+			pending = append(pending, i)
+		}
+	}
+	prog := newTracker(total, len(done), opts.Progress)
+	runErr := runPool(ctx, s, pending, opts.Workers, prog, func(r RunResult) error {
+		done[r.Run] = r
+		if jr != nil {
+			return jr.add(r)
+		}
+		return nil
+	})
+	prog.stop()
+	if runErr != nil {
+		where := ""
+		if opts.OutDir != "" {
+			where = fmt.Sprintf("; the %d finished runs are kept in %s, and running the same campaign there again resumes",
+				len(done), filepath.Join(opts.OutDir, journalName))
+		}
+		return nil, fmt.Errorf("campaign %s: %d of %d runs done%s: %w", s.File, len(done), total, where, runErr)
+	}
+
+	res.Runs = make([]RunResult, total)
+	for i := range total {
+		res.Runs[i] = done[i]
+	}
+	res.Summary = summarizeRuns(s, res.Runs)
+	if opts.OutDir == "" {
+		return res, nil
+	}
+	if err := writeOutputs(opts.OutDir, s, res); err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", opts.OutDir, err)
+	}
+	end := time.Now().UTC()
+	manifest.Finished = &end
+	if err := writeManifest(opts.OutDir, manifest); err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", opts.OutDir, err)
+	}
+	return res, nil
+}
+
+// prepareDir makes the output folder ready and returns the runs its journal already
+// holds for this campaign.
+func prepareDir(dir string, s *Scenario, hash string, force bool) (map[int]RunResult, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	if len(entries) > 0 {
+		m, err := ReadManifest(dir)
+		switch {
+		case err == nil && m.ScenarioHash == hash:
+			done, err := readJournal(filepath.Join(dir, journalName), s)
+			if err != nil {
+				return nil, fmt.Errorf("output folder %s: %w", dir, err)
+			}
+			return done, nil
+		case !force && err == nil:
+			return nil, fmt.Errorf("output folder %s holds a different campaign (%s, scenario hash %.12s, not %.12s): choose another folder, or force to start afresh",
+				dir, m.Name, m.ScenarioHash, hash)
+		case !force:
+			return nil, fmt.Errorf("output folder %s is not empty and holds no netsim campaign: choose another folder, or force to use it", dir)
+		}
+		for _, name := range outputFiles {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil && !os.IsNotExist(err) {
+				return nil, fmt.Errorf("output folder %s: %w", dir, err)
+			}
+		}
+	}
+	return map[int]RunResult{}, nil
+}
+
+func writeOutputs(dir string, s *Scenario, res *Result) error {
+	if err := writeFileAtomic(filepath.Join(dir, "runs.csv"), runsCSV(s, res.Runs)); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "summary.csv"), summaryCSV(s, res.Summary)); err != nil {
+		return err
+	}
+	for _, p := range s.Plots {
+		fig := buildFigure(s, p, res.Summary)
+		if err := savePlot(fig, filepath.Join(dir, p.Name)); err != nil {
+			return fmt.Errorf("plot %s: %w", p.Name, err)
+		}
+	}
+	return nil
+}
+
+// runPool runs the pending run indices on workers goroutines and hands each result to
+// record, from this goroutine, in the order they finish. The first failure (or ctx's
+// cancellation) stops the dispatch of new runs; runs in flight are waited for.
+func runPool(ctx context.Context, s *Scenario, pending []int, workers int, prog *tracker, record func(RunResult) error) error {
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	workers = min(workers, max(len(pending), 1))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	jobs := make(chan int)
+	type outcome struct {
+		r   RunResult
+		err error
+	}
+	results := make(chan outcome)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				r, err := runOne(ctx, s, i, prog)
+				results <- outcome{r, err}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, i := range pending {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	var first error
+	failures := 0
+	for o := range results {
+		if o.err == nil {
+			if err := record(o.r); err != nil {
+				o.err = fmt.Errorf("journal: %w", err)
+			} else {
+				prog.finished()
+				continue
+			}
+		}
+		// Runs stopped by our own cancel after a failure are not failures.
+		if first == nil || !errors.Is(o.err, context.Canceled) {
+			failures++
+			if first == nil {
+				first = o.err
+			}
+		}
+		cancel()
+	}
+	switch {
+	case failures > 1:
+		return fmt.Errorf("%w (and %d more failed runs)", first, failures-1)
+	case first != nil:
+		return first
+	case ctx.Err() != nil:
+		return context.Cause(ctx) // the caller's context ended
+	}
+	return nil
+}
+
+// runOne runs run i. A panic in the kind is a bug in netsim; it fails this run with the
+// stack rather than killing the campaign's finished work.
+func runOne(ctx context.Context, s *Scenario, i int, prog *tracker) (r RunResult, err error) {
+	r = newRunResult(s, i)
+	p := s.point(r.Point)
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("run %d (point %d, replication %d): panic: %v\n%s", i, r.Point, r.Replication, v, debug.Stack())
+		}
+		prog.forget(i)
+	}()
+	if err := ctx.Err(); err != nil {
+		return r, err
+	}
+	env := RunEnv{Seed: r.Seed, RunIndex: i, Progress: func(sp sim.Progress) { prog.update(i, sp) }}
+	vals, err := s.Kind.Run(ctx, p.Params, env)
+	if err != nil {
+		return r, fmt.Errorf("run %d (point %d, replication %d): %w", i, r.Point, r.Replication, err)
+	}
+	for _, m := range s.Kind.Metrics() {
+		v, ok := vals[m.Name]
+		if !ok {
+			return r, fmt.Errorf("run %d: kind %s did not report metric %s", i, s.Kind.Name(), m.Name)
+		}
+		r.Values[m.Name] = v
+	}
+	if len(vals) != len(r.Values) {
+		return r, fmt.Errorf("run %d: kind %s reported metrics it does not list: %v", i, s.Kind.Name(), vals)
+	}
+	return r, nil
+}

@@ -1,0 +1,213 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Assignment is one swept key's value at a sweep point.
+type Assignment struct {
+	Key   string
+	Value any // of the field's own type, e.g. units.Rate
+}
+
+// Point is one combination of swept values.
+type Point struct {
+	Index  int
+	Assign []Assignment // one per Axis, in the order of Scenario.Sweep
+	Params any          // a fresh params struct (pointer) with the assignment applied
+}
+
+// NumPoints is the number of sweep points: the product of the axes' lengths.
+func (s *Scenario) NumPoints() int {
+	n := 1
+	for _, ax := range s.Sweep {
+		n *= len(ax.Values)
+	}
+	return n
+}
+
+// NumRuns is NumPoints × Replications.
+func (s *Scenario) NumRuns() int { return s.NumPoints() * s.Replications }
+
+// Points returns the sweep points: the cartesian product of the axes, in file order with
+// the last axis varying fastest. A scenario without a sweep has one point.
+func (s *Scenario) Points() []Point {
+	pts := make([]Point, s.NumPoints())
+	for i := range pts {
+		pts[i] = s.point(i)
+	}
+	return pts
+}
+
+// point builds point i: its digits in the mixed radix of the axis lengths, last axis
+// least significant.
+func (s *Scenario) point(i int) Point {
+	p := Point{Index: i, Assign: make([]Assignment, len(s.Sweep)), Params: copyParams(s.Params)}
+	rest := i
+	for a := len(s.Sweep) - 1; a >= 0; a-- {
+		ax := s.Sweep[a]
+		v := ax.Values[rest%len(ax.Values)]
+		rest /= len(ax.Values)
+		p.Assign[a] = Assignment{Key: ax.Key, Value: v}
+		setParam(p.Params, ax.Key, v)
+	}
+	return p
+}
+
+// RunSeed derives the seed of run runIndex of a campaign from its master seed. The run
+// index is point × replications + replication, so a run's seed does not depend on which
+// worker runs it, nor when.
+//
+// It is SplitMix64's output function (Steele, Lea, Flood, "Fast splittable
+// pseudorandom number generators", OOPSLA 2014) applied twice: once to the master seed,
+// then to that plus the golden-gamma multiple of (runIndex+1). Nearby masters and nearby
+// indices give unrelated seeds, and RunSeed(m, i) differs from m itself.
+func RunSeed(master uint64, runIndex int) uint64 {
+	const gamma = 0x9e3779b97f4a7c15
+	return mix64(mix64(master) + gamma*uint64(runIndex+1))
+}
+
+func mix64(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// copyParams returns a deep copy of a params struct pointer: slices are copied, so a
+// point's params share nothing with the scenario's.
+func copyParams(p any) any {
+	v := reflect.ValueOf(p).Elem()
+	out := reflect.New(v.Type())
+	out.Elem().Set(deepCopy(v))
+	return out.Interface()
+}
+
+func deepCopy(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.Struct:
+		out := reflect.New(v.Type()).Elem()
+		out.Set(v)
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				out.Field(i).Set(deepCopy(v.Field(i)))
+			}
+		}
+		return out
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			out.Index(i).Set(deepCopy(v.Index(i)))
+		}
+		return out
+	}
+	return v
+}
+
+// setParam sets the dotted key of the params struct pointer p to a (deep copy of) value,
+// which has the field's type.
+func setParam(p any, key string, value any) {
+	index, _, ok := fieldByPath(reflect.TypeOf(p).Elem(), key)
+	if !ok {
+		panic("scenarios: setParam: no key " + key) // keys are checked when parsed
+	}
+	reflect.ValueOf(p).Elem().FieldByIndex(index).Set(deepCopy(reflect.ValueOf(value)))
+}
+
+// getParam returns the value of the dotted key of the params struct pointer p.
+func getParam(p any, key string) any {
+	index, _, _ := fieldByPath(reflect.TypeOf(p).Elem(), key)
+	return reflect.ValueOf(p).Elem().FieldByIndex(index).Interface()
+}
+
+// check runs the kind's Check on every sweep point and locates each problem: at the
+// sweep value that produced it, the --set that set it, its key in params, or, for a
+// default, at params: with "(default)".
+func (s *Scenario) check() error {
+	var errs Errors
+	seen := map[string]bool{}
+	for i := range s.NumPoints() {
+		p := s.point(i)
+		err := s.Kind.Check(p.Params)
+		for _, e := range flatten(err) {
+			le := s.locate(e, p)
+			if msg := le.Error(); !seen[msg] {
+				seen[msg] = true
+				errs = append(errs, le)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return sortErrors(errs)
+	}
+	return nil
+}
+
+// flatten lists the errors joined in err (errors.Join, or an Errors).
+func flatten(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func (s *Scenario) locate(err error, p Point) *Error {
+	var fe *FieldError
+	if !errors.As(err, &fe) {
+		return s.at(s.keys["params"], 0, "params", err.Error())
+	}
+	for a, ax := range s.Sweep {
+		if ax.Key != fe.Key && !strings.HasPrefix(fe.Key, ax.Key+".") {
+			continue
+		}
+		if ax.setArg != "" {
+			return &Error{File: "--set " + ax.setArg, Key: fe.Key, Reason: fe.Reason}
+		}
+		j := indexOf(ax.Values, p.Assign[a].Value)
+		if j >= 0 && j < len(ax.nodes) {
+			n := ax.nodes[j]
+			return s.src.errorAt(n.Line, n.Column, fmt.Sprintf("sweep.%s[%d]", ax.Key, j), "%s", fe.Reason)
+		}
+	}
+	for k := fe.Key; k != ""; k = parentKey(k) {
+		if arg, ok := s.setArgs[k]; ok {
+			return &Error{File: "--set " + arg, Key: fe.Key, Reason: fe.Reason}
+		}
+		if kv, ok := s.keys["params."+k]; ok {
+			return s.at(kv, 1, "params."+fe.Key, fe.Reason)
+		}
+	}
+	return s.at(s.keys["params"], 0, "params."+fe.Key, fe.Reason+" (default)")
+}
+
+// at returns an *Error at node kv[which] (0 for the key, 1 for the value), or with no
+// line if the file does not have it.
+func (s *Scenario) at(kv [2]*yaml.Node, which int, key, reason string) *Error {
+	if kv[which] == nil || !s.hasLines {
+		return &Error{File: s.File, Key: key, Reason: reason}
+	}
+	n := kv[which]
+	return s.src.errorAt(n.Line, n.Column, key, "%s", reason)
+}
+
+func parentKey(k string) string {
+	i := strings.LastIndex(k, ".")
+	if i < 0 {
+		return ""
+	}
+	return k[:i]
+}
