@@ -74,6 +74,10 @@ type Conn interface {
 	// Forward sends m like Send, but while `from` is still arriving, no faster than it
 	// arrives: a relay cannot send bits it does not have yet.
 	Forward(m Message, from *Arrival)
+	// SetPacingRate caps the rate at which this end sends, in bit/s (0: no cap), from
+	// now on, the message being sent included: an application's rate limit, like
+	// Linux's SO_MAX_PACING_RATE socket option.
+	SetPacingRate(bps float64)
 	// Close sends a FIN after the queued messages. Sending after Close is a bug.
 	Close()
 }
@@ -98,6 +102,7 @@ type tcpConn struct {
 	finSent bool
 	cwndB   float64     // congestion window in bytes, with SlowStart
 	growth  sim.EventID // the next doubling of cwnd
+	pacing  float64     // SetPacingRate's cap in bit/s, 0 for none
 }
 
 type outgoing struct {
@@ -166,19 +171,29 @@ func (c *tcpConn) initWindow() {
 	}
 }
 
-// capBps is the rate the window allows now; 0 for none.
+// capBps is the rate the window and the pacing rate allow now; 0 for none.
 func (c *tcpConn) capBps() float64 {
-	if c.rtt <= 0 {
-		return 0
-	}
+	limit := c.pacing
 	w := float64(c.opts.WindowBytes)
 	if c.opts.SlowStart && (w == 0 || c.cwndB < w) {
 		w = c.cwndB
 	}
-	if w <= 0 {
-		return 0
+	if w > 0 && c.rtt > 0 {
+		if byWindow := w * 8 / c.rtt.Seconds(); limit == 0 || byWindow < limit {
+			limit = byWindow
+		}
 	}
-	return w * 8 / c.rtt.Seconds()
+	return limit
+}
+
+func (c *tcpConn) SetPacingRate(bps float64) {
+	if bps < 0 || bps != bps {
+		panic(fmt.Sprintf("%s: pacing rate %v", c.h.Name(), bps))
+	}
+	c.pacing = bps
+	if c.sending != nil {
+		c.h.s.net.SetCap(c.sending, c.capBps())
+	}
 }
 
 func (c *tcpConn) Send(m Message) { c.Forward(m, nil) }
@@ -243,7 +258,7 @@ func (c *tcpConn) startNext() {
 			peer.handler.OnArriving(peer, arr)
 		}
 	})
-	if c.opts.SlowStart && c.growth == 0 && c.capBps() > 0 {
+	if c.opts.SlowStart && c.growth == 0 && c.rtt > 0 {
 		c.growth = s.k.After(c.rtt, c.grow)
 	}
 }

@@ -1,0 +1,174 @@
+package topology
+
+import (
+	"fmt"
+	"math"
+
+	"netsim/sim"
+)
+
+// NodeID names a node of a Network: the index of its AddNode call.
+type NodeID int32
+
+// LinkID names a directed link of a Network: the index of its AddLink call.
+type LinkID int32
+
+// Network is a set of nodes joined by directed links, and the flows moving over them.
+// It is driven by one sim.Kernel and, like it, is not safe for concurrent use.
+type Network struct {
+	k      *sim.Kernel
+	nodes  []node
+	byName map[string]NodeID
+	links  []link
+
+	routes routeCache
+	flows  flowState
+}
+
+type node struct {
+	name string
+	out  []LinkID // links leaving the node, in creation order
+	in   []LinkID // links arriving at the node, in creation order
+}
+
+// link is one directed link. The fields after delay are the flow bookkeeping of
+// maxmin.go; only flows crossing a finite-capacity link are listed on it, since an
+// unconstrained link never limits a rate.
+type link struct {
+	from, to    NodeID
+	capacityBps float64
+	delay       sim.Time
+
+	flows   []linkEntry // the active flows crossing the link
+	loadBps float64     // sum of their rates, recomputed exactly when one changes
+
+	// Scratch of the incremental solver, valid while the stamps match.
+	roundStamp uint64  // in the current fill's link set
+	residBps   float64 // capacity minus the rates of flows outside the solve set
+	frozenBps  float64 // sum of rates of solve-set flows already frozen here
+	members    int32   // solve-set flows here
+	first      int32   // where they start in flowState.members
+	next       int32   // fill cursor while grouping them
+	unfrozen   int32   // solve-set flows here not yet frozen
+	version    int32   // invalidates stale heap entries
+	affStamp   uint64  // a solve-set flow here changed rate this round
+	statStamp  uint64  // tentLoad and tentMax are for this round
+	tentLoad   float64
+	tentMax    float64
+}
+
+// linkEntry is a flow on a link's list, and which of the flow's links this is, so a
+// flow can be removed from a list in O(1) by swapping with the last entry. It copies
+// the flow's committed rate and solve-set mark, so that the solver's scans of a link
+// read one contiguous list instead of chasing a pointer per flow.
+type linkEntry struct {
+	f       *Flow
+	rateBps float64 // == f.rate
+	inSet   uint64  // == f.solveStamp
+	k       int32   // index into f.links
+}
+
+// LinkInfo describes a link as it was added.
+type LinkInfo struct {
+	From, To    NodeID
+	CapacityBps float64 // bit/s; +Inf for an unconstrained link
+	Delay       sim.Time
+}
+
+// New returns an empty network driven by k.
+func New(k *sim.Kernel) *Network {
+	if k == nil {
+		panic("topology.New: nil kernel")
+	}
+	n := &Network{k: k, byName: make(map[string]NodeID)}
+	n.flows.init()
+	return n
+}
+
+// Kernel returns the kernel the network schedules on.
+func (n *Network) Kernel() *sim.Kernel { return n.k }
+
+// AddNode adds a node and returns its ID. Names are how scenario files and tests refer
+// to nodes, so an empty or duplicate name is a bug in the caller and panics; builders
+// check user input first and return an error instead.
+func (n *Network) AddNode(name string) NodeID {
+	if name == "" {
+		panic("topology: AddNode with an empty name")
+	}
+	if _, dup := n.byName[name]; dup {
+		panic(fmt.Sprintf("topology: AddNode: duplicate node name %q", name))
+	}
+	id := NodeID(len(n.nodes))
+	n.nodes = append(n.nodes, node{name: name})
+	n.byName[name] = id
+	return id
+}
+
+// Node returns the ID of the node called name, and false if there is none.
+func (n *Network) Node(name string) (NodeID, bool) {
+	id, ok := n.byName[name]
+	return id, ok
+}
+
+// NodeName returns the name of node id.
+func (n *Network) NodeName(id NodeID) string { return n.nodes[id].name }
+
+// NumNodes returns the number of nodes; their IDs are 0 … NumNodes()-1.
+func (n *Network) NumNodes() int { return len(n.nodes) }
+
+// NumLinks returns the number of links; their IDs are 0 … NumLinks()-1.
+func (n *Network) NumLinks() int { return len(n.links) }
+
+// AddLink adds a directed link from → to with a capacity in bit/s and a one-way
+// propagation delay, and returns its ID. capacityBps must be > 0 (+Inf for an
+// unconstrained core link that never limits a flow) and delay >= 0; anything else is
+// a bug in the caller and panics. Adding a link clears the route cache.
+func (n *Network) AddLink(from, to NodeID, capacityBps float64, delay sim.Time) LinkID {
+	n.checkNode(from)
+	n.checkNode(to)
+	if from == to {
+		panic(fmt.Sprintf("topology: AddLink: self-loop at %q", n.nodes[from].name))
+	}
+	if !(capacityBps > 0) { // also rejects NaN
+		panic(fmt.Sprintf("topology: AddLink %s->%s: capacity %v bit/s is not > 0",
+			n.nodes[from].name, n.nodes[to].name, capacityBps))
+	}
+	if delay < 0 {
+		panic(fmt.Sprintf("topology: AddLink %s->%s: negative delay %v",
+			n.nodes[from].name, n.nodes[to].name, delay))
+	}
+	id := LinkID(len(n.links))
+	n.links = append(n.links, link{from: from, to: to, capacityBps: capacityBps, delay: delay})
+	n.nodes[from].out = append(n.nodes[from].out, id)
+	n.nodes[to].in = append(n.nodes[to].in, id)
+	n.routes.clear()
+	return id
+}
+
+// AddDuplex adds a link each way between a and b with the same capacity and delay,
+// and returns them (a→b, b→a).
+func (n *Network) AddDuplex(a, b NodeID, capacityBps float64, delay sim.Time) (LinkID, LinkID) {
+	return n.AddLink(a, b, capacityBps, delay), n.AddLink(b, a, capacityBps, delay)
+}
+
+// Link describes link id.
+func (n *Network) Link(id LinkID) LinkInfo {
+	l := &n.links[id]
+	return LinkInfo{From: l.from, To: l.to, CapacityBps: l.capacityBps, Delay: l.delay}
+}
+
+// LinkLoadBps returns the sum of the current rates of the flows crossing link id, in
+// bit/s. It is 0 for an unconstrained link, whose flows are not tracked. O(1).
+func (n *Network) LinkLoadBps(id LinkID) float64 { return n.links[id].loadBps }
+
+// LinkFlows returns the number of active flows crossing link id (0 for an
+// unconstrained link). O(1).
+func (n *Network) LinkFlows(id LinkID) int { return len(n.links[id].flows) }
+
+func (n *Network) checkNode(id NodeID) {
+	if id < 0 || int(id) >= len(n.nodes) {
+		panic(fmt.Sprintf("topology: no node %d (network has %d)", id, len(n.nodes)))
+	}
+}
+
+func finite(capacityBps float64) bool { return !math.IsInf(capacityBps, 1) }

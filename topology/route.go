@@ -1,0 +1,197 @@
+package topology
+
+import (
+	"fmt"
+
+	"netsim/sim"
+)
+
+// Route is a path through a network: its links in order and the one-way propagation
+// delay, the sum of the links' delays. The zero Route is the empty path from a node to
+// itself.
+type Route struct {
+	Links []LinkID
+	Delay sim.Time
+}
+
+// routeCache holds shortest-path trees by source. Hosts that hang off a single link
+// each way (every host of the builders) are routed through their neighbour's tree, so
+// a star of N hosts needs one tree, not N.
+type routeCache struct {
+	trees map[NodeID]*spTree
+}
+
+// spTree is a shortest-path tree: for every node, the link it is reached by (-1 for
+// the root and for unreachable nodes) and its distance.
+type spTree struct {
+	pred  []LinkID
+	delay []sim.Time
+	hops  []int32
+}
+
+func (c *routeCache) clear() { c.trees = nil }
+
+// Route returns the shortest path from → to by propagation delay. Ties are broken by
+// fewer hops, then by the lower link ID at the last differing hop, so a route is a
+// function of the network alone. It is an error if to cannot be reached.
+//
+// Shortest-path trees are computed by Dijkstra's algorithm (O(E log V)) once per
+// source router and cached; a node with a single outgoing link is routed through its
+// neighbour's tree and a node with a single incoming link is reached through its
+// neighbour, so a call costs O(hops) once the trees exist.
+func (n *Network) Route(from, to NodeID) (Route, error) {
+	n.checkNode(from)
+	n.checkNode(to)
+	if from == to {
+		return Route{}, nil
+	}
+	var pre, post LinkID = -1, -1
+	src, dst := from, to
+	// A shortest path never revisits a node, so a path leaving a node with one way
+	// out starts with that link, and one reaching a node with one way in ends with it.
+	if out := n.nodes[src].out; len(out) == 1 {
+		pre = out[0]
+		src = n.links[pre].to
+	}
+	if in := n.nodes[dst].in; len(in) == 1 && dst != src {
+		post = in[0]
+		dst = n.links[post].from
+	}
+	var mid []LinkID
+	if src != dst {
+		t := n.tree(src)
+		if t.pred[dst] < 0 {
+			return Route{}, fmt.Errorf("topology: no route from %q to %q", n.nodes[from].name, n.nodes[to].name)
+		}
+		for v := dst; v != src; v = n.links[t.pred[v]].from {
+			mid = append(mid, t.pred[v])
+		}
+	}
+	r := Route{Links: make([]LinkID, 0, len(mid)+2)}
+	if pre >= 0 {
+		r.Links = append(r.Links, pre)
+	}
+	for i := len(mid) - 1; i >= 0; i-- {
+		r.Links = append(r.Links, mid[i])
+	}
+	if post >= 0 {
+		r.Links = append(r.Links, post)
+	}
+	for _, l := range r.Links {
+		r.Delay += n.links[l].delay
+	}
+	return r, nil
+}
+
+// RTT returns the round-trip propagation delay between a and b: the delay of the
+// route a → b plus that of b → a (they may differ).
+func (n *Network) RTT(a, b NodeID) (sim.Time, error) {
+	ab, err := n.Route(a, b)
+	if err != nil {
+		return 0, err
+	}
+	ba, err := n.Route(b, a)
+	if err != nil {
+		return 0, err
+	}
+	return ab.Delay + ba.Delay, nil
+}
+
+func (n *Network) tree(src NodeID) *spTree {
+	if t, ok := n.routes.trees[src]; ok {
+		return t
+	}
+	if n.routes.trees == nil {
+		n.routes.trees = make(map[NodeID]*spTree)
+	}
+	t := n.dijkstra(src)
+	n.routes.trees[src] = t
+	return t
+}
+
+// dijkstra computes the shortest-path tree from src with a binary heap ordered by
+// (delay, hops, node), lazily deleting stale entries.
+func (n *Network) dijkstra(src NodeID) *spTree {
+	nv := len(n.nodes)
+	t := &spTree{pred: make([]LinkID, nv), delay: make([]sim.Time, nv), hops: make([]int32, nv)}
+	done := make([]bool, nv)
+	for i := range t.pred {
+		t.pred[i] = -1
+		t.delay[i] = sim.Never
+	}
+	t.delay[src] = 0
+	h := []dItem{{0, 0, src}}
+	for len(h) > 0 {
+		it := dPop(&h)
+		v := it.v
+		if done[v] || it.d != t.delay[v] || it.hops != t.hops[v] {
+			continue
+		}
+		done[v] = true
+		for _, l := range n.nodes[v].out {
+			w := n.links[l].to
+			if done[w] {
+				continue
+			}
+			d, hp := it.d+n.links[l].delay, it.hops+1
+			if d < t.delay[w] || (d == t.delay[w] && (hp < t.hops[w] || (hp == t.hops[w] && l < t.pred[w]))) {
+				t.delay[w], t.hops[w], t.pred[w] = d, hp, l
+				dPush(&h, dItem{d, hp, w})
+			}
+		}
+	}
+	return t
+}
+
+type dItem struct {
+	d    sim.Time
+	hops int32
+	v    NodeID
+}
+
+func dLess(a, b dItem) bool {
+	if a.d != b.d {
+		return a.d < b.d
+	}
+	if a.hops != b.hops {
+		return a.hops < b.hops
+	}
+	return a.v < b.v
+}
+
+func dPush(h *[]dItem, it dItem) {
+	*h = append(*h, it)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !dLess(s[i], s[p]) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
+}
+
+func dPop(h *[]dItem) dItem {
+	s := *h
+	top := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s = s[:last]
+	for i := 0; ; {
+		c := 2*i + 1
+		if c >= len(s) {
+			break
+		}
+		if c+1 < len(s) && dLess(s[c+1], s[c]) {
+			c++
+		}
+		if !dLess(s[c], s[i]) {
+			break
+		}
+		s[i], s[c] = s[c], s[i]
+		i = c
+	}
+	*h = s
+	return top
+}
