@@ -13,13 +13,7 @@ import (
 // builtinFiles holds the ready-made scenarios, scenarios/*.yaml, in the binary so that
 // `netsim run <name>` works with no file at hand.
 //
-// The pattern is "*.yaml" widened to also match the always-present testdata folder
-// (names ending in "l" or "a"), because a //go:embed pattern that matches no file is a
-// compile error, and the package must build before the first built-in file exists.
-// Only top-level *.yaml files are built-ins. Once scenarios/*.yaml is sure to be
-// non-empty the pattern can be narrowed to *.yaml.
-//
-//go:embed *[al]
+//go:embed *.yaml
 var builtinFiles embed.FS
 
 // Builtin is one ready-made scenario, for `netsim list`.
