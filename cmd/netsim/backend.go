@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"sync"
+
+	"netsim/scenarios"
+)
+
+// backend is the engine over package scenarios (and, in filedist.go, apps/filedist):
+// with filedist.go, the only code of the command that knows those packages' API.
+type backend struct{}
+
+func (backend) Version() string { return scenarios.Version }
+
+func (backend) Load(nameOrPath string) (scenario, error) {
+	s, err := scenarios.Load(nameOrPath)
+	if err != nil {
+		return nil, err
+	}
+	return loaded{s}, nil
+}
+
+func (backend) Builtins() []entry {
+	var out []entry
+	for _, b := range scenarios.Builtins() {
+		out = append(out, entry{b.Name, b.Description})
+	}
+	return out
+}
+
+func (backend) Kinds() []entry {
+	var out []entry
+	for _, k := range scenarios.Kinds() {
+		out = append(out, entry{k.Name(), k.Summary()})
+	}
+	return out
+}
+
+func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts, error) {
+	sc := s.(loaded).s
+	// Until the campaign ends, the counts are those of the runner's last progress report,
+	// so that they are right when it is interrupted.
+	var (
+		mu     sync.Mutex
+		counts = runCounts{Total: sc.NumRuns()}
+	)
+	res, err := scenarios.Run(ctx, sc, scenarios.RunOptions{
+		OutDir:  opts.OutDir,
+		Workers: opts.Workers,
+		Force:   opts.Force,
+		Progress: func(p scenarios.CampaignProgress) {
+			c := runCounts{Total: p.Total, Done: p.Done, Skipped: p.Skipped}
+			mu.Lock()
+			counts = c
+			mu.Unlock()
+			if opts.Progress != nil {
+				opts.Progress(c)
+			}
+		},
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if err == nil {
+		counts = runCounts{Total: len(res.Runs), Done: len(res.Runs), Skipped: res.Skipped}
+	}
+	return counts, err
+}
+
+// loaded is a *scenarios.Scenario as the commands see it.
+type loaded struct{ s *scenarios.Scenario }
+
+func (l loaded) Name() string              { return l.s.Name }
+func (l loaded) Runs() int                 { return l.s.NumRuns() }
+func (l loaded) Set(kv string) error       { return l.s.Set(kv) }
+func (l loaded) SetSeed(seed uint64)       { l.s.Seed = seed }
+func (l loaded) Resolved() ([]byte, error) { return l.s.Resolved() }

@@ -1,0 +1,52 @@
+package main
+
+import "context"
+
+// engine is everything the commands need from the rest of netsim: the scenarios package
+// and the textbook's bounds of apps/filedist. backend.go implements it over those
+// packages, and is the only file that knows their API; the tests drive the commands
+// through it too, or through a fake where they check the command line itself.
+type engine interface {
+	Version() string
+	// Load reads a scenario file, or a built-in scenario by name.
+	Load(nameOrPath string) (scenario, error)
+	Builtins() []entry
+	Kinds() []entry
+	// Run runs a campaign. It returns the counts so far along with any error, also when
+	// ctx is cancelled part way.
+	Run(ctx context.Context, s scenario, opts runOptions) (runCounts, error)
+	// ClientServerBound and P2PBound are the lower bounds on the time to distribute a
+	// file of fileBits to N peers (Kurose & Ross, section 2.5): the bound in seconds and
+	// the term that attains it.
+	ClientServerBound(fileBits, serverUploadBps float64, downloadBps []float64) (seconds float64, term string)
+	P2PBound(fileBits, serverUploadBps float64, uploadBps, downloadBps []float64) (seconds float64, term string)
+}
+
+// scenario is a loaded, valid scenario.
+type scenario interface {
+	Name() string
+	// Runs is the number of runs in the campaign: sweep points × replications.
+	Runs() int
+	// Set overrides one key, "params.peers=10" or "seed=7", as --set does.
+	Set(keyValue string) error
+	SetSeed(seed uint64)
+	// Resolved is the scenario as YAML with every default written out.
+	Resolved() ([]byte, error)
+}
+
+// entry is one line of `netsim list`.
+type entry struct{ Name, Description string }
+
+type runOptions struct {
+	OutDir   string
+	Workers  int
+	Force    bool // rerun runs already in OutDir
+	Progress func(runCounts)
+}
+
+// runCounts says how far a campaign has got.
+type runCounts struct {
+	Total   int // runs in the campaign
+	Done    int // runs finished, including those skipped
+	Skipped int // runs found already done in the output folder
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+)
+
+// overrides are the flags that change a scenario before it is used: --set (repeatable)
+// and --seed. run and show-config share them, so show-config shows exactly what run
+// would run.
+type overrides struct {
+	sets    []string
+	seed    uint64
+	seedSet bool
+}
+
+func (o *overrides) define(fs *flag.FlagSet) {
+	fs.Func("set", "set `key=value` in the scenario, over the file, e.g. --set peers=10 (repeatable)", func(kv string) error {
+		if !strings.Contains(kv, "=") {
+			return fmt.Errorf("want key=value, got %q", kv)
+		}
+		o.sets = append(o.sets, kv)
+		return nil
+	})
+	fs.Func("seed", "the campaign's master seed `N` (default: the scenario's seed:)", func(s string) error {
+		var n uint64
+		if _, err := fmt.Sscan(s, &n); err != nil || fmt.Sprint(n) != s {
+			return fmt.Errorf("want a non-negative integer, got %q", s)
+		}
+		o.seed, o.seedSet = n, true
+		return nil
+	})
+}
+
+// load loads the scenario nameOrPath and applies the overrides, in command-line order.
+func (o *overrides) load(eng engine, nameOrPath string) (scenario, error) {
+	s, err := eng.Load(nameOrPath)
+	if err != nil {
+		return nil, err
+	}
+	for _, kv := range o.sets {
+		if err := s.Set(kv); err != nil {
+			return nil, fmt.Errorf("--set %s: %w", kv, err)
+		}
+	}
+	if o.seedSet {
+		s.SetSeed(o.seed)
+	}
+	return s, nil
+}
