@@ -193,6 +193,7 @@ func curveData(c Curve, xlog, ylog bool) plotter.XYs {
 func (r *rendering) Draw(c draw.Canvas) {
 	c.SetColor(color.White)
 	c.Fill(c.Rectangle.Path())
+	c = r.drawTitle(c)
 	if r.entries == 0 {
 		r.plot.Draw(c)
 		return
@@ -219,4 +220,23 @@ func (r *rendering) titleHeight() vg.Length {
 		return 0
 	}
 	return t.TextStyle.Rectangle(t.Text).Size().Y + t.Padding
+}
+
+// drawTitle draws the title centred over the whole figure, not over the plot area
+// alone (which a legend column narrows, pushing a long title off the left edge), in a
+// smaller font if even the whole width is too narrow. It returns the canvas below it.
+func (r *rendering) drawTitle(c draw.Canvas) draw.Canvas {
+	t := r.plot.Title
+	if t.Text == "" {
+		return c
+	}
+	r.plot.Title.Text = ""
+	sty := t.TextStyle
+	for sty.Rectangle(t.Text).Size().X > c.Size().X-2*t.Padding && sty.Font.Size > vg.Points(7) {
+		sty.Font.Size -= vg.Points(0.5)
+	}
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+	c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y - t.Padding}, t.Text)
+	height := sty.Rectangle(t.Text).Size().Y + 2*t.Padding
+	return draw.Crop(c, 0, 0, 0, -height)
 }
