@@ -116,40 +116,14 @@ func TestMessagesInOrderThenClose(t *testing.T) {
 	require.Equal(t, int64(1), st.Stats(server.Node()).ConnsAccepted)
 }
 
-// A window cap bounds the rate at window/RTT: with a 10,000-byte window over a 50 ms
-// RTT, 100,000 bytes take 10 RTTs even though the links could do it in 100 ms.
-func TestWindowCapsRateAtWindowOverRTT(t *testing.T) {
+// fetchTime returns how long a client with opts waits, from the moment it is
+// connected, for an object of objectBytes in answer to an empty request, over a 50 ms
+// RTT on 8 Mbps links.
+func fetchTime(t *testing.T, opts TCPOptions, objectBytes int64) sim.Time {
+	t.Helper()
 	k, _, client, server := clientServer(t, 10*sim.Millisecond, 15*sim.Millisecond)
-	require.NoError(t, server.Listen(80, func(c Conn) {
-		c.SetHandler(ConnHandler{OnMessage: func(c Conn, m Message) {
-			c.Send(Message{SizeBytes: 100_000})
-		}})
-	}))
+	serveObjects(t, server, objectBytes)
 	var took sim.Time
-	client.Dial(Addr{server.Node(), 80}, TCPOptions{WindowBytes: 10_000}, func(c Conn, err error) {
-		require.NoError(t, err)
-		start := k.Now()
-		c.SetHandler(ConnHandler{OnMessage: func(c Conn, m Message) { took = k.Now() - start }})
-		c.Send(Message{SizeBytes: 0})
-	})
-	k.Run()
-	rtt := 50 * sim.Millisecond
-	// request: 0 bytes, one-way; response: 10 RTTs of window-limited sending, one-way.
-	require.InDelta(t, float64(rtt+10*rtt), float64(took), 2)
-}
-
-// Slow start (RFC 5681 §3.1) doubles the window every RTT: 7 initial windows of data
-// take 3 RTTs (1 + 2 + 4 windows), where the link alone would need far less.
-func TestSlowStartDoublesEachRTT(t *testing.T) {
-	k, _, client, server := clientServer(t, 10*sim.Millisecond, 15*sim.Millisecond)
-	const iw = 1000
-	require.NoError(t, server.Listen(80, func(c Conn) {
-		c.SetHandler(ConnHandler{OnMessage: func(c Conn, m Message) {
-			c.Send(Message{SizeBytes: 7 * iw})
-		}})
-	}))
-	var took sim.Time
-	opts := TCPOptions{SlowStart: true, InitialWindowBytes: iw, WindowBytes: 64 * iw}
 	client.Dial(Addr{server.Node(), 80}, opts, func(c Conn, err error) {
 		require.NoError(t, err)
 		start := k.Now()
@@ -157,8 +131,24 @@ func TestSlowStartDoublesEachRTT(t *testing.T) {
 		c.Send(Message{SizeBytes: 0})
 	})
 	k.Run()
+	return took
+}
+
+// A window cap bounds the rate at window/RTT: with a 10,000-byte window over a 50 ms
+// RTT, 100,000 bytes take 10 RTTs even though the links could do it in 100 ms.
+func TestWindowCapsRateAtWindowOverRTT(t *testing.T) {
 	rtt := 50 * sim.Millisecond
-	require.InDelta(t, float64(rtt+3*rtt), float64(took), 3)
+	// request: 0 bytes, one-way; response: 10 RTTs of window-limited sending, one-way.
+	require.InDelta(t, float64(rtt+10*rtt), float64(fetchTime(t, TCPOptions{WindowBytes: 10_000}, 100_000)), 2)
+}
+
+// Slow start (RFC 5681 §3.1) doubles the window every RTT: 7 initial windows of data
+// take 3 RTTs (1 + 2 + 4 windows), where the link alone would need far less.
+func TestSlowStartDoublesEachRTT(t *testing.T) {
+	const iw = 1000
+	opts := TCPOptions{SlowStart: true, InitialWindowBytes: iw, WindowBytes: 64 * iw}
+	rtt := 50 * sim.Millisecond
+	require.InDelta(t, float64(rtt+3*rtt), float64(fetchTime(t, opts, 7*iw)), 3)
 }
 
 // A relay forwards a part as it arrives: the relayed copy is never faster than the
