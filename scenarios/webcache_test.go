@@ -1,0 +1,76 @@
+package scenarios
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"netsim/apps/webcache"
+	"netsim/scenarios/units"
+)
+
+// The built-in web-cache scenarios load, and their theory curves evaluate.
+func TestWebcacheBuiltins(t *testing.T) {
+	for _, name := range []string{"web-cache", "web-cache-hit-ratio", "conditional-get"} {
+		s, err := Load(name)
+		require.NoError(t, err, name)
+		require.Equal(t, "webcache", s.Kind.Name())
+		require.NoError(t, s.check(), name)
+	}
+}
+
+// Kurose & Ross §2.2.5's example, run end to end through the scenario layer: at 15
+// requests/s of 1 Mbit objects on a 15 Mbps access link with a cache answering 40% of
+// requests, the mean response time is the textbook's 0.4·LAN + 0.6·(Internet delay +
+// Δ/(1−Δβ) + LAN), about 1.3 s; without a cache on a 100 Mbps link, about 2.01 s. Both
+// within 3%, and the measured access-link utilization within 0.02 of 0.6 and 0.15.
+func TestWebcacheTextbookExample(t *testing.T) {
+	noPlots(t)
+	s, err := Load("web-cache")
+	require.NoError(t, err)
+	for _, kv := range []string{"requests=8000", "warmup=1000", "replications=2"} {
+		require.NoError(t, s.Set(kv))
+	}
+	s.Sweep[axisIndex(s, "access_rate")].Values = []any{units.Rate(15e6), units.Rate(100e6)}
+	res, err := Run(context.Background(), s, RunOptions{Workers: 2})
+	require.NoError(t, err)
+	checked := 0
+	for _, ps := range res.Summary {
+		p := s.point(ps.Point).Params.(*webcacheParams)
+		var wantUtil float64
+		switch {
+		case p.Cache && p.AccessRate == 15e6:
+			wantUtil = 0.6
+		case !p.Cache && p.AccessRate == 100e6:
+			wantUtil = 0.15
+		default:
+			continue // 15 Mbps without a cache is overloaded: no steady state
+		}
+		checked++
+		want := p.textbookResponse()
+		got := ps.Stats["response_mean_s"].Mean
+		t.Logf("cache=%v access=%v: simulated %.4f s, K&R %.4f s; utilization %.3f", p.Cache, p.AccessRate, got, want,
+			ps.Stats["access_utilization"].Mean)
+		require.InEpsilon(t, want, got, 0.03)
+		require.InDelta(t, wantUtil, ps.Stats["access_utilization"].Mean, 0.02)
+	}
+	require.Equal(t, 2, checked)
+}
+
+// The hit-ratio theory is Che's approximation for the cache's capacity in objects.
+func TestWebcacheHitRatioTheory(t *testing.T) {
+	k := webcacheKind{}
+	p := k.NewParams().(*webcacheParams)
+	p.Workload, p.Catalogue, p.Alpha, p.CacheFraction = "zipf", 100000, 0.8, 0.01
+	require.NoError(t, k.Check(p))
+	require.InDelta(t, webcache.CheHitRatio(100000, 0.8, 1000), p.expectedHitRatio(), 1e-12)
+	p.Cache = false
+	require.Zero(t, p.expectedHitRatio())
+	p.Cache, p.Workload = true, "fixed-hit"
+	require.Equal(t, 0.4, p.expectedHitRatio())
+	// Overloaded: no curve.
+	p.Cache, p.AccessRate = false, 15e6
+	require.True(t, math.IsNaN(p.textbookResponse()))
+}
