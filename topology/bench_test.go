@@ -111,3 +111,91 @@ func benchChurn(b *testing.B, active, nhosts int) {
 		b.Fatalf("%d active flows, want %d", n.ActiveFlows(), active)
 	}
 }
+
+// BenchmarkRelayMesh is the capped-relay pattern of P2P file distribution (Kurose &
+// Ross §2.5; apps/filedist): on a star, a server sends each of N peers a part at rate
+// r_i = u_i/(N−1), and each peer relays its part to the N−1 others, every relay fed by
+// the server's flow to it, so held to r_i. Every uplink then carries exactly its
+// capacity, and so do the server's uplink and half the downlinks (the others have
+// room to spare). Each relay that completes is replaced by a new one between the same
+// peers, so N(N−1) relays stay active. b.N counts flow events (completions plus
+// starts); solves/event is the share of events that needed the general solve.
+func BenchmarkRelayMesh(b *testing.B) {
+	for _, peers := range []int{200, 500} {
+		b.Run(fmt.Sprintf("peers=%d", peers), func(b *testing.B) {
+			benchRelayMesh(b, peers)
+		})
+	}
+}
+
+func benchRelayMesh(b *testing.B, peers int) {
+	rng := rand.New(rand.NewPCG(11, uint64(peers)))
+	k := sim.NewKernel()
+	up := make([]float64, peers)
+	part := make([]float64, peers)
+	total := 0.0
+	for i := range up {
+		up[i] = 1e6 * (0.5 + float64(i)/float64(peers))
+		part[i] = up[i] / float64(peers-1)
+		total += part[i]
+	}
+	hs := []StarHost{{Name: "server", UploadBps: total, DownloadBps: 1e9, Delay: sim.Millisecond}}
+	for i := range up {
+		down := total // every peer receives every part: exactly full
+		if i%2 == 1 {
+			down *= 1.5
+		}
+		hs = append(hs, StarHost{Name: fmt.Sprintf("p%d", i), UploadBps: up[i], DownloadBps: down, Delay: 10 * sim.Millisecond})
+	}
+	n, err := BuildStar(k, hs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	node := func(i int) NodeID { id, _ := n.Node(hs[i].Name); return id }
+	route := func(a, c NodeID) Route {
+		r, err := n.Route(a, c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return r
+	}
+	server := node(0)
+	feeders := make([]*Flow, peers)
+	for i := range feeders {
+		// Large enough to outlast the benchmark.
+		feeders[i] = n.StartFlow(route(server, node(i+1)), 1<<50, FlowOptions{CapBps: part[i]}, nil)
+	}
+	var events int
+	var relay func(i, j int)
+	relay = func(i, j int) {
+		size := int64(1e5 * math.Pow(10, rng.Float64()))
+		n.StartFlow(route(node(i+1), node(j+1)), size, FlowOptions{Feeder: feeders[i]}, func(*Flow) {
+			events += 2 // this completion and the start that replaces it
+			relay(i, j)
+			if events >= b.N {
+				k.Stop()
+			}
+		})
+	}
+	for i := 0; i < peers; i++ {
+		for j := 0; j < peers; j++ {
+			if i != j {
+				relay(i, j)
+			}
+		}
+	}
+	s0 := n.Stats()
+	b.ResetTimer()
+	t0 := time.Now()
+	k.Run()
+	el := time.Since(t0)
+	b.StopTimer()
+	s1 := n.Stats()
+	ev := float64(s1.Events - s0.Events)
+	b.ReportMetric(float64(el.Nanoseconds())/1e3/ev, "us/event")
+	b.ReportMetric(float64(s1.Solves-s0.Solves)/ev, "solves/event")
+	b.ReportMetric(float64(s1.RateChanges-s0.RateChanges)/ev, "changed/event")
+	if want := peers + peers*(peers-1); n.ActiveFlows() != want {
+		b.Fatalf("%d active flows, want %d", n.ActiveFlows(), want)
+	}
+}

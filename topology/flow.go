@@ -13,9 +13,14 @@ type FlowOptions struct {
 	// pacing its sends). 0 means no cap.
 	CapBps float64
 	// Feeder, if not nil, is the flow that brings this flow its data (a P2P peer
-	// relaying a part it is still receiving): while Feeder has not completed, this
-	// flow's rate is also bounded by Feeder's rate, since a relay cannot send faster
-	// than its part arrives.
+	// relaying a part it is still receiving): this flow's rate is also bounded by
+	// Feeder's rate, since a relay cannot send faster than its part arrives. When
+	// Feeder completes, the bound stays at Feeder's last rate: a relay that forwards
+	// bits as they arrive sends the same stream delayed by its lag, so it goes on at
+	// the arrival rate to its end. When Feeder is aborted, the bound is lifted and
+	// only CapBps remains (the model cannot stall the relay, and the feeder's last
+	// rate may be 0). A Feeder that has already completed or been aborted, or has
+	// size 0, bounds nothing: the relay has all the data it will get.
 	Feeder *Flow
 }
 
@@ -36,9 +41,12 @@ type Flow struct {
 	last      sim.Time // when remBits was last brought up to date
 	rate      float64  // bit/s
 	capBps    float64  // the caller's cap; +Inf for none
-	effCap    float64  // min(capBps, the feeder's rate while the feeder is active)
+	feedBps   float64  // the bound from the feeder (its rate, or its last); +Inf for none
+	effCap    float64  // min(capBps, feedBps)
+	capped    bool     // rate >= effCap within the precision; counted in link.belowCap if not
 	feeder    *Flow
 	relays    []*Flow // active flows whose Feeder this is
+	relayPos  int32   // index in feeder.relays while both are active
 	state     flowStatus
 	onDone    func(*Flow)
 	ev        sim.EventID // pending completion, 0 if none
@@ -109,7 +117,8 @@ func (f *Flow) Aborted() bool { return f.state == flowAborted }
 // completes at once, in an event scheduled now (onDone is never called re-entrantly).
 //
 // The rates of the flows sharing a link with the new one are re-solved incrementally:
-// the cost is that of the flows whose rates change, not of all flows (see maxmin.go).
+// the cost is that of the flows whose rates change, not of all flows (see maxmin.go);
+// a flow that fits at its cap changes no other rate and costs O(its path) (fastpath.go).
 // A negative size, a negative or NaN cap, a link not in the network or a feeder from
 // another network is a bug in the caller and panics.
 func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone func(*Flow)) *Flow {
@@ -122,22 +131,34 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 	}
 	f := &Flow{
 		n: n, route: r, sizeBytes: sizeBytes, remBits: 8 * float64(sizeBytes),
-		last: n.k.Now(), capBps: capBps, onDone: onDone, hint: hintNone, satLink: -1,
+		last: n.k.Now(), capBps: capBps, feedBps: math.Inf(1), onDone: onDone,
+		hint: hintNone, satLink: -1, capped: true, // counted below cap once it has a rate
 	}
 	f.fire = func() { n.complete(f) }
+	nfin := 0
 	for _, l := range r.Links {
 		if l < 0 || int(l) >= len(n.links) {
 			panic(fmt.Sprintf("topology: StartFlow: no link %d", l))
 		}
 		if finite(n.links[l].capacityBps) {
-			f.links = append(f.links, l)
+			nfin++
 		}
 	}
-	if fd := opts.Feeder; fd != nil && fd.state == flowActive {
+	if nfin > 0 {
+		f.links = make([]LinkID, 0, nfin)
+		for _, l := range r.Links {
+			if finite(n.links[l].capacityBps) {
+				f.links = append(f.links, l)
+			}
+		}
+	}
+	if fd := opts.Feeder; fd != nil && fd.state == flowActive && !fd.isEmpty() {
 		f.feeder = fd
+		f.feedBps = fd.rate
+		f.relayPos = int32(len(fd.relays))
 		fd.relays = append(fd.relays, f)
 	}
-	f.effCap = f.capFromFeeder()
+	f.effCap = math.Min(f.capBps, f.feedBps)
 	n.flows.stats.Events++
 	n.flows.stats.Starts++
 	if sizeBytes == 0 {
@@ -154,7 +175,11 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 		lk.flows = append(lk.flows, linkEntry{f: f, k: int32(i)})
 	}
 	n.flows.op++
-	n.solve(f, f.links)
+	if n.canRaise(f, f.effCap) {
+		n.moveRate(f, f.effCap)
+	} else {
+		n.solve(f, f.links)
+	}
 	n.settle()
 	return f
 }
@@ -169,22 +194,14 @@ func (n *Network) SetCap(f *Flow, capBps float64) {
 	f.capBps = c
 	n.flows.stats.Events++
 	n.flows.stats.CapChanges++
-	eff := f.capFromFeeder()
-	if eff == f.effCap {
-		return
-	}
-	f.effCap = eff
-	if f.isEmpty() {
-		return
-	}
 	n.flows.op++
-	n.solve(f, f.links)
+	n.recap(f, math.Min(f.capBps, f.feedBps))
 	n.settle()
 }
 
 // Abort removes an active flow without calling its onDone, and re-solves the rates of
-// the flows it shared links with. Its relays keep only their own caps. It reports
-// whether f was active.
+// the flows it shared links with. Its relays keep only their own caps (see
+// FlowOptions.Feeder). It reports whether f was active.
 func (n *Network) Abort(f *Flow) bool {
 	if f.state != flowActive {
 		return false
@@ -206,8 +223,9 @@ func (n *Network) complete(f *Flow) {
 	}
 }
 
-// remove takes f off its links, re-solves the flows that shared them and releases
-// f's relays from its rate.
+// remove takes f off its links and re-solves the flows that shared them, unless no
+// rate can change (fastpath.go). Completion leaves f's relays bound by its last rate;
+// an abort releases them from it.
 func (n *Network) remove(f *Flow, st flowStatus) {
 	if f.ev != 0 {
 		n.k.Cancel(f.ev)
@@ -217,7 +235,16 @@ func (n *Network) remove(f *Flow, st flowStatus) {
 	if st == flowDone {
 		f.remBits = 0
 	}
+	fs := &n.flows
+	short := n.canLower(f)
+	if !f.capped {
+		for _, l := range f.links {
+			n.links[l].belowCap--
+		}
+	}
+	f.capped = true
 	f.state = st
+	old := f.rate
 	f.rate = 0 // its entries go with it
 	for i, l := range f.links {
 		lk := &n.links[l]
@@ -230,36 +257,37 @@ func (n *Network) remove(f *Flow, st flowStatus) {
 		}
 		lk.flows[last] = linkEntry{}
 		lk.flows = lk.flows[:last]
-	}
-	if fd := f.feeder; fd != nil && fd.state == flowActive {
-		for i, r := range fd.relays {
-			if r == f {
-				fd.relays = append(fd.relays[:i], fd.relays[i+1:]...)
-				break
-			}
+		if short {
+			lk.addLoad(-old)
 		}
 	}
-	n.flows.op++
-	for _, r := range f.relays {
-		n.flows.relayQueue = append(n.flows.relayQueue, r)
+	if fd := f.feeder; fd != nil && fd.state == flowActive {
+		last := len(fd.relays) - 1
+		moved := fd.relays[last]
+		fd.relays[f.relayPos] = moved
+		moved.relayPos = f.relayPos
+		fd.relays[last] = nil
+		fd.relays = fd.relays[:last]
+	}
+	fs.op++
+	if st == flowAborted {
+		for _, r := range f.relays {
+			r.feedBps = math.Inf(1)
+			fs.relayQueue = append(fs.relayQueue, r)
+		}
 	}
 	f.relays = nil
-	if len(f.links) > 0 {
+	switch {
+	case len(f.links) == 0:
+	case short:
+		fs.stats.Shortcuts++
+	default:
 		for _, l := range f.links {
 			n.links[l].recomputeLoad()
 		}
 		n.solve(nil, f.links)
 	}
 	n.settle()
-}
-
-// capFromFeeder is f's effective cap: its own, and its feeder's rate while the feeder
-// is active.
-func (f *Flow) capFromFeeder() float64 {
-	if fd := f.feeder; fd != nil && fd.state == flowActive {
-		return math.Min(f.capBps, fd.rate)
-	}
-	return f.capBps
 }
 
 // isEmpty reports a flow of size 0, which holds no share of any link.
@@ -317,14 +345,10 @@ func (n *Network) settle() {
 		if r.state != flowActive {
 			continue
 		}
-		eff := r.capFromFeeder()
-		if eff == r.effCap {
-			continue
+		if fd := r.feeder; fd != nil && fd.state == flowActive {
+			r.feedBps = fd.rate
 		}
-		r.effCap = eff
-		if !r.isEmpty() {
-			n.solve(r, r.links)
-		}
+		n.recap(r, math.Min(r.capBps, r.feedBps))
 	}
 	clear(fs.relayQueue)
 	fs.relayQueue = fs.relayQueue[:0]
@@ -362,7 +386,8 @@ type FlowStats struct {
 	Completions uint64
 	CapChanges  uint64
 	Aborts      uint64
-	Solves      uint64 // incremental solves, one per event plus one per relay re-cap
+	Solves      uint64 // incremental solves: events and relay re-caps no shortcut settled
+	Shortcuts   uint64 // events and relay re-caps settled without a solve (fastpath.go)
 	Rounds      uint64 // fill-and-check rounds over all solves
 	Touched     uint64 // sum over solves of the final solve-set size
 	Filled      uint64 // sum over rounds of the solve-set size: the fill's work

@@ -108,8 +108,9 @@ func TestSetCapMidway(t *testing.T) {
 func TestFeeder(t *testing.T) {
 	// The textbook's relay: a peer forwards a part while it still receives it (Kurose &
 	// Ross §2.5, P2P distribution). A: x -> y at 5 Mbit/s, 8 Mbit, ends at 1.6 s.
-	// B: y -> z (10 Mbit/s), 16 Mbit, fed by A: 5 Mbit/s until 1.6 s (8 Mbit sent), then
-	// 10 Mbit/s for the other 8 Mbit: ends at 2.4 s.
+	// B: y -> z (10 Mbit/s), 16 Mbit, fed by A: 5 Mbit/s until 1.6 s (8 Mbit sent), and
+	// after A completes still at A's last rate, 5 Mbit/s, the rate its stream arrived
+	// at, for the other 8 Mbit: ends at 3.2 s.
 	k := sim.NewKernel()
 	n, err := BuildExplicit(k, []string{"x", "y", "z"}, []LinkSpec{
 		{From: "x", To: "y", CapacityBps: 5e6, Duplex: true},
@@ -136,8 +137,43 @@ func TestFeeder(t *testing.T) {
 	}
 	n.Abort(c)
 	k.Run()
-	if atA != 1600*sim.Millisecond || atB != 2400*sim.Millisecond {
-		t.Fatalf("feeder done at %v, relay at %v; want 1.6s and 2.4s", atA, atB)
+	if atA != 1600*sim.Millisecond || atB != 3200*sim.Millisecond {
+		t.Fatalf("feeder done at %v, relay at %v; want 1.6s and 3.2s", atA, atB)
+	}
+}
+
+func TestFeederAborted(t *testing.T) {
+	// As TestFeeder, but A is aborted at 0.8 s (4 Mbit relayed): B is released from
+	// A's rate and sends its other 12 Mbit at the link's 10 Mbit/s, ending at 2.0 s. A
+	// relay started on the aborted A is bound by nothing but its link: 1 Mbit in 0.1 s.
+	k := sim.NewKernel()
+	n, err := BuildExplicit(k, []string{"x", "y", "z"}, []LinkSpec{
+		{From: "x", To: "y", CapacityBps: 5e6, Duplex: true},
+		{From: "y", To: "z", CapacityBps: 10e6, Duplex: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := n.Node("x")
+	y, _ := n.Node("y")
+	z, _ := n.Node("z")
+	rxy, _ := n.Route(x, y)
+	ryz, _ := n.Route(y, z)
+	var atB, atLate sim.Time
+	a := n.StartFlow(rxy, 1_000_000, FlowOptions{}, nil)
+	b := n.StartFlow(ryz, 2_000_000, FlowOptions{Feeder: a}, doneAt(k, &atB))
+	k.At(800*sim.Millisecond, func() {
+		n.Abort(a)
+		if b.Rate() != 10e6 {
+			t.Errorf("relay rate %v after its feeder's abort, want 10e6", b.Rate())
+		}
+	})
+	k.At(2500*sim.Millisecond, func() {
+		n.StartFlow(ryz, 125_000, FlowOptions{Feeder: a}, doneAt(k, &atLate))
+	})
+	k.Run()
+	if atB != 2000*sim.Millisecond || atLate != 2600*sim.Millisecond {
+		t.Fatalf("relay done at %v, late relay at %v; want 2s and 2.6s", atB, atLate)
 	}
 }
 

@@ -31,6 +31,8 @@ import (
 //
 // Each flow remembers a link where it was last found bottlenecked (or that it is at its
 // cap); a flow next to a change whose bottleneck link did not change needs no check.
+// An event that provably moves no rate but its own flow's (a start that fits at its
+// cap, a completion next to flows all at their caps) skips the solve: fastpath.go.
 // A round costs O(m log m) for the m (flow, link) pairs of S, plus one scan of each
 // link next to a changed rate; S holds the flows whose rates really move and the
 // flows on their links. Nothing depends on the number of unrelated flows. Rounds
@@ -78,6 +80,7 @@ func (n *Network) SetPrecision(rel float64) {
 		panic(fmt.Sprintf("topology: SetPrecision(%v): want 0 <= rel < 1e-3", rel))
 	}
 	n.flows.precision = math.Max(rel, MinPrecision)
+	n.recountCaps()
 }
 
 // changed reports whether a rate moving from old to new is a change at the precision.
@@ -152,7 +155,7 @@ func (n *Network) fill() {
 	var total int32
 	for _, l := range ls {
 		lk := &links[l]
-		resid := lk.capacityBps - (lk.loadBps - lk.frozenBps)
+		resid := lk.capacityBps - (lk.load() - lk.frozenBps)
 		if resid < 0 { // outside rates kept within the precision may overshoot
 			resid = 0
 		}
@@ -373,6 +376,7 @@ func (n *Network) commit() {
 	for _, f := range fs.set {
 		f.hint = f.newHint
 		if !fs.changed(f.rate, f.newRate) {
+			n.markCap(f) // its effective cap may be what changed
 			continue
 		}
 		fs.stats.RateChanges++
@@ -382,6 +386,7 @@ func (n *Network) commit() {
 			n.links[l].flows[f.pos[i]].rateBps = f.rate
 		}
 		n.schedule(f)
+		n.markCap(f)
 		if len(f.relays) > 0 {
 			fs.relayQueue = append(fs.relayQueue, f.relays...)
 		}
@@ -395,12 +400,12 @@ func (n *Network) commit() {
 	}
 }
 
+// recomputeLoad sums the rates of the link's flows afresh, compensated like addLoad.
 func (lk *link) recomputeLoad() {
-	s := 0.0
+	lk.loadBps, lk.loadErr = 0, 0
 	for _, e := range lk.flows {
-		s += e.f.rate
+		lk.loadBps, lk.loadErr = neumaier(lk.loadBps, lk.loadErr, e.f.rate)
 	}
-	lk.loadBps = s
 }
 
 // lvlItem is a heap entry of the fill: a link's saturation level (id >= 0, valid

@@ -40,7 +40,11 @@ type link struct {
 	delay       sim.Time
 
 	flows   []linkEntry // the active flows crossing the link
-	loadBps float64     // sum of their rates, recomputed exactly when one changes
+	loadBps float64     // sum of their rates: see load
+	loadErr float64     // the rounding error of loadBps's running sum (Neumaier)
+	// belowCap counts the flows here whose rate is below their effective cap (not
+	// Flow.capped): when it is 0, freeing capacity here can raise no one (fastpath.go).
+	belowCap int32
 
 	// Scratch of the incremental solver, valid while the stamps match.
 	roundStamp uint64  // in the current fill's link set
@@ -159,7 +163,7 @@ func (n *Network) Link(id LinkID) LinkInfo {
 
 // LinkLoadBps returns the sum of the current rates of the flows crossing link id, in
 // bit/s. It is 0 for an unconstrained link, whose flows are not tracked. O(1).
-func (n *Network) LinkLoadBps(id LinkID) float64 { return n.links[id].loadBps }
+func (n *Network) LinkLoadBps(id LinkID) float64 { return n.links[id].load() }
 
 // LinkFlows returns the number of active flows crossing link id (0 for an
 // unconstrained link). O(1).

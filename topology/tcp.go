@@ -71,8 +71,10 @@ type Conn interface {
 	SetHandler(h ConnHandler)
 	// Send queues m behind the messages already sent on this connection.
 	Send(m Message)
-	// Forward sends m like Send, but while `from` is still arriving, no faster than it
-	// arrives: a relay cannot send bits it does not have yet.
+	// Forward sends m like Send, but no faster than `from` arrives: a relay cannot
+	// send bits it does not have yet. Once `from` has fully left its sender, the
+	// relay keeps its last rate (it forwards the same stream, one lag later), and
+	// it never finishes before `from` has arrived whole.
 	Forward(m Message, from *Arrival)
 	// SetPacingRate caps the rate at which this end sends, in bit/s (0: no cap), from
 	// now on, the message being sent included: an application's rate limit, like
