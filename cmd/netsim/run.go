@@ -67,7 +67,9 @@ func (c *cli) runCampaign(ctx context.Context, s scenario, opts runOptions, quie
 		opts.Progress = prog.Update
 		prog.Start()
 	}
+	start := c.now()
 	counts, err := c.eng.Run(ctx, s, opts)
+	wall := c.now().Sub(start)
 	if prog != nil {
 		prog.Finish()
 	}
@@ -78,6 +80,11 @@ func (c *cli) runCampaign(ctx context.Context, s scenario, opts runOptions, quie
 			return errInterrupted
 		}
 		return err
+	}
+	// The wall time goes to stderr, so stdout stays the same from run to run.
+	if ran := counts.Total - counts.Skipped; !quiet && ran > 0 && wall > 0 {
+		fmt.Fprintf(c.stderr, "netsim: %s in %.3g s of wall time (%.3g runs/s)\n",
+			plural(ran, "run"), wall.Seconds(), float64(ran)/wall.Seconds())
 	}
 	fmt.Fprintf(c.stdout, "%s: %s", s.Name(), plural(counts.Total, "run"))
 	if counts.Skipped > 0 {
