@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"math/bits"
 	"time"
@@ -372,4 +373,23 @@ func (k *Kernel) progress(now time.Time) Progress {
 		p.EventsPerSec = float64(k.events) / wall.Seconds()
 	}
 	return p
+}
+
+// RunContext runs like Run, but stops soon after ctx is cancelled (it looks every
+// 100 ms of wall-clock time, through the progress hook) and then returns ctx's error.
+// progress, if not nil, gets a report about once a second. It replaces any progress
+// hook set before.
+func (k *Kernel) RunContext(ctx context.Context, progress func(Progress)) error {
+	var reported time.Duration
+	k.SetProgress(100*time.Millisecond, func(p Progress) {
+		if ctx.Err() != nil {
+			k.Stop()
+		}
+		if progress != nil && p.Wall-reported >= time.Second {
+			reported = p.Wall
+			progress(p)
+		}
+	})
+	k.Run()
+	return ctx.Err()
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -196,4 +197,19 @@ func TestRescheduleStormKeepsQueueSmall(t *testing.T) {
 	k.Run()
 	require.Equal(t, []int{0, 1, 2, 4, 5, 6, 7, 8, 9, 3}, order)
 	require.Equal(t, Time(2000+99_999%7), k.Now())
+}
+
+// A cancelled context stops a run that would otherwise never end, promptly and with
+// the context's error.
+func TestRunContextStopsWhenCancelled(t *testing.T) {
+	k := NewKernel()
+	var tick func()
+	tick = func() { k.After(Second, tick) }
+	k.After(0, tick)
+	ctx, cancel := context.WithCancel(context.Background())
+	k.At(1000*Hour, cancel)
+	err := k.RunContext(ctx, nil)
+	require.ErrorIs(t, err, context.Canceled)
+	require.GreaterOrEqual(t, k.Now(), 1000*Hour)
+	require.Positive(t, k.Len(), "stopped with the ticker still pending")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"netsim/sim"
 	"netsim/topology"
@@ -128,16 +127,7 @@ func Simulate(ctx context.Context, cfg Config, seed uint64, progress func(sim.Pr
 			return Result{}, err
 		}
 	}
-	k.SetProgress(time.Second, func(p sim.Progress) {
-		if ctx.Err() != nil {
-			k.Stop()
-		}
-		if progress != nil {
-			progress(p)
-		}
-	})
-	k.Run()
-	if err := ctx.Err(); err != nil {
+	if err := k.RunContext(ctx, progress); err != nil {
 		return Result{}, err
 	}
 	res := Result{Events: k.Events(), ServerBytesSent: stack.Stats(srvHost.Node()).BytesSent}

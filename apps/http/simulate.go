@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"netsim/sim"
 	"netsim/topology"
@@ -145,16 +144,7 @@ func Simulate(ctx context.Context, cfg Config, seed uint64, progress func(sim.Pr
 		})
 	}
 	load()
-	k.SetProgress(time.Second, func(p sim.Progress) {
-		if ctx.Err() != nil {
-			k.Stop()
-		}
-		if progress != nil {
-			progress(p)
-		}
-	})
-	k.Run()
-	if err := ctx.Err(); err != nil {
+	if err := k.RunContext(ctx, progress); err != nil {
 		return Result{}, err
 	}
 	if len(res.Pages) != sessions {

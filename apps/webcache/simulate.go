@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"netsim/apps/http"
 	"netsim/apps/webcache/workload"
@@ -303,16 +302,7 @@ func Simulate(ctx context.Context, cfg SimConfig, seed uint64, progress func(sim
 	}
 	k.After(workload.Interarrival(arrivalRng, cfg.RatePerS), arrive)
 
-	k.SetProgress(time.Second, func(p sim.Progress) {
-		if ctx.Err() != nil {
-			k.Stop()
-		}
-		if progress != nil {
-			progress(p)
-		}
-	})
-	k.Run()
-	if err := ctx.Err(); err != nil {
+	if err := k.RunContext(ctx, progress); err != nil {
 		return Result{}, err
 	}
 	res.Events = k.Events()
