@@ -149,24 +149,11 @@ func (n *Network) moveRate(f *Flow, r float64) {
 		n.markCap(f)
 		return
 	}
-	fs.stats.RateChanges++
-	f.advance(n.k.Now())
 	d := r - f.rate
-	f.rate = r
-	for i, l := range f.links {
-		lk := &n.links[l]
-		lk.flows[f.pos[i]].rateBps = r
-		lk.addLoad(d)
+	for _, l := range f.links {
+		n.links[l].addLoad(d)
 	}
-	n.schedule(f)
-	n.markCap(f)
-	if len(f.relays) > 0 {
-		fs.relayQueue = append(fs.relayQueue, f.relays...)
-	}
-	if f.OnRateChange != nil && f.notifyStamp != fs.op {
-		f.notifyStamp = fs.op
-		fs.notify = append(fs.notify, f)
-	}
+	n.applyRate(f, r)
 }
 
 // recap sets f's effective cap to eff and re-establishes the allocation: by a

@@ -368,7 +368,6 @@ func (n *Network) bottleneckAt(f *Flow, l int32) bool {
 // are queued for a new cap, and their hooks for settle.
 func (n *Network) commit() {
 	fs := &n.flows
-	now := n.k.Now()
 	fs.stats.Touched += uint64(len(fs.set))
 	for _, g := range fs.hinted {
 		g.hint = g.newHint
@@ -379,24 +378,33 @@ func (n *Network) commit() {
 			n.markCap(f) // its effective cap may be what changed
 			continue
 		}
-		fs.stats.RateChanges++
-		f.advance(now)
-		f.rate = f.newRate
-		for i, l := range f.links {
-			n.links[l].flows[f.pos[i]].rateBps = f.rate
-		}
-		n.schedule(f)
-		n.markCap(f)
-		if len(f.relays) > 0 {
-			fs.relayQueue = append(fs.relayQueue, f.relays...)
-		}
-		if f.OnRateChange != nil && f.notifyStamp != fs.op {
-			f.notifyStamp = fs.op
-			fs.notify = append(fs.notify, f)
-		}
+		n.applyRate(f, f.newRate)
 	}
 	for _, l := range fs.aff {
 		n.links[l].recomputeLoad()
+	}
+}
+
+// applyRate gives f the new rate r from now on, and does what follows from a changed
+// rate: f is brought up to date at its old rate, its copies on its links and its
+// completion follow, its below-cap counts are redone, its relays are queued for a new
+// cap and its hook for settle. Link loads are the caller's to update.
+func (n *Network) applyRate(f *Flow, r float64) {
+	fs := &n.flows
+	fs.stats.RateChanges++
+	f.advance(n.k.Now())
+	f.rate = r
+	for i, l := range f.links {
+		n.links[l].flows[f.pos[i]].rateBps = r
+	}
+	n.schedule(f)
+	n.markCap(f)
+	if len(f.relays) > 0 {
+		fs.relayQueue = append(fs.relayQueue, f.relays...)
+	}
+	if f.OnRateChange != nil && f.notifyStamp != fs.op {
+		f.notifyStamp = fs.op
+		fs.notify = append(fs.notify, f)
 	}
 }
 
