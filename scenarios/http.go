@@ -27,8 +27,8 @@ type httpParams struct {
 	ObjectSize  units.Size     `yaml:"object_size" help:"size of each referenced object's body (the mean, with object_sizes: exponential)"`
 	ObjectSizes string         `yaml:"object_sizes" help:"fixed: every object is object_size; exponential: sizes drawn with that mean (whole bytes)"`
 	RTT         units.Duration `yaml:"rtt" help:"round-trip propagation time between browser and server"`
-	Download    units.Rate     `yaml:"download" help:"the browser's access link, server to browser; 0 for unconstrained"`
-	Upload      units.Rate     `yaml:"upload" help:"the browser's access link, browser to server; 0 for unconstrained"`
+	Download    units.Rate     `yaml:"download" help:"the browser's access link, server to browser"`
+	Upload      units.Rate     `yaml:"upload" help:"the browser's access link, browser to server"`
 	Window      units.Size     `yaml:"window" help:"TCP window: caps each connection at window/RTT; 0 for no cap"`
 	SlowStart   bool           `yaml:"slow_start" help:"TCP slow start from 10 segments on every new connection (RFC 5681, RFC 6928)"`
 	Cookies     bool           `yaml:"cookies" help:"the server identifies users with Set-Cookie and a back-end table (K&R §2.2.4)"`
@@ -72,6 +72,14 @@ func (httpKind) Check(params any) error {
 	if p.RTT <= 0 {
 		errs = append(errs, Errorf("rtt", "must be positive"))
 	}
+	// A rate of 0 is refused, as in every kind: it would mean "no link", and the
+	// closed forms' negligible transmission time is had with a fast link instead.
+	if p.Download <= 0 {
+		errs = append(errs, Errorf("download", "must be positive, got %v", p.Download))
+	}
+	if p.Upload <= 0 {
+		errs = append(errs, Errorf("upload", "must be positive, got %v", p.Upload))
+	}
 	if p.Sessions < 1 {
 		errs = append(errs, Errorf("sessions", "must be at least 1, got %d", p.Sessions))
 	}
@@ -111,12 +119,7 @@ func httpTheory(f func(p *httpParams) float64) func(any) (float64, error) {
 	}
 }
 
-func (p *httpParams) linkBps() float64 {
-	if p.Download == 0 {
-		return math.Inf(1)
-	}
-	return p.Download.Bps()
-}
+func (p *httpParams) linkBps() float64 { return p.Download.Bps() }
 
 func (httpKind) Theory() []Theory {
 	return []Theory{

@@ -109,3 +109,11 @@ func TestHTTPKindChecksParams(t *testing.T) {
 		require.Contains(t, err.Error(), key+":")
 	}
 }
+
+// A rate of 0 is an impossible value in every kind (issue 2), not a hidden spelling
+// of "unconstrained".
+func TestHTTPRejectsZeroRate(t *testing.T) {
+	_, err := Parse("zero.yaml", []byte("kind: http\nparams:\n  download: 0bps\n"))
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "zero.yaml:3: params.download: must be positive, got 0bps")
+}
