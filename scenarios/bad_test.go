@@ -178,6 +178,17 @@ plots:
 `, `bad.yaml:7: plots[0].y: yunit min is for time metrics (unit s), and "draw" is a count or ratio
     7 |     y: draw
       |        ^`},
+	{"xunit of the wrong kind", `kind: toy
+sweep:
+  upload: [1Mbps, 2Mbps]
+plots:
+  - name: p
+    x: upload
+    y: draw
+    xunit: MiB
+`, `bad.yaml:8: plots[0].xunit: "MiB" is not a unit of x (upload): want a rate unit such as kbps, Mbps or Gbps
+    8 |     xunit: MiB
+      |            ^`},
 	{"plot without name", `kind: toy
 sweep:
   peers: [20, 30]

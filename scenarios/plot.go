@@ -33,8 +33,16 @@ func buildFigure(s *Scenario, p Plot, sum []PointSummary) plots.Figure {
 	if fig.Title == "" {
 		fig.Title = s.Name
 	}
+	xscale := 1.0
+	if p.XUnit != "" {
+		xscale = 1 / xUnitScale(xt, p.XUnit)
+	}
 	if fig.XLabel == "" {
-		fig.XLabel = withUnit(p.X, axisUnit(xt))
+		unit := p.XUnit
+		if unit == "" {
+			unit = axisUnit(xt)
+		}
+		fig.XLabel = withUnit(p.X, unit)
 	}
 	if fig.YLabel == "" {
 		unit := p.YUnit
@@ -69,7 +77,7 @@ func buildFigure(s *Scenario, p Plot, sum []PointSummary) plots.Figure {
 			ser := plots.Series{Label: seriesLabel(p, metric, sv)}
 			for _, ps := range pts {
 				st := ps.Stats[metric]
-				ser.X = append(ser.X, numeric(ps.Assign[xAxis].Value))
+				ser.X = append(ser.X, numeric(ps.Assign[xAxis].Value)*xscale)
 				ser.Y = append(ser.Y, st.Mean*scale)
 				ser.YLo = append(ser.YLo, st.Lo*scale)
 				ser.YHi = append(ser.YHi, st.Hi*scale)
@@ -93,7 +101,7 @@ func buildFigure(s *Scenario, p Plot, sum []PointSummary) plots.Figure {
 				if err != nil || math.IsNaN(y) {
 					continue
 				}
-				c.X = append(c.X, x)
+				c.X = append(c.X, x*xscale)
 				c.Y = append(c.Y, y*scale)
 			}
 			theoryCurves[ti] = append(theoryCurves[ti], c)

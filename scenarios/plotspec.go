@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"netsim/scenarios/units"
 	"reflect"
 	"regexp"
 	"strings"
@@ -22,6 +23,7 @@ type Plot struct {
 	XLabel string
 	YLabel string
 	YUnit  string       // display unit of time metrics: "ms", "s", "min", "h", "d"
+	XUnit  string       // display unit of an x with units: "Mbps", "KiB", "ms", ...
 	Only   []Assignment // keep only the points with these values of swept keys
 }
 
@@ -37,6 +39,7 @@ type plotSpec struct {
 	XLabel string    `yaml:"xlabel"`
 	YLabel string    `yaml:"ylabel"`
 	YUnit  string    `yaml:"yunit"`
+	XUnit  string    `yaml:"xunit"`
 	Only   yaml.Node `yaml:"only"`
 }
 
@@ -87,7 +90,7 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 		return &yaml.Node{}
 	}
 	p := Plot{Name: ps.Name, Title: ps.Title, X: ps.X, Y: ps.Y, Series: ps.Series, Theory: ps.Theory,
-		XLog: ps.XLog, YLog: ps.YLog, XLabel: ps.XLabel, YLabel: ps.YLabel, YUnit: ps.YUnit}
+		XLog: ps.XLog, YLog: ps.YLog, XLabel: ps.XLabel, YLabel: ps.YLabel, YUnit: ps.YUnit, XUnit: ps.XUnit}
 	swept := map[string]*Axis{}
 	var sweptKeys []string
 	for i := range s.Sweep {
@@ -137,6 +140,11 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 			case p.YUnit != "" && m.Unit != "s":
 				d.fail(yn, path+".y", "yunit %s is for time metrics (unit s), and %q is %s", p.YUnit, y, unitPhrase(m.Unit))
 			}
+		}
+	}
+	if n := at("xunit"); n != nil && swept[p.X] != nil {
+		if _, ft, _ := fieldByPath(pt, p.X); xUnitScale(ft, p.XUnit) == 0 {
+			d.fail(n, path+".xunit", "%q is not a unit of x (%s): %s", p.XUnit, p.X, xUnitHint(ft))
 		}
 	}
 	if n := at("yunit"); n != nil && yUnits[p.YUnit] == 0 {
@@ -223,4 +231,38 @@ func unitPhrase(unit string) string {
 		return "a count or ratio"
 	}
 	return "in " + unit
+}
+
+// xUnitScale returns the size of one xunit in x's plotting unit (bit/s, bits or
+// seconds), parsed by the same code as the parameter's values, so "Mbps" is 1e6;
+// 0 if unit is not a unit of x's type.
+func xUnitScale(t reflect.Type, unit string) float64 {
+	var v any
+	var err error
+	switch t {
+	case rateType:
+		v, err = units.ParseRate("1" + unit)
+	case sizeType:
+		v, err = units.ParseSize("1" + unit)
+	case durationType:
+		v, err = units.ParseDuration("1" + unit)
+	default:
+		return 0
+	}
+	if err != nil || unit == "" {
+		return 0
+	}
+	return numeric(v)
+}
+
+func xUnitHint(t reflect.Type) string {
+	switch t {
+	case rateType:
+		return "want a rate unit such as kbps, Mbps or Gbps"
+	case sizeType:
+		return "want a size unit such as Mbit, kB or MiB"
+	case durationType:
+		return "want a time unit such as ms, s or min"
+	}
+	return "only a parameter with units (a rate, size or duration) takes an xunit"
 }

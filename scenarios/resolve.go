@@ -148,6 +148,7 @@ func plotNode(p Plot) *yaml.Node {
 	}
 	str("xlabel", p.XLabel)
 	str("ylabel", p.YLabel)
+	str("xunit", p.XUnit)
 	str("yunit", p.YUnit)
 	if len(p.Only) > 0 {
 		only := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}

@@ -347,3 +347,32 @@ func TestPlotFilesWritten(t *testing.T) {
 		}
 	}
 }
+
+// xunit shows x in the unit asked: the points and the theory curves alike.
+func TestFigureXUnit(t *testing.T) {
+	figs := noPlots(t)
+	s := mustParse(t, `kind: toy
+sweep:
+  upload: [1Mbps, 2Mbps]
+plots:
+  - name: p
+    x: upload
+    y: time_s
+    theory: [transfer]
+    xunit: Mbps
+`)
+	if _, err := Run(context.Background(), s, RunOptions{OutDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	fig := figs["p"]
+	if got := fig.Points[0].X; len(got) != 2 || got[0] != 1 || got[1] != 2 {
+		t.Errorf("x = %v, want [1 2] (Mbps)", got)
+	}
+	c := fig.Curves[0]
+	if c.X[0] != 1 || c.X[len(c.X)-1] != 2 || c.Y[0] != 8 {
+		t.Errorf("curve from (%v, %v) to %v, want from (1, 8) to 2", c.X[0], c.Y[0], c.X[len(c.X)-1])
+	}
+	if fig.XLabel != "upload (Mbps)" {
+		t.Errorf("xlabel %q", fig.XLabel)
+	}
+}
