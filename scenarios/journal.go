@@ -63,6 +63,14 @@ func readJournal(path string, s *Scenario) (map[int]RunResult, error) {
 	return done, nil
 }
 
+func newJournalLine(r RunResult) journalLine {
+	jl := journalLine{Run: r.Run, Seed: r.Seed, Values: map[string]string{}}
+	for k, v := range r.Values {
+		jl.Values[k] = strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return jl
+}
+
 // journal appends finished runs to runs.jsonl.
 type journal struct{ f *os.File }
 
@@ -86,11 +94,7 @@ func openJournal(path string) (*journal, error) {
 
 // add writes one run and syncs it to disk before returning.
 func (j *journal) add(r RunResult) error {
-	jl := journalLine{Run: r.Run, Seed: r.Seed, Values: map[string]string{}}
-	for k, v := range r.Values {
-		jl.Values[k] = strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	line, err := json.Marshal(jl)
+	line, err := json.Marshal(newJournalLine(r))
 	if err != nil {
 		return err
 	}

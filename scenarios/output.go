@@ -25,7 +25,8 @@ type Manifest struct {
 	Seed          uint64     `json:"seed"`
 	Points        int        `json:"points"`
 	Replications  int        `json:"replications"`
-	Runs          int        `json:"runs"`
+	Runs          int        `json:"runs"`             // in the whole campaign
+	Subset        *Subset    `json:"subset,omitempty"` // the part this folder holds; nil: every run
 	Started       time.Time  `json:"started"`
 	Finished      *time.Time `json:"finished,omitempty"` // nil until every run is done
 	Scenario      string     `json:"scenario"`           // the resolved scenario, YAML

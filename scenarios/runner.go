@@ -21,6 +21,9 @@ type RunOptions struct {
 	// Workers is the number of runs at a time; 0 means runtime.NumCPU(). Results do not
 	// depend on it.
 	Workers int
+	// Subset, if not nil, runs only that part of the campaign (see Subset); the folder
+	// then holds that part, and summary.csv and the plots only if the part is every run.
+	Subset *Subset
 	// Force lets a campaign start afresh in a folder that holds another campaign's
 	// files (or other files): netsim's own files there are replaced.
 	Force bool
@@ -54,9 +57,10 @@ type RunResult struct {
 // Result is a finished campaign.
 type Result struct {
 	Dir     string
+	Name    string         // Scenario.Name
 	Hash    string         // Scenario.Hash
-	Runs    []RunResult    // ordered by run index
-	Summary []PointSummary // ordered by point
+	Runs    []RunResult    // ordered by run index: every run, or those of RunOptions.Subset
+	Summary []PointSummary // ordered by point; nil unless Runs holds every run
 	Skipped int            // runs taken from the journal rather than run
 }
 
@@ -68,12 +72,14 @@ func newRunResult(s *Scenario, run int) RunResult {
 		Seed: RunSeed(s.Seed, run), Values: Values{}}
 }
 
-// Run runs every run of the campaign s on a pool of workers and writes the output folder.
+// Run runs every run of the campaign s (or of opts.Subset) on a pool of workers and
+// writes the output folder.
 //
 // The scenario is checked whole before anything runs. Each finished run is journaled at
 // once; if ctx is cancelled, or a run fails, Run returns an error and the journal keeps
 // the finished runs, which a re-run of the same campaign into the same folder skips.
-// runs.csv, summary.csv and the plots are written only when every run is done.
+// runs.csv is written when every run of the part is done, summary.csv and the plots
+// when every run of the campaign is.
 func Run(ctx context.Context, s *Scenario, opts RunOptions) (*Result, error) {
 	if err := s.check(); err != nil {
 		return nil, err
@@ -87,16 +93,22 @@ func Run(ctx context.Context, s *Scenario, opts RunOptions) (*Result, error) {
 		return nil, err
 	}
 	total := s.NumRuns()
-	res := &Result{Dir: opts.OutDir, Hash: hash}
+	if opts.Subset != nil {
+		if err := opts.Subset.check(total); err != nil {
+			return nil, fmt.Errorf("campaign %s: %w", s.File, err)
+		}
+	}
+	indices := opts.Subset.Indices(total)
+	res := &Result{Dir: opts.OutDir, Name: s.Name, Hash: hash}
 	done := map[int]RunResult{}
 	manifest := &Manifest{
 		NetsimVersion: Version, GoVersion: runtime.Version(), Kind: s.Kind.Name(), Name: s.Name,
 		ScenarioHash: hash, Seed: s.Seed, Points: s.NumPoints(), Replications: s.Replications,
-		Runs: total, Started: time.Now().UTC(), Scenario: string(resolved),
+		Runs: total, Subset: opts.Subset, Started: time.Now().UTC(), Scenario: string(resolved),
 	}
 	var jr *journal
 	if opts.OutDir != "" {
-		if done, err = prepareDir(opts.OutDir, s, hash, opts.Force); err != nil {
+		if done, err = prepareDir(opts.OutDir, s, hash, opts.Subset, opts.Force); err != nil {
 			return nil, err
 		}
 		if err := writeManifest(opts.OutDir, manifest); err != nil {
@@ -107,15 +119,16 @@ func Run(ctx context.Context, s *Scenario, opts RunOptions) (*Result, error) {
 		}
 		defer jr.close()
 	}
-	res.Skipped = len(done)
 
 	var pending []int
-	for i := range total {
-		if _, ok := done[i]; !ok {
+	for _, i := range indices {
+		if _, ok := done[i]; ok {
+			res.Skipped++
+		} else {
 			pending = append(pending, i)
 		}
 	}
-	prog := newTracker(total, len(done), opts.Progress)
+	prog := newTracker(len(indices), res.Skipped, opts.Progress)
 	runErr := runPool(ctx, s, pending, opts.Workers, prog, func(r RunResult) error {
 		done[r.Run] = r
 		if jr != nil {
@@ -125,19 +138,27 @@ func Run(ctx context.Context, s *Scenario, opts RunOptions) (*Result, error) {
 	})
 	prog.stop()
 	if runErr != nil {
+		finished := 0
+		for _, i := range indices {
+			if _, ok := done[i]; ok {
+				finished++
+			}
+		}
 		where := ""
 		if opts.OutDir != "" {
 			where = fmt.Sprintf("; the %d finished runs are kept in %s, and running the same campaign there again resumes",
-				len(done), filepath.Join(opts.OutDir, journalName))
+				finished, filepath.Join(opts.OutDir, journalName))
 		}
-		return nil, fmt.Errorf("campaign %s: %d of %d runs done%s: %w", s.File, len(done), total, where, runErr)
+		return nil, fmt.Errorf("campaign %s: %d of %d runs done%s: %w", s.File, finished, len(indices), where, runErr)
 	}
 
-	res.Runs = make([]RunResult, total)
-	for i := range total {
-		res.Runs[i] = done[i]
+	res.Runs = make([]RunResult, len(indices))
+	for j, i := range indices {
+		res.Runs[j] = done[i]
 	}
-	res.Summary = summarizeRuns(s, res.Runs)
+	if len(indices) == total {
+		res.Summary = summarizeRuns(s, res.Runs)
+	}
 	if opts.OutDir == "" {
 		return res, nil
 	}
@@ -152,9 +173,9 @@ func Run(ctx context.Context, s *Scenario, opts RunOptions) (*Result, error) {
 	return res, nil
 }
 
-// prepareDir makes the output folder ready and returns the runs its journal already
-// holds for this campaign.
-func prepareDir(dir string, s *Scenario, hash string, force bool) (map[int]RunResult, error) {
+// prepareDir makes the output folder ready for part (nil: the whole campaign) and
+// returns the runs its journal already holds for this campaign.
+func prepareDir(dir string, s *Scenario, hash string, part *Subset, force bool) (map[int]RunResult, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
@@ -165,12 +186,15 @@ func prepareDir(dir string, s *Scenario, hash string, force bool) (map[int]RunRe
 	if len(entries) > 0 {
 		m, err := ReadManifest(dir)
 		switch {
-		case err == nil && m.ScenarioHash == hash:
+		case err == nil && m.ScenarioHash == hash && m.Subset.equal(part):
 			done, err := readJournal(filepath.Join(dir, journalName), s)
 			if err != nil {
 				return nil, fmt.Errorf("output folder %s: %w", dir, err)
 			}
 			return done, nil
+		case !force && err == nil && m.ScenarioHash == hash:
+			return nil, fmt.Errorf("output folder %s holds %s of this campaign, not %s: choose another folder, or force to start afresh",
+				dir, m.Subset.describe(), part.describe())
 		case !force && err == nil:
 			return nil, fmt.Errorf("output folder %s holds a different campaign (%s, scenario hash %.12s, not %.12s): choose another folder, or force to start afresh",
 				dir, m.Name, m.ScenarioHash, hash)
@@ -189,6 +213,9 @@ func prepareDir(dir string, s *Scenario, hash string, force bool) (map[int]RunRe
 func writeOutputs(dir string, s *Scenario, res *Result) error {
 	if err := writeFileAtomic(filepath.Join(dir, "runs.csv"), runsCSV(s, res.Runs)); err != nil {
 		return err
+	}
+	if res.Summary == nil {
+		return nil // a part of the campaign: merge the parts for the summary
 	}
 	if err := writeFileAtomic(filepath.Join(dir, "summary.csv"), summaryCSV(s, res.Summary)); err != nil {
 		return err

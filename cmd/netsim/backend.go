@@ -39,16 +39,24 @@ func (backend) Kinds() []entry {
 
 func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts, error) {
 	sc := s.(loaded).s
+	var subset *scenarios.Subset
+	switch {
+	case opts.Shards > 0:
+		subset = &scenarios.Subset{Shard: opts.Shard, Of: opts.Shards}
+	case len(opts.RunIndices) > 0:
+		subset = scenarios.RunIndices(opts.RunIndices)
+	}
 	// Until the campaign ends, the counts are those of the runner's last progress report,
 	// so that they are right when it is interrupted.
 	var (
 		mu     sync.Mutex
-		counts = runCounts{Total: sc.NumRuns()}
+		counts = runCounts{Total: len(subset.Indices(sc.NumRuns()))}
 	)
 	res, err := scenarios.Run(ctx, sc, scenarios.RunOptions{
 		OutDir:  opts.OutDir,
 		Workers: opts.Workers,
 		Force:   opts.Force,
+		Subset:  subset,
 		Progress: func(p scenarios.CampaignProgress) {
 			c := runCounts{Total: p.Total, Done: p.Done, Skipped: p.Skipped}
 			mu.Lock()
@@ -65,6 +73,14 @@ func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts,
 		counts = runCounts{Total: len(res.Runs), Done: len(res.Runs), Skipped: res.Skipped}
 	}
 	return counts, err
+}
+
+func (backend) Merge(dirs []string, opts mergeOptions) (string, int, error) {
+	res, err := scenarios.Merge(dirs, scenarios.MergeOptions{OutDir: opts.OutDir, Force: opts.Force})
+	if err != nil {
+		return "", 0, err
+	}
+	return res.Name, len(res.Runs), nil
 }
 
 // loaded is a *scenarios.Scenario as the commands see it.

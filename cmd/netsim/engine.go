@@ -15,6 +15,10 @@ type engine interface {
 	// Run runs a campaign. It returns the counts so far along with any error, also when
 	// ctx is cancelled part way.
 	Run(ctx context.Context, s scenario, opts runOptions) (runCounts, error)
+	// Merge joins the output folders of parts of one campaign into opts.OutDir, as one
+	// run of the whole campaign would have written it, and returns the campaign's name
+	// and number of runs.
+	Merge(dirs []string, opts mergeOptions) (name string, runs int, err error)
 	// ClientServerBound and P2PBound are the lower bounds on the time to distribute a
 	// file of fileBits to N peers (Kurose & Ross, section 2.5): the bound in seconds and
 	// the term that attains it.
@@ -38,15 +42,24 @@ type scenario interface {
 type entry struct{ Name, Description string }
 
 type runOptions struct {
-	OutDir   string
-	Workers  int
-	Force    bool // rerun runs already in OutDir
-	Progress func(runCounts)
+	OutDir  string
+	Workers int
+	Force   bool // rerun runs already in OutDir
+	// Shard of Shards (1 ≤ Shard ≤ Shards), or the RunIndices, is the part of the
+	// campaign to run; none of them set: every run.
+	Shard, Shards int
+	RunIndices    []int
+	Progress      func(runCounts)
+}
+
+type mergeOptions struct {
+	OutDir string
+	Force  bool // write into a folder that holds another campaign or other files
 }
 
 // runCounts says how far a campaign has got.
 type runCounts struct {
-	Total   int // runs in the campaign
+	Total   int // runs in the campaign, or in the part of it run
 	Done    int // runs finished, including those skipped
 	Skipped int // runs found already done in the output folder
 }

@@ -97,6 +97,16 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", "s", "-j", "two"}, `netsim run: invalid value "two" for flag -j: parse error`},
 		{[]string{"run", "s", "--seed", "-1"}, `netsim run: invalid value "-1" for flag -seed: want a non-negative integer, got "-1"`},
 		{[]string{"run", "s", "--set", "novalue"}, `netsim run: invalid value "novalue" for flag -set: want key=value, got "novalue"`},
+		{[]string{"run", "s", "--shard", "0/3"}, `netsim run: invalid value "0/3" for flag -shard: want i/n with 1 ≤ i ≤ n`},
+		{[]string{"run", "s", "--shard", "4/3"}, `netsim run: invalid value "4/3" for flag -shard: want i/n with 1 ≤ i ≤ n`},
+		{[]string{"run", "s", "--shard", "abc"}, `netsim run: invalid value "abc" for flag -shard: want i/n, e.g. 2/8`},
+		{[]string{"run", "s", "--shard", "1/0"}, `netsim run: invalid value "1/0" for flag -shard: want i/n with 1 ≤ i ≤ n`},
+		{[]string{"run", "s", "--run-index", "abc"}, `netsim run: invalid value "abc" for flag -run-index: want run indices 0, 1, ... (as in runs.csv's run column), separated by commas`},
+		{[]string{"run", "s", "--run-index", "-1"}, `netsim run: invalid value "-1" for flag -run-index: want run indices 0, 1, ... (as in runs.csv's run column), separated by commas`},
+		{[]string{"run", "s", "--run-index", "0,1"}, "netsim run: --run-index 1: out of range: the campaign has 1 run, 0 to 0"},
+		{[]string{"run", "s", "--shard", "1/2", "--run-index", "0"}, "netsim run: --shard and --run-index cannot be used together"},
+		{[]string{"merge", "a", "b"}, "netsim merge: -o: want the output folder"},
+		{[]string{"merge", "-o", "out"}, "netsim merge: want the folders to merge, got none"},
 		{[]string{"validate"}, "netsim validate: no scenario file given"},
 		{[]string{"show-config"}, "netsim show-config: want one scenario, got 0 arguments"},
 		{[]string{"list", "extra"}, `netsim list: takes no arguments, got "extra"`},
@@ -137,7 +147,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	_, stdout, _ := exec(t, eng, "help", "run")
-	for _, flag := range []string{"-o DIR", "-seed N", "-set key=value", "-j N", "-force", "-q"} {
+	for _, flag := range []string{"-o DIR", "-seed N", "-set key=value", "-j N", "-shard i/n", "-run-index K", "-force", "-q"} {
 		if !strings.Contains(stdout, "  "+flag) {
 			t.Errorf("netsim help run does not list %s:\n%s", flag, stdout)
 		}

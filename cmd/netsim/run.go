@@ -13,7 +13,7 @@ import (
 
 var runCmd = &command{
 	name:    "run",
-	args:    "SCENARIO [-o DIR] [--seed N] [--set key=value ...] [-j N] [--force] [-q]",
+	args:    "SCENARIO [-o DIR] [--seed N] [--set key=value ...] [-j N] [--shard i/n | --run-index K,...] [--force] [-q]",
 	summary: "run a scenario and write its results",
 	detail: `Run runs every run of SCENARIO, a scenario file or the name of a built-in scenario
 (see 'netsim list'), on a pool of workers, and writes to the output folder:
@@ -24,7 +24,15 @@ printing the per-point means.
 
 Runs of the same campaign already in the output folder are kept, not run again: after
 Ctrl-C, the same command finishes the campaign. A folder that holds another campaign
-is refused unless --force is given. Results do not depend on -j.`,
+is refused unless --force is given. Results do not depend on -j.
+
+Past one machine, a campaign is split so that a cluster scheduler runs it (a Slurm
+job array, a Kubernetes indexed Job): --shard i/n runs the runs whose index is i-1
+modulo n, --run-index K runs run K (the run column of runs.csv). A part writes its own
+folder, by default out/<scenario name>/shard-i-of-n or run-K, with manifest.json and
+the runs.csv of its runs only; 'netsim merge' joins the folders into the campaign's
+results. A run's seed depends only on the scenario's seed and the run's index, so a
+run gives the same numbers in whichever part it runs.`,
 	setup: func(fs *flag.FlagSet) func(context.Context, *cli, []string) error {
 		var (
 			o       overrides
@@ -32,10 +40,13 @@ is refused unless --force is given. Results do not depend on -j.`,
 			workers int
 			force   bool
 			quiet   bool
+			p       part
 		)
 		fs.StringVar(&outDir, "o", "", "output folder `DIR` (default out/<scenario name>)")
 		o.define(fs)
 		fs.IntVar(&workers, "j", 0, "run `N` runs at a time (default: one per core)")
+		fs.Var(shardFlag{&p}, "shard", "run only shard `i/n` of the campaign: the runs whose index is i-1 modulo n")
+		fs.Var(runIndexFlag{&p}, "run-index", "run only run `K` (repeatable, or a comma list)")
 		fs.BoolVar(&force, "force", false, "use an output folder that holds another campaign or other files, replacing netsim's files there")
 		fs.BoolVar(&quiet, "q", false, "print no progress")
 		return func(ctx context.Context, c *cli, args []string) error {
@@ -48,19 +59,26 @@ is refused unless --force is given. Results do not depend on -j.`,
 			case workers == 0:
 				workers = runtime.NumCPU()
 			}
+			if p.of > 0 && len(p.runs) > 0 {
+				return usagef(nil, "--shard and --run-index cannot be used together")
+			}
 			s, err := o.load(c.eng, args[0])
 			if err != nil {
 				return err
 			}
-			if outDir == "" {
-				outDir = filepath.Join("out", s.Name())
+			if err := p.check(s.Runs()); err != nil {
+				return err
 			}
-			return c.runCampaign(ctx, s, runOptions{OutDir: outDir, Workers: workers, Force: force}, quiet)
+			if outDir == "" {
+				outDir = p.outDir(s.Name())
+			}
+			opts := runOptions{OutDir: outDir, Workers: workers, Force: force, Shard: p.shard, Shards: p.of, RunIndices: p.runs}
+			return c.runCampaign(ctx, s, p, opts, quiet)
 		}
 	},
 }
 
-func (c *cli) runCampaign(ctx context.Context, s scenario, opts runOptions, quiet bool) error {
+func (c *cli) runCampaign(ctx context.Context, s scenario, p part, opts runOptions, quiet bool) error {
 	var prog *progress
 	if !quiet {
 		prog = newProgress(c.stderr, c.terminal, c.now)
@@ -86,11 +104,19 @@ func (c *cli) runCampaign(ctx context.Context, s scenario, opts runOptions, quie
 		fmt.Fprintf(c.stderr, "netsim: %s in %.3g s of wall time (%.3g runs/s)\n",
 			plural(ran, "run"), wall.Seconds(), float64(ran)/wall.Seconds())
 	}
-	fmt.Fprintf(c.stdout, "%s: %s", s.Name(), plural(counts.Total, "run"))
+	if p.whole() {
+		fmt.Fprintf(c.stdout, "%s: %s", s.Name(), plural(counts.Total, "run"))
+	} else {
+		fmt.Fprintf(c.stdout, "%s: %s: %s of %d", s.Name(), p.String(), plural(counts.Total, "run"), s.Runs())
+	}
 	if counts.Skipped > 0 {
 		fmt.Fprintf(c.stdout, " (%d already done, kept)", counts.Skipped)
 	}
 	fmt.Fprintf(c.stdout, "\nResults in %s%c: %s\n", opts.OutDir, filepath.Separator, strings.Join(outputFiles(opts.OutDir), ", "))
+	if counts.Total < s.Runs() {
+		fmt.Fprintf(c.stdout, "This folder holds part of the campaign: when every part is done, join them with 'netsim merge -o OUT DIR...'.\n")
+		return nil
+	}
 	return c.printSummary(filepath.Join(opts.OutDir, "summary.csv"))
 }
 

@@ -1,0 +1,161 @@
+package scenarios
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"time"
+)
+
+// MergeOptions control Merge.
+type MergeOptions struct {
+	// OutDir is the folder to write, as Run would have written it.
+	OutDir string
+	// Force lets Merge write into a folder that holds another campaign or other files,
+	// as RunOptions.Force does.
+	Force bool
+}
+
+// MissingRunsError is Merge's error when the folders do not hold every run.
+type MissingRunsError struct {
+	Missing []int // sorted
+	Total   int
+}
+
+// missingShown is how many missing run indices the message lists.
+const missingShown = 5
+
+func (e *MissingRunsError) Error() string {
+	shown := e.Missing[:min(len(e.Missing), missingShown)]
+	more := ""
+	if len(e.Missing) > len(shown) {
+		more = ", ..."
+	}
+	return fmt.Sprintf("%d of %d runs missing (run %s%s); nothing written: run the missing runs (--run-index) or shards, and merge again with their folders",
+		len(e.Missing), e.Total, joinInts(shown, ", "), more)
+}
+
+// Merge joins the output folders dirs, each written by Run with a Subset of one campaign
+// (or with none), into opts.OutDir, as a single Run of the whole campaign would have
+// written it: runs.csv and summary.csv byte for byte, the plots, manifest.json and the
+// journal (in run order). Each folder's manifest says the campaign; its journal, the
+// runs. The folders must hold the same campaign (the same scenario hash), no run may
+// have different values in two folders (the same values twice are fine), and together
+// they must hold every run: otherwise Merge writes nothing and returns an error, a
+// *MissingRunsError when runs are missing.
+func Merge(dirs []string, opts MergeOptions) (*Result, error) {
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("merge: no folders to merge")
+	}
+	var (
+		s       *Scenario
+		first   *Manifest
+		started time.Time
+		runs    = map[int]RunResult{}
+		from    = map[int]string{} // run index -> the folder it was first read from
+	)
+	for _, dir := range dirs {
+		m, err := ReadManifest(dir)
+		if err != nil {
+			return nil, fmt.Errorf("merge: %s: not a netsim output folder: %w", dir, err)
+		}
+		if first == nil {
+			first = m
+			started = m.Started
+			if s, err = Parse(filepath.Join(dir, "manifest.json"), []byte(m.Scenario)); err != nil {
+				return nil, fmt.Errorf("merge: %s: %w", dir, err)
+			}
+			if h, err := s.Hash(); err != nil || h != m.ScenarioHash {
+				return nil, fmt.Errorf("merge: %s: the scenario in manifest.json does not match its scenario hash %.12s", dir, m.ScenarioHash)
+			}
+		} else if m.ScenarioHash != first.ScenarioHash {
+			return nil, fmt.Errorf("merge: %s holds a different campaign (%s, scenario hash %.12s) from %s (%s, scenario hash %.12s)",
+				dir, m.Name, m.ScenarioHash, dirs[0], first.Name, first.ScenarioHash)
+		}
+		if m.Started.Before(started) {
+			started = m.Started
+		}
+		got, err := readJournal(filepath.Join(dir, journalName), s)
+		if err != nil {
+			return nil, fmt.Errorf("merge: %s: %w", dir, err)
+		}
+		for _, i := range slices.Sorted(maps.Keys(got)) {
+			r := got[i]
+			if prev, ok := runs[i]; ok {
+				if name, ok := differ(s, prev, r); ok {
+					return nil, fmt.Errorf("merge: run %d differs between %s and %s: %s is %s in one, %s in the other",
+						i, from[i], dir, name, formatFloat(prev.Values[name]), formatFloat(r.Values[name]))
+				}
+				continue
+			}
+			runs[i] = r
+			from[i] = dir
+		}
+	}
+
+	total := s.NumRuns()
+	var missing []int
+	for i := range total {
+		if _, ok := runs[i]; !ok {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("merge: %w", &MissingRunsError{Missing: missing, Total: total})
+	}
+
+	res := &Result{Dir: opts.OutDir, Name: s.Name, Hash: first.ScenarioHash, Runs: make([]RunResult, total)}
+	for i := range total {
+		res.Runs[i] = runs[i]
+	}
+	res.Summary = summarizeRuns(s, res.Runs)
+	if _, err := prepareDir(opts.OutDir, s, res.Hash, nil, opts.Force); err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	end := time.Now().UTC()
+	manifest := &Manifest{
+		NetsimVersion: Version, GoVersion: runtime.Version(), Kind: s.Kind.Name(), Name: s.Name,
+		ScenarioHash: res.Hash, Seed: s.Seed, Points: s.NumPoints(), Replications: s.Replications,
+		Runs: total, Started: started, Finished: &end, Scenario: first.Scenario,
+	}
+	if err := writeMerged(opts.OutDir, s, res, manifest); err != nil {
+		return nil, fmt.Errorf("merge: output folder %s: %w", opts.OutDir, err)
+	}
+	return res, nil
+}
+
+// writeMerged writes the journal first and the manifest last, so that a merge cut short
+// leaves a folder that `netsim run` resumes, and only a finished one has Finished set.
+func writeMerged(dir string, s *Scenario, res *Result, m *Manifest) error {
+	var jl bytes.Buffer
+	for _, r := range res.Runs {
+		line, err := json.Marshal(newJournalLine(r))
+		if err != nil {
+			return err
+		}
+		jl.Write(append(line, '\n'))
+	}
+	if err := writeFileAtomic(filepath.Join(dir, journalName), jl.Bytes()); err != nil {
+		return err
+	}
+	if err := writeOutputs(dir, s, res); err != nil {
+		return err
+	}
+	return writeManifest(dir, m)
+}
+
+// differ returns the first metric, in the kind's order, whose values in a and b are not
+// the same float64 (NaN equals NaN: both came from the same formatting).
+func differ(s *Scenario, a, b RunResult) (string, bool) {
+	for _, m := range s.Kind.Metrics() {
+		if math.Float64bits(a.Values[m.Name]) != math.Float64bits(b.Values[m.Name]) {
+			return m.Name, true
+		}
+	}
+	return "", false
+}
