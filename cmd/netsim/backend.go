@@ -59,6 +59,10 @@ func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts,
 		Subset:  subset,
 		Progress: func(p scenarios.CampaignProgress) {
 			c := runCounts{Total: p.Total, Done: p.Done, Skipped: p.Skipped}
+			for _, r := range p.Running {
+				c.Events += r.Sim.Events
+				c.EventsPerSec += r.Sim.EventsPerSec
+			}
 			mu.Lock()
 			counts = c
 			mu.Unlock()

@@ -62,4 +62,8 @@ type runCounts struct {
 	Total   int // runs in the campaign, or in the part of it run
 	Done    int // runs finished, including those skipped
 	Skipped int // runs found already done in the output folder
+	// Of the runs in flight: kernel events so far and their rate, summed over the runs
+	// (0 when none has reported yet).
+	Events       uint64
+	EventsPerSec float64
 }

@@ -133,6 +133,10 @@ func (p *progress) status(now time.Time) string {
 		s += fmt.Sprintf(" (%d%%)", 100*c.Done/c.Total)
 	}
 	s += fmt.Sprintf(", %s elapsed", elapsed.Round(time.Second))
+	// Within long runs, the kernels' own progress (DESIGN: events and events/s).
+	if c.Events > 0 && c.Done < c.Total {
+		s += fmt.Sprintf(", in progress: %s events, %s events/s", count(float64(c.Events)), count(c.EventsPerSec))
+	}
 	// Runs found already done took no time: estimate from the runs done in this session.
 	if ran := c.Done - c.Skipped; ran > 0 && c.Done < c.Total {
 		left := time.Duration(float64(elapsed) / float64(ran) * float64(c.Total-c.Done))
@@ -146,4 +150,17 @@ func (p *progress) status(now time.Time) string {
 func isTerminal(f *os.File) bool {
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// count writes a large count briefly: 950, 12.3k, 4.56M, 7.89G.
+func count(n float64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.3gG", n/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.3gM", n/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.3gk", n/1e3)
+	}
+	return fmt.Sprintf("%.0f", n)
 }

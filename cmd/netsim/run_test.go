@@ -196,3 +196,25 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Within long runs the line also shows the kernels' events and their rate.
+func TestProgressShowsEventsInFlight(t *testing.T) {
+	clk := &clock{t: time.Unix(0, 0)}
+	p := newProgress(&syncBuffer{}, false, clk.now)
+	p.start = clk.now()
+	clk.add(7 * time.Second)
+	p.counts = runCounts{Total: 1, Events: 3_100_000, EventsPerSec: 1_234_000}
+	want := "0/1 runs (0%), 7s elapsed, in progress: 3.1M events, 1.23M events/s"
+	if got := p.status(clk.now()); got != want {
+		t.Errorf("status %q, want %q", got, want)
+	}
+	cases := []struct {
+		n    float64
+		want string
+	}{{950, "950"}, {12_300, "12.3k"}, {4_560_000, "4.56M"}, {7.89e9, "7.89G"}}
+	for _, c := range cases {
+		if got := count(c.n); got != c.want {
+			t.Errorf("count(%v) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}
