@@ -94,15 +94,7 @@ func benchChurn(b *testing.B, active, nhosts int) {
 	for i := 0; i < active; i++ {
 		start()
 	}
-	s0 := n.Stats()
-	b.ResetTimer()
-	t0 := time.Now()
-	k.Run()
-	el := time.Since(t0)
-	b.StopTimer()
-	s1 := n.Stats()
-	ev := float64(s1.Events - s0.Events)
-	b.ReportMetric(float64(el.Microseconds())/ev, "us/event")
+	s0, s1, ev := measure(b, k, n)
 	b.ReportMetric(float64(s1.Touched-s0.Touched)/ev, "touched/event")
 	b.ReportMetric(float64(s1.RateChanges-s0.RateChanges)/ev, "changed/event")
 	b.ReportMetric(float64(s1.Rounds-s0.Rounds)/float64(s1.Solves-s0.Solves), "rounds/solve")
@@ -184,18 +176,25 @@ func benchRelayMesh(b *testing.B, peers int) {
 			}
 		}
 	}
-	s0 := n.Stats()
-	b.ResetTimer()
-	t0 := time.Now()
-	k.Run()
-	el := time.Since(t0)
-	b.StopTimer()
-	s1 := n.Stats()
-	ev := float64(s1.Events - s0.Events)
-	b.ReportMetric(float64(el.Nanoseconds())/1e3/ev, "us/event")
+	s0, s1, ev := measure(b, k, n)
 	b.ReportMetric(float64(s1.Solves-s0.Solves)/ev, "solves/event")
 	b.ReportMetric(float64(s1.RateChanges-s0.RateChanges)/ev, "changed/event")
 	if want := peers + peers*(peers-1); n.ActiveFlows() != want {
 		b.Fatalf("%d active flows, want %d", n.ActiveFlows(), want)
 	}
+}
+
+// measure runs the kernel as the timed part of b and reports µs per flow event; it
+// returns the flow counters before and after and the number of flow events.
+func measure(b *testing.B, k *sim.Kernel, n *Network) (s0, s1 FlowStats, events float64) {
+	s0 = n.Stats()
+	b.ResetTimer()
+	t0 := time.Now()
+	k.Run()
+	el := time.Since(t0)
+	b.StopTimer()
+	s1 = n.Stats()
+	events = float64(s1.Events - s0.Events)
+	b.ReportMetric(float64(el.Nanoseconds())/1e3/events, "us/event")
+	return s0, s1, events
 }

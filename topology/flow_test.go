@@ -105,12 +105,10 @@ func TestSetCapMidway(t *testing.T) {
 	}
 }
 
-func TestFeeder(t *testing.T) {
-	// The textbook's relay: a peer forwards a part while it still receives it (Kurose &
-	// Ross §2.5, P2P distribution). A: x -> y at 5 Mbit/s, 8 Mbit, ends at 1.6 s.
-	// B: y -> z (10 Mbit/s), 16 Mbit, fed by A: 5 Mbit/s until 1.6 s (8 Mbit sent), and
-	// after A completes still at A's last rate, 5 Mbit/s, the rate its stream arrived
-	// at, for the other 8 Mbit: ends at 3.2 s.
+// relayLine is x -> y at 5 Mbit/s and y -> z at 10 Mbit/s, for a feeder on x -> y
+// and its relay on y -> z.
+func relayLine(t *testing.T) (*sim.Kernel, *Network, Route, Route) {
+	t.Helper()
 	k := sim.NewKernel()
 	n, err := BuildExplicit(k, []string{"x", "y", "z"}, []LinkSpec{
 		{From: "x", To: "y", CapacityBps: 5e6, Duplex: true},
@@ -124,6 +122,16 @@ func TestFeeder(t *testing.T) {
 	z, _ := n.Node("z")
 	rxy, _ := n.Route(x, y)
 	ryz, _ := n.Route(y, z)
+	return k, n, rxy, ryz
+}
+
+func TestFeeder(t *testing.T) {
+	// The textbook's relay: a peer forwards a part while it still receives it (Kurose &
+	// Ross §2.5, P2P distribution). A: x -> y at 5 Mbit/s, 8 Mbit, ends at 1.6 s.
+	// B: y -> z (10 Mbit/s), 16 Mbit, fed by A: 5 Mbit/s until 1.6 s (8 Mbit sent), and
+	// after A completes still at A's last rate, 5 Mbit/s, the rate its stream arrived
+	// at, for the other 8 Mbit: ends at 3.2 s.
+	k, n, rxy, ryz := relayLine(t)
 	var atA, atB sim.Time
 	a := n.StartFlow(rxy, 1_000_000, FlowOptions{}, doneAt(k, &atA))
 	b := n.StartFlow(ryz, 2_000_000, FlowOptions{Feeder: a}, doneAt(k, &atB))
@@ -146,19 +154,7 @@ func TestFeederAborted(t *testing.T) {
 	// As TestFeeder, but A is aborted at 0.8 s (4 Mbit relayed): B is released from
 	// A's rate and sends its other 12 Mbit at the link's 10 Mbit/s, ending at 2.0 s. A
 	// relay started on the aborted A is bound by nothing but its link: 1 Mbit in 0.1 s.
-	k := sim.NewKernel()
-	n, err := BuildExplicit(k, []string{"x", "y", "z"}, []LinkSpec{
-		{From: "x", To: "y", CapacityBps: 5e6, Duplex: true},
-		{From: "y", To: "z", CapacityBps: 10e6, Duplex: true},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, _ := n.Node("x")
-	y, _ := n.Node("y")
-	z, _ := n.Node("z")
-	rxy, _ := n.Route(x, y)
-	ryz, _ := n.Route(y, z)
+	k, n, rxy, ryz := relayLine(t)
 	var atB, atLate sim.Time
 	a := n.StartFlow(rxy, 1_000_000, FlowOptions{}, nil)
 	b := n.StartFlow(ryz, 2_000_000, FlowOptions{Feeder: a}, doneAt(k, &atB))

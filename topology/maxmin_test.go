@@ -17,6 +17,21 @@ func bruteMaxMin(linkCap []float64, flowLinks [][]LinkID, flowCap []float64) []f
 	nf := len(flowLinks)
 	rate := make([]float64, nf)
 	frozen := make([]bool, nf)
+	// linkUse is the rate of l's frozen flows and the count of its unfrozen ones.
+	linkUse := func(l int) (used float64, cnt int) {
+		for f, ls := range flowLinks {
+			for _, x := range ls {
+				if int(x) == l {
+					if frozen[f] {
+						used += rate[f]
+					} else {
+						cnt++
+					}
+				}
+			}
+		}
+		return used, cnt
+	}
 	left := nf
 	for left > 0 {
 		level := math.Inf(1)
@@ -24,18 +39,7 @@ func bruteMaxMin(linkCap []float64, flowLinks [][]LinkID, flowCap []float64) []f
 			if math.IsInf(c, 1) {
 				continue
 			}
-			used, cnt := 0.0, 0
-			for f, ls := range flowLinks {
-				for _, x := range ls {
-					if int(x) == l {
-						if frozen[f] {
-							used += rate[f]
-						} else {
-							cnt++
-						}
-					}
-				}
-			}
+			used, cnt := linkUse(l)
 			if cnt > 0 {
 				level = math.Min(level, math.Max(0, c-used)/float64(cnt))
 			}
@@ -60,18 +64,7 @@ func bruteMaxMin(linkCap []float64, flowLinks [][]LinkID, flowCap []float64) []f
 			if math.IsInf(c, 1) {
 				continue
 			}
-			used, cnt := 0.0, 0
-			for f, ls := range flowLinks {
-				for _, x := range ls {
-					if int(x) == l {
-						if frozen[f] {
-							used += rate[f]
-						} else {
-							cnt++
-						}
-					}
-				}
-			}
+			used, cnt := linkUse(l)
 			sat[l] = cnt > 0 && math.Max(0, c-used)/float64(cnt) <= level*(1+1e-13)
 		}
 		for f, ls := range flowLinks {
