@@ -1,8 +1,10 @@
-package scenarios
+package scenarios_test
 
 import (
 	"flag"
 	"fmt"
+	. "netsim/scenarios"
+	_ "netsim/scenarios/internal/testkinds"
 	"strings"
 	"testing"
 )

@@ -115,7 +115,7 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 	if len(d.errs) > 0 {
 		return nil, sortErrors(d.errs)
 	}
-	if err := s.check(); err != nil {
+	if err := s.Check(); err != nil {
 		return nil, err
 	}
 	return s, nil

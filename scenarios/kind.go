@@ -1,6 +1,8 @@
-// Package scenarios owns what users write and get back: scenario files (YAML, decoded
-// strictly, with units), the kinds of scenario (one per protocol model), sweeps and
-// replications, the campaign runner with its worker pool, and the output folder.
+// Package scenarios is the scenario file format: YAML decoded strictly, with units;
+// sweeps and replications; the interface of the kind table through which each protocol
+// model binds its parameters, metrics and theory to the format; errors located in the
+// file; and the built-in scenarios, embedded. It imports no app: the kinds live in
+// scenarios/kinds, and running a campaign is scenarios/campaign's.
 package scenarios
 
 import (
@@ -112,4 +114,14 @@ func Kinds() []Kind {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out
+}
+
+// TheoryByName returns k's theory named name; Parse has checked that it exists.
+func TheoryByName(k Kind, name string) Theory {
+	for _, t := range k.Theory() {
+		if t.Name == name {
+			return t
+		}
+	}
+	panic("scenarios: theory " + name + " was checked when parsed")
 }

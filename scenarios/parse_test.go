@@ -1,6 +1,8 @@
-package scenarios
+package scenarios_test
 
 import (
+	. "netsim/scenarios"
+	"netsim/scenarios/internal/testkinds"
 	"reflect"
 	"strings"
 	"testing"
@@ -33,9 +35,9 @@ plots:
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := s.Params.(*toyParams)
-	want := toyParams{Peers: 10, Upload: 2e6, File: 15_000_000_000, Delay: units.Duration(40 * sim.Millisecond),
-		Ratio: 0.5, Server: toyServer{Upload: 10e6, Slots: 2}}
+	p := s.Params.(*testkinds.ToyParams)
+	want := testkinds.ToyParams{Peers: 10, Upload: 2e6, File: 15_000_000_000, Delay: units.Duration(40 * sim.Millisecond),
+		Ratio: 0.5, Server: testkinds.ToyServer{Upload: 10e6, Slots: 2}}
 	if !reflect.DeepEqual(*p, want) {
 		t.Errorf("params = %+v, want %+v", *p, want)
 	}
@@ -52,7 +54,7 @@ func TestDefaults(t *testing.T) {
 	if s.Seed != 1 || s.Replications != 1 || s.NumPoints() != 1 {
 		t.Errorf("seed %d, replications %d, points %d; want 1, 1, 1", s.Seed, s.Replications, s.NumPoints())
 	}
-	if !reflect.DeepEqual(s.Params, toy{}.NewParams()) {
+	if !reflect.DeepEqual(s.Params, testkinds.Toy{}.NewParams()) {
 		t.Errorf("params %+v are not the defaults", s.Params)
 	}
 }
@@ -72,15 +74,15 @@ sweep:
 		if p.Index != i {
 			t.Errorf("point %d has index %d", i, p.Index)
 		}
-		tp := p.Params.(*toyParams)
-		got = append(got, formatValue(tp.Peers)+"/"+tp.Server.Upload.String()+"/"+formatValue(tp.Ratio))
+		tp := p.Params.(*testkinds.ToyParams)
+		got = append(got, FormatValue(tp.Peers)+"/"+tp.Server.Upload.String()+"/"+FormatValue(tp.Ratio))
 	}
 	want := "5/1Mbps/0 5/1Mbps/1 5/2Mbps/0 5/2Mbps/1 5/3Mbps/0 5/3Mbps/1 " +
 		"6/1Mbps/0 6/1Mbps/1 6/2Mbps/0 6/2Mbps/1 6/3Mbps/0 6/3Mbps/1"
 	if strings.Join(got, " ") != want {
 		t.Errorf("points:\n%s\nwant\n%s", strings.Join(got, " "), want)
 	}
-	if s.Params.(*toyParams).Peers != 10 {
+	if s.Params.(*testkinds.ToyParams).Peers != 10 {
 		t.Error("Points changed the scenario's own params")
 	}
 }
@@ -114,7 +116,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Name != "toy fixture" || s.Params.(*toyParams).Peers != 30 {
+	if s.Name != "toy fixture" || s.Params.(*testkinds.ToyParams).Peers != 30 {
 		t.Errorf("loaded %q with %+v", s.Name, s.Params)
 	}
 	_, err = Load("no-such-scenario")
@@ -124,10 +126,5 @@ func TestLoad(t *testing.T) {
 	_, err = Load("testdata/missing.yaml")
 	if err == nil || !strings.HasPrefix(err.Error(), "scenario testdata/missing.yaml: open testdata/missing.yaml: no such file") {
 		t.Errorf("Load(testdata/missing.yaml) error = %v", err)
-	}
-	for _, b := range Builtins() {
-		if strings.HasPrefix(b.Description, "invalid:") {
-			t.Errorf("built-in %s: %s", b.Name, b.Description)
-		}
 	}
 }

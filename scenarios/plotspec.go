@@ -66,8 +66,8 @@ func (s *stringSet) UnmarshalYAML(n *yaml.Node) error {
 	return fmt.Errorf("want a metric name or a list of them, got %s", describe(n))
 }
 
-// yUnits are the display units a plot may give time metrics, in seconds.
-var yUnits = map[string]float64{"ms": 1e-3, "s": 1, "min": 60, "h": 3600, "d": 86400}
+// YUnits are the display units a plot may give time metrics, in seconds.
+var YUnits = map[string]float64{"ms": 1e-3, "s": 1, "min": 60, "h": 3600, "d": 86400}
 
 var plotName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
@@ -143,11 +143,11 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 		}
 	}
 	if n := at("xunit"); n != nil && swept[p.X] != nil {
-		if _, ft, _ := fieldByPath(pt, p.X); xUnitScale(ft, p.XUnit) == 0 {
+		if _, ft, _ := fieldByPath(pt, p.X); XUnitScale(ft, p.XUnit) == 0 {
 			d.fail(n, path+".xunit", "%q is not a unit of x (%s): %s", p.XUnit, p.X, xUnitHint(ft))
 		}
 	}
-	if n := at("yunit"); n != nil && yUnits[p.YUnit] == 0 {
+	if n := at("yunit"); n != nil && YUnits[p.YUnit] == 0 {
 		d.fail(n, path+".yunit", "unknown time unit %q (want ms, s, min, h or d)", p.YUnit)
 	}
 	if n := at("series"); n != nil {
@@ -197,7 +197,7 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 					continue
 				}
 				if indexOf(ax.Values, val.Interface()) < 0 {
-					d.fail(v, kp, "%s is not one of the swept values (%s)", formatValue(val.Interface()), formatValues(ax.Values))
+					d.fail(v, kp, "%s is not one of the swept values (%s)", FormatValue(val.Interface()), formatValues(ax.Values))
 					continue
 				}
 				fixed[k.Value] = true
@@ -210,7 +210,7 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 		for _, k := range sweptKeys {
 			if !fixed[k] {
 				d.fail(plotNode(), path, "swept parameter %q is neither the plot's x, nor its series, nor fixed by only (e.g. only: {%s: %s})",
-					k, k, formatValue(swept[k].Values[0]))
+					k, k, FormatValue(swept[k].Values[0]))
 			}
 		}
 	}
@@ -233,10 +233,10 @@ func unitPhrase(unit string) string {
 	return "in " + unit
 }
 
-// xUnitScale returns the size of one xunit in x's plotting unit (bit/s, bits or
+// XUnitScale returns the size of one xunit in x's plotting unit (bit/s, bits or
 // seconds), parsed by the same code as the parameter's values, so "Mbps" is 1e6;
 // 0 if unit is not a unit of x's type.
-func xUnitScale(t reflect.Type, unit string) float64 {
+func XUnitScale(t reflect.Type, unit string) float64 {
 	var v any
 	var err error
 	switch t {
@@ -252,7 +252,7 @@ func xUnitScale(t reflect.Type, unit string) float64 {
 	if err != nil || unit == "" {
 		return 0
 	}
-	return numeric(v)
+	return Numeric(v)
 }
 
 func xUnitHint(t reflect.Type) string {

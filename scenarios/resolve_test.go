@@ -1,6 +1,8 @@
-package scenarios
+package scenarios_test
 
 import (
+	. "netsim/scenarios"
+	"netsim/scenarios/internal/testkinds"
 	"reflect"
 	"strings"
 	"testing"
@@ -58,12 +60,12 @@ func TestSet(t *testing.T) {
 			t.Fatalf("Set(%q): %v", arg, err)
 		}
 	}
-	p := s.Params.(*toyParams)
+	p := s.Params.(*testkinds.ToyParams)
 	if s.Seed != 9 || s.Replications != 2 || s.Name != "other" || p.Peers != 30 || p.Server.Slots != 3 ||
 		!reflect.DeepEqual(p.Tags, []string{"a", "b"}) {
 		t.Errorf("after Set: %+v %+v", s, p)
 	}
-	if len(s.Sweep[0].Values) != 1 || s.Sweep[0].Values[0] != any(toyParams{Upload: 5e6}.Upload) || s.NumPoints() != 3 {
+	if len(s.Sweep[0].Values) != 1 || s.Sweep[0].Values[0] != any(testkinds.ToyParams{Upload: 5e6}.Upload) || s.NumPoints() != 3 {
 		t.Errorf("upload sweep = %v", s.Sweep[0].Values)
 	}
 }

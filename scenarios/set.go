@@ -67,7 +67,7 @@ func (s *Scenario) Set(arg string) error {
 	// Decode over the current value, so that setting a nested struct keeps the
 	// defaults of the fields the value leaves out.
 	val := reflect.New(ft)
-	val.Elem().Set(deepCopy(reflect.ValueOf(getParam(s.Params, pkey))))
+	val.Elem().Set(deepCopy(reflect.ValueOf(GetParam(s.Params, pkey))))
 	key = pkey
 	if !decodeInto(val.Interface()) {
 		return d.errs[0]
@@ -78,19 +78,19 @@ func (s *Scenario) Set(arg string) error {
 		if ax := &s.Sweep[i]; ax.Key == pkey {
 			old := *ax
 			*ax = Axis{Key: pkey, Values: []any{v}, setArg: arg}
-			if err := s.check(); err != nil {
+			if err := s.Check(); err != nil {
 				*ax = old
 				return err
 			}
 			return nil
 		}
 	}
-	old := getParam(s.Params, pkey)
+	old := GetParam(s.Params, pkey)
 	oldArg, hadArg := s.setArgs[pkey]
-	setParam(s.Params, pkey, v)
+	SetParam(s.Params, pkey, v)
 	s.setArgs[pkey] = arg
-	if err := s.check(); err != nil {
-		setParam(s.Params, pkey, old)
+	if err := s.Check(); err != nil {
+		SetParam(s.Params, pkey, old)
 		if hadArg {
 			s.setArgs[pkey] = oldArg
 		} else {

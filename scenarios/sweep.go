@@ -39,22 +39,22 @@ func (s *Scenario) NumRuns() int { return s.NumPoints() * s.Replications }
 func (s *Scenario) Points() []Point {
 	pts := make([]Point, s.NumPoints())
 	for i := range pts {
-		pts[i] = s.point(i)
+		pts[i] = s.Point(i)
 	}
 	return pts
 }
 
 // point builds point i: its digits in the mixed radix of the axis lengths, last axis
 // least significant.
-func (s *Scenario) point(i int) Point {
-	p := Point{Index: i, Assign: make([]Assignment, len(s.Sweep)), Params: copyParams(s.Params)}
+func (s *Scenario) Point(i int) Point {
+	p := Point{Index: i, Assign: make([]Assignment, len(s.Sweep)), Params: CopyParams(s.Params)}
 	rest := i
 	for a := len(s.Sweep) - 1; a >= 0; a-- {
 		ax := s.Sweep[a]
 		v := ax.Values[rest%len(ax.Values)]
 		rest /= len(ax.Values)
 		p.Assign[a] = Assignment{Key: ax.Key, Value: v}
-		setParam(p.Params, ax.Key, v)
+		SetParam(p.Params, ax.Key, v)
 	}
 	return p
 }
@@ -78,9 +78,9 @@ func mix64(z uint64) uint64 {
 	return z ^ (z >> 31)
 }
 
-// copyParams returns a deep copy of a params struct pointer: slices are copied, so a
+// CopyParams returns a deep copy of a params struct pointer: slices are copied, so a
 // point's params share nothing with the scenario's.
-func copyParams(p any) any {
+func CopyParams(p any) any {
 	v := reflect.ValueOf(p).Elem()
 	out := reflect.New(v.Type())
 	out.Elem().Set(deepCopy(v))
@@ -111,18 +111,18 @@ func deepCopy(v reflect.Value) reflect.Value {
 	return v
 }
 
-// setParam sets the dotted key of the params struct pointer p to a (deep copy of) value,
+// SetParam sets the dotted key of the params struct pointer p to a (deep copy of) value,
 // which has the field's type.
-func setParam(p any, key string, value any) {
+func SetParam(p any, key string, value any) {
 	index, _, ok := fieldByPath(reflect.TypeOf(p).Elem(), key)
 	if !ok {
-		panic("scenarios: setParam: no key " + key) // keys are checked when parsed
+		panic("scenarios: SetParam: no key " + key) // keys are checked when parsed
 	}
 	reflect.ValueOf(p).Elem().FieldByIndex(index).Set(deepCopy(reflect.ValueOf(value)))
 }
 
-// getParam returns the value of the dotted key of the params struct pointer p.
-func getParam(p any, key string) any {
+// GetParam returns the value of the dotted key of the params struct pointer p.
+func GetParam(p any, key string) any {
 	index, _, _ := fieldByPath(reflect.TypeOf(p).Elem(), key)
 	return reflect.ValueOf(p).Elem().FieldByIndex(index).Interface()
 }
@@ -130,11 +130,11 @@ func getParam(p any, key string) any {
 // check runs the kind's Check on every sweep point and locates each problem: at the
 // sweep value that produced it, the --set that set it, its key in params, or, for a
 // default, at params: with "(default)".
-func (s *Scenario) check() error {
+func (s *Scenario) Check() error {
 	var errs Errors
 	seen := map[string]bool{}
 	for i := range s.NumPoints() {
-		p := s.point(i)
+		p := s.Point(i)
 		err := s.Kind.Check(p.Params)
 		for _, e := range flatten(err) {
 			le := s.locate(e, p)
@@ -210,4 +210,24 @@ func parentKey(k string) string {
 		return ""
 	}
 	return k[:i]
+}
+
+// ParamType returns the Go type of the dotted params key, or nil if the kind has no
+// such parameter.
+func (s *Scenario) ParamType(key string) reflect.Type {
+	_, t, ok := fieldByPath(reflect.TypeOf(s.Params).Elem(), key)
+	if !ok {
+		return nil
+	}
+	return t
+}
+
+// AxisIndex returns the index in Sweep of the swept key, or -1.
+func (s *Scenario) AxisIndex(key string) int {
+	for i, ax := range s.Sweep {
+		if key != "" && ax.Key == key {
+			return i
+		}
+	}
+	return -1
 }

@@ -18,9 +18,9 @@ var (
 	durationType = reflect.TypeFor[units.Duration]()
 )
 
-// formatValue formats a parameter value exactly: a unit type in its canonical form
+// FormatValue formats a parameter value exactly: a unit type in its canonical form
 // ("30Mbps"), a float with the fewest digits that read back to it.
-func formatValue(v any) string {
+func FormatValue(v any) string {
 	switch x := v.(type) {
 	case fmt.Stringer:
 		return x.String()
@@ -33,7 +33,7 @@ func formatValue(v any) string {
 	if rv.Kind() == reflect.Slice {
 		parts := make([]string, rv.Len())
 		for i := range parts {
-			parts[i] = formatValue(rv.Index(i).Interface())
+			parts[i] = FormatValue(rv.Index(i).Interface())
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
@@ -43,7 +43,7 @@ func formatValue(v any) string {
 func formatValues(vs []any) string {
 	parts := make([]string, len(vs))
 	for i, v := range vs {
-		parts[i] = formatValue(v)
+		parts[i] = FormatValue(v)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -62,9 +62,9 @@ func isNumeric(t reflect.Type) bool {
 	return false
 }
 
-// isInteger reports whether values of t are whole numbers on a plot axis (a Size or a
+// IsInteger reports whether values of t are whole numbers on a plot axis (a Size or a
 // Duration is counted in bits or nanoseconds, but drawn in bits or seconds).
-func isInteger(t reflect.Type) bool {
+func IsInteger(t reflect.Type) bool {
 	if t == sizeType {
 		return true
 	}
@@ -76,8 +76,8 @@ func isInteger(t reflect.Type) bool {
 	return false
 }
 
-// axisUnit is the unit a plot axis shows a parameter of type t in.
-func axisUnit(t reflect.Type) string {
+// AxisUnit is the unit a plot axis shows a parameter of type t in.
+func AxisUnit(t reflect.Type) string {
 	switch t {
 	case rateType:
 		return "bit/s"
@@ -91,7 +91,7 @@ func axisUnit(t reflect.Type) string {
 
 // numeric returns v as a number for a plot axis: a Rate in bit/s, a Size in bits, a
 // Duration in seconds.
-func numeric(v any) float64 {
+func Numeric(v any) float64 {
 	switch x := v.(type) {
 	case units.Rate:
 		return x.Bps()
@@ -112,8 +112,8 @@ func numeric(v any) float64 {
 	return math.NaN()
 }
 
-// fromNumeric is the inverse of numeric for type t, rounding to t's resolution.
-func fromNumeric(t reflect.Type, f float64) any {
+// FromNumeric is the inverse of numeric for type t, rounding to t's resolution.
+func FromNumeric(t reflect.Type, f float64) any {
 	v := reflect.New(t).Elem()
 	switch {
 	case t == durationType:

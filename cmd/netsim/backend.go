@@ -5,13 +5,15 @@ import (
 	"sync"
 
 	"netsim/scenarios"
+	"netsim/scenarios/campaign"
+	_ "netsim/scenarios/kinds" // registers every kind
 )
 
-// backend is the engine over package scenarios (and, in filedist.go, apps/filedist):
+// backend is the engine over packages scenarios and campaign (and, in filedist.go, apps/filedist):
 // with filedist.go, the only code of the command that knows those packages' API.
 type backend struct{}
 
-func (backend) Version() string { return scenarios.Version }
+func (backend) Version() string { return campaign.Version }
 
 func (backend) Load(nameOrPath string) (scenario, error) {
 	s, err := scenarios.Load(nameOrPath)
@@ -39,12 +41,12 @@ func (backend) Kinds() []entry {
 
 func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts, error) {
 	sc := s.(loaded).s
-	var subset *scenarios.Subset
+	var subset *campaign.Subset
 	switch {
 	case opts.Shards > 0:
-		subset = &scenarios.Subset{Shard: opts.Shard, Of: opts.Shards}
+		subset = &campaign.Subset{Shard: opts.Shard, Of: opts.Shards}
 	case len(opts.RunIndices) > 0:
-		subset = scenarios.RunIndices(opts.RunIndices)
+		subset = campaign.RunIndices(opts.RunIndices)
 	}
 	// Until the campaign ends, the counts are those of the runner's last progress report,
 	// so that they are right when it is interrupted.
@@ -52,12 +54,12 @@ func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts,
 		mu     sync.Mutex
 		counts = runCounts{Total: len(subset.Indices(sc.NumRuns()))}
 	)
-	res, err := scenarios.Run(ctx, sc, scenarios.RunOptions{
+	res, err := campaign.Run(ctx, sc, campaign.RunOptions{
 		OutDir:  opts.OutDir,
 		Workers: opts.Workers,
 		Force:   opts.Force,
 		Subset:  subset,
-		Progress: func(p scenarios.CampaignProgress) {
+		Progress: func(p campaign.CampaignProgress) {
 			c := runCounts{Total: p.Total, Done: p.Done, Skipped: p.Skipped}
 			for _, r := range p.Running {
 				c.Events += r.Sim.Events
@@ -80,7 +82,7 @@ func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts,
 }
 
 func (backend) Merge(dirs []string, opts mergeOptions) (string, int, error) {
-	res, err := scenarios.Merge(dirs, scenarios.MergeOptions{OutDir: opts.OutDir, Force: opts.Force})
+	res, err := campaign.Merge(dirs, campaign.MergeOptions{OutDir: opts.OutDir, Force: opts.Force})
 	if err != nil {
 		return "", 0, err
 	}

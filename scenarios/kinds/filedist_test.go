@@ -1,7 +1,9 @@
-package scenarios
+package kinds
 
 import (
 	"context"
+	"netsim/scenarios"
+	"netsim/scenarios/campaign"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,9 +15,9 @@ import (
 // simulated distribution time, client-server and P2P, for N = 1..35, is at or above its
 // lower bound (D_cs or D_P2P, eq. 2.1 and 2.2) and within 0.1% of it.
 func TestBuiltinFiledistMeetsItsBounds(t *testing.T) {
-	s, err := Load("filedist")
+	s, err := scenarios.Load("filedist")
 	require.NoError(t, err)
-	res, err := Run(context.Background(), s, RunOptions{Workers: 2})
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 2})
 	require.NoError(t, err)
 	require.Len(t, res.Runs, 70)
 	for _, r := range res.Runs {
@@ -30,12 +32,12 @@ func TestBuiltinFiledistMeetsItsBounds(t *testing.T) {
 func TestFiledistOutputIndependentOfWorkers(t *testing.T) {
 	var outputs [][]byte
 	for _, workers := range []int{1, 2} {
-		s, err := Load("filedist")
+		s, err := scenarios.Load("filedist")
 		require.NoError(t, err)
 		require.NoError(t, s.Set("replications=2"))
 		require.NoError(t, s.Set("download_spread=0.3"))
 		dir := filepath.Join(t.TempDir(), "out")
-		_, err = Run(context.Background(), s, RunOptions{OutDir: dir, Workers: workers})
+		_, err = campaign.Run(context.Background(), s, campaign.RunOptions{OutDir: dir, Workers: workers})
 		require.NoError(t, err)
 		for _, name := range []string{"runs.csv", "summary.csv", "distribution-time.csv"} {
 			b, err := os.ReadFile(filepath.Join(dir, name))

@@ -1,7 +1,8 @@
-package scenarios
+package campaign
 
 import (
 	"math"
+	"netsim/scenarios"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -38,12 +39,12 @@ func summarize(xs []float64) Stats {
 // PointSummary is one row of summary.csv: a sweep point and the Stats of each metric.
 type PointSummary struct {
 	Point  int
-	Assign []Assignment
+	Assign []scenarios.Assignment
 	Stats  map[string]Stats // by metric name
 }
 
 // summarizeRuns groups runs (ordered by run index, all present) by point.
-func summarizeRuns(s *Scenario, runs []RunResult) []PointSummary {
+func summarizeRuns(s *scenarios.Scenario, runs []RunResult) []PointSummary {
 	pts := s.Points()
 	out := make([]PointSummary, len(pts))
 	for i, p := range pts {

@@ -1,13 +1,15 @@
-package scenarios
+package kinds
 
 import (
 	"context"
+	"netsim/scenarios"
+	"netsim/scenarios/campaign"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-func theoryOf(t *testing.T, k Kind, name string, params any) float64 {
+func theoryOf(t *testing.T, k scenarios.Kind, name string, params any) float64 {
 	t.Helper()
 	for _, th := range k.Theory() {
 		if th.Name == name {
@@ -27,13 +29,13 @@ func theoryOf(t *testing.T, k Kind, name string, params any) float64 {
 // page_load_rtts rounds to the formula's, and the connections opened are K+1
 // (non-persistent) or 1 (persistent).
 func TestBuiltinHTTPPersistenceMatchesRTTFormulas(t *testing.T) {
-	s, err := Load("http-persistence")
+	s, err := scenarios.Load("http-persistence")
 	require.NoError(t, err)
-	res, err := Run(context.Background(), s, RunOptions{Workers: 2})
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 2})
 	require.NoError(t, err)
 	require.Len(t, res.Runs, 4*3*20)
 	for _, r := range res.Runs {
-		pt := s.point(r.Point)
+		pt := s.Point(r.Point)
 		p := pt.Params.(*httpParams)
 		want := theoryOf(t, s.Kind, "rtt_formula", p)
 		got := r.Values["page_load_s"]
@@ -58,13 +60,13 @@ func TestBuiltinHTTPPersistenceMatchesRTTFormulas(t *testing.T) {
 // 1 kB objects (3 RTT against 4), ten parallel connections for 1 MB (20 Mbps against
 // one window's 5.2 Mbps).
 func TestBuiltinHTTPTransmissionTradesPlaces(t *testing.T) {
-	s, err := Load("http-transmission")
+	s, err := scenarios.Load("http-transmission")
 	require.NoError(t, err)
-	res, err := Run(context.Background(), s, RunOptions{Workers: 2})
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 2})
 	require.NoError(t, err)
 	load := map[string]map[string]float64{} // mode → object size → page load
 	for _, r := range res.Runs {
-		pt := s.point(r.Point)
+		pt := s.Point(r.Point)
 		p := pt.Params.(*httpParams)
 		want := theoryOf(t, s.Kind, "fluid", p)
 		got := r.Values["page_load_s"]
@@ -92,7 +94,7 @@ func TestHTTPKindRecognizesReturningUser(t *testing.T) {
 	p.Objects = 4
 	p.Mode = "parallel"
 	require.NoError(t, k.Check(p))
-	v, err := k.Run(context.Background(), p, RunEnv{Seed: 1})
+	v, err := k.Run(context.Background(), p, scenarios.RunEnv{Seed: 1})
 	require.NoError(t, err)
 	require.Equal(t, 4.0+5.0, v["returning_requests"])
 	require.Equal(t, 5.0, v["conns_opened"]) // K+1 per non-persistent load
@@ -113,7 +115,7 @@ func TestHTTPKindChecksParams(t *testing.T) {
 // A rate of 0 is an impossible value in every kind (issue 2), not a hidden spelling
 // of "unconstrained".
 func TestHTTPRejectsZeroRate(t *testing.T) {
-	_, err := Parse("zero.yaml", []byte("kind: http\nparams:\n  download: 0bps\n"))
+	_, err := scenarios.Parse("zero.yaml", []byte("kind: http\nparams:\n  download: 0bps\n"))
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "zero.yaml:3: params.download: must be positive, got 0bps")
 }

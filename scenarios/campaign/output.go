@@ -1,9 +1,10 @@
-package scenarios
+package campaign
 
 import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"netsim/scenarios"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,7 +12,7 @@ import (
 )
 
 // Version is netsim's version, recorded in every manifest. Release builds set it with
-// -ldflags "-X netsim/scenarios.Version=v1.2.3".
+// -ldflags "-X netsim/scenarios/campaign.Version=v1.2.3".
 var Version = "devel"
 
 // Manifest is manifest.json: what a campaign's output folder holds and how it was made.
@@ -21,7 +22,7 @@ type Manifest struct {
 	GoVersion     string     `json:"go_version"`
 	Kind          string     `json:"kind"`
 	Name          string     `json:"name"`
-	ScenarioHash  string     `json:"scenario_hash"` // Scenario.Hash
+	ScenarioHash  string     `json:"scenario_hash"` // scenarios.Scenario.Hash
 	Seed          uint64     `json:"seed"`
 	Points        int        `json:"points"`
 	Replications  int        `json:"replications"`
@@ -89,7 +90,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-func sweptKeys(s *Scenario) []string {
+func sweptKeys(s *scenarios.Scenario) []string {
 	keys := make([]string, len(s.Sweep))
 	for i, ax := range s.Sweep {
 		keys[i] = ax.Key
@@ -99,7 +100,7 @@ func sweptKeys(s *Scenario) []string {
 
 // runsCSV is runs.csv: run, point, replication, seed, each swept key (its value as
 // written in a scenario, e.g. 30Mbps), then each metric in the kind's order.
-func runsCSV(s *Scenario, runs []RunResult) []byte {
+func runsCSV(s *scenarios.Scenario, runs []RunResult) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	header := append([]string{"run", "point", "replication", "seed"}, sweptKeys(s)...)
@@ -111,7 +112,7 @@ func runsCSV(s *Scenario, runs []RunResult) []byte {
 	for _, r := range runs {
 		row := []string{strconv.Itoa(r.Run), strconv.Itoa(r.Point), strconv.Itoa(r.Replication), strconv.FormatUint(r.Seed, 10)}
 		for _, a := range pts[r.Point].Assign {
-			row = append(row, formatValue(a.Value))
+			row = append(row, scenarios.FormatValue(a.Value))
 		}
 		for _, m := range s.Kind.Metrics() {
 			row = append(row, formatFloat(r.Values[m.Name]))
@@ -124,7 +125,7 @@ func runsCSV(s *Scenario, runs []RunResult) []byte {
 
 // summaryCSV is summary.csv: point, each swept key, n, then for each metric its mean,
 // sd, ci95_lo and ci95_hi (see Stats).
-func summaryCSV(s *Scenario, sum []PointSummary) []byte {
+func summaryCSV(s *scenarios.Scenario, sum []PointSummary) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	header := append([]string{"point"}, sweptKeys(s)...)
@@ -136,7 +137,7 @@ func summaryCSV(s *Scenario, sum []PointSummary) []byte {
 	for _, ps := range sum {
 		row := []string{strconv.Itoa(ps.Point)}
 		for _, a := range ps.Assign {
-			row = append(row, formatValue(a.Value))
+			row = append(row, scenarios.FormatValue(a.Value))
 		}
 		row = append(row, strconv.Itoa(s.Replications))
 		for _, m := range s.Kind.Metrics() {

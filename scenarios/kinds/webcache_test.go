@@ -1,8 +1,10 @@
-package scenarios
+package kinds
 
 import (
 	"context"
 	"math"
+	"netsim/scenarios"
+	"netsim/scenarios/campaign"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,10 +16,10 @@ import (
 // The built-in web-cache scenarios load, and their theory curves evaluate.
 func TestWebcacheBuiltins(t *testing.T) {
 	for _, name := range []string{"web-cache", "web-cache-hit-ratio", "conditional-get"} {
-		s, err := Load(name)
+		s, err := scenarios.Load(name)
 		require.NoError(t, err, name)
 		require.Equal(t, "webcache", s.Kind.Name())
-		require.NoError(t, s.check(), name)
+		require.NoError(t, s.Check(), name)
 	}
 }
 
@@ -27,18 +29,17 @@ func TestWebcacheBuiltins(t *testing.T) {
 // Δ/(1−Δβ) + LAN), about 1.3 s; without a cache on a 100 Mbps link, about 2.01 s. Both
 // within 3%, and the measured access-link utilization within 0.02 of 0.6 and 0.15.
 func TestWebcacheTextbookExample(t *testing.T) {
-	noPlots(t)
-	s, err := Load("web-cache")
+	s, err := scenarios.Load("web-cache")
 	require.NoError(t, err)
 	for _, kv := range []string{"requests=8000", "warmup=1000", "replications=2"} {
 		require.NoError(t, s.Set(kv))
 	}
-	s.Sweep[axisIndex(s, "access_rate")].Values = []any{units.Rate(15e6), units.Rate(100e6)}
-	res, err := Run(context.Background(), s, RunOptions{Workers: 2})
+	s.Sweep[s.AxisIndex("access_rate")].Values = []any{units.Rate(15e6), units.Rate(100e6)}
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 2})
 	require.NoError(t, err)
 	checked := 0
 	for _, ps := range res.Summary {
-		p := s.point(ps.Point).Params.(*webcacheParams)
+		p := s.Point(ps.Point).Params.(*webcacheParams)
 		var wantUtil float64
 		switch {
 		case p.Cache && p.AccessRate == 15e6:

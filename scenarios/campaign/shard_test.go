@@ -1,7 +1,8 @@
-package scenarios
+package campaign
 
 import (
 	"fmt"
+	_ "netsim/scenarios/internal/testkinds"
 	"testing"
 )
 

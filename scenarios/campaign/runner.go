@@ -1,9 +1,10 @@
-package scenarios
+package campaign
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"netsim/scenarios"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -51,14 +52,14 @@ type RunProgress struct {
 type RunResult struct {
 	Run, Point, Replication int
 	Seed                    uint64
-	Values                  Values
+	Values                  scenarios.Values
 }
 
 // Result is a finished campaign.
 type Result struct {
 	Dir     string
-	Name    string         // Scenario.Name
-	Hash    string         // Scenario.Hash
+	Name    string         // scenarios.Scenario.Name
+	Hash    string         // scenarios.Scenario.Hash
 	Runs    []RunResult    // ordered by run index: every run, or those of RunOptions.Subset
 	Summary []PointSummary // ordered by point; nil unless Runs holds every run
 	Skipped int            // runs taken from the journal rather than run
@@ -67,9 +68,9 @@ type Result struct {
 // outputFiles are the files a campaign writes besides its plots; Force removes them.
 var outputFiles = []string{"manifest.json", journalName, "runs.csv", "summary.csv"}
 
-func newRunResult(s *Scenario, run int) RunResult {
+func newRunResult(s *scenarios.Scenario, run int) RunResult {
 	return RunResult{Run: run, Point: run / s.Replications, Replication: run % s.Replications,
-		Seed: RunSeed(s.Seed, run), Values: Values{}}
+		Seed: scenarios.RunSeed(s.Seed, run), Values: scenarios.Values{}}
 }
 
 // Run runs every run of the campaign s (or of opts.Subset) on a pool of workers and
@@ -80,8 +81,8 @@ func newRunResult(s *Scenario, run int) RunResult {
 // the finished runs, which a re-run of the same campaign into the same folder skips.
 // runs.csv is written when every run of the part is done, summary.csv and the plots
 // when every run of the campaign is.
-func Run(ctx context.Context, s *Scenario, opts RunOptions) (*Result, error) {
-	if err := s.check(); err != nil {
+func Run(ctx context.Context, s *scenarios.Scenario, opts RunOptions) (*Result, error) {
+	if err := s.Check(); err != nil {
 		return nil, err
 	}
 	hash, err := s.Hash()
@@ -175,7 +176,7 @@ func Run(ctx context.Context, s *Scenario, opts RunOptions) (*Result, error) {
 
 // prepareDir makes the output folder ready for part (nil: the whole campaign) and
 // returns the runs its journal already holds for this campaign.
-func prepareDir(dir string, s *Scenario, hash string, part *Subset, force bool) (map[int]RunResult, error) {
+func prepareDir(dir string, s *scenarios.Scenario, hash string, part *Subset, force bool) (map[int]RunResult, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
@@ -210,7 +211,7 @@ func prepareDir(dir string, s *Scenario, hash string, part *Subset, force bool) 
 	return map[int]RunResult{}, nil
 }
 
-func writeOutputs(dir string, s *Scenario, res *Result) error {
+func writeOutputs(dir string, s *scenarios.Scenario, res *Result) error {
 	if err := writeFileAtomic(filepath.Join(dir, "runs.csv"), runsCSV(s, res.Runs)); err != nil {
 		return err
 	}
@@ -232,7 +233,7 @@ func writeOutputs(dir string, s *Scenario, res *Result) error {
 // runPool runs the pending run indices on workers goroutines and hands each result to
 // record, from this goroutine, in the order they finish. The first failure (or ctx's
 // cancellation) stops the dispatch of new runs; runs in flight are waited for.
-func runPool(ctx context.Context, s *Scenario, pending []int, workers int, prog *tracker, record func(RunResult) error) error {
+func runPool(ctx context.Context, s *scenarios.Scenario, pending []int, workers int, prog *tracker, record func(RunResult) error) error {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
@@ -305,9 +306,9 @@ func runPool(ctx context.Context, s *Scenario, pending []int, workers int, prog 
 
 // runOne runs run i. A panic in the kind is a bug in netsim; it fails this run with the
 // stack rather than killing the campaign's finished work.
-func runOne(ctx context.Context, s *Scenario, i int, prog *tracker) (r RunResult, err error) {
+func runOne(ctx context.Context, s *scenarios.Scenario, i int, prog *tracker) (r RunResult, err error) {
 	r = newRunResult(s, i)
-	p := s.point(r.Point)
+	p := s.Point(r.Point)
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("run %d (point %d, replication %d): panic: %v\n%s", i, r.Point, r.Replication, v, debug.Stack())
@@ -317,7 +318,7 @@ func runOne(ctx context.Context, s *Scenario, i int, prog *tracker) (r RunResult
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
-	env := RunEnv{Seed: r.Seed, RunIndex: i, Progress: func(sp sim.Progress) { prog.update(i, sp) }}
+	env := scenarios.RunEnv{Seed: r.Seed, RunIndex: i, Progress: func(sp sim.Progress) { prog.update(i, sp) }}
 	vals, err := s.Kind.Run(ctx, p.Params, env)
 	if err != nil {
 		return r, fmt.Errorf("run %d (point %d, replication %d): %w", i, r.Point, r.Replication, err)

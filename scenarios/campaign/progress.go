@@ -1,4 +1,4 @@
-package scenarios
+package campaign
 
 import (
 	"sort"

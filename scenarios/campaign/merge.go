@@ -1,4 +1,4 @@
-package scenarios
+package campaign
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"netsim/scenarios"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -53,7 +54,7 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 		return nil, fmt.Errorf("merge: no folders to merge")
 	}
 	var (
-		s       *Scenario
+		s       *scenarios.Scenario
 		first   *Manifest
 		started time.Time
 		runs    = map[int]RunResult{}
@@ -67,7 +68,7 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 		if first == nil {
 			first = m
 			started = m.Started
-			if s, err = Parse(filepath.Join(dir, "manifest.json"), []byte(m.Scenario)); err != nil {
+			if s, err = scenarios.Parse(filepath.Join(dir, "manifest.json"), []byte(m.Scenario)); err != nil {
 				return nil, fmt.Errorf("merge: %s: %w", dir, err)
 			}
 			if h, err := s.Hash(); err != nil || h != m.ScenarioHash {
@@ -131,7 +132,7 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 
 // writeMerged writes the journal first and the manifest last, so that a merge cut short
 // leaves a folder that `netsim run` resumes, and only a finished one has Finished set.
-func writeMerged(dir string, s *Scenario, res *Result, m *Manifest) error {
+func writeMerged(dir string, s *scenarios.Scenario, res *Result, m *Manifest) error {
 	var jl bytes.Buffer
 	for _, r := range res.Runs {
 		line, err := json.Marshal(newJournalLine(r))
@@ -151,7 +152,7 @@ func writeMerged(dir string, s *Scenario, res *Result, m *Manifest) error {
 
 // differ returns the first metric, in the kind's order, whose values in a and b are not
 // the same float64 (NaN equals NaN: both came from the same formatting).
-func differ(s *Scenario, a, b RunResult) (string, bool) {
+func differ(s *scenarios.Scenario, a, b RunResult) (string, bool) {
 	for _, m := range s.Kind.Metrics() {
 		if math.Float64bits(a.Values[m.Name]) != math.Float64bits(b.Values[m.Name]) {
 			return m.Name, true

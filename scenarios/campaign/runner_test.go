@@ -1,4 +1,4 @@
-package scenarios
+package campaign
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"encoding/csv"
 	"errors"
 	"math"
+	"netsim/scenarios"
+	"netsim/scenarios/internal/testkinds"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -37,9 +39,9 @@ plots:
     only: {upload: 2Mbps}
 `
 
-func mustParse(t *testing.T, text string) *Scenario {
+func mustParse(t *testing.T, text string) *scenarios.Scenario {
 	t.Helper()
-	s, err := Parse("test.yaml", []byte(text))
+	s, err := scenarios.Parse("test.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +96,7 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 	if lines[0] != "run,point,replication,seed,upload,file,time_s,draw" {
 		t.Errorf("runs.csv header %q", lines[0])
 	}
-	if want := "4,1,1," + strconv.FormatUint(RunSeed(42, 4), 10) + ",1Mbps,4Mbit,"; !strings.HasPrefix(lines[5], want) {
+	if want := "4,1,1," + strconv.FormatUint(scenarios.RunSeed(42, 4), 10) + ",1Mbps,4Mbit,"; !strings.HasPrefix(lines[5], want) {
 		t.Errorf("runs.csv row 4 = %q, want prefix %q", lines[5], want)
 	}
 	if !strings.Contains(string(want), "point,upload,file,n,time_s_mean,time_s_sd,time_s_ci95_lo,time_s_ci95_hi,draw_mean,") {
@@ -172,14 +174,14 @@ func TestSummaryCSV(t *testing.T) {
 func TestResume(t *testing.T) {
 	noPlots(t)
 	dir := t.TempDir()
-	toyHook = func(run int) error {
+	testkinds.ToyHook = func(run int) error {
 		if run == 7 {
 			return errors.New("disk on fire")
 		}
 		return nil
 	}
 	_, err := Run(context.Background(), mustParse(t, campaign), RunOptions{OutDir: dir, Workers: 1})
-	toyHook = nil
+	testkinds.ToyHook = nil
 	if err == nil || !strings.Contains(err.Error(), "run 7 (point 2, replication 1): disk on fire") {
 		t.Fatalf("error = %v", err)
 	}
@@ -193,13 +195,13 @@ func TestResume(t *testing.T) {
 
 	var ran []int
 	var mu sync.Mutex
-	toyHook = func(run int) error {
+	testkinds.ToyHook = func(run int) error {
 		mu.Lock()
 		ran = append(ran, run)
 		mu.Unlock()
 		return nil
 	}
-	defer func() { toyHook = nil }()
+	defer func() { testkinds.ToyHook = nil }()
 	res, err := Run(context.Background(), mustParse(t, campaign), RunOptions{OutDir: dir, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -255,14 +257,14 @@ func TestDifferentCampaignInFolder(t *testing.T) {
 
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	toyHook = func(run int) error {
+	testkinds.ToyHook = func(run int) error {
 		if run == 3 {
 			cancel()
 			return ctx.Err()
 		}
 		return nil
 	}
-	defer func() { toyHook = nil }()
+	defer func() { testkinds.ToyHook = nil }()
 	dir := t.TempDir()
 	_, err := Run(ctx, mustParse(t, campaign), RunOptions{OutDir: dir, Workers: 1})
 	if !errors.Is(err, context.Canceled) {

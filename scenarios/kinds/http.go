@@ -1,9 +1,10 @@
-package scenarios
+package kinds
 
 import (
 	"context"
 	"errors"
 	"math"
+	"netsim/scenarios"
 	"slices"
 
 	"netsim/apps/http"
@@ -17,7 +18,7 @@ import (
 // or pipelined (Kurose & Ross §2.2.2), with cookies (§2.2.4).
 type httpKind struct{}
 
-func init() { Register(httpKind{}) }
+func init() { scenarios.Register(httpKind{}) }
 
 type httpParams struct {
 	Mode        string         `yaml:"mode" help:"how the browser uses connections: nonpersistent (serial), parallel (P at once, non-persistent), persistent (no pipelining) or pipelined"`
@@ -58,44 +59,44 @@ func (httpKind) Check(params any) error {
 	p := params.(*httpParams)
 	var errs []error
 	if !slices.Contains(http.Modes, http.Mode(p.Mode)) {
-		errs = append(errs, Errorf("mode", "must be nonpersistent, parallel, persistent or pipelined, got %q", p.Mode))
+		errs = append(errs, scenarios.Errorf("mode", "must be nonpersistent, parallel, persistent or pipelined, got %q", p.Mode))
 	}
 	if p.Parallel < 1 {
-		errs = append(errs, Errorf("parallel", "must be at least 1, got %d", p.Parallel))
+		errs = append(errs, scenarios.Errorf("parallel", "must be at least 1, got %d", p.Parallel))
 	}
 	if p.Objects < 0 {
-		errs = append(errs, Errorf("objects", "must not be negative, got %d", p.Objects))
+		errs = append(errs, scenarios.Errorf("objects", "must not be negative, got %d", p.Objects))
 	}
 	if p.ObjectSizes != "fixed" && p.ObjectSizes != "exponential" {
-		errs = append(errs, Errorf("object_sizes", "must be fixed or exponential, got %q", p.ObjectSizes))
+		errs = append(errs, scenarios.Errorf("object_sizes", "must be fixed or exponential, got %q", p.ObjectSizes))
 	}
 	if p.RTT <= 0 {
-		errs = append(errs, Errorf("rtt", "must be positive"))
+		errs = append(errs, scenarios.Errorf("rtt", "must be positive"))
 	}
 	// A rate of 0 is refused, as in every kind: it would mean "no link", and the
 	// closed forms' negligible transmission time is had with a fast link instead.
 	if p.Download <= 0 {
-		errs = append(errs, Errorf("download", "must be positive, got %v", p.Download))
+		errs = append(errs, scenarios.Errorf("download", "must be positive, got %v", p.Download))
 	}
 	if p.Upload <= 0 {
-		errs = append(errs, Errorf("upload", "must be positive, got %v", p.Upload))
+		errs = append(errs, scenarios.Errorf("upload", "must be positive, got %v", p.Upload))
 	}
 	if p.Sessions < 1 {
-		errs = append(errs, Errorf("sessions", "must be at least 1, got %d", p.Sessions))
+		errs = append(errs, scenarios.Errorf("sessions", "must be at least 1, got %d", p.Sessions))
 	}
 	for _, d := range []struct {
 		key string
 		v   units.Duration
 	}{{"session_gap", p.SessionGap}, {"idle_timeout", p.IdleTimeout}} {
 		if d.v < 0 {
-			errs = append(errs, Errorf(d.key, "must not be negative"))
+			errs = append(errs, scenarios.Errorf(d.key, "must not be negative"))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (httpKind) Metrics() []Metric {
-	return []Metric{
+func (httpKind) Metrics() []scenarios.Metric {
+	return []scenarios.Metric{
 		{Name: "page_load_s", Unit: "s", Help: "page load time: from the click to the last object (mean over sessions)"},
 		{Name: "base_time_s", Unit: "s", Help: "time to the base HTML file (mean over sessions)"},
 		{Name: "page_load_rtts", Help: "page load time in RTTs"},
@@ -121,8 +122,8 @@ func httpTheory(f func(p *httpParams) float64) func(any) (float64, error) {
 
 func (p *httpParams) linkBps() float64 { return p.Download.Bps() }
 
-func (httpKind) Theory() []Theory {
-	return []Theory{
+func (httpKind) Theory() []scenarios.Theory {
+	return []scenarios.Theory{
 		{Name: "rtt_formula", Label: "RTT formula", Metric: "page_load_s",
 			Value: httpTheory(func(p *httpParams) float64 {
 				return float64(http.PageLoadRTTs(http.Mode(p.Mode), p.Objects, p.Parallel)) * p.RTT.Seconds()
@@ -135,7 +136,7 @@ func (httpKind) Theory() []Theory {
 	}
 }
 
-func (httpKind) Run(ctx context.Context, params any, env RunEnv) (Values, error) {
+func (httpKind) Run(ctx context.Context, params any, env scenarios.RunEnv) (scenarios.Values, error) {
 	p := params.(*httpParams)
 	objs := make([]int64, p.Objects)
 	rng := sim.NewStreams(env.Seed).Stream("http/object-sizes")
@@ -158,7 +159,7 @@ func (httpKind) Run(ctx context.Context, params any, env RunEnv) (Values, error)
 	if err != nil {
 		return nil, err
 	}
-	v := Values{"returning_requests": float64(res.Server.ReturningRequests), "events": float64(res.Events)}
+	v := scenarios.Values{"returning_requests": float64(res.Server.ReturningRequests), "events": float64(res.Events)}
 	n := float64(len(res.Pages))
 	for _, pg := range res.Pages {
 		v["page_load_s"] += pg.LoadTime().Seconds() / n

@@ -1,15 +1,16 @@
-package scenarios
+package campaign
 
 import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"netsim/scenarios"
 	"os"
 	"strconv"
 )
 
 // The journal, runs.jsonl, records each run as it finishes, one JSON line fsynced per
-// run, so that an interrupted campaign keeps what it did and a re-run skips it. Values
+// run, so that an interrupted campaign keeps what it did and a re-run skips it. scenarios.Values
 // are strings (strconv 'g' -1) so that NaN and ±Inf survive JSON exactly.
 
 const journalName = "runs.jsonl"
@@ -22,7 +23,7 @@ type journalLine struct {
 
 // readJournal returns the runs recorded in path that belong to s: a line with a wrong
 // seed or missing metric is ignored (and re-run), as is a last line cut short by a crash.
-func readJournal(path string, s *Scenario) (map[int]RunResult, error) {
+func readJournal(path string, s *scenarios.Scenario) (map[int]RunResult, error) {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
 		return map[int]RunResult{}, nil
@@ -39,7 +40,7 @@ func readJournal(path string, s *Scenario) (map[int]RunResult, error) {
 		if json.Unmarshal(sc.Bytes(), &jl) != nil {
 			continue
 		}
-		if jl.Run < 0 || jl.Run >= s.NumRuns() || jl.Seed != RunSeed(s.Seed, jl.Run) {
+		if jl.Run < 0 || jl.Run >= s.NumRuns() || jl.Seed != scenarios.RunSeed(s.Seed, jl.Run) {
 			continue
 		}
 		r := newRunResult(s, jl.Run)

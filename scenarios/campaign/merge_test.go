@@ -1,10 +1,11 @@
-package scenarios
+package campaign
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"netsim/scenarios/internal/testkinds"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,20 +191,20 @@ func TestShardResume(t *testing.T) {
 	noPlots(t)
 	dir := t.TempDir()
 	part := &Subset{Shard: 2, Of: 3} // runs 1, 4, 7, 10, 13, 16
-	toyHook = func(run int) error {
+	testkinds.ToyHook = func(run int) error {
 		if run == 7 {
 			return errors.New("disk on fire")
 		}
 		return nil
 	}
 	_, err := Run(context.Background(), mustParse(t, campaign), RunOptions{OutDir: dir, Workers: 1, Subset: part})
-	toyHook = nil
+	testkinds.ToyHook = nil
 	if err == nil || !strings.HasPrefix(err.Error(), "campaign test.yaml: 2 of 6 runs done; the 2 finished runs are kept in ") {
 		t.Fatalf("error = %v", err)
 	}
 	var ran []int
-	toyHook = func(run int) error { ran = append(ran, run); return nil }
-	defer func() { toyHook = nil }()
+	testkinds.ToyHook = func(run int) error { ran = append(ran, run); return nil }
+	defer func() { testkinds.ToyHook = nil }()
 	res, err := Run(context.Background(), mustParse(t, campaign), RunOptions{OutDir: dir, Workers: 1, Subset: part})
 	if err != nil || res.Skipped != 2 || len(res.Runs) != 6 {
 		t.Fatalf("resume: %v, %+v", err, res)

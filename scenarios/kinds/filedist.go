@@ -1,8 +1,9 @@
-package scenarios
+package kinds
 
 import (
 	"context"
 	"errors"
+	"netsim/scenarios"
 
 	"netsim/apps/filedist"
 	"netsim/scenarios/units"
@@ -13,7 +14,7 @@ import (
 // access-link star, client-server or P2P (Kurose & Ross §2.5).
 type filedistKind struct{}
 
-func init() { Register(filedistKind{}) }
+func init() { scenarios.Register(filedistKind{}) }
 
 type filedistParams struct {
 	Mode           string         `yaml:"mode" help:"architecture: client-server or p2p"`
@@ -44,20 +45,20 @@ func (filedistKind) Check(params any) error {
 	p := params.(*filedistParams)
 	var errs []error
 	if p.Mode != string(filedist.ClientServer) && p.Mode != string(filedist.P2P) {
-		errs = append(errs, Errorf("mode", "must be client-server or p2p, got %q", p.Mode))
+		errs = append(errs, scenarios.Errorf("mode", "must be client-server or p2p, got %q", p.Mode))
 	}
 	if p.File <= 0 {
-		errs = append(errs, Errorf("file", "must be positive"))
+		errs = append(errs, scenarios.Errorf("file", "must be positive"))
 	}
 	if p.Peers < 1 {
-		errs = append(errs, Errorf("peers", "must be at least 1, got %d", p.Peers))
+		errs = append(errs, scenarios.Errorf("peers", "must be at least 1, got %d", p.Peers))
 	}
 	for _, r := range []struct {
 		key  string
 		rate units.Rate
 	}{{"server_upload", p.ServerUpload}, {"peer_upload", p.PeerUpload}, {"peer_download", p.PeerDownload}} {
 		if r.rate <= 0 {
-			errs = append(errs, Errorf(r.key, "must be positive, got %v", r.rate))
+			errs = append(errs, scenarios.Errorf(r.key, "must be positive, got %v", r.rate))
 		}
 	}
 	for _, s := range []struct {
@@ -65,11 +66,11 @@ func (filedistKind) Check(params any) error {
 		spread float64
 	}{{"upload_spread", p.UploadSpread}, {"download_spread", p.DownloadSpread}} {
 		if !(s.spread >= 0 && s.spread < 1) {
-			errs = append(errs, Errorf(s.key, "must be in [0, 1), got %g", s.spread))
+			errs = append(errs, scenarios.Errorf(s.key, "must be in [0, 1), got %g", s.spread))
 		}
 	}
 	if p.Delay < 0 {
-		errs = append(errs, Errorf("delay", "must not be negative"))
+		errs = append(errs, scenarios.Errorf("delay", "must not be negative"))
 	}
 	return errors.Join(errs...)
 }
@@ -96,8 +97,8 @@ func (p *filedistParams) rates() (up, down []float64) {
 		spread(p.Peers, p.PeerDownload.Bps(), p.DownloadSpread, true)
 }
 
-func (filedistKind) Metrics() []Metric {
-	return []Metric{
+func (filedistKind) Metrics() []scenarios.Metric {
+	return []scenarios.Metric{
 		{Name: "distribution_time_s", Unit: "s", Help: "when the last peer had the whole file"},
 		{Name: "mean_completion_s", Unit: "s", Help: "mean over peers of when each had the whole file"},
 		{Name: "max_completion_s", Unit: "s", Help: "latest per-peer completion (equals the distribution time)"},
@@ -123,8 +124,8 @@ func (p *filedistParams) terms() filedist.P2PBoundTerms {
 	return filedist.P2PTerms(float64(p.File.Bits()), p.ServerUpload.Bps(), up, down)
 }
 
-func (filedistKind) Theory() []Theory {
-	return []Theory{
+func (filedistKind) Theory() []scenarios.Theory {
+	return []scenarios.Theory{
 		{Name: "d_cs", Label: "D_cs (client-server bound)", Metric: "distribution_time_s",
 			Value: theory(func(p *filedistParams) float64 {
 				_, down := p.rates()
@@ -142,7 +143,7 @@ func (filedistKind) Theory() []Theory {
 	}
 }
 
-func (filedistKind) Run(ctx context.Context, params any, env RunEnv) (Values, error) {
+func (filedistKind) Run(ctx context.Context, params any, env scenarios.RunEnv) (scenarios.Values, error) {
 	p := params.(*filedistParams)
 	up, down := p.rates()
 	cfg := filedist.Config{
@@ -162,7 +163,7 @@ func (filedistKind) Run(ctx context.Context, params any, env RunEnv) (Values, er
 	} else {
 		bound = p.terms().Max()
 	}
-	return Values{
+	return scenarios.Values{
 		"distribution_time_s": res.DistributionTime.Seconds(),
 		"mean_completion_s":   res.MeanCompletion().Seconds(),
 		"max_completion_s":    res.DistributionTime.Seconds(),

@@ -1,9 +1,10 @@
-package scenarios
+package kinds
 
 import (
 	"context"
 	"errors"
 	"math"
+	"netsim/scenarios"
 
 	"netsim/apps/webcache"
 	"netsim/scenarios/units"
@@ -14,7 +15,7 @@ import (
 // delay away (Kurose & Ross §2.2.5, §2.2.6).
 type webcacheKind struct{}
 
-func init() { Register(webcacheKind{}) }
+func init() { scenarios.Register(webcacheKind{}) }
 
 type webcacheParams struct {
 	Requests      int            `yaml:"requests" help:"requests in a run, warm-up included"`
@@ -68,7 +69,7 @@ func (webcacheKind) Check(params any) error {
 	var errs []error
 	add := func(bad bool, key, format string, args ...any) {
 		if bad {
-			errs = append(errs, Errorf(key, format, args...))
+			errs = append(errs, scenarios.Errorf(key, format, args...))
 		}
 	}
 	add(p.Requests < 1, "requests", "must be at least 1, got %d", p.Requests)
@@ -121,8 +122,8 @@ func (p *webcacheParams) catalogue() int {
 	return p.Hot
 }
 
-func (webcacheKind) Metrics() []Metric {
-	return []Metric{
+func (webcacheKind) Metrics() []scenarios.Metric {
+	return []scenarios.Metric{
 		{Name: "hit_ratio", Help: "fraction of requests answered from the cache's copy (fresh hits and 304-validated)"},
 		{Name: "byte_hit_ratio", Help: "fraction of body bytes answered from the cache's copies"},
 		{Name: "revalidations", Help: "conditional GETs the cache sent"},
@@ -181,11 +182,11 @@ func (p *webcacheParams) textbookResponse() float64 {
 	return h*lan + (1-h)*(c.Net.InternetDelay.Seconds()+access+lan)
 }
 
-func (webcacheKind) Theory() []Theory {
+func (webcacheKind) Theory() []scenarios.Theory {
 	wrap := func(f func(p *webcacheParams) float64) func(any) (float64, error) {
 		return func(params any) (float64, error) { return f(params.(*webcacheParams)), nil }
 	}
-	return []Theory{
+	return []scenarios.Theory{
 		{Name: "response_time", Label: "K&R: LAN + Δ/(1−Δβ) + Internet delay", Metric: "response_mean_s",
 			Value: wrap((*webcacheParams).textbookResponse)},
 		{Name: "access_delay", Label: "Δ/(1−Δβ)", Metric: "access_delay_s", Value: wrap(func(p *webcacheParams) float64 {
@@ -201,7 +202,7 @@ func (webcacheKind) Theory() []Theory {
 	}
 }
 
-func (webcacheKind) Run(ctx context.Context, params any, env RunEnv) (Values, error) {
+func (webcacheKind) Run(ctx context.Context, params any, env scenarios.RunEnv) (scenarios.Values, error) {
 	p := params.(*webcacheParams)
 	cfg := p.config()
 	r, err := webcache.Simulate(ctx, cfg, env.Seed, env.Progress)
@@ -219,7 +220,7 @@ func (webcacheKind) Run(ctx context.Context, params any, env RunEnv) (Values, er
 	if reval > 0 {
 		nmRatio = float64(r.Outcomes[webcache.Validated]) / float64(reval)
 	}
-	return Values{
+	return scenarios.Values{
 		"hit_ratio":                r.HitRatio(),
 		"byte_hit_ratio":           r.ByteHitRatio(),
 		"revalidations":            float64(reval),

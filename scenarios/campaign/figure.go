@@ -1,7 +1,8 @@
-package scenarios
+package campaign
 
 import (
 	"math"
+	"netsim/scenarios"
 	"reflect"
 	"sort"
 	"strings"
@@ -20,14 +21,13 @@ const theorySamples = 200
 // simulated means with their 95% intervals per value of the plot's series key (and per
 // metric, if y lists several), and the requested theory curves sampled densely over the
 // range of x.
-func buildFigure(s *Scenario, p Plot, sum []PointSummary) plots.Figure {
-	pt := reflect.TypeOf(s.Params).Elem()
-	_, xt, _ := fieldByPath(pt, p.X)
-	xAxis := axisIndex(s, p.X)
-	sAxis := axisIndex(s, p.Series)
+func buildFigure(s *scenarios.Scenario, p scenarios.Plot, sum []PointSummary) plots.Figure {
+	xt := s.ParamType(p.X)
+	xAxis := s.AxisIndex(p.X)
+	sAxis := s.AxisIndex(p.Series)
 	scale := 1.0
 	if p.YUnit != "" {
-		scale = 1 / yUnits[p.YUnit]
+		scale = 1 / scenarios.YUnits[p.YUnit]
 	}
 	fig := plots.Figure{Title: p.Title, XLabel: p.XLabel, YLabel: p.YLabel, XLog: p.XLog, YLog: p.YLog}
 	if fig.Title == "" {
@@ -35,12 +35,12 @@ func buildFigure(s *Scenario, p Plot, sum []PointSummary) plots.Figure {
 	}
 	xscale := 1.0
 	if p.XUnit != "" {
-		xscale = 1 / xUnitScale(xt, p.XUnit)
+		xscale = 1 / scenarios.XUnitScale(xt, p.XUnit)
 	}
 	if fig.XLabel == "" {
 		unit := p.XUnit
 		if unit == "" {
-			unit = axisUnit(xt)
+			unit = scenarios.AxisUnit(xt)
 		}
 		fig.XLabel = withUnit(p.X, unit)
 	}
@@ -58,9 +58,9 @@ func buildFigure(s *Scenario, p Plot, sum []PointSummary) plots.Figure {
 	}
 	xlo, xhi := math.Inf(1), math.Inf(-1)
 	for _, v := range s.Sweep[xAxis].Values {
-		xlo, xhi = math.Min(xlo, numeric(v)), math.Max(xhi, numeric(v))
+		xlo, xhi = math.Min(xlo, scenarios.Numeric(v)), math.Max(xhi, scenarios.Numeric(v))
 	}
-	xs := sampleX(isInteger(xt), xlo, xhi, p.XLog)
+	xs := sampleX(scenarios.IsInteger(xt), xlo, xhi, p.XLog)
 
 	theoryCurves := make([][]plots.Curve, len(p.Theory)) // [theory][series value]
 	for _, sv := range seriesValues {
@@ -71,13 +71,13 @@ func buildFigure(s *Scenario, p Plot, sum []PointSummary) plots.Figure {
 			}
 		}
 		sort.SliceStable(pts, func(i, j int) bool {
-			return numeric(pts[i].Assign[xAxis].Value) < numeric(pts[j].Assign[xAxis].Value)
+			return scenarios.Numeric(pts[i].Assign[xAxis].Value) < scenarios.Numeric(pts[j].Assign[xAxis].Value)
 		})
 		for _, metric := range p.Y {
 			ser := plots.Series{Label: seriesLabel(p, metric, sv)}
 			for _, ps := range pts {
 				st := ps.Stats[metric]
-				ser.X = append(ser.X, numeric(ps.Assign[xAxis].Value)*xscale)
+				ser.X = append(ser.X, scenarios.Numeric(ps.Assign[xAxis].Value)*xscale)
 				ser.Y = append(ser.Y, st.Mean*scale)
 				ser.YLo = append(ser.YLo, st.Lo*scale)
 				ser.YHi = append(ser.YHi, st.Hi*scale)
@@ -87,16 +87,16 @@ func buildFigure(s *Scenario, p Plot, sum []PointSummary) plots.Figure {
 		if len(pts) == 0 {
 			continue
 		}
-		base := s.point(pts[0].Point).Params
+		base := s.Point(pts[0].Point).Params
 		for ti, name := range p.Theory {
-			th := theoryByName(s.Kind, name)
+			th := scenarios.TheoryByName(s.Kind, name)
 			c := plots.Curve{Label: th.Label}
 			if sAxis >= 0 {
-				c.Label += ", " + p.Series + "=" + formatValue(sv)
+				c.Label += ", " + p.Series + "=" + scenarios.FormatValue(sv)
 			}
 			for _, x := range xs {
-				params := copyParams(base)
-				setParam(params, p.X, fromNumeric(xt, x))
+				params := scenarios.CopyParams(base)
+				scenarios.SetParam(params, p.X, scenarios.FromNumeric(xt, x))
 				y, err := th.Value(params)
 				if err != nil || math.IsNaN(y) {
 					continue
@@ -115,7 +115,7 @@ func buildFigure(s *Scenario, p Plot, sum []PointSummary) plots.Figure {
 		}
 		if same && len(cs) > 0 {
 			c := cs[0]
-			c.Label = theoryByName(s.Kind, p.Theory[ti]).Label
+			c.Label = scenarios.TheoryByName(s.Kind, p.Theory[ti]).Label
 			cs = []plots.Curve{c}
 		}
 		fig.Curves = append(fig.Curves, cs...)
@@ -123,31 +123,22 @@ func buildFigure(s *Scenario, p Plot, sum []PointSummary) plots.Figure {
 	return fig
 }
 
-func axisIndex(s *Scenario, key string) int {
-	for i, ax := range s.Sweep {
-		if key != "" && ax.Key == key {
-			return i
-		}
-	}
-	return -1
-}
-
-func matches(s *Scenario, ps PointSummary, only []Assignment) bool {
+func matches(s *scenarios.Scenario, ps PointSummary, only []scenarios.Assignment) bool {
 	for _, a := range only {
-		if i := axisIndex(s, a.Key); i < 0 || !reflect.DeepEqual(ps.Assign[i].Value, a.Value) {
+		if i := s.AxisIndex(a.Key); i < 0 || !reflect.DeepEqual(ps.Assign[i].Value, a.Value) {
 			return false
 		}
 	}
 	return true
 }
 
-func seriesLabel(p Plot, metric string, sv any) string {
+func seriesLabel(p scenarios.Plot, metric string, sv any) string {
 	var parts []string
 	if len(p.Y) > 1 || p.Series == "" {
 		parts = append(parts, metric)
 	}
 	if p.Series != "" {
-		parts = append(parts, p.Series+"="+formatValue(sv))
+		parts = append(parts, p.Series+"="+scenarios.FormatValue(sv))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -159,22 +150,13 @@ func withUnit(label, unit string) string {
 	return label + " (" + unit + ")"
 }
 
-func metricUnit(s *Scenario, name string) string {
+func metricUnit(s *scenarios.Scenario, name string) string {
 	for _, m := range s.Kind.Metrics() {
 		if m.Name == name {
 			return m.Unit
 		}
 	}
 	return ""
-}
-
-func theoryByName(k Kind, name string) Theory {
-	for _, t := range k.Theory() {
-		if t.Name == name {
-			return t
-		}
-	}
-	panic("scenarios: theory " + name + " was checked when parsed")
 }
 
 // sampleX returns the x values a theory curve is drawn at, across [lo, hi]: every
