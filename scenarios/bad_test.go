@@ -24,7 +24,7 @@ sed: 3
 params:
   peers: 3
   uplaod: 1Mbps
-`, `bad.yaml:4: params.uplaod: unknown key; did you mean "upload"? (known keys: peers, upload, file, delay, ratio, tags, server)
+`, `bad.yaml:4: params.uplaod: unknown key; did you mean "upload"? (known keys: peers, upload, file, delay, ratio, tags, server, think, mode)
     4 |   uplaod: 1Mbps
       |   ^`},
 	{"unknown nested key", `kind: toy
@@ -88,7 +88,7 @@ params:
 	{"sweep of a non-param", `kind: toy
 sweep:
   bandwidth: [1Mbps]
-`, `bad.yaml:3: sweep.bandwidth: not a parameter of kind toy (parameters: peers, upload, file, delay, ratio, tags, server.upload, server.slots)
+`, `bad.yaml:3: sweep.bandwidth: not a parameter of kind toy (parameters: peers, upload, file, delay, ratio, tags, server.upload, server.slots, think, mode)
     3 |   bandwidth: [1Mbps]
       |   ^`},
 	{"sweep value with a bad unit", `kind: toy

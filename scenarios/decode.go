@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,9 @@ type decoder struct {
 	// keys maps the dotted path of every mapping key decoded into a struct
 	// ("params.server.upload") to its key and value nodes.
 	keys map[string][2]*yaml.Node
+	// randomHint ends the message for a distribution where the kind allows none: which
+	// parameters may be one.
+	randomHint string
 }
 
 func newDecoder(src *source) *decoder {
@@ -88,6 +92,13 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) bool {
 	if t == nodeType {
 		v.Set(reflect.ValueOf(*n))
 		return true
+	}
+	if rd, ok := v.Addr().Interface().(randomDecoder); ok {
+		return rd.decodeFrom(d, n, path)
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content) == 2 && slices.Contains(distNames, n.Content[0].Value) && isNumeric(t) {
+		d.fail(n, path, "takes one value, not a distribution%s", d.randomHint)
+		return false
 	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
 		if err := v.Addr().Interface().(yaml.Unmarshaler).UnmarshalYAML(n); err != nil {

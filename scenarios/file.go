@@ -103,6 +103,7 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 	}
 
 	s.Params = s.Kind.NewParams()
+	d.randomHint = randomHint(s.Kind)
 	if spec.Params.Kind != 0 {
 		d.decode(&spec.Params, reflect.ValueOf(s.Params).Elem(), "params")
 	}
@@ -192,4 +193,19 @@ func (d *decoder) decodeSweep(n *yaml.Node, s *Scenario) []Axis {
 		axes = append(axes, ax)
 	}
 	return axes
+}
+
+// randomHint names the parameters of k that may be distributions, for the error of a
+// distribution given where k allows none.
+func randomHint(k Kind) string {
+	var keys []string
+	for _, p := range k.Params() {
+		if p.Type.Implements(randomType) {
+			keys = append(keys, p.Key)
+		}
+	}
+	if len(keys) == 0 {
+		return fmt.Sprintf(" (kind %s takes no distributions)", k.Name())
+	}
+	return fmt.Sprintf(" (in kind %s only %s may be one)", k.Name(), orList(keys))
 }

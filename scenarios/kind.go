@@ -8,45 +8,57 @@ package scenarios
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sort"
 	"sync"
 
 	"netsim/sim"
 )
 
-// A Kind is one protocol model as a scenario type: `kind: filedist` in a file.
-//
-// Params are a pointer to a struct whose exported fields carry `yaml:"key"` and
-// `help:"text"` tags; field types are bool, ints, float64, string, slices of those, the
-// unit types of package units, or nested structs of the same. NewParams fills every
-// default, so `netsim show-config` can print them all.
+// A Kind is one protocol model as a scenario type: `kind: filedist` in a file. It is
+// what the format and the campaign see of a Decl, which is how kinds are written.
 type Kind interface {
 	// Name is the value of `kind:` in a scenario file.
 	Name() string
-	// Summary is one line for `netsim list`.
+	// Summary is one line for `netsim kinds`.
 	Summary() string
+	// Params is the parameter table: every key a file may set, in declaration order.
+	Params() []Param
 	// NewParams returns a pointer to a new params struct holding the defaults.
 	NewParams() any
-	// Check validates params after decoding. It returns a *FieldError (or errors
-	// joined from several) naming the offending key, or nil.
+	// Check validates params after decoding: the table's ranges and choices, then the
+	// kind's own rules. It returns *FieldErrors naming the keys (joined), or nil.
 	Check(params any) error
-	// Metrics lists what Run reports, in the column order of runs.csv.
+	// Metrics lists the scalars Run reports, in the column order of runs.csv; Samples
+	// the per-run sample sets (samples.csv); Series the per-run time series (series.csv).
 	Metrics() []Metric
+	Samples() []Metric
+	Series() []Metric
 	// Theory lists the analytic results this kind is held against.
 	Theory() []Theory
 	// Run runs one simulation. It must be a pure function of params and env.Seed.
-	Run(ctx context.Context, params any, env RunEnv) (Values, error)
+	Run(ctx context.Context, params any, env RunEnv) (Outcome, error)
 }
 
-// Metric describes one number a run reports.
+// Metric describes one thing a run reports: a scalar, a sample set or a time series.
 type Metric struct {
-	Name string // column name, snake_case, e.g. "distribution_time_s"
+	Name string // snake_case, e.g. "distribution_time_s"; unique among a kind's readings
 	Unit string // "s", "B", "" for a count or ratio
 	Help string
 }
 
-// Values maps metric name to value; a run reports every metric its kind lists.
-type Values map[string]float64
+// TimeSeries is one run's curve of a variable against virtual time, in seconds.
+type TimeSeries struct {
+	Time, Value []float64 // of equal length, Time non-decreasing
+}
+
+// Outcome is what one run reported, by reading name: every scalar, sample set and
+// series its kind declares.
+type Outcome struct {
+	Values  map[string]float64
+	Samples map[string][]float64
+	Series  map[string]TimeSeries
+}
 
 // Theory is an analytic result as a function of the parameters, e.g. the textbook's
 // D_cs lower bound on distribution time.
@@ -66,7 +78,10 @@ type RunEnv struct {
 	Progress func(sim.Progress)
 }
 
-// FieldError is a problem with one key of a scenario: the runner turns it into
+// Streams returns the run's named random streams.
+func (e RunEnv) Streams() sim.Streams { return sim.NewStreams(e.Seed) }
+
+// FieldError is a problem with one key of a scenario: the format turns it into
 // "file:line: key: reason" with the offending line shown.
 type FieldError struct {
 	Key    string // dotted path below params, e.g. "peers" or "server.upload"
@@ -80,20 +95,174 @@ func Errorf(key, format string, args ...any) *FieldError {
 	return &FieldError{Key: key, Reason: fmt.Sprintf(format, args...)}
 }
 
+// Decl declares a kind: its parameters are the tagged fields of P (see Param for the
+// tags), its readings are read from R, what its Run returns. Everything the format, the
+// campaign, show-config and the figures know of the kind comes from here, so each name,
+// unit, default and range is written once.
+type Decl[P, R any] struct {
+	Name, Summary string
+	// Check adds the rules that no single parameter's tags can say (warmup below
+	// requests, slots at most peers); nil if there are none.
+	Check func(p *P) error
+	Run   func(ctx context.Context, p *P, env RunEnv) (R, error)
+	// Metrics are made with Scalar, Sample and Series: each names a reading and says how
+	// it is read from R, so a name is typed once and a missing one cannot happen.
+	Metrics []Reading[R]
+	Theory  []TheoryOf[P]
+}
+
+// Reading is one metric of a Decl and how it is read from a run's result.
+type Reading[R any] struct {
+	Metric
+	shape  shape
+	scalar func(*R) float64
+	sample func(*R) []float64
+	series func(*R) TimeSeries
+}
+
+type shape int
+
+const (
+	scalarShape shape = iota
+	sampleShape
+	seriesShape
+)
+
+// Scalar declares a number per run, a column of runs.csv and summary.csv.
+func Scalar[R any](name, unit, help string, read func(*R) float64) Reading[R] {
+	return Reading[R]{Metric: Metric{name, unit, help}, shape: scalarShape, scalar: read}
+}
+
+// Sample declares a sample set per run (one value per peer, request, lookup): rows of
+// samples.csv, drawn by cdf, pdf and histogram figures.
+func Sample[R any](name, unit, help string, read func(*R) []float64) Reading[R] {
+	return Reading[R]{Metric: Metric{name, unit, help}, shape: sampleShape, sample: read}
+}
+
+// Series declares a time series per run: rows of series.csv, drawn by timeseries
+// figures.
+func Series[R any](name, unit, help string, read func(*R) TimeSeries) Reading[R] {
+	return Reading[R]{Metric: Metric{name, unit, help}, shape: seriesShape, series: read}
+}
+
+// TheoryOf is an analytic result of a Decl, evaluated on its typed params.
+type TheoryOf[P any] struct {
+	Name, Label, Metric string
+	Value               func(p *P) (float64, error)
+}
+
+// declared is a Decl as a Kind.
+type declared[P, R any] struct {
+	d                        Decl[P, R]
+	params                   []Param
+	defaults                 *P
+	metrics, samples, series []Metric
+	theory                   []Theory
+}
+
 var (
 	kindsMu sync.RWMutex
 	kinds   = map[string]Kind{}
 )
 
-// Register makes a kind available to scenario files. It panics on a duplicate name,
-// which is a programming error.
-func Register(k Kind) {
+// Register makes the kind d available to scenario files. It panics on a duplicate name,
+// a bad tag, a default outside its range or a reading named twice: bugs in the kind,
+// found by any test that imports it.
+func Register[P, R any](d Decl[P, R]) Kind {
+	k := &declared[P, R]{d: d}
+	pt := reflect.TypeFor[P]()
+	if pt.Kind() != reflect.Struct {
+		panic("scenarios: kind " + d.Name + ": params must be a struct, not " + pt.String())
+	}
+	var err error
+	if k.params, err = paramTable(pt); err != nil {
+		panic("scenarios: kind " + d.Name + ": " + err.Error())
+	}
+	k.defaults = new(P)
+	if err := setDefaults(reflect.ValueOf(k.defaults).Elem(), k.params); err != nil {
+		panic("scenarios: kind " + d.Name + ": " + err.Error())
+	}
+	if err := k.Check(k.defaults); err != nil {
+		panic("scenarios: kind " + d.Name + ": the defaults fail their own checks: " + err.Error())
+	}
+	seen := map[string]bool{}
+	for _, m := range d.Metrics {
+		if seen[m.Name] {
+			panic("scenarios: kind " + d.Name + ": reading " + m.Name + " declared twice")
+		}
+		seen[m.Name] = true
+		switch m.shape {
+		case scalarShape:
+			k.metrics = append(k.metrics, m.Metric)
+		case sampleShape:
+			k.samples = append(k.samples, m.Metric)
+		case seriesShape:
+			k.series = append(k.series, m.Metric)
+		}
+	}
+	for _, t := range d.Theory {
+		if !seen[t.Metric] {
+			panic("scenarios: kind " + d.Name + ": theory " + t.Name + " is of " + t.Metric + ", which the kind does not report")
+		}
+		value := t.Value
+		k.theory = append(k.theory, Theory{Name: t.Name, Label: t.Label, Metric: t.Metric,
+			Value: func(params any) (float64, error) { return value(params.(*P)) }})
+	}
 	kindsMu.Lock()
 	defer kindsMu.Unlock()
-	if _, dup := kinds[k.Name()]; dup {
-		panic("scenarios: kind registered twice: " + k.Name())
+	if _, dup := kinds[d.Name]; dup {
+		panic("scenarios: kind registered twice: " + d.Name)
 	}
-	kinds[k.Name()] = k
+	kinds[d.Name] = k
+	return k
+}
+
+func (k *declared[P, R]) Name() string      { return k.d.Name }
+func (k *declared[P, R]) Summary() string   { return k.d.Summary }
+func (k *declared[P, R]) Params() []Param   { return k.params }
+func (k *declared[P, R]) Metrics() []Metric { return k.metrics }
+func (k *declared[P, R]) Samples() []Metric { return k.samples }
+func (k *declared[P, R]) Series() []Metric  { return k.series }
+func (k *declared[P, R]) Theory() []Theory  { return k.theory }
+
+func (k *declared[P, R]) NewParams() any { return CopyParams(k.defaults) }
+
+func (k *declared[P, R]) Check(params any) error {
+	p := params.(*P)
+	errs := checkTable(reflect.ValueOf(p).Elem(), k.params)
+	if k.d.Check != nil {
+		errs = append(errs, flatten(k.d.Check(p))...)
+	}
+	return joinErrors(errs)
+}
+
+func (k *declared[P, R]) Run(ctx context.Context, params any, env RunEnv) (Outcome, error) {
+	r, err := k.d.Run(ctx, params.(*P), env)
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{Values: map[string]float64{}}
+	for _, m := range k.d.Metrics {
+		switch m.shape {
+		case scalarShape:
+			out.Values[m.Name] = m.scalar(&r)
+		case sampleShape:
+			if out.Samples == nil {
+				out.Samples = map[string][]float64{}
+			}
+			out.Samples[m.Name] = m.sample(&r)
+		case seriesShape:
+			if out.Series == nil {
+				out.Series = map[string]TimeSeries{}
+			}
+			ts := m.series(&r)
+			if len(ts.Time) != len(ts.Value) {
+				return Outcome{}, fmt.Errorf("kind %s: series %s has %d times and %d values", k.d.Name, m.Name, len(ts.Time), len(ts.Value))
+			}
+			out.Series[m.Name] = ts
+		}
+	}
+	return out, nil
 }
 
 // LookupKind returns the kind named name.
@@ -124,4 +293,20 @@ func TheoryByName(k Kind, name string) Theory {
 		}
 	}
 	panic("scenarios: theory " + name + " was checked when parsed")
+}
+
+// MetricByName finds a reading of k of any shape, and says which list holds it:
+// "metric", "sample" or "series".
+func MetricByName(k Kind, name string) (Metric, string, bool) {
+	for _, l := range []struct {
+		what string
+		ms   []Metric
+	}{{"metric", k.Metrics()}, {"sample", k.Samples()}, {"series", k.Series()}} {
+		for _, m := range l.ms {
+			if m.Name == name {
+				return m, l.what, true
+			}
+		}
+	}
+	return Metric{}, "", false
 }

@@ -37,7 +37,7 @@ plots:
 	}
 	p := s.Params.(*testkinds.ToyParams)
 	want := testkinds.ToyParams{Peers: 10, Upload: 2e6, File: 15_000_000_000, Delay: units.Duration(40 * sim.Millisecond),
-		Ratio: 0.5, Server: testkinds.ToyServer{Upload: 10e6, Slots: 2}}
+		Ratio: 0.5, Server: testkinds.ToyServer{Upload: 10e6, Slots: 2}, Think: Constant(units.Duration(sim.Second)), Mode: "a"}
 	if !reflect.DeepEqual(*p, want) {
 		t.Errorf("params = %+v, want %+v", *p, want)
 	}
@@ -54,7 +54,7 @@ func TestDefaults(t *testing.T) {
 	if s.Seed != 1 || s.Replications != 1 || s.NumPoints() != 1 {
 		t.Errorf("seed %d, replications %d, points %d; want 1, 1, 1", s.Seed, s.Replications, s.NumPoints())
 	}
-	if !reflect.DeepEqual(s.Params, testkinds.Toy{}.NewParams()) {
+	if !reflect.DeepEqual(s.Params, testkinds.Toy.NewParams()) {
 		t.Errorf("params %+v are not the defaults", s.Params)
 	}
 }

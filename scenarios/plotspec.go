@@ -239,7 +239,7 @@ func unitPhrase(unit string) string {
 func XUnitScale(t reflect.Type, unit string) float64 {
 	var v any
 	var err error
-	switch t {
+	switch plainType(t) {
 	case rateType:
 		v, err = units.ParseRate("1" + unit)
 	case sizeType:
@@ -256,7 +256,7 @@ func XUnitScale(t reflect.Type, unit string) float64 {
 }
 
 func xUnitHint(t reflect.Type) string {
-	switch t {
+	switch plainType(t) {
 	case rateType:
 		return "want a rate unit such as kbps, Mbps or Gbps"
 	case sizeType:

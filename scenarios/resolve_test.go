@@ -72,7 +72,7 @@ func TestSet(t *testing.T) {
 
 func TestSetErrors(t *testing.T) {
 	for _, tc := range []struct{ arg, want string }{
-		{"bandwidth=3Mbps", "--set bandwidth=3Mbps: bandwidth: unknown key: want seed, replications, name, description or a parameter of kind toy (parameters: peers, upload, file, delay, ratio, tags, server.upload, server.slots)"},
+		{"bandwidth=3Mbps", "--set bandwidth=3Mbps: bandwidth: unknown key: want seed, replications, name, description or a parameter of kind toy (parameters: peers, upload, file, delay, ratio, tags, server.upload, server.slots, think, mode)"},
 		{"peers=abc", `--set peers=abc: peers: want an integer, got "abc"`},
 		{"upload=30Mbs", `--set upload=30Mbs: upload: invalid rate "30Mbs": unknown unit "Mbs": want bps, kbps, Mbps, Gbps or Tbps (or kbit/s, Mbit/s, ...)`},
 		{"file=15", `--set file=15: file: invalid size 15: missing unit: write e.g. 15Gbit or 256KiB`},
@@ -84,7 +84,7 @@ func TestSetErrors(t *testing.T) {
 		{"replications=0", "--set replications=0: replications: must be at least 1"},
 		{"seed=-1", "--set seed=-1: seed: must not be negative, got -1"},
 		{"peers", "--set peers: want key=value, e.g. --set peers=100"},
-		{"server.nope=1", "--set server.nope=1: server.nope: unknown key: want seed, replications, name, description or a parameter of kind toy (parameters: peers, upload, file, delay, ratio, tags, server.upload, server.slots)"},
+		{"server.nope=1", "--set server.nope=1: server.nope: unknown key: want seed, replications, name, description or a parameter of kind toy (parameters: peers, upload, file, delay, ratio, tags, server.upload, server.slots, think, mode)"},
 	} {
 		s := mustParse(t, campaign)
 		before, _ := s.Resolved()

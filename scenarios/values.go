@@ -53,6 +53,7 @@ func isNumeric(t reflect.Type) bool {
 	if t == nil {
 		return false
 	}
+	t = plainType(t)
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
@@ -65,6 +66,7 @@ func isNumeric(t reflect.Type) bool {
 // IsInteger reports whether values of t are whole numbers on a plot axis (a Size or a
 // Duration is counted in bits or nanoseconds, but drawn in bits or seconds).
 func IsInteger(t reflect.Type) bool {
+	t = plainType(t)
 	if t == sizeType {
 		return true
 	}
@@ -78,7 +80,7 @@ func IsInteger(t reflect.Type) bool {
 
 // AxisUnit is the unit a plot axis shows a parameter of type t in.
 func AxisUnit(t reflect.Type) string {
-	switch t {
+	switch plainType(t) {
 	case rateType:
 		return "bit/s"
 	case sizeType:
@@ -99,6 +101,11 @@ func Numeric(v any) float64 {
 		return float64(x.Bits())
 	case units.Duration:
 		return x.Seconds()
+	case random:
+		if !x.isConstant() {
+			return math.NaN() // a distribution is no point on an axis
+		}
+		return x.constant()
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
@@ -114,6 +121,9 @@ func Numeric(v any) float64 {
 
 // FromNumeric is the inverse of numeric for type t, rounding to t's resolution.
 func FromNumeric(t reflect.Type, f float64) any {
+	if t.Implements(randomType) {
+		return reflect.Zero(t).Interface().(random).withNumeric(f)
+	}
 	v := reflect.New(t).Elem()
 	switch {
 	case t == durationType:

@@ -11,42 +11,29 @@ import (
 	"netsim/scenarios"
 )
 
-// cliKind is a scenario kind for these tests only: one run's "time" is N·F/us exactly,
+// clitest is a scenario kind for these tests only: one run's "time" is N·F/us exactly,
 // the client-server bound with unconstrained downloads, so the printed means are known.
-type cliKind struct{}
-
 type cliParams struct {
-	Peers int     `yaml:"peers" help:"number of peers, at least 1"`
-	FileS float64 `yaml:"file_s" help:"time to upload the file once, in seconds"`
+	Peers int     `yaml:"peers" default:"1" range:"[1,)" help:"number of peers, at least 1"`
+	FileS float64 `yaml:"file_s" default:"500" unit:"s" help:"time to upload the file once, in seconds"`
 }
 
-func (cliKind) Name() string    { return "clitest" }
-func (cliKind) Summary() string { return "a kind for cmd/netsim's tests" }
-func (cliKind) NewParams() any  { return &cliParams{Peers: 1, FileS: 500} }
-func (cliKind) Check(params any) error {
-	if p := params.(*cliParams); p.Peers < 1 {
-		return scenarios.Errorf("peers", "must be at least 1, got %d", p.Peers)
-	}
-	return nil
-}
-func (cliKind) Metrics() []scenarios.Metric {
-	return []scenarios.Metric{{Name: "time_s", Unit: "s", Help: "distribution time"}}
-}
-func (cliKind) Theory() []scenarios.Theory {
-	return []scenarios.Theory{{Name: "d_cs", Label: "D_cs", Metric: "time_s", Value: func(params any) (float64, error) {
-		p := params.(*cliParams)
+var _ = scenarios.Register(scenarios.Decl[cliParams, float64]{
+	Name:    "clitest",
+	Summary: "a kind for cmd/netsim's tests",
+	Run: func(ctx context.Context, p *cliParams, env scenarios.RunEnv) (float64, error) {
+		if p.Peers == 99 {
+			return 0, errors.New("peers 99 always fails")
+		}
 		return float64(p.Peers) * p.FileS, nil
-	}}}
-}
-func (cliKind) Run(ctx context.Context, params any, env scenarios.RunEnv) (scenarios.Values, error) {
-	p := params.(*cliParams)
-	if p.Peers == 99 {
-		return nil, errors.New("peers 99 always fails")
-	}
-	return scenarios.Values{"time_s": float64(p.Peers) * p.FileS}, nil
-}
-
-func init() { scenarios.Register(cliKind{}) }
+	},
+	Metrics: []scenarios.Reading[float64]{
+		scenarios.Scalar("time_s", "s", "distribution time", func(t *float64) float64 { return *t }),
+	},
+	Theory: []scenarios.TheoryOf[cliParams]{{Name: "d_cs", Label: "D_cs", Metric: "time_s", Value: func(p *cliParams) (float64, error) {
+		return float64(p.Peers) * p.FileS, nil
+	}}},
+})
 
 const goodScenario = `kind: clitest
 name: cs

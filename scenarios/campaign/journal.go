@@ -4,21 +4,46 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"netsim/scenarios"
 	"os"
 	"strconv"
+
+	"netsim/scenarios"
 )
 
 // The journal, runs.jsonl, records each run as it finishes, one JSON line fsynced per
-// run, so that an interrupted campaign keeps what it did and a re-run skips it. scenarios.Values
-// are strings (strconv 'g' -1) so that NaN and ±Inf survive JSON exactly.
+// run, so that an interrupted campaign keeps what it did and a re-run skips it. Numbers
+// are strings (strconv 'g' -1) so that NaN and ±Inf survive JSON exactly. A run's sample
+// sets and time series travel with its values, so that a resumed or merged campaign
+// writes the same samples.csv and series.csv.
 
 const journalName = "runs.jsonl"
 
 type journalLine struct {
-	Run    int               `json:"run"`
-	Seed   uint64            `json:"seed"`
-	Values map[string]string `json:"values"`
+	Run     int                    `json:"run"`
+	Seed    uint64                 `json:"seed"`
+	Values  map[string]string      `json:"values"`
+	Samples map[string][]string    `json:"samples,omitempty"`
+	Series  map[string][2][]string `json:"series,omitempty"` // times, values
+}
+
+func formatAll(xs []float64) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return out
+}
+
+func parseAll(ss []string) ([]float64, bool) {
+	out := make([]float64, len(ss))
+	for i, s := range ss {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, false
+		}
+		out[i] = v
+	}
+	return out, true
 }
 
 // readJournal returns the runs recorded in path that belong to s: a line with a wrong
@@ -54,6 +79,31 @@ func readJournal(path string, s *scenarios.Scenario) (map[int]RunResult, error) 
 			}
 			r.Values[m.Name] = v
 		}
+		for _, m := range s.Kind.Samples() {
+			xs, have := jl.Samples[m.Name]
+			v, good := parseAll(xs)
+			if !have || !good {
+				ok = false
+				break
+			}
+			if r.Samples == nil {
+				r.Samples = map[string][]float64{}
+			}
+			r.Samples[m.Name] = v
+		}
+		for _, m := range s.Kind.Series() {
+			ts, have := jl.Series[m.Name]
+			t, good1 := parseAll(ts[0])
+			v, good2 := parseAll(ts[1])
+			if !have || !good1 || !good2 || len(t) != len(v) {
+				ok = false
+				break
+			}
+			if r.Series == nil {
+				r.Series = map[string]scenarios.TimeSeries{}
+			}
+			r.Series[m.Name] = scenarios.TimeSeries{Time: t, Value: v}
+		}
 		if ok {
 			done[jl.Run] = r
 		}
@@ -68,6 +118,18 @@ func newJournalLine(r RunResult) journalLine {
 	jl := journalLine{Run: r.Run, Seed: r.Seed, Values: map[string]string{}}
 	for k, v := range r.Values {
 		jl.Values[k] = strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	for k, xs := range r.Samples {
+		if jl.Samples == nil {
+			jl.Samples = map[string][]string{}
+		}
+		jl.Samples[k] = formatAll(xs)
+	}
+	for k, ts := range r.Series {
+		if jl.Series == nil {
+			jl.Series = map[string][2][]string{}
+		}
+		jl.Series[k] = [2][]string{formatAll(ts.Time), formatAll(ts.Value)}
 	}
 	return jl
 }

@@ -52,7 +52,11 @@ type RunProgress struct {
 type RunResult struct {
 	Run, Point, Replication int
 	Seed                    uint64
-	Values                  scenarios.Values
+	Values                  map[string]float64 // by metric name
+	// Samples and Series are the run's sample sets and time series, by name; nil if
+	// the kind declares none.
+	Samples map[string][]float64
+	Series  map[string]scenarios.TimeSeries
 }
 
 // Result is a finished campaign.
@@ -70,7 +74,7 @@ var outputFiles = []string{"manifest.json", journalName, "runs.csv", "summary.cs
 
 func newRunResult(s *scenarios.Scenario, run int) RunResult {
 	return RunResult{Run: run, Point: run / s.Replications, Replication: run % s.Replications,
-		Seed: scenarios.RunSeed(s.Seed, run), Values: scenarios.Values{}}
+		Seed: scenarios.RunSeed(s.Seed, run), Values: map[string]float64{}}
 }
 
 // Run runs every run of the campaign s (or of opts.Subset) on a pool of workers and
@@ -319,19 +323,10 @@ func runOne(ctx context.Context, s *scenarios.Scenario, i int, prog *tracker) (r
 		return r, err
 	}
 	env := scenarios.RunEnv{Seed: r.Seed, RunIndex: i, Progress: func(sp sim.Progress) { prog.update(i, sp) }}
-	vals, err := s.Kind.Run(ctx, p.Params, env)
+	out, err := s.Kind.Run(ctx, p.Params, env)
 	if err != nil {
 		return r, fmt.Errorf("run %d (point %d, replication %d): %w", i, r.Point, r.Replication, err)
 	}
-	for _, m := range s.Kind.Metrics() {
-		v, ok := vals[m.Name]
-		if !ok {
-			return r, fmt.Errorf("run %d: kind %s did not report metric %s", i, s.Kind.Name(), m.Name)
-		}
-		r.Values[m.Name] = v
-	}
-	if len(vals) != len(r.Values) {
-		return r, fmt.Errorf("run %d: kind %s reported metrics it does not list: %v", i, s.Kind.Name(), vals)
-	}
+	r.Values, r.Samples, r.Series = out.Values, out.Samples, out.Series
 	return r, nil
 }

@@ -88,7 +88,7 @@ func TestBuiltinHTTPTransmissionTradesPlaces(t *testing.T) {
 // server issues one identification number, and every request but the very first comes
 // back with it — the K objects of session 1 and the K+1 of session 2.
 func TestHTTPKindRecognizesReturningUser(t *testing.T) {
-	k := httpKind{}
+	k, _ := scenarios.LookupKind("http")
 	p := k.NewParams().(*httpParams)
 	p.Sessions = 2
 	p.Objects = 4
@@ -96,20 +96,21 @@ func TestHTTPKindRecognizesReturningUser(t *testing.T) {
 	require.NoError(t, k.Check(p))
 	v, err := k.Run(context.Background(), p, scenarios.RunEnv{Seed: 1})
 	require.NoError(t, err)
-	require.Equal(t, 4.0+5.0, v["returning_requests"])
-	require.Equal(t, 5.0, v["conns_opened"]) // K+1 per non-persistent load
+	require.Equal(t, 4.0+5.0, v.Values["returning_requests"])
+	require.Equal(t, 5.0, v.Values["conns_opened"]) // K+1 per non-persistent load
 }
 
 func TestHTTPKindChecksParams(t *testing.T) {
-	k := httpKind{}
+	k, _ := scenarios.LookupKind("http")
 	p := k.NewParams().(*httpParams)
 	require.NoError(t, k.Check(p))
-	p.Mode, p.Parallel, p.Objects, p.ObjectSizes, p.RTT, p.Sessions = "spdy", 0, -1, "zipf", 0, 0
+	p.Mode, p.Parallel, p.Objects, p.RTT, p.Sessions = "spdy", 0, -1, 0, 0
 	err := k.Check(p)
-	require.Error(t, err)
-	for _, key := range []string{"mode", "parallel", "objects", "object_sizes", "rtt", "sessions"} {
-		require.Contains(t, err.Error(), key+":")
-	}
+	require.EqualError(t, err, `mode: must be nonpersistent, parallel, persistent or pipelined, got "spdy"
+parallel: must be at least 1, got 0
+objects: must not be negative, got -1
+rtt: must be positive, got 0s
+sessions: must be at least 1, got 0`)
 }
 
 // A rate of 0 is an impossible value in every kind (issue 2), not a hidden spelling

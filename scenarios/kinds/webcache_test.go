@@ -62,7 +62,7 @@ func TestWebcacheTextbookExample(t *testing.T) {
 
 // The hit-ratio theory is Che's approximation for the cache's capacity in objects.
 func TestWebcacheHitRatioTheory(t *testing.T) {
-	k := webcacheKind{}
+	k, _ := scenarios.LookupKind("webcache")
 	p := k.NewParams().(*webcacheParams)
 	p.Workload, p.Catalogue, p.Alpha, p.CacheFraction = "zipf", 100000, 0.8, 0.01
 	require.NoError(t, k.Check(p))

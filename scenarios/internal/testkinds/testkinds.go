@@ -1,125 +1,159 @@
+// Package testkinds registers kinds for the tests of the scenario format, the campaign
+// and the command line: small, fast, and with results known in closed form.
 package testkinds
 
 import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"netsim/scenarios"
 
+	"netsim/scenarios"
 	"netsim/scenarios/units"
 	"netsim/sim"
 )
 
-// toy is a test-only kind with a parameter of every sort a real kind has: an int with
-// Check rules, a rate, a size, a duration, a float, a list and a nested struct. Its runs
-// draw from a generator seeded by the run's seed, so results depend on the seed.
-type Toy struct{}
+// Toy is a test-only kind with a parameter of every sort a real kind has: an int with
+// a range and a rule of its own, a rate, a size, a duration, a float, a list, a nested
+// struct and a distribution. Its runs draw from a generator seeded by the run's seed, so
+// results depend on the seed.
+type ToyParams struct {
+	Peers  int                                 `yaml:"peers" default:"10" range:"[1,)" help:"number of peers, at least 1"`
+	Upload units.Rate                          `yaml:"upload" default:"1Mbps" range:"(0,)" help:"each peer's upload rate"`
+	File   units.Size                          `yaml:"file" default:"1MB" help:"file size"`
+	Delay  units.Duration                      `yaml:"delay" default:"40ms" help:"one-way delay"`
+	Ratio  float64                             `yaml:"ratio" default:"0.5" range:"[0,1]" help:"a ratio in [0, 1]"`
+	Tags   []string                            `yaml:"tags" help:"free labels"`
+	Server ToyServer                           `yaml:"server" help:"the server"`
+	Think  scenarios.Random[units.Duration]    `yaml:"think" default:"1s" range:"[0,)" help:"a peer's think time, or a distribution of them"`
+	Mode   string                              `yaml:"mode" default:"a" oneof:"a b" help:"a choice"`
+}
 
 type ToyServer struct {
-	Upload units.Rate `yaml:"upload" help:"server upload rate"`
-	Slots  int        `yaml:"slots" help:"upload slots, at most peers"`
+	Upload units.Rate `yaml:"upload" default:"10Mbps" help:"server upload rate"`
+	Slots  int        `yaml:"slots" default:"4" help:"upload slots, at most peers"`
 }
 
-type ToyParams struct {
-	Peers  int            `yaml:"peers" help:"number of peers, at least 1"`
-	Upload units.Rate     `yaml:"upload" help:"each peer's upload rate"`
-	File   units.Size     `yaml:"file" help:"file size"`
-	Delay  units.Duration `yaml:"delay" help:"one-way delay"`
-	Ratio  float64        `yaml:"ratio" help:"a ratio in [0, 1]"`
-	Tags   []string       `yaml:"tags" help:"free labels"`
-	Server ToyServer      `yaml:"server" help:"the server"`
-}
+type toyRun struct{ time, draw float64 }
 
-func (Toy) Name() string    { return "toy" }
-func (Toy) Summary() string { return "a test kind" }
-func (Toy) NewParams() any {
-	return &ToyParams{Peers: 10, Upload: 1e6, File: 8e6, Delay: units.Duration(40 * sim.Millisecond),
-		Ratio: 0.5, Server: ToyServer{Upload: 10e6, Slots: 4}}
-}
+// ToyHook, if set, is called at the start of every toy run; an error fails the run.
+var ToyHook func(run int) error
 
-func (Toy) Check(params any) error {
-	p := params.(*ToyParams)
-	var errs []error
-	if p.Peers < 1 {
-		errs = append(errs, scenarios.Errorf("peers", "must be at least 1, got %d", p.Peers))
-	}
-	if p.Ratio < 0 || p.Ratio > 1 {
-		errs = append(errs, scenarios.Errorf("ratio", "must be in [0, 1], got %g", p.Ratio))
-	}
-	if p.Server.Slots > p.Peers {
-		errs = append(errs, scenarios.Errorf("server.slots", "must be at most peers (%d), got %d", p.Peers, p.Server.Slots))
-	}
-	if p.Upload <= 0 {
-		errs = append(errs, scenarios.Errorf("upload", "must be positive"))
-	}
-	return errors.Join(errs...)
-}
-
-func (Toy) Metrics() []scenarios.Metric {
-	return []scenarios.Metric{
-		{Name: "time_s", Unit: "s", Help: "transfer time plus noise"},
-		{Name: "draw", Help: "a uniform draw"},
-	}
-}
-
-func (Toy) Theory() []scenarios.Theory {
-	return []scenarios.Theory{
-		{Name: "transfer", Label: "F/u", Metric: "time_s", Value: func(params any) (float64, error) {
-			p := params.(*ToyParams)
+// Toy is the kind toy.
+var Toy = scenarios.Register(scenarios.Decl[ToyParams, toyRun]{
+	Name:    "toy",
+	Summary: "a test kind",
+	Check: func(p *ToyParams) error {
+		if p.Server.Slots > p.Peers {
+			return scenarios.Errorf("server.slots", "must be at most peers (%d), got %d", p.Peers, p.Server.Slots)
+		}
+		return nil
+	},
+	Run: func(ctx context.Context, p *ToyParams, env scenarios.RunEnv) (toyRun, error) {
+		r := rand.New(rand.NewPCG(env.Seed, 0))
+		if err := ctx.Err(); err != nil {
+			return toyRun{}, err
+		}
+		if ToyHook != nil {
+			if err := ToyHook(env.RunIndex); err != nil {
+				return toyRun{}, err
+			}
+		}
+		if env.Progress != nil {
+			env.Progress(sim.Progress{Events: 1, Now: p.Delay.Time()})
+		}
+		return toyRun{time: float64(p.File.Bits())/p.Upload.Bps() + r.Float64(), draw: r.Float64()}, nil
+	},
+	Metrics: []scenarios.Reading[toyRun]{
+		scenarios.Scalar("time_s", "s", "transfer time plus noise", func(r *toyRun) float64 { return r.time }),
+		scenarios.Scalar("draw", "", "a uniform draw", func(r *toyRun) float64 { return r.draw }),
+	},
+	Theory: []scenarios.TheoryOf[ToyParams]{
+		{Name: "transfer", Label: "F/u", Metric: "time_s", Value: func(p *ToyParams) (float64, error) {
 			return float64(p.File.Bits()) / p.Upload.Bps(), nil
 		}},
-		{Name: "per_peer", Label: "N·F/u", Metric: "time_s", Value: func(params any) (float64, error) {
-			p := params.(*ToyParams)
+		{Name: "per_peer", Label: "N·F/u", Metric: "time_s", Value: func(p *ToyParams) (float64, error) {
 			if p.Peers > 50 {
 				return 0, errors.New("out of range")
 			}
 			return float64(p.Peers) * float64(p.File.Bits()) / p.Upload.Bps(), nil
 		}},
-	}
-}
+	},
+})
 
-func (Toy) Run(ctx context.Context, params any, env scenarios.RunEnv) (scenarios.Values, error) {
-	p := params.(*ToyParams)
-	r := rand.New(rand.NewPCG(env.Seed, 0))
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if ToyHook != nil {
-		if err := ToyHook(env.RunIndex); err != nil {
-			return nil, err
-		}
-	}
-	if env.Progress != nil {
-		env.Progress(sim.Progress{Events: 1, Now: p.Delay.Time()})
-	}
-	return scenarios.Values{
-		"time_s": float64(p.File.Bits())/p.Upload.Bps() + r.Float64(),
-		"draw":   r.Float64(),
-	}, nil
-}
-
-// ToyHook, if set, is called at the start of every toy run; an error fails the run.
-var ToyHook func(run int) error
-
-// ladder is a test-only kind with known results: run i reports 10·level + (i mod 5) + 1,
+// Ladder is a test-only kind with known results: run i reports 10·level + (i mod 5) + 1,
 // so with 5 replications each point's sample is 10·level + {1, 2, 3, 4, 5}.
-type Ladder struct{}
-
 type LadderParams struct {
 	Level int `yaml:"level" help:"the tens"`
 }
 
-func (Ladder) Name() string                { return "ladder" }
-func (Ladder) Summary() string             { return "known numbers" }
-func (Ladder) NewParams() any              { return &LadderParams{} }
-func (Ladder) Check(any) error             { return nil }
-func (Ladder) Theory() []scenarios.Theory  { return nil }
-func (Ladder) Metrics() []scenarios.Metric { return []scenarios.Metric{{Name: "value", Unit: "s"}} }
-func (Ladder) Run(_ context.Context, params any, env scenarios.RunEnv) (scenarios.Values, error) {
-	return scenarios.Values{"value": float64(10*params.(*LadderParams).Level + env.RunIndex%5 + 1)}, nil
+var Ladder = scenarios.Register(scenarios.Decl[LadderParams, float64]{
+	Name:    "ladder",
+	Summary: "known numbers",
+	Run: func(_ context.Context, p *LadderParams, env scenarios.RunEnv) (float64, error) {
+		return float64(10*p.Level + env.RunIndex%5 + 1), nil
+	},
+	Metrics: []scenarios.Reading[float64]{
+		scenarios.Scalar("value", "s", "10·level + run mod 5 + 1", func(v *float64) float64 { return *v }),
+	},
+})
+
+// SamplerParams are those of the kind sampler: per-run samples and a time series with
+// known distributions.
+type SamplerParams struct {
+	Rate  float64                           `yaml:"rate" default:"1" range:"(0,)" unit:"1/s" help:"rate of the exponential samples and of the arrivals"`
+	N     int                               `yaml:"n" default:"200" range:"[1,)" help:"samples per run"`
+	Until units.Duration                    `yaml:"until" default:"10s" range:"(0,)" help:"end of the time series"`
+	Size  scenarios.Random[units.Size]      `yaml:"size" default:"1kB" range:"(0,)" help:"what size draws, a distribution or not"`
 }
 
-func init() {
-	scenarios.Register(Toy{})
-	scenarios.Register(Ladder{})
+// samplerRun is one run of sampler: N exponential delays of rate Rate (mean 1/Rate),
+// N draws of Size, and the count of Poisson(Rate) arrivals by each whole second up to
+// Until, whose mean at time t is Rate·t.
+type samplerRun struct {
+	delays, sizes []float64
+	arrivals      scenarios.TimeSeries
 }
+
+// Sampler is the kind sampler.
+var Sampler = scenarios.Register(scenarios.Decl[SamplerParams, samplerRun]{
+	Name:    "sampler",
+	Summary: "samples and a time series with known distributions",
+	Run: func(_ context.Context, p *SamplerParams, env scenarios.RunEnv) (samplerRun, error) {
+		st := env.Streams()
+		rng := st.Stream("sampler/delays")
+		var r samplerRun
+		for range p.N {
+			r.delays = append(r.delays, rng.ExpFloat64()/p.Rate)
+		}
+		size := p.Size.Sampler(st.Stream("sampler/sizes"))
+		for range p.N {
+			r.sizes = append(r.sizes, size())
+		}
+		arr := st.Stream("sampler/arrivals")
+		t, count := arr.ExpFloat64()/p.Rate, 0
+		for s := 0.0; s <= p.Until.Seconds(); s++ {
+			for t <= s {
+				count++
+				t += arr.ExpFloat64() / p.Rate
+			}
+			r.arrivals.Time = append(r.arrivals.Time, s)
+			r.arrivals.Value = append(r.arrivals.Value, float64(count))
+		}
+		return r, nil
+	},
+	Metrics: []scenarios.Reading[samplerRun]{
+		scenarios.Scalar("mean_delay_s", "s", "mean of the run's delays", func(r *samplerRun) float64 {
+			sum := 0.0
+			for _, d := range r.delays {
+				sum += d
+			}
+			return sum / float64(len(r.delays))
+		}),
+		scenarios.Sample("delay_s", "s", "exponential delays", func(r *samplerRun) []float64 { return r.delays }),
+		scenarios.Sample("size_bits", "bit", "draws of size", func(r *samplerRun) []float64 { return r.sizes }),
+		scenarios.Series("arrivals", "", "arrivals so far", func(r *samplerRun) scenarios.TimeSeries { return r.arrivals }),
+	},
+	Theory: []scenarios.TheoryOf[SamplerParams]{
+		{Name: "mean", Label: "1/rate", Metric: "mean_delay_s", Value: func(p *SamplerParams) (float64, error) { return 1 / p.Rate, nil }},
+	},
+})
