@@ -17,15 +17,15 @@ import (
 // struct and a distribution. Its runs draw from a generator seeded by the run's seed, so
 // results depend on the seed.
 type ToyParams struct {
-	Peers  int                                 `yaml:"peers" default:"10" range:"[1,)" help:"number of peers, at least 1"`
-	Upload units.Rate                          `yaml:"upload" default:"1Mbps" range:"(0,)" help:"each peer's upload rate"`
-	File   units.Size                          `yaml:"file" default:"1MB" help:"file size"`
-	Delay  units.Duration                      `yaml:"delay" default:"40ms" help:"one-way delay"`
-	Ratio  float64                             `yaml:"ratio" default:"0.5" range:"[0,1]" help:"a ratio in [0, 1]"`
-	Tags   []string                            `yaml:"tags" help:"free labels"`
-	Server ToyServer                           `yaml:"server" help:"the server"`
-	Think  scenarios.Random[units.Duration]    `yaml:"think" default:"1s" range:"[0,)" help:"a peer's think time, or a distribution of them"`
-	Mode   string                              `yaml:"mode" default:"a" oneof:"a b" help:"a choice"`
+	Peers  int                              `yaml:"peers" default:"10" range:"[1,)" help:"number of peers, at least 1"`
+	Upload units.Rate                       `yaml:"upload" default:"1Mbps" range:"(0,)" help:"each peer's upload rate"`
+	File   units.Size                       `yaml:"file" default:"1MB" help:"file size"`
+	Delay  units.Duration                   `yaml:"delay" default:"40ms" help:"one-way delay"`
+	Ratio  float64                          `yaml:"ratio" default:"0.5" range:"[0,1]" help:"a ratio in [0, 1]"`
+	Tags   []string                         `yaml:"tags" help:"free labels"`
+	Server ToyServer                        `yaml:"server" help:"the server"`
+	Think  scenarios.Random[units.Duration] `yaml:"think" default:"1s" range:"[0,)" help:"a peer's think time, or a distribution of them"`
+	Mode   string                           `yaml:"mode" default:"a" oneof:"a b" help:"a choice"`
 }
 
 type ToyServer struct {
@@ -100,10 +100,10 @@ var Ladder = scenarios.Register(scenarios.Decl[LadderParams, float64]{
 // SamplerParams are those of the kind sampler: per-run samples and a time series with
 // known distributions.
 type SamplerParams struct {
-	Rate  float64                           `yaml:"rate" default:"1" range:"(0,)" unit:"1/s" help:"rate of the exponential samples and of the arrivals"`
-	N     int                               `yaml:"n" default:"200" range:"[1,)" help:"samples per run"`
-	Until units.Duration                    `yaml:"until" default:"10s" range:"(0,)" help:"end of the time series"`
-	Size  scenarios.Random[units.Size]      `yaml:"size" default:"1kB" range:"(0,)" help:"what size draws, a distribution or not"`
+	Rate  float64                      `yaml:"rate" default:"1" range:"(0,)" unit:"1/s" help:"rate of the exponential samples and of the arrivals"`
+	N     int                          `yaml:"n" default:"200" range:"[1,)" help:"samples per run"`
+	Until units.Duration               `yaml:"until" default:"10s" range:"(0,)" help:"end of the time series"`
+	Size  scenarios.Random[units.Size] `yaml:"size" default:"1kB" range:"(0,)" help:"what size draws, a distribution or not"`
 }
 
 // samplerRun is one run of sampler: N exponential delays of rate Rate (mean 1/Rate),
