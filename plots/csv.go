@@ -10,7 +10,8 @@ import (
 var CSVHeader = []string{"kind", "label", "x", "y", "ylo", "yhi"}
 
 // WriteCSV writes the data of fig as CSV: a header (CSVHeader), then one row per point,
-// series first (kind "sim") and curves after (kind "theory"), each in the order given.
+// series first (kind "sim"), lines next (kind "line", ylo and yhi their band) and curves
+// after (kind "theory"), each in the order given.
 // Floats are formatted with strconv's 'g' format and the shortest precision that reads
 // back exactly; ylo and yhi are empty where there is no interval. The output is a pure
 // function of fig.
@@ -30,6 +31,17 @@ func WriteCSV(w io.Writer, fig Figure) error {
 			}
 			row := []string{"sim", s.Label, formatFloat(s.X[i]), formatFloat(s.Y[i]), lo, hi}
 			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	for _, l := range fig.Lines {
+		for i := range l.X {
+			lo, hi := "", ""
+			if l.YLo != nil {
+				lo, hi = formatFloat(l.YLo[i]), formatFloat(l.YHi[i])
+			}
+			if err := cw.Write([]string{"line", l.Label, formatFloat(l.X[i]), formatFloat(l.Y[i]), lo, hi}); err != nil {
 				return err
 			}
 		}

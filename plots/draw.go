@@ -103,7 +103,32 @@ func render(fig Figure) (*rendering, error) {
 		}
 		r.addEntry(s.Label, sc)
 	}
+	for j, ln := range fig.Lines {
+		col := pick(palette, len(fig.Points)+j)
+		if ln.YLo != nil {
+			if band := bandPolygon(ln, fig.XLog, fig.YLog); band != nil {
+				r, g, b, _ := col.RGBA()
+				band.Color = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 60}
+				band.LineStyle.Width = 0
+				p.Add(band)
+			}
+		}
+		xys := curveData(Curve{X: ln.X, Y: ln.Y}, fig.XLog, fig.YLog)
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return nil, err
+		}
+		l.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.5)}
+		if ln.Step {
+			l.StepStyle = plotter.PostStep
+		}
+		if len(xys) > 0 {
+			p.Add(l)
+		}
+		r.addEntry(ln.Label, l)
+	}
 	for j, c := range fig.Curves {
+		j += len(fig.Lines)
 		xys := curveData(c, fig.XLog, fig.YLog)
 		l, err := plotter.NewLine(xys)
 		if err != nil {
@@ -175,6 +200,36 @@ func seriesData(s Series, xlog, ylog bool) (plotter.XYs, plotter.YErrors) {
 		errs = append(errs, e)
 	}
 	return xys, errs
+}
+
+// bandPolygon is the shaded region between a line's YLo and YHi, over the points where
+// both ends can be placed; nil if there are fewer than two. A step line's band steps
+// with it.
+func bandPolygon(l Line, xlog, ylog bool) *plotter.Polygon {
+	var lo, hi plotter.XYs
+	for i := range l.X {
+		if !drawable(l.X[i], l.YLo[i], xlog, ylog) || !drawable(l.X[i], l.YHi[i], xlog, ylog) {
+			continue
+		}
+		if l.Step && len(lo) > 0 {
+			lo = append(lo, plotter.XY{X: l.X[i], Y: lo[len(lo)-1].Y})
+			hi = append(hi, plotter.XY{X: l.X[i], Y: hi[len(hi)-1].Y})
+		}
+		lo = append(lo, plotter.XY{X: l.X[i], Y: l.YLo[i]})
+		hi = append(hi, plotter.XY{X: l.X[i], Y: l.YHi[i]})
+	}
+	if len(lo) < 2 {
+		return nil
+	}
+	ring := append(plotter.XYs{}, lo...)
+	for i := len(hi) - 1; i >= 0; i-- {
+		ring = append(ring, hi[i])
+	}
+	poly, err := plotter.NewPolygon(ring)
+	if err != nil {
+		return nil
+	}
+	return poly
 }
 
 func curveData(c Curve, xlog, ylog bool) plotter.XYs {

@@ -12,7 +12,8 @@ import (
 	"math"
 )
 
-// Figure is one plot: simulated series as markers with error bars, analytic curves as
+// Figure is one plot: simulated series as markers with error bars, simulated lines
+// (empirical distributions, mean time series) with their bands, analytic curves as
 // lines.
 type Figure struct {
 	Title, XLabel, YLabel string
@@ -21,7 +22,19 @@ type Figure struct {
 	// CSV), and an error bar reaching below zero is drawn only above its point.
 	XLog, YLog bool
 	Points     []Series
+	Lines      []Line
 	Curves     []Curve
+}
+
+// Line is a simulated result drawn as a line: an empirical CDF, a density, a mean over
+// replications against time. YLo and YHi, both nil or both as long as X, are a band
+// drawn shaded around it (a DKW band, a 95% interval). Step draws it as a staircase
+// that holds each Y until the next X, as an empirical distribution is.
+type Line struct {
+	Label    string
+	X, Y     []float64
+	YLo, YHi []float64
+	Step     bool
 }
 
 // Series is a simulated result: one mean per x, with an optional 95% interval
@@ -43,13 +56,18 @@ type Curve struct {
 // or curve; every slice of a series or curve has the length of its X; an interval, where
 // its ends are finite, must contain its mean.
 func (fig Figure) Validate() error {
-	if len(fig.Points) == 0 && len(fig.Curves) == 0 {
-		return errors.New("plots: empty figure: no series and no curves")
+	if len(fig.Points) == 0 && len(fig.Curves) == 0 && len(fig.Lines) == 0 {
+		return errors.New("plots: empty figure: no series, lines or curves")
 	}
 	var errs []error
 	for i, s := range fig.Points {
 		if err := s.validate(); err != nil {
 			errs = append(errs, fmt.Errorf("plots: series %d (%q): %w", i, s.Label, err))
+		}
+	}
+	for i, l := range fig.Lines {
+		if err := (Series{X: l.X, Y: l.Y, YLo: l.YLo, YHi: l.YHi}).validate(); err != nil {
+			errs = append(errs, fmt.Errorf("plots: line %d (%q): %w", i, l.Label, err))
 		}
 	}
 	for i, c := range fig.Curves {

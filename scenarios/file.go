@@ -25,7 +25,10 @@ type Scenario struct {
 	// Sweep, point by point.
 	Params any
 	Sweep  []Axis // in file order; the last axis varies fastest
-	Plots  []Plot
+	// Variants are crossed with the sweep, outermost: each variant's overrides, then
+	// every sweep point.
+	Variants []Variant
+	Plots    []Plot
 
 	src      *source
 	keys     map[string][2]*yaml.Node // dotted file path -> key and value nodes
@@ -51,6 +54,7 @@ type fileSpec struct {
 	Replications int        `yaml:"replications"`
 	Params       yaml.Node  `yaml:"params"`
 	Sweep        yaml.Node  `yaml:"sweep"`
+	Variants     yaml.Node  `yaml:"variants"`
 	Plots        []plotSpec `yaml:"plots"`
 }
 
@@ -108,6 +112,7 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 		d.decode(&spec.Params, reflect.ValueOf(s.Params).Elem(), "params")
 	}
 	s.Sweep = d.decodeSweep(&spec.Sweep, s)
+	s.Variants = d.decodeVariants(&spec.Variants, s)
 	for i := range spec.Plots {
 		if p, ok := d.decodePlot(&spec.Plots[i], fmt.Sprintf("plots[%d]", i), s); ok {
 			s.Plots = append(s.Plots, p)

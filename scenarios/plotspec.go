@@ -12,23 +12,45 @@ import (
 
 // Plot is one figure a scenario asks for.
 type Plot struct {
-	Name   string   // file base name in the output folder
+	Name string // file base name in the output folder
+	// Type is "" for a metric against a swept x; "cdf", "pdf" or "histogram" for the
+	// distribution of a sample set, and "timeseries" for a time series, each pooled
+	// over the replications of a point.
+	Type   string
 	Title  string   // "" for the scenario's name
-	X      string   // a swept key
-	Y      []string // metric names
-	Series string   // a swept key, one series per value; "" for none
+	X      string   // a swept key, for Type ""
+	Y      []string // metric, sample or series names
+	Series string   // a swept key or "variant", one series per value; "" for none
 	Theory []string // names of the kind's Theory results to draw as curves
 	XLog   bool
 	YLog   bool
 	XLabel string
 	YLabel string
-	YUnit  string       // display unit of time metrics: "ms", "s", "min", "h", "d"
-	XUnit  string       // display unit of an x with units: "Mbps", "KiB", "ms", ...
-	Only   []Assignment // keep only the points with these values of swept keys
+	YUnit  string   // display unit of time values on y: "ms", "s", "min", "h", "d"
+	XUnit  string   // display unit of x: of a swept x with units ("Mbps", "KiB", "ms"), or a time unit
+	Bins   int      // pdf and histogram: the number of bins (0: 20)
+	Only   []Filter // keep only the points with these values
 }
+
+// Filter is one key of a plot's only: the values of a swept key, or of "variant", that
+// the plot keeps.
+type Filter struct {
+	Key    string
+	Values []any
+	List   bool // written as a list: only the x or the series key may have several
+}
+
+// The plot types, beyond a metric against a swept x.
+const (
+	PlotCDF        = "cdf"
+	PlotPDF        = "pdf"
+	PlotHistogram  = "histogram"
+	PlotTimeSeries = "timeseries"
+)
 
 type plotSpec struct {
 	Name   string    `yaml:"name"`
+	Type   string    `yaml:"type"`
 	Title  string    `yaml:"title"`
 	X      string    `yaml:"x"`
 	Y      stringSet `yaml:"y"`
@@ -40,6 +62,7 @@ type plotSpec struct {
 	YLabel string    `yaml:"ylabel"`
 	YUnit  string    `yaml:"yunit"`
 	XUnit  string    `yaml:"xunit"`
+	Bins   int       `yaml:"bins"`
 	Only   yaml.Node `yaml:"only"`
 }
 
@@ -71,7 +94,7 @@ var YUnits = map[string]float64{"ms": 1e-3, "s": 1, "min": 60, "h": 3600, "d": 8
 
 var plotName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
-// decodePlot checks a plot spec against the kind and the sweep.
+// decodePlot checks a plot spec against the kind, the sweep and the variants.
 func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool) {
 	n0 := len(d.errs)
 	at := func(key string) *yaml.Node {
@@ -89,17 +112,31 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 		}
 		return &yaml.Node{}
 	}
-	p := Plot{Name: ps.Name, Title: ps.Title, X: ps.X, Y: ps.Y, Series: ps.Series, Theory: ps.Theory,
-		XLog: ps.XLog, YLog: ps.YLog, XLabel: ps.XLabel, YLabel: ps.YLabel, YUnit: ps.YUnit, XUnit: ps.XUnit}
-	swept := map[string]*Axis{}
-	var sweptKeys []string
-	for i := range s.Sweep {
-		swept[s.Sweep[i].Key] = &s.Sweep[i]
-		sweptKeys = append(sweptKeys, s.Sweep[i].Key)
+	p := Plot{Name: ps.Name, Type: ps.Type, Title: ps.Title, X: ps.X, Y: ps.Y, Series: ps.Series, Theory: ps.Theory,
+		XLog: ps.XLog, YLog: ps.YLog, XLabel: ps.XLabel, YLabel: ps.YLabel, YUnit: ps.YUnit, XUnit: ps.XUnit, Bins: ps.Bins}
+	// values lists what each key a plot can show or fix takes: the swept keys, and
+	// "variant" when the file has variants.
+	values := map[string][]any{}
+	var keys []string
+	for _, ax := range s.Sweep {
+		values[ax.Key] = ax.Values
+		keys = append(keys, ax.Key)
 	}
-	sweptList := strings.Join(sweptKeys, ", ")
-	if sweptList == "" {
-		sweptList = "none"
+	if len(s.Variants) > 0 {
+		for _, name := range s.VariantNames() {
+			values[VariantKey] = append(values[VariantKey], name)
+		}
+		keys = append(keys, VariantKey)
+	}
+	sweptList := func() string {
+		var sw []string
+		for _, ax := range s.Sweep {
+			sw = append(sw, ax.Key)
+		}
+		if len(sw) == 0 {
+			return "none"
+		}
+		return strings.Join(sw, ", ")
 	}
 	pt := reflect.TypeOf(s.Params).Elem()
 
@@ -109,51 +146,82 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 	case !plotName.MatchString(p.Name):
 		d.fail(n, path+".name", "%q is not a file base name: use letters, digits, '.', '_' and '-'", p.Name)
 	}
-	switch n := at("x"); {
-	case n == nil:
-		d.fail(plotNode(), path+".x", "missing: a plot needs x, a swept parameter")
-	case swept[p.X] == nil:
-		d.fail(n, path+".x", "%q is not a swept parameter (swept: %s)", p.X, sweptList)
+	// want is the shape of reading y must name for this type of plot.
+	want := "metric"
+	switch p.Type {
+	case "":
+	case PlotCDF, PlotPDF, PlotHistogram:
+		want = "sample"
+	case PlotTimeSeries:
+		want = "series"
 	default:
-		if _, ft, _ := fieldByPath(pt, p.X); !isNumeric(ft) {
-			d.fail(n, path+".x", "parameter %q is not a number", p.X)
-		}
+		d.fail(at("type"), path+".type", "unknown plot type %q (want cdf, pdf, histogram or timeseries; without type, a metric against a swept x)", p.Type)
+		return p, false
 	}
-	metrics := map[string]Metric{}
-	var metricNames []string
-	for _, m := range s.Kind.Metrics() {
-		metrics[m.Name] = m
-		metricNames = append(metricNames, m.Name)
+	if want == "metric" {
+		switch n := at("x"); {
+		case n == nil:
+			d.fail(plotNode(), path+".x", "missing: a plot needs x, a swept parameter")
+		case values[p.X] == nil || p.X == VariantKey:
+			d.fail(n, path+".x", "%q is not a swept parameter (swept: %s)", p.X, sweptList())
+		default:
+			if _, ft, _ := fieldByPath(pt, p.X); !isNumeric(ft) {
+				d.fail(n, path+".x", "parameter %q is not a number", p.X)
+			}
+		}
+	} else if n := at("x"); n != nil {
+		d.fail(n, path+".x", "a %s plot's x axis is %s; remove x", p.Type, map[string]string{"sample": "the sample's values", "series": "time"}[want])
 	}
 	if n := at("y"); n == nil {
-		d.fail(plotNode(), path+".y", "missing: a plot needs y, a metric or a list of them")
+		d.fail(plotNode(), path+".y", "missing: a plot needs y, a %s or a list of them", want)
 	} else {
 		for i, y := range p.Y {
 			yn := n
 			if n.Kind == yaml.SequenceNode {
 				yn = n.Content[i]
 			}
-			m, ok := metrics[y]
+			m, shape, ok := MetricByName(s.Kind, y)
 			switch {
 			case !ok:
-				d.fail(yn, path+".y", "%q is not a metric of kind %s (metrics: %s)", y, s.Kind.Name(), strings.Join(metricNames, ", "))
-			case p.YUnit != "" && m.Unit != "s":
+				d.fail(yn, path+".y", "%q is not a %s of kind %s (%s)", y, shapeNoun[want], s.Kind.Name(), readingList(s.Kind, want))
+			case shape != want:
+				d.fail(yn, path+".y", "%q is %s: %s", y, shapePhrase[shape], shapeAdvice[shape])
+			case want != "sample" && p.YUnit != "" && m.Unit != "s":
 				d.fail(yn, path+".y", "yunit %s is for time metrics (unit s), and %q is %s", p.YUnit, y, unitPhrase(m.Unit))
+			case want == "sample" && p.XUnit != "" && m.Unit != "s":
+				d.fail(yn, path+".y", "xunit %s is for samples of times (unit s), and %q is %s", p.XUnit, y, unitPhrase(m.Unit))
 			}
 		}
 	}
-	if n := at("xunit"); n != nil && swept[p.X] != nil {
-		if _, ft, _ := fieldByPath(pt, p.X); XUnitScale(ft, p.XUnit) == 0 {
-			d.fail(n, path+".xunit", "%q is not a unit of x (%s): %s", p.XUnit, p.X, xUnitHint(ft))
+	if n := at("xunit"); n != nil {
+		switch {
+		case want == "metric" && values[p.X] != nil:
+			if _, ft, _ := fieldByPath(pt, p.X); XUnitScale(ft, p.XUnit) == 0 {
+				d.fail(n, path+".xunit", "%q is not a unit of x (%s): %s", p.XUnit, p.X, xUnitHint(ft))
+			}
+		case want != "metric" && YUnits[p.XUnit] == 0:
+			d.fail(n, path+".xunit", "unknown time unit %q (want ms, s, min, h or d)", p.XUnit)
 		}
 	}
 	if n := at("yunit"); n != nil && YUnits[p.YUnit] == 0 {
 		d.fail(n, path+".yunit", "unknown time unit %q (want ms, s, min, h or d)", p.YUnit)
 	}
+	if n := at("bins"); n != nil {
+		switch {
+		case p.Type != PlotPDF && p.Type != PlotHistogram:
+			d.fail(n, path+".bins", "bins are for pdf and histogram plots")
+		case p.Bins < 1 || p.Bins > 10000:
+			d.fail(n, path+".bins", "must be in [1, 10000], got %d", p.Bins)
+		}
+	}
 	if n := at("series"); n != nil {
 		switch {
-		case swept[p.Series] == nil:
-			d.fail(n, path+".series", "%q is not a swept parameter (swept: %s)", p.Series, sweptList)
+		case values[p.Series] == nil:
+			extra := ""
+			if len(s.Variants) > 0 {
+				extra = ", or variant"
+			}
+			d.fail(n, path+".series", "%q is not a swept parameter (swept: %s%s)", p.Series, sweptList(), extra)
 		case p.Series == p.X:
 			d.fail(n, path+".series", "%q is already the plot's x", p.Series)
 		}
@@ -165,8 +233,11 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 		theoryNames = append(theoryNames, t.Name)
 	}
 	for i, th := range p.Theory {
-		if !theories[th] {
-			tn := at("theory").Content[i]
+		tn := at("theory").Content[i]
+		switch {
+		case want != "metric":
+			d.fail(tn, path+".theory", "theory curves are drawn against a swept x, not on a %s plot", p.Type)
+		case !theories[th]:
 			have := strings.Join(theoryNames, ", ")
 			if have == "" {
 				have = "none"
@@ -174,47 +245,119 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 			d.fail(tn, path+".theory", "unknown theory %q (kind %s has: %s)", th, s.Kind.Name(), have)
 		}
 	}
-	fixed := map[string]bool{p.X: true, p.Series: true}
+	fixed := map[string]bool{}
+	if p.X != "" {
+		fixed[p.X] = true
+	}
+	if p.Series != "" {
+		fixed[p.Series] = true
+	}
 	if on := at("only"); on != nil && !(on.Kind == yaml.ScalarNode && on.ShortTag() == "!!null") {
 		if on.Kind != yaml.MappingNode {
 			d.fail(on, path+".only", "want a mapping of swept keys to values, got %s", describe(on))
 		} else {
-			for i := 0; i+1 < len(on.Content); i += 2 {
-				k, v := on.Content[i], on.Content[i+1]
-				kp := path + ".only." + k.Value
-				ax := swept[k.Value]
-				if ax == nil {
-					d.fail(k, kp, "%q is not a swept parameter (swept: %s)", k.Value, sweptList)
-					continue
-				}
-				if fixed[k.Value] {
-					d.fail(k, kp, "%q is the plot's x or series; it cannot be fixed too", k.Value)
-					continue
-				}
-				_, ft, _ := fieldByPath(pt, k.Value)
-				val := reflect.New(ft).Elem()
-				if !d.decode(v, val, kp) {
-					continue
-				}
-				if indexOf(ax.Values, val.Interface()) < 0 {
-					d.fail(v, kp, "%s is not one of the swept values (%s)", FormatValue(val.Interface()), formatValues(ax.Values))
-					continue
-				}
-				fixed[k.Value] = true
-				p.Only = append(p.Only, Assignment{Key: k.Value, Value: val.Interface()})
-			}
+			p.Only = d.decodeOnly(on, path, s, p, values, fixed, sweptList)
 		}
 	}
 	if len(d.errs) == n0 {
-		// Points that differ only in a key the plot does not show would pile up at one x.
-		for _, k := range sweptKeys {
-			if !fixed[k] {
-				d.fail(plotNode(), path, "swept parameter %q is neither the plot's x, nor its series, nor fixed by only (e.g. only: {%s: %s})",
-					k, k, FormatValue(swept[k].Values[0]))
+		// Points that differ only in a key the plot does not show would pile up at one x
+		// (or, for a distribution, be pooled as if they were replications).
+		what := "x, nor its series"
+		if want != "metric" {
+			what = "series"
+		}
+		for _, k := range keys {
+			if fixed[k] || k == VariantKey && len(s.Variants) < 2 {
+				continue
 			}
+			noun := "swept parameter"
+			if k == VariantKey {
+				noun = "the variant"
+			}
+			d.fail(plotNode(), path, "%s %q is neither the plot's %s, nor fixed by only (e.g. only: {%s: %s})",
+				noun, k, what, k, FormatValue(values[k][0]))
 		}
 	}
 	return p, len(d.errs) == n0
+}
+
+var (
+	shapeNoun   = map[string]string{"metric": "metric", "sample": "sample set", "series": "time series"}
+	shapePhrase = map[string]string{"metric": "a scalar metric, one value per run", "sample": "a sample set", "series": "a time series"}
+	shapeAdvice = map[string]string{
+		"metric": "plot it against a swept x (no type), or pick a sample set for cdf, pdf and histogram",
+		"sample": "draw it with type: cdf, pdf or histogram",
+		"series": "draw it with type: timeseries",
+	}
+)
+
+// readingList names k's readings of one shape for a message.
+func readingList(k Kind, shape string) string {
+	ms := map[string][]Metric{"metric": k.Metrics(), "sample": k.Samples(), "series": k.Series()}[shape]
+	if len(ms) == 0 {
+		return "it has none"
+	}
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.Name
+	}
+	return map[string]string{"metric": "metrics", "sample": "sample sets", "series": "time series"}[shape] + ": " + strings.Join(names, ", ")
+}
+
+// decodeOnly decodes a plot's only: for each swept key (or variant), one value, or for
+// the plot's x or series a list of them.
+func (d *decoder) decodeOnly(on *yaml.Node, path string, s *Scenario, p Plot, values map[string][]any, fixed map[string]bool, sweptList func() string) []Filter {
+	var out []Filter
+	pt := reflect.TypeOf(s.Params).Elem()
+	for i := 0; i+1 < len(on.Content); i += 2 {
+		k, v := on.Content[i], resolveAlias(on.Content[i+1])
+		kp := path + ".only." + k.Value
+		have := values[k.Value]
+		if have == nil {
+			d.fail(k, kp, "%q is not a swept parameter (swept: %s)", k.Value, sweptList())
+			continue
+		}
+		isAxis := k.Value == p.X || k.Value == p.Series
+		if isAxis && v.Kind != yaml.SequenceNode {
+			d.fail(k, kp, "%q is the plot's x or series; it cannot be fixed too (a list of its values keeps those)", k.Value)
+			continue
+		}
+		if !isAxis && v.Kind == yaml.SequenceNode {
+			d.fail(v, kp, "only the plot's x or series may keep a list of values; fix %q to one", k.Value)
+			continue
+		}
+		nodes := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			nodes = v.Content
+		}
+		f := Filter{Key: k.Value, List: v.Kind == yaml.SequenceNode}
+		ok := true
+		for _, vn := range nodes {
+			var val reflect.Value
+			if k.Value == VariantKey {
+				val = reflect.New(reflect.TypeFor[string]()).Elem()
+			} else {
+				_, ft, _ := fieldByPath(pt, k.Value)
+				val = reflect.New(ft).Elem()
+			}
+			if !d.decode(vn, val, kp) {
+				ok = false
+				continue
+			}
+			if indexOf(have, val.Interface()) < 0 {
+				d.fail(vn, kp, "%s is not one of the %s (%s)", FormatValue(val.Interface()),
+					map[bool]string{true: "variants", false: "swept values"}[k.Value == VariantKey], formatValues(have))
+				ok = false
+				continue
+			}
+			f.Values = append(f.Values, val.Interface())
+		}
+		if ok {
+			fixed[k.Value] = true
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func indexOf(values []any, v any) int {

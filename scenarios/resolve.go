@@ -73,6 +73,17 @@ func (s *Scenario) resolvedNode(full bool) *yaml.Node {
 		}
 		add("sweep", "the cartesian product of these values, the last key varying fastest", sw)
 	}
+	if len(s.Variants) > 0 {
+		vs := &yaml.Node{Kind: yaml.MappingNode}
+		for _, v := range s.Variants {
+			m := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+			for _, a := range v.Set {
+				m.Content = append(m.Content, scalar(a.Key), encodeNode(a.Value))
+			}
+			vs.Content = append(vs.Content, scalar(v.Name), m)
+		}
+		add("variants", "named overrides, each crossed with the sweep", vs)
+	}
 	if full && len(s.Plots) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, p := range s.Plots {
@@ -152,8 +163,12 @@ func plotNode(p Plot) *yaml.Node {
 	str("yunit", p.YUnit)
 	if len(p.Only) > 0 {
 		only := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
-		for _, a := range p.Only {
-			only.Content = append(only.Content, scalar(a.Key), encodeNode(a.Value))
+		for _, f := range p.Only {
+			if f.List {
+				only.Content = append(only.Content, scalar(f.Key), encodeNode(f.Values))
+			} else {
+				only.Content = append(only.Content, scalar(f.Key), encodeNode(f.Values[0]))
+			}
 		}
 		add("only", only)
 	}

@@ -7,12 +7,53 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Set applies one `--set key=value` from the command line: key is seed, replications,
-// name, description or a params key (dotted, with or without "params."); value is a YAML
-// scalar (or flow list) decoded into the key's type with the same strict errors as a
-// file. Setting a swept key replaces its sweep with that single value. Every sweep point
-// is checked again; on error the scenario is left as it was.
-func (s *Scenario) Set(arg string) error {
+// Set applies `--set key=value` arguments from the command line: key is seed,
+// replications, name, description or a params key (dotted, with or without "params.");
+// value is a YAML scalar or flow list decoded into the key's type with the same strict
+// errors as a file. Setting a swept key replaces its sweep, with one value or a list
+// (--set peers=[10,100]). Every argument is applied before the points are checked, so
+// that their order does not matter (--set requests=100 --set warmup=10 is fine whatever
+// the default warmup); on error the scenario is left as it was.
+func (s *Scenario) Set(args ...string) error {
+	saved := s.save()
+	for _, arg := range args {
+		if err := s.set(arg); err != nil {
+			s.restore(saved)
+			return err
+		}
+	}
+	if err := s.Check(); err != nil {
+		s.restore(saved)
+		return err
+	}
+	return nil
+}
+
+type savedScenario struct {
+	seed         uint64
+	replications int
+	name, desc   string
+	params       any
+	sweep        []Axis
+	setArgs      map[string]string
+}
+
+func (s *Scenario) save() savedScenario {
+	sw := make([]Axis, len(s.Sweep))
+	copy(sw, s.Sweep)
+	args := map[string]string{}
+	for k, v := range s.setArgs {
+		args[k] = v
+	}
+	return savedScenario{s.Seed, s.Replications, s.Name, s.Description, CopyParams(s.Params), sw, args}
+}
+
+func (s *Scenario) restore(v savedScenario) {
+	s.Seed, s.Replications, s.Name, s.Description = v.seed, v.replications, v.name, v.desc
+	s.Params, s.Sweep, s.setArgs = v.params, v.sweep, v.setArgs
+}
+
+func (s *Scenario) set(arg string) error {
 	where := "--set " + arg
 	key, value, ok := strings.Cut(arg, "=")
 	key = strings.TrimSpace(key)
@@ -28,6 +69,7 @@ func (s *Scenario) Set(arg string) error {
 		n = doc.Content[0]
 	}
 	d := newDecoder(&source{file: where}) // no lines: errors name the argument instead
+	d.randomHint = randomHint(s.Kind)
 	decodeInto := func(ptr any) bool {
 		d.decode(n, reflect.ValueOf(ptr).Elem(), key)
 		return len(d.errs) == 0
@@ -64,40 +106,55 @@ func (s *Scenario) Set(arg string) error {
 		return &Error{File: where, Key: key, Reason: "unknown key: want seed, replications, name, description or a parameter of kind " +
 			s.Kind.Name() + " (parameters: " + strings.Join(paramKeys(pt, ""), ", ") + ")"}
 	}
+	key = pkey
+	var by []string
+	for _, v := range s.Variants {
+		for _, a := range v.Set {
+			if a.Key == pkey || strings.HasPrefix(a.Key, pkey+".") || strings.HasPrefix(pkey, a.Key+".") {
+				by = append(by, v.Name)
+				break
+			}
+		}
+	}
+	if len(by) > 0 {
+		return &Error{File: where, Key: key, Reason: "set by the variants " + strings.Join(by, ", ") + "; --set cannot override it (edit the variants in the file)"}
+	}
+	list := n.Kind == yaml.SequenceNode && ft.Kind() != reflect.Slice
+	if i := s.AxisIndex(pkey); i >= 0 {
+		ax := Axis{Key: pkey, setArg: arg}
+		if list {
+			vals := reflect.New(reflect.SliceOf(ft))
+			if !decodeInto(vals.Interface()) {
+				return d.errs[0]
+			}
+			if vals.Elem().Len() == 0 {
+				return &Error{File: where, Key: key, Reason: "empty list: sweep at least one value"}
+			}
+			for j := range vals.Elem().Len() {
+				ax.Values = append(ax.Values, vals.Elem().Index(j).Interface())
+			}
+		} else {
+			val := reflect.New(ft)
+			if !decodeInto(val.Interface()) {
+				return d.errs[0]
+			}
+			ax.Values = []any{val.Elem().Interface()}
+		}
+		s.Sweep[i] = ax
+		return nil
+	}
+	if list {
+		return &Error{File: where, Key: key, Reason: "not swept: a list of values is for a swept key (sweep it in the file)"}
+	}
 	// Decode over the current value, so that setting a nested struct keeps the
 	// defaults of the fields the value leaves out.
 	val := reflect.New(ft)
 	val.Elem().Set(deepCopy(reflect.ValueOf(GetParam(s.Params, pkey))))
-	key = pkey
 	if !decodeInto(val.Interface()) {
 		return d.errs[0]
 	}
-	v := val.Elem().Interface()
-
-	for i := range s.Sweep {
-		if ax := &s.Sweep[i]; ax.Key == pkey {
-			old := *ax
-			*ax = Axis{Key: pkey, Values: []any{v}, setArg: arg}
-			if err := s.Check(); err != nil {
-				*ax = old
-				return err
-			}
-			return nil
-		}
-	}
-	old := GetParam(s.Params, pkey)
-	oldArg, hadArg := s.setArgs[pkey]
-	SetParam(s.Params, pkey, v)
+	SetParam(s.Params, pkey, val.Elem().Interface())
 	s.setArgs[pkey] = arg
-	if err := s.Check(); err != nil {
-		SetParam(s.Params, pkey, old)
-		if hadArg {
-			s.setArgs[pkey] = oldArg
-		} else {
-			delete(s.setArgs, pkey)
-		}
-		return err
-	}
 	return nil
 }
 

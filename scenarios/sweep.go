@@ -15,21 +15,33 @@ type Assignment struct {
 	Value any // of the field's own type, e.g. units.Rate
 }
 
-// Point is one combination of swept values.
+// Point is one variant (if the file has variants) and one combination of swept values.
 type Point struct {
-	Index  int
-	Assign []Assignment // one per Axis, in the order of Scenario.Sweep
-	Params any          // a fresh params struct (pointer) with the assignment applied
+	Index   int
+	Variant int          // index in Scenario.Variants; -1 without variants
+	Assign  []Assignment // one per Axis, in the order of Scenario.Sweep
+	Params  any          // a fresh params struct (pointer) with the variant and assignment applied
 }
 
-// NumPoints is the number of sweep points: the product of the axes' lengths.
-func (s *Scenario) NumPoints() int {
+// VariantName is the name of the point's variant, "" without variants.
+func (p Point) VariantName(s *Scenario) string {
+	if p.Variant < 0 {
+		return ""
+	}
+	return s.Variants[p.Variant].Name
+}
+
+// sweepPoints is the product of the axes' lengths.
+func (s *Scenario) sweepPoints() int {
 	n := 1
 	for _, ax := range s.Sweep {
 		n *= len(ax.Values)
 	}
 	return n
 }
+
+// NumPoints is the number of parameter points: variants × sweep points.
+func (s *Scenario) NumPoints() int { return max(len(s.Variants), 1) * s.sweepPoints() }
 
 // NumRuns is NumPoints × Replications.
 func (s *Scenario) NumRuns() int { return s.NumPoints() * s.Replications }
@@ -44,11 +56,18 @@ func (s *Scenario) Points() []Point {
 	return pts
 }
 
-// point builds point i: its digits in the mixed radix of the axis lengths, last axis
-// least significant.
+// Point builds point i: the variant i / sweep points (in file order), then the sweep
+// point's digits in the mixed radix of the axis lengths, last axis least significant.
 func (s *Scenario) Point(i int) Point {
-	p := Point{Index: i, Assign: make([]Assignment, len(s.Sweep)), Params: CopyParams(s.Params)}
+	p := Point{Index: i, Variant: -1, Assign: make([]Assignment, len(s.Sweep)), Params: CopyParams(s.Params)}
 	rest := i
+	if len(s.Variants) > 0 {
+		n := s.sweepPoints()
+		p.Variant, rest = i/n, i%n
+		for _, a := range s.Variants[p.Variant].Set {
+			SetParam(p.Params, a.Key, a.Value)
+		}
+	}
 	for a := len(s.Sweep) - 1; a >= 0; a-- {
 		ax := s.Sweep[a]
 		v := ax.Values[rest%len(ax.Values)]
@@ -169,6 +188,10 @@ func (s *Scenario) locate(err error, p Point) *Error {
 	var fe *FieldError
 	if !errors.As(err, &fe) {
 		return s.at(s.keys["params"], 0, "params", err.Error())
+	}
+	if v, k, ok := s.setByVariant(p, fe.Key); ok && s.hasLines {
+		n := v.nodes[k]
+		return s.src.errorAt(n.Line, n.Column, "variants."+v.Name+"."+fe.Key, "%s", fe.Reason)
 	}
 	for a, ax := range s.Sweep {
 		if ax.Key != fe.Key && !strings.HasPrefix(fe.Key, ax.Key+".") {

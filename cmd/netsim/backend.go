@@ -94,6 +94,6 @@ type loaded struct{ s *scenarios.Scenario }
 
 func (l loaded) Name() string              { return l.s.Name }
 func (l loaded) Runs() int                 { return l.s.NumRuns() }
-func (l loaded) Set(kv string) error       { return l.s.Set(kv) }
+func (l loaded) Set(kv ...string) error    { return l.s.Set(kv...) }
 func (l loaded) SetSeed(seed uint64)       { l.s.Seed = seed }
 func (l loaded) Resolved() ([]byte, error) { return l.s.Resolved() }

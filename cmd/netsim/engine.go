@@ -31,8 +31,9 @@ type scenario interface {
 	Name() string
 	// Runs is the number of runs in the campaign: sweep points × replications.
 	Runs() int
-	// Set overrides one key, "params.peers=10" or "seed=7", as --set does.
-	Set(keyValue string) error
+	// Set overrides keys, "params.peers=10" or "seed=7", as --set does: all of them,
+	// then checks the result once.
+	Set(keyValues ...string) error
 	SetSeed(seed uint64)
 	// Resolved is the scenario as YAML with every default written out.
 	Resolved() ([]byte, error)

@@ -58,11 +58,13 @@ type fakeScenario struct {
 
 func (s *fakeScenario) Name() string { return s.name }
 func (s *fakeScenario) Runs() int    { return s.runs }
-func (s *fakeScenario) Set(kv string) error {
-	if strings.HasPrefix(kv, "bogus=") {
-		return errors.New("bogus: unknown key")
+func (s *fakeScenario) Set(kvs ...string) error {
+	for _, kv := range kvs {
+		if strings.HasPrefix(kv, "bogus=") {
+			return errors.New("--set " + kv + ": bogus: unknown key")
+		}
 	}
-	s.sets = append(s.sets, kv)
+	s.sets = append(s.sets, kvs...)
 	return nil
 }
 func (s *fakeScenario) SetSeed(seed uint64) { s.seed = seed }

@@ -33,15 +33,17 @@ func (o *overrides) define(fs *flag.FlagSet) {
 	})
 }
 
-// load loads the scenario nameOrPath and applies the overrides, in command-line order.
+// load loads the scenario nameOrPath and applies the overrides.
 func (o *overrides) load(eng engine, nameOrPath string) (scenario, error) {
 	s, err := eng.Load(nameOrPath)
 	if err != nil {
 		return nil, err
 	}
-	for _, kv := range o.sets {
-		if err := s.Set(kv); err != nil {
-			return nil, fmt.Errorf("--set %s: %w", kv, err)
+	// All at once, so that their order does not matter: each may be invalid alone
+	// (--set requests=100 before --set warmup=10).
+	if len(o.sets) > 0 {
+		if err := s.Set(o.sets...); err != nil {
+			return nil, err
 		}
 	}
 	if o.seedSet {

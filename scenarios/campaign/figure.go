@@ -2,12 +2,12 @@ package campaign
 
 import (
 	"math"
-	"netsim/scenarios"
 	"reflect"
 	"sort"
 	"strings"
 
 	"netsim/plots"
+	"netsim/scenarios"
 )
 
 // savePlot writes a figure; a variable so that tests can look at figures without
@@ -17,21 +17,90 @@ var savePlot = plots.Save
 // theorySamples is how many x values a theory curve is evaluated at, at most.
 const theorySamples = 200
 
-// buildFigure turns a plot spec and the campaign's summary into a figure: one series of
-// simulated means with their 95% intervals per value of the plot's series key (and per
-// metric, if y lists several), and the requested theory curves sampled densely over the
-// range of x.
-func buildFigure(s *scenarios.Scenario, p scenarios.Plot, sum []PointSummary) plots.Figure {
-	xt := s.ParamType(p.X)
-	xAxis := s.AxisIndex(p.X)
-	sAxis := s.AxisIndex(p.Series)
-	scale := 1.0
-	if p.YUnit != "" {
-		scale = 1 / scenarios.YUnits[p.YUnit]
-	}
+// buildFigure turns a plot spec and the campaign's results into a figure, by the
+// plot's type: a metric against a swept x (sweepFigure), the distribution of a sample
+// set (distFigure), or a time series (seriesFigure).
+func buildFigure(s *scenarios.Scenario, p scenarios.Plot, sum []PointSummary, runs []RunResult) plots.Figure {
 	fig := plots.Figure{Title: p.Title, XLabel: p.XLabel, YLabel: p.YLabel, XLog: p.XLog, YLog: p.YLog}
 	if fig.Title == "" {
 		fig.Title = s.Name
+	}
+	switch p.Type {
+	case scenarios.PlotCDF, scenarios.PlotPDF, scenarios.PlotHistogram:
+		distFigure(&fig, s, p, sum, runs)
+	case scenarios.PlotTimeSeries:
+		seriesFigure(&fig, s, p, sum, runs)
+	default:
+		sweepFigure(&fig, s, p, sum)
+	}
+	return fig
+}
+
+// seriesValues lists the values of the plot's series key, in the order of the file and
+// restricted by its only; one nil value for a plot without series.
+func seriesValues(s *scenarios.Scenario, p scenarios.Plot) []any {
+	var vs []any
+	switch {
+	case p.Series == "":
+		return []any{nil}
+	case p.Series == scenarios.VariantKey:
+		for _, n := range s.VariantNames() {
+			vs = append(vs, n)
+		}
+	default:
+		vs = s.Sweep[s.AxisIndex(p.Series)].Values
+	}
+	var out []any
+	for _, v := range vs {
+		if allowed(p.Only, p.Series, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// allowed reports whether the only filters keep value v of key.
+func allowed(only []scenarios.Filter, key string, v any) bool {
+	for _, f := range only {
+		if f.Key == key {
+			return indexOfValue(f.Values, v) >= 0
+		}
+	}
+	return true
+}
+
+func indexOfValue(values []any, v any) int {
+	for i, w := range values {
+		if reflect.DeepEqual(w, v) {
+			return i
+		}
+	}
+	return -1
+}
+
+// pointsOf returns the points of series value sv that the plot's only keeps.
+func pointsOf(p scenarios.Plot, sum []PointSummary, sv any) []PointSummary {
+	var pts []PointSummary
+	for _, ps := range sum {
+		ok := p.Series == "" || reflect.DeepEqual(ps.value(p.Series), sv)
+		for _, f := range p.Only {
+			ok = ok && indexOfValue(f.Values, ps.value(f.Key)) >= 0
+		}
+		if ok {
+			pts = append(pts, ps)
+		}
+	}
+	return pts
+}
+
+// sweepFigure draws one series of simulated means with their 95% intervals per value of
+// the plot's series key (and per metric, if y lists several), and the requested theory
+// curves sampled densely over the range of x.
+func sweepFigure(fig *plots.Figure, s *scenarios.Scenario, p scenarios.Plot, sum []PointSummary) {
+	xt := s.ParamType(p.X)
+	scale := 1.0
+	if p.YUnit != "" {
+		scale = 1 / scenarios.YUnits[p.YUnit]
 	}
 	xscale := 1.0
 	if p.XUnit != "" {
@@ -51,33 +120,24 @@ func buildFigure(s *scenarios.Scenario, p scenarios.Plot, sum []PointSummary) pl
 		}
 		fig.YLabel = withUnit(strings.Join(p.Y, ", "), unit)
 	}
-
-	seriesValues := []any{nil}
-	if sAxis >= 0 {
-		seriesValues = s.Sweep[sAxis].Values
-	}
 	xlo, xhi := math.Inf(1), math.Inf(-1)
-	for _, v := range s.Sweep[xAxis].Values {
-		xlo, xhi = math.Min(xlo, scenarios.Numeric(v)), math.Max(xhi, scenarios.Numeric(v))
+	for _, v := range s.Sweep[s.AxisIndex(p.X)].Values {
+		if allowed(p.Only, p.X, v) {
+			xlo, xhi = math.Min(xlo, scenarios.Numeric(v)), math.Max(xhi, scenarios.Numeric(v))
+		}
 	}
 	xs := sampleX(scenarios.IsInteger(xt), xlo, xhi, p.XLog)
+	xOf := func(ps PointSummary) float64 { return scenarios.Numeric(ps.value(p.X)) }
 
 	theoryCurves := make([][]plots.Curve, len(p.Theory)) // [theory][series value]
-	for _, sv := range seriesValues {
-		var pts []PointSummary
-		for _, ps := range sum {
-			if matches(s, ps, p.Only) && (sAxis < 0 || reflect.DeepEqual(ps.Assign[sAxis].Value, sv)) {
-				pts = append(pts, ps)
-			}
-		}
-		sort.SliceStable(pts, func(i, j int) bool {
-			return scenarios.Numeric(pts[i].Assign[xAxis].Value) < scenarios.Numeric(pts[j].Assign[xAxis].Value)
-		})
+	for _, sv := range seriesValues(s, p) {
+		pts := pointsOf(p, sum, sv)
+		sort.SliceStable(pts, func(i, j int) bool { return xOf(pts[i]) < xOf(pts[j]) })
 		for _, metric := range p.Y {
 			ser := plots.Series{Label: seriesLabel(p, metric, sv)}
 			for _, ps := range pts {
 				st := ps.Stats[metric]
-				ser.X = append(ser.X, scenarios.Numeric(ps.Assign[xAxis].Value)*xscale)
+				ser.X = append(ser.X, xOf(ps)*xscale)
 				ser.Y = append(ser.Y, st.Mean*scale)
 				ser.YLo = append(ser.YLo, st.Lo*scale)
 				ser.YHi = append(ser.YHi, st.Hi*scale)
@@ -91,8 +151,8 @@ func buildFigure(s *scenarios.Scenario, p scenarios.Plot, sum []PointSummary) pl
 		for ti, name := range p.Theory {
 			th := scenarios.TheoryByName(s.Kind, name)
 			c := plots.Curve{Label: th.Label}
-			if sAxis >= 0 {
-				c.Label += ", " + p.Series + "=" + scenarios.FormatValue(sv)
+			if p.Series != "" {
+				c.Label += ", " + valueLabel(p.Series, sv)
 			}
 			for _, x := range xs {
 				params := scenarios.CopyParams(base)
@@ -120,16 +180,14 @@ func buildFigure(s *scenarios.Scenario, p scenarios.Plot, sum []PointSummary) pl
 		}
 		fig.Curves = append(fig.Curves, cs...)
 	}
-	return fig
 }
 
-func matches(s *scenarios.Scenario, ps PointSummary, only []scenarios.Assignment) bool {
-	for _, a := range only {
-		if i := s.AxisIndex(a.Key); i < 0 || !reflect.DeepEqual(ps.Assign[i].Value, a.Value) {
-			return false
-		}
+// valueLabel is "key=value" for a swept key and the name alone for a variant.
+func valueLabel(key string, v any) string {
+	if key == scenarios.VariantKey {
+		return scenarios.FormatValue(v)
 	}
-	return true
+	return key + "=" + scenarios.FormatValue(v)
 }
 
 func seriesLabel(p scenarios.Plot, metric string, sv any) string {
@@ -138,7 +196,7 @@ func seriesLabel(p scenarios.Plot, metric string, sv any) string {
 		parts = append(parts, metric)
 	}
 	if p.Series != "" {
-		parts = append(parts, p.Series+"="+scenarios.FormatValue(sv))
+		parts = append(parts, valueLabel(p.Series, sv))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -151,12 +209,8 @@ func withUnit(label, unit string) string {
 }
 
 func metricUnit(s *scenarios.Scenario, name string) string {
-	for _, m := range s.Kind.Metrics() {
-		if m.Name == name {
-			return m.Unit
-		}
-	}
-	return ""
+	m, _, _ := scenarios.MetricByName(s.Kind, name)
+	return m.Unit
 }
 
 // sampleX returns the x values a theory curve is drawn at, across [lo, hi]: every

@@ -90,30 +90,21 @@ func writeFileAtomic(path string, data []byte) (err error) {
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-func sweptKeys(s *scenarios.Scenario) []string {
-	keys := make([]string, len(s.Sweep))
-	for i, ax := range s.Sweep {
-		keys[i] = ax.Key
-	}
-	return keys
-}
-
-// runsCSV is runs.csv: run, point, replication, seed, each swept key (its value as
-// written in a scenario, e.g. 30Mbps), then each metric in the kind's order.
+// runsCSV is runs.csv: run, point, replication, seed, the variant and the keys variants
+// set (if the file has variants), each swept key (its value as written in a scenario,
+// e.g. 30Mbps), then each metric in the kind's order.
 func runsCSV(s *scenarios.Scenario, runs []RunResult) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	header := append([]string{"run", "point", "replication", "seed"}, sweptKeys(s)...)
+	header := append([]string{"run", "point", "replication", "seed"}, labelColumns(s)...)
 	for _, m := range s.Kind.Metrics() {
 		header = append(header, m.Name)
 	}
 	w.Write(header)
-	pts := s.Points()
+	pts := describePoints(s)
 	for _, r := range runs {
 		row := []string{strconv.Itoa(r.Run), strconv.Itoa(r.Point), strconv.Itoa(r.Replication), strconv.FormatUint(r.Seed, 10)}
-		for _, a := range pts[r.Point].Assign {
-			row = append(row, scenarios.FormatValue(a.Value))
-		}
+		row = append(row, pts[r.Point].labels()...)
 		for _, m := range s.Kind.Metrics() {
 			row = append(row, formatFloat(r.Values[m.Name]))
 		}
@@ -123,28 +114,66 @@ func runsCSV(s *scenarios.Scenario, runs []RunResult) []byte {
 	return b.Bytes()
 }
 
-// summaryCSV is summary.csv: point, each swept key, n, then for each metric its mean,
-// sd, ci95_lo and ci95_hi (see Stats).
+// summaryCSV is summary.csv: point, the point's columns as in runs.csv, n, then for each
+// metric its mean, sd, ci95_lo and ci95_hi (see Stats).
 func summaryCSV(s *scenarios.Scenario, sum []PointSummary) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	header := append([]string{"point"}, sweptKeys(s)...)
+	header := append([]string{"point"}, labelColumns(s)...)
 	header = append(header, "n")
 	for _, m := range s.Kind.Metrics() {
 		header = append(header, m.Name+"_mean", m.Name+"_sd", m.Name+"_ci95_lo", m.Name+"_ci95_hi")
 	}
 	w.Write(header)
 	for _, ps := range sum {
-		row := []string{strconv.Itoa(ps.Point)}
-		for _, a := range ps.Assign {
-			row = append(row, scenarios.FormatValue(a.Value))
-		}
+		row := append([]string{strconv.Itoa(ps.Point)}, ps.labels()...)
 		row = append(row, strconv.Itoa(s.Replications))
 		for _, m := range s.Kind.Metrics() {
 			st := ps.Stats[m.Name]
 			row = append(row, formatFloat(st.Mean), formatFloat(st.SD), formatFloat(st.Lo), formatFloat(st.Hi))
 		}
 		w.Write(row)
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// samplesCSV is samples.csv: one row per value of every sample set of every run, in
+// run order: run, variable, value. nil if the kind declares no samples.
+func samplesCSV(s *scenarios.Scenario, runs []RunResult) []byte {
+	if len(s.Kind.Samples()) == 0 {
+		return nil
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"run", "variable", "value"})
+	for _, r := range runs {
+		for _, m := range s.Kind.Samples() {
+			for _, v := range r.Samples[m.Name] {
+				w.Write([]string{strconv.Itoa(r.Run), m.Name, formatFloat(v)})
+			}
+		}
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// seriesCSV is series.csv: one row per point of every time series of every run, in run
+// order: run, variable, time (s), value. nil if the kind declares no series.
+func seriesCSV(s *scenarios.Scenario, runs []RunResult) []byte {
+	if len(s.Kind.Series()) == 0 {
+		return nil
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"run", "variable", "time", "value"})
+	for _, r := range runs {
+		for _, m := range s.Kind.Series() {
+			ts := r.Series[m.Name]
+			for i := range ts.Time {
+				w.Write([]string{strconv.Itoa(r.Run), m.Name, formatFloat(ts.Time[i]), formatFloat(ts.Value[i])})
+			}
+		}
 	}
 	w.Flush()
 	return b.Bytes()

@@ -70,7 +70,7 @@ type Result struct {
 }
 
 // outputFiles are the files a campaign writes besides its plots; Force removes them.
-var outputFiles = []string{"manifest.json", journalName, "runs.csv", "summary.csv"}
+var outputFiles = []string{"manifest.json", journalName, "runs.csv", "summary.csv", "samples.csv", "series.csv"}
 
 func newRunResult(s *scenarios.Scenario, run int) RunResult {
 	return RunResult{Run: run, Point: run / s.Replications, Replication: run % s.Replications,
@@ -219,14 +219,27 @@ func writeOutputs(dir string, s *scenarios.Scenario, res *Result) error {
 	if err := writeFileAtomic(filepath.Join(dir, "runs.csv"), runsCSV(s, res.Runs)); err != nil {
 		return err
 	}
+	for name, data := range map[string][]byte{"samples.csv": samplesCSV(s, res.Runs), "series.csv": seriesCSV(s, res.Runs)} {
+		if data == nil {
+			continue
+		}
+		if err := writeFileAtomic(filepath.Join(dir, name), data); err != nil {
+			return err
+		}
+	}
 	if res.Summary == nil {
 		return nil // a part of the campaign: merge the parts for the summary
 	}
 	if err := writeFileAtomic(filepath.Join(dir, "summary.csv"), summaryCSV(s, res.Summary)); err != nil {
 		return err
 	}
+	return writeFigures(dir, s, res)
+}
+
+// writeFigures draws every plot of s from the campaign's results.
+func writeFigures(dir string, s *scenarios.Scenario, res *Result) error {
 	for _, p := range s.Plots {
-		fig := buildFigure(s, p, res.Summary)
+		fig := buildFigure(s, p, res.Summary, res.Runs)
 		if err := savePlot(fig, filepath.Join(dir, p.Name)); err != nil {
 			return fmt.Errorf("plot %s: %w", p.Name, err)
 		}

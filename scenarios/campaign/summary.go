@@ -38,17 +38,76 @@ func summarize(xs []float64) Stats {
 
 // PointSummary is one row of summary.csv: a sweep point and the Stats of each metric.
 type PointSummary struct {
-	Point  int
-	Assign []scenarios.Assignment
-	Stats  map[string]Stats // by metric name
+	Point   int
+	Variant string                 // the point's variant, "" without variants
+	Fixed   []scenarios.Assignment // the values of the keys the variants set (VariantKeys)
+	Assign  []scenarios.Assignment // the swept values
+	Stats   map[string]Stats       // by metric name
+}
+
+// value returns the point's value of a swept key, or its variant's name for "variant".
+func (ps PointSummary) value(key string) any {
+	if key == scenarios.VariantKey {
+		return ps.Variant
+	}
+	for _, a := range ps.Assign {
+		if a.Key == key {
+			return a.Value
+		}
+	}
+	return nil
+}
+
+// labelColumns are a point's columns in runs.csv and summary.csv after the run's own:
+// the variant and the keys variants set, if the file has variants, then the swept keys.
+func labelColumns(s *scenarios.Scenario) []string {
+	var cols []string
+	if len(s.Variants) > 0 {
+		cols = append(append(cols, scenarios.VariantKey), s.VariantKeys()...)
+	}
+	for _, ax := range s.Sweep {
+		cols = append(cols, ax.Key)
+	}
+	return cols
+}
+
+// labels are a point's values for labelColumns.
+func (ps PointSummary) labels() []string {
+	var cells []string
+	if ps.Variant != "" {
+		cells = append(cells, ps.Variant)
+		for _, a := range ps.Fixed {
+			cells = append(cells, scenarios.FormatValue(a.Value))
+		}
+	}
+	for _, a := range ps.Assign {
+		cells = append(cells, scenarios.FormatValue(a.Value))
+	}
+	return cells
+}
+
+// describePoints returns every point of s as a PointSummary without stats.
+func describePoints(s *scenarios.Scenario) []PointSummary {
+	pts := s.Points()
+	out := make([]PointSummary, len(pts))
+	for i, p := range pts {
+		ps := PointSummary{Point: i, Variant: p.VariantName(s), Assign: p.Assign}
+		if ps.Variant != "" {
+			for _, k := range s.VariantKeys() {
+				ps.Fixed = append(ps.Fixed, scenarios.Assignment{Key: k, Value: scenarios.GetParam(p.Params, k)})
+			}
+		}
+		out[i] = ps
+	}
+	return out
 }
 
 // summarizeRuns groups runs (ordered by run index, all present) by point.
 func summarizeRuns(s *scenarios.Scenario, runs []RunResult) []PointSummary {
-	pts := s.Points()
-	out := make([]PointSummary, len(pts))
-	for i, p := range pts {
-		ps := PointSummary{Point: i, Assign: p.Assign, Stats: map[string]Stats{}}
+	out := describePoints(s)
+	for i := range out {
+		ps := out[i]
+		ps.Stats = map[string]Stats{}
 		group := runs[i*s.Replications : (i+1)*s.Replications]
 		for _, m := range s.Kind.Metrics() {
 			xs := make([]float64, len(group))

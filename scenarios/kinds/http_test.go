@@ -33,7 +33,7 @@ func TestBuiltinHTTPPersistenceMatchesRTTFormulas(t *testing.T) {
 	require.NoError(t, err)
 	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 2})
 	require.NoError(t, err)
-	require.Len(t, res.Runs, 4*3*20)
+	require.Len(t, res.Runs, 6*20) // six variants (three of them parallel) by K = 1..20
 	for _, r := range res.Runs {
 		pt := s.Point(r.Point)
 		p := pt.Params.(*httpParams)
