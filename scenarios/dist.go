@@ -424,7 +424,7 @@ func (r Random[T]) checkSupport(p Param) error {
 	switch {
 	case lo < rg.Lo || lo == rg.Lo && rg.LoOpen && !loOpen:
 		return Errorf(p.Key, "%s draws values down to %s, and the parameter %s", r.String(), f(lo), rg.reason(p.Type))
-	case hi > rg.Hi || hi == rg.Hi && rg.HiOpen:
+	case !math.IsInf(rg.Hi, 1) && (hi > rg.Hi || hi == rg.Hi && rg.HiOpen):
 		if math.IsInf(hi, 1) {
 			return Errorf(p.Key, "%s draws values without bound, and the parameter %s", r.String(), rg.reason(p.Type))
 		}

@@ -378,3 +378,27 @@ plots:
 		t.Errorf("xlabel %q", fig.XLabel)
 	}
 }
+
+// With variants, runs.csv and summary.csv name each point's variant and the values of
+// the keys the variants set, before the swept keys.
+func TestVariantColumns(t *testing.T) {
+	dir := t.TempDir()
+	s := mustParse(t, `kind: ladder
+replications: 5
+variants:
+  low: {level: 1}
+  high: {level: 3}
+`)
+	if _, err := Run(context.Background(), s, RunOptions{OutDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	runs := strings.Split(string(readFile(t, filepath.Join(dir, "runs.csv"))), "\n")
+	if runs[0] != "run,point,replication,seed,variant,level,value" || !strings.HasPrefix(runs[6], "5,1,0,") || !strings.HasSuffix(runs[6], ",high,3,31") {
+		t.Errorf("runs.csv:\n%s", strings.Join(runs, "\n"))
+	}
+	// Level 3: 30 + {1..5}, mean 33.
+	sum := strings.Split(string(readFile(t, filepath.Join(dir, "summary.csv"))), "\n")
+	if sum[0] != "point,variant,level,n,value_mean,value_sd,value_ci95_lo,value_ci95_hi" || !strings.HasPrefix(sum[2], "1,high,3,5,33,1.58113883008418") {
+		t.Errorf("summary.csv:\n%s", strings.Join(sum, "\n"))
+	}
+}
