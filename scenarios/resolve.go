@@ -140,6 +140,7 @@ func plotNode(p Plot) *yaml.Node {
 		}
 	}
 	str("name", p.Name)
+	str("type", p.Type)
 	str("title", p.Title)
 	str("x", p.X)
 	if len(p.Y) == 1 {
@@ -161,6 +162,9 @@ func plotNode(p Plot) *yaml.Node {
 	str("ylabel", p.YLabel)
 	str("xunit", p.XUnit)
 	str("yunit", p.YUnit)
+	if p.Bins > 0 {
+		add("bins", encodeNode(p.Bins))
+	}
 	if len(p.Only) > 0 {
 		only := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
 		for _, f := range p.Only {

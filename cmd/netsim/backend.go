@@ -97,3 +97,15 @@ func (l loaded) Runs() int                 { return l.s.NumRuns() }
 func (l loaded) Set(kv ...string) error    { return l.s.Set(kv...) }
 func (l loaded) SetSeed(seed uint64)       { l.s.Seed = seed }
 func (l loaded) Resolved() ([]byte, error) { return l.s.Resolved() }
+
+func (backend) Plot(dir, plotsFile string) ([]string, error) { return campaign.Replot(dir, plotsFile) }
+
+func (backend) RunList(s scenario) [][]string { return campaign.RunList(s.(loaded).s) }
+
+func (backend) KindReference(name string) (string, bool) {
+	k, ok := scenarios.LookupKind(name)
+	if !ok {
+		return "", false
+	}
+	return scenarios.Reference(k), true
+}

@@ -19,6 +19,16 @@ type engine interface {
 	// run of the whole campaign would have written it, and returns the campaign's name
 	// and number of runs.
 	Merge(dirs []string, opts mergeOptions) (name string, runs int, err error)
+	// Plot redraws the figures of the output folder dir from its CSV files, those of
+	// the manifest's scenario or, if plotsFile is not "", those of plotsFile, and
+	// returns their names.
+	Plot(dir, plotsFile string) ([]string, error)
+	// RunList is the runs of s: a header row, then run, point, replication, seed and
+	// the point's variant and parameter values for each.
+	RunList(s scenario) [][]string
+	// KindReference describes the kind named name: every parameter and metric with
+	// units and defaults; false if there is no such kind.
+	KindReference(name string) (string, bool)
 	// ClientServerBound and P2PBound are the lower bounds on the time to distribute a
 	// file of fileBits to N peers (Kurose & Ross, section 2.5): the bound in seconds and
 	// the term that attains it.

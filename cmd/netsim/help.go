@@ -27,7 +27,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, mergeCmd, listCmd, validateCmd, showConfigCmd, boundsCmd, versionCmd, helpCmd}
+	commands = []*command{runCmd, runsCmd, mergeCmd, plotCmd, listCmd, kindsCmd, validateCmd, showConfigCmd, boundsCmd, versionCmd, helpCmd}
 }
 
 // synopsis is "netsim NAME ARGS".

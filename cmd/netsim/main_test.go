@@ -110,7 +110,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"merge", "a", "b"}, "netsim merge: -o: want the output folder"},
 		{[]string{"merge", "-o", "out"}, "netsim merge: want the folders to merge, got none"},
 		{[]string{"validate"}, "netsim validate: no scenario file given"},
-		{[]string{"show-config"}, "netsim show-config: want one scenario, got 0 arguments"},
+		{[]string{"show-config"}, "netsim show-config: want one scenario or kind, got 0 arguments"},
 		{[]string{"list", "extra"}, `netsim list: takes no arguments, got "extra"`},
 		{[]string{"bounds", "-F"}, "netsim bounds: flag needs an argument: -F"},
 		{[]string{"bounds", "-N", "ten"}, `netsim bounds: invalid value "ten" for flag -N: parse error`},
@@ -144,7 +144,7 @@ func TestHelp(t *testing.T) {
 	}
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
 		code, stdout, _ := exec(t, eng, args...)
-		if code != 0 || !strings.Contains(stdout, "\n  show-config  print a scenario with every default filled in\n") {
+		if code != 0 || !strings.Contains(stdout, "\n  show-config  print a scenario with every default filled in, or a kind's parameters and metrics\n") {
 			t.Errorf("netsim %s: exit %d, output:\n%s", strings.Join(args, " "), code, stdout)
 		}
 	}
