@@ -223,6 +223,305 @@ plots:
 `, `bad.yaml:9: plots[0].only.ratio: 0.3 is not one of the swept values (0.1, 0.2)
     9 |     only: {ratio: 0.3}
       |                   ^`},
+
+	// Variants (issue 7).
+	{"variant naming an unknown key", `kind: toy
+variants:
+  a: {peers: 2}
+  b: {peerz: 3}
+`, `bad.yaml:4: variants.b.peerz: not a parameter of kind toy (parameters: peers, upload, file, delay, ratio, tags, server.upload, server.slots, think, mode)
+    4 |   b: {peerz: 3}
+      |       ^`},
+	{"variant overriding a swept key", `kind: toy
+sweep:
+  peers: [5, 10]
+variants:
+  a: {ratio: 0.1}
+  b: {peers: 20}
+plots:
+  - name: p
+    x: peers
+    y: time_s
+    series: variant
+`, `bad.yaml:6: variants.b.peers: "peers" is swept: a variant cannot set it too, or runs would repeat
+    6 |   b: {peers: 20}
+      |       ^`},
+	{"duplicate variant names", `kind: toy
+variants:
+  a: {peers: 2}
+  a: {peers: 3}
+`, `bad.yaml:4: variants.a: duplicate key (first at line 3)
+    4 |   a: {peers: 3}
+      |   ^`},
+	{"variants that repeat each other", `kind: toy
+variants:
+  two: {peers: 2, server.slots: 1}
+  also-two: {server.slots: 1, peers: 2}
+`, `bad.yaml:4: variants.also-two: sets the same values as variant "two": their runs would repeat
+    4 |   also-two: {server.slots: 1, peers: 2}
+      |   ^`},
+	{"variant value with a bad unit", `kind: toy
+variants:
+  slow: {upload: 3Mbs}
+`, `bad.yaml:3: variants.slow.upload: invalid rate "3Mbs": unknown unit "Mbs": want bps, kbps, Mbps, Gbps or Tbps (or kbit/s, Mbit/s, ...)
+    3 |   slow: {upload: 3Mbs}
+      |                  ^`},
+	{"variant value out of range", `kind: toy
+variants:
+  none: {peers: 0, server.slots: 0}
+`, `bad.yaml:3: variants.none.peers: must be at least 1, got 0
+    3 |   none: {peers: 0, server.slots: 0}
+      |                 ^`},
+	{"variants not a mapping", `kind: toy
+variants: [a, b]
+`, `bad.yaml:2: variants: want a mapping of variant names to their overrides, got a list
+    2 | variants: [a, b]
+      |           ^`},
+	{"variant overrides not a mapping", `kind: toy
+variants:
+  a: 3
+`, `bad.yaml:3: variants.a: want a mapping of parameters to values, e.g. {mode: parallel, parallel: 5}, got "3"
+    3 |   a: 3
+      |      ^`},
+	{"bad variant name", `kind: toy
+variants:
+  "fast one": {peers: 3}
+`, `bad.yaml:3: variants.fast one: "fast one" is not a variant name: use letters, digits, '.', '_' and '-'
+    3 |   "fast one": {peers: 3}
+      |   ^`},
+	{"plot leaves the variant free", `kind: toy
+variants:
+  a: {peers: 20}
+  b: {peers: 30}
+sweep:
+  ratio: [0.1, 0.2]
+plots:
+  - name: p
+    x: ratio
+    y: time_s
+`, `bad.yaml:8: plots[0]: the variants are neither the plot's x, nor its series, nor fixed by only (e.g. only: {variant: a})
+    8 |   - name: p
+      |     ^`},
+	{"only names no variant", `kind: toy
+variants:
+  a: {peers: 20}
+  b: {peers: 30}
+sweep:
+  ratio: [0.1, 0.2]
+plots:
+  - name: p
+    x: ratio
+    y: time_s
+    only: {variant: c}
+`, `bad.yaml:11: plots[0].only.variant: c is not one of the variants (a, b)
+    11 |     only: {variant: c}
+       |                     ^`},
+	{"series variant without variants", `kind: toy
+sweep:
+  ratio: [0.1, 0.2]
+plots:
+  - name: p
+    x: ratio
+    y: time_s
+    series: variant
+`, `bad.yaml:8: plots[0].series: "variant" is not a swept parameter (swept: ratio)
+    8 |     series: variant
+      |             ^`},
+
+	// Distributions.
+	{"distribution where the kind allows none", `kind: toy
+params:
+  file: {exponential: 1MB}
+`, `bad.yaml:3: params.file: takes one value, not a distribution (in kind toy only think may be one)
+    3 |   file: {exponential: 1MB}
+      |         ^`},
+	{"unknown distribution", `kind: toy
+params:
+  think: {gamma: 1s}
+`, `bad.yaml:3: params.think.gamma: unknown distribution "gamma" (want exponential, uniform, pareto, lognormal, weibull or empirical)
+    3 |   think: {gamma: 1s}
+      |           ^`},
+	{"distribution with a bad unit", `kind: toy
+params:
+  think: {exponential: 100mss}
+`, `bad.yaml:3: params.think.exponential: invalid duration "100mss": unknown unit "mss": want ns, us, ms, s, min, h or d
+    3 |   think: {exponential: 100mss}
+      |                        ^`},
+	{"distribution without a unit", `kind: toy
+params:
+  think: {exponential: 100}
+`, `bad.yaml:3: params.think.exponential: invalid duration 100: missing unit: write e.g. 40ms
+    3 |   think: {exponential: 100}
+      |                        ^`},
+	{"exponential of mean zero", `kind: toy
+params:
+  think: {exponential: 0s}
+`, `bad.yaml:3: params.think.exponential: the mean must be positive
+    3 |   think: {exponential: 0s}
+      |                        ^`},
+	{"uniform low above high", `kind: toy
+params:
+  think: {uniform: [2s, 1s]}
+`, `bad.yaml:3: params.think.uniform: want [low, high] with low < high, got [2s, 1s]
+    3 |   think: {uniform: [2s, 1s]}
+      |                    ^`},
+	{"uniform not a pair", `kind: toy
+params:
+  think: {uniform: 1s}
+`, `bad.yaml:3: params.think.uniform: want [low, high], got "1s"
+    3 |   think: {uniform: 1s}
+      |                    ^`},
+	{"pareto with alpha at most 1", `kind: toy
+params:
+  think:
+    pareto:
+      mean: 1s
+      alpha: 1
+`, `bad.yaml:6: params.think.pareto.alpha: must be greater than 1 (with alpha <= 1 the mean is infinite), got 1
+    6 |       alpha: 1
+      |              ^`},
+	{"pareto without alpha", `kind: toy
+params:
+  think: {pareto: {mean: 1s}}
+`, `bad.yaml:3: params.think.pareto: missing alpha
+    3 |   think: {pareto: {mean: 1s}}
+      |                   ^`},
+	{"pareto with a misspelt key", `kind: toy
+params:
+  think: {pareto: {mean: 1s, alpah: 2}}
+`, `bad.yaml:3: params.think.pareto.alpah: unknown key; did you mean "alpha"? (known keys: mean, alpha)
+    3 |   think: {pareto: {mean: 1s, alpah: 2}}
+      |                              ^`},
+	{"lognormal with sigma zero", `kind: toy
+params:
+  think: {lognormal: {mean: 1s, sigma: 0}}
+`, `bad.yaml:3: params.think.lognormal.sigma: must be positive
+    3 |   think: {lognormal: {mean: 1s, sigma: 0}}
+      |                                        ^`},
+	{"weibull shape not a number", `kind: toy
+params:
+  think: {weibull: {mean: 1h, shape: abc}}
+`, `bad.yaml:3: params.think.weibull.shape: want a number, got "abc"
+    3 |   think: {weibull: {mean: 1h, shape: abc}}
+      |                                      ^`},
+	{"empirical file missing", `kind: toy
+params:
+  think: {empirical: testdata/nosuch.txt}
+`, `bad.yaml:3: params.think.empirical: cannot read the values: open testdata/nosuch.txt: no such file or directory
+    3 |   think: {empirical: testdata/nosuch.txt}
+      |                      ^`},
+	{"empirical file with a bad value", `kind: toy
+params:
+  think: {empirical: testdata/bad-think.txt}
+`, `bad.yaml:3: params.think.empirical: testdata/bad-think.txt:4: invalid duration "2 seconds": unknown unit "seconds": want ns, us, ms, s, min, h or d
+    3 |   think: {empirical: testdata/bad-think.txt}
+      |                      ^`},
+	{"empirical empty list", `kind: toy
+params:
+  think: {empirical: []}
+`, `bad.yaml:3: params.think.empirical: no values to draw from
+    3 |   think: {empirical: []}
+      |                      ^`},
+	{"two distributions at once", `kind: toy
+params:
+  think: {exponential: 1s, uniform: [1s, 2s]}
+`, `bad.yaml:3: params.think: want a value or one distribution (exponential, uniform, pareto, lognormal, weibull or empirical), got a mapping of 2 keys
+    3 |   think: {exponential: 1s, uniform: [1s, 2s]}
+      |          ^`},
+	{"distribution outside the range", `kind: sampler
+params:
+  size: {uniform: [0B, 1kB]}
+`, `bad.yaml:3: params.size: {uniform: [0B, 1kB]} draws values down to 0B, and the parameter must be positive
+    3 |   size: {uniform: [0B, 1kB]}
+      |         ^`},
+
+	// Plots of samples and time series.
+	{"cdf of a scalar metric", `kind: sampler
+plots:
+  - name: p
+    type: cdf
+    y: mean_delay_s
+`, `bad.yaml:5: plots[0].y: "mean_delay_s" is a scalar metric, one value per run: plot it against a swept x (no type), or pick a sample set for cdf, pdf and histogram
+    5 |     y: mean_delay_s
+      |        ^`},
+	{"timeseries of a sample set", `kind: sampler
+plots:
+  - name: p
+    type: timeseries
+    y: delay_s
+`, `bad.yaml:5: plots[0].y: "delay_s" is a sample set: draw it with type: cdf, pdf or histogram
+    5 |     y: delay_s
+      |        ^`},
+	{"unknown plot type", `kind: sampler
+plots:
+  - name: p
+    type: scatter
+    y: delay_s
+`, `bad.yaml:4: plots[0].type: unknown plot type "scatter" (want cdf, pdf, histogram or timeseries; without type, a metric against a swept x)
+    4 |     type: scatter
+      |           ^`},
+	{"cdf with an x", `kind: sampler
+sweep:
+  rate: [1, 2]
+plots:
+  - name: p
+    type: cdf
+    x: rate
+    y: delay_s
+    series: rate
+`, `bad.yaml:7: plots[0].x: a cdf plot's x axis is the sample's values; remove x
+    7 |     x: rate
+      |        ^`},
+	{"bins on a cdf", `kind: sampler
+plots:
+  - name: p
+    type: cdf
+    y: delay_s
+    bins: 10
+`, `bad.yaml:6: plots[0].bins: bins are for pdf and histogram plots
+    6 |     bins: 10
+      |           ^`},
+	{"theory on a cdf", `kind: sampler
+plots:
+  - name: p
+    type: cdf
+    y: delay_s
+    theory: [mean]
+`, `bad.yaml:6: plots[0].theory: theory curves are drawn against a swept x, not on a cdf plot
+    6 |     theory: [mean]
+      |              ^`},
+	{"sample set against a swept x", `kind: sampler
+sweep:
+  rate: [1, 2]
+plots:
+  - name: p
+    x: rate
+    y: delay_s
+`, `bad.yaml:7: plots[0].y: "delay_s" is a sample set: draw it with type: cdf, pdf or histogram
+    7 |     y: delay_s
+      |        ^`},
+	{"only list on a key that is not shown", `kind: sampler
+sweep:
+  rate: [1, 2]
+  n: [10, 20]
+plots:
+  - name: p
+    x: rate
+    y: mean_delay_s
+    only: {n: [10, 20]}
+`, `bad.yaml:9: plots[0].only.n: only the plot's x or series may keep a list of values; fix "n" to one
+    9 |     only: {n: [10, 20]}
+      |               ^`},
+	{"cdf pooling over a swept key", `kind: sampler
+sweep:
+  rate: [1, 2]
+plots:
+  - name: p
+    type: cdf
+    y: delay_s
+`, `bad.yaml:5: plots[0]: swept parameter "rate" is neither the plot's series, nor fixed by only (e.g. only: {rate: 1})
+    5 |   - name: p
+      |     ^`},
 }
 
 func TestBadFiles(t *testing.T) {
@@ -239,6 +538,59 @@ func TestBadFiles(t *testing.T) {
 			want := strings.ReplaceAll(tc.want, "KINDS", kindNames())
 			if err.Error() != want {
 				t.Errorf("error:\n%s\nwant:\n%s", err, want)
+			}
+		})
+	}
+}
+
+// badSets are --set arguments that must be refused, with the exact message of each;
+// they are applied to setBase.
+var badSets = []struct {
+	name string
+	args []string
+	want string
+}{
+	{"list for a key that is not swept", []string{"upload=[1Mbps, 2Mbps]"},
+		"--set upload=[1Mbps, 2Mbps]: upload: not swept: a list of values is for a swept key (sweep it in the file)"},
+	{"empty list for a swept key", []string{"ratio=[]"}, "--set ratio=[]: ratio: empty list: sweep at least one value"},
+	{"list value with a bad unit", []string{"file=[1MB, 2Mbs]"},
+		`--set file=[1MB, 2Mbs]: file[1]: invalid size "2Mbs": unknown unit "Mbs": want bit, kbit, Mbit, Gbit, Tbit, B, kB, MB, GB, TB, KiB, MiB, GiB or TiB`},
+	{"list value out of range", []string{"ratio=[0.5, 2]"}, "--set ratio=[0.5, 2]: ratio: must be in [0, 1], got 2"},
+	{"key set by the variants", []string{"ratio=[0.5]", "peers=3"},
+		"--set peers=3: peers: set by the variants small, big; --set cannot override it (edit the variants in the file)"},
+	{"distribution where the kind allows none", []string{"upload={uniform: [1Mbps, 2Mbps]}"},
+		"--set upload={uniform: [1Mbps, 2Mbps]}: upload: takes one value, not a distribution (in kind toy only think may be one)"},
+	{"unknown distribution", []string{"think={gamma: 1s}"},
+		`--set think={gamma: 1s}: think.gamma: unknown distribution "gamma" (want exponential, uniform, pareto, lognormal, weibull or empirical)`},
+	{"no value", []string{"ratio"}, "--set ratio: want key=value, e.g. --set peers=100"},
+}
+
+const setBase = `kind: toy
+variants:
+  small: {peers: 5, server.slots: 1}
+  big: {peers: 50}
+sweep:
+  file: [1MB, 2MB]
+  ratio: [0.1, 0.2]
+plots:
+  - name: p
+    x: ratio
+    y: time_s
+    series: variant
+    only: {file: 1MB}
+`
+
+func TestBadSets(t *testing.T) {
+	for _, tc := range badSets {
+		t.Run(tc.name, func(t *testing.T) {
+			s := mustParse(t, setBase)
+			before, _ := s.Resolved()
+			err := s.Set(tc.args...)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error:\n%v\nwant:\n%s", err, tc.want)
+			}
+			if after, _ := s.Resolved(); string(after) != string(before) {
+				t.Error("a refused --set changed the scenario")
 			}
 		})
 	}

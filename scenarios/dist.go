@@ -266,7 +266,7 @@ func (r *Random[T]) decodeFrom(d *decoder, n *yaml.Node, path string) bool {
 	}
 	positive := func(v float64, at *yaml.Node, key, what string) bool {
 		if !(v > 0) || math.IsInf(v, 0) {
-			d.fail(at, key, "%s must be positive", what)
+			d.fail(at, key, "%smust be positive", what)
 			return false
 		}
 		return true
@@ -276,7 +276,7 @@ func (r *Random[T]) decodeFrom(d *decoder, n *yaml.Node, path string) bool {
 	switch k.Value {
 	case "exponential":
 		m, ok := x(val, sub)
-		if !ok || !positive(m, val, sub, "the mean") {
+		if !ok || !positive(m, val, sub, "the mean ") {
 			return false
 		}
 		dd.mean_ = m
@@ -300,7 +300,7 @@ func (r *Random[T]) decodeFrom(d *decoder, n *yaml.Node, path string) bool {
 		if !d.decode(val, reflect.ValueOf(&s).Elem(), sub) || !need("mean", "alpha") {
 			return false
 		}
-		if !positive(Numeric(s.Mean), nodeOf("mean"), sub+".mean", "the mean") {
+		if !positive(Numeric(s.Mean), nodeOf("mean"), sub+".mean", "") {
 			return false
 		}
 		if !(s.Alpha > 1) {
@@ -313,7 +313,7 @@ func (r *Random[T]) decodeFrom(d *decoder, n *yaml.Node, path string) bool {
 		if !d.decode(val, reflect.ValueOf(&s).Elem(), sub) || !need("mean", "sigma") {
 			return false
 		}
-		if !positive(Numeric(s.Mean), nodeOf("mean"), sub+".mean", "the mean") || !positive(s.Sigma, nodeOf("sigma"), sub+".sigma", "sigma") {
+		if !positive(Numeric(s.Mean), nodeOf("mean"), sub+".mean", "") || !positive(s.Sigma, nodeOf("sigma"), sub+".sigma", "") {
 			return false
 		}
 		dd.mean_, dd.sigma = Numeric(s.Mean), s.Sigma
@@ -322,7 +322,7 @@ func (r *Random[T]) decodeFrom(d *decoder, n *yaml.Node, path string) bool {
 		if !d.decode(val, reflect.ValueOf(&s).Elem(), sub) || !need("mean", "shape") {
 			return false
 		}
-		if !positive(Numeric(s.Mean), nodeOf("mean"), sub+".mean", "the mean") || !positive(s.Shape, nodeOf("shape"), sub+".shape", "the shape") {
+		if !positive(Numeric(s.Mean), nodeOf("mean"), sub+".mean", "") || !positive(s.Shape, nodeOf("shape"), sub+".shape", "") {
 			return false
 		}
 		dd.mean_, dd.k = Numeric(s.Mean), s.Shape

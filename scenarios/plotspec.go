@@ -171,6 +171,7 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 		}
 	} else if n := at("x"); n != nil {
 		d.fail(n, path+".x", "a %s plot's x axis is %s; remove x", p.Type, map[string]string{"sample": "the sample's values", "series": "time"}[want])
+		p.X = ""
 	}
 	if n := at("y"); n == nil {
 		d.fail(plotNode(), path+".y", "missing: a plot needs y, a %s or a list of them", want)
@@ -270,12 +271,13 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 			if fixed[k] || k == VariantKey && len(s.Variants) < 2 {
 				continue
 			}
-			noun := "swept parameter"
 			if k == VariantKey {
-				noun = "the variant"
+				d.fail(plotNode(), path, "the variants are neither the plot's %s, nor fixed by only (e.g. only: {variant: %s})",
+					what, FormatValue(values[k][0]))
+				continue
 			}
-			d.fail(plotNode(), path, "%s %q is neither the plot's %s, nor fixed by only (e.g. only: {%s: %s})",
-				noun, k, what, k, FormatValue(values[k][0]))
+			d.fail(plotNode(), path, "swept parameter %q is neither the plot's %s, nor fixed by only (e.g. only: {%s: %s})",
+				k, what, k, FormatValue(values[k][0]))
 		}
 	}
 	return p, len(d.errs) == n0
