@@ -17,7 +17,7 @@ var badFiles = []struct {
 }{
 	{"unknown top-level key", `kind: toy
 sed: 3
-`, `bad.yaml:2: sed: unknown key; did you mean "seed"? (known keys: kind, name, description, seed, replications, params, sweep, variants, plots)
+`, `bad.yaml:2: sed: unknown key; did you mean "seed"? (known keys: kind, name, description, seed, replications, params, sweep, variants, topology, schedule, plots)
     2 | sed: 3
       | ^`},
 	{"unknown params key", `kind: toy
@@ -522,6 +522,413 @@ plots:
 `, `bad.yaml:5: plots[0]: swept parameter "rate" is neither the plot's series, nor fixed by only (e.g. only: {rate: 1})
     5 |   - name: p
       |     ^`},
+
+	// The topology: section.
+	{"topology for a kind that builds its own", `kind: ladder
+topology:
+  dumbbell: {left: 2}
+`, `bad.yaml:2: topology: kind ladder builds its own network and takes no topology: section yet
+    2 | topology:
+      | ^`},
+	{"two builders at once", `kind: toy
+topology:
+  star: {hosts: [{name: a}]}
+  dumbbell: {left: 2}
+`, `bad.yaml:3: topology: want one of star:, institution:, dumbbell:, nodes: and links:, or file:; got star and dumbbell
+    3 |   star: {hosts: [{name: a}]}
+      |   ^`},
+	{"topology with no builder", `kind: toy
+topology: {}
+`, `bad.yaml:2: topology: want one of star:, institution:, dumbbell:, nodes: and links:, or file:; got none
+    2 | topology: {}
+      |           ^`},
+	{"unknown builder", `kind: toy
+topology:
+  ring: {nodes: 5}
+`, `bad.yaml:3: topology.ring: unknown key (known keys: star, institution, dumbbell, nodes, links, file)
+    3 |   ring: {nodes: 5}
+      |   ^`},
+	{"link to an unknown node", `kind: toy
+topology:
+  nodes: [a, b]
+  links:
+    - {from: a, to: c, duplex: true}
+`, `bad.yaml:5: topology.links[0].to: unknown node "c" (nodes: a, b)
+    5 |     - {from: a, to: c, duplex: true}
+      |                     ^`},
+	{"link to itself", `kind: toy
+topology:
+  nodes: [a, b]
+  links:
+    - {from: a, to: b, duplex: true}
+    - {from: b, to: b}
+`, `bad.yaml:6: topology.links[1].to: a link joins two different nodes, not "b" to itself
+    6 |     - {from: b, to: b}
+      |                     ^`},
+	{"disconnected topology", `kind: toy
+topology:
+  nodes: [a, b, c]
+  links:
+    - {from: a, to: b, duplex: true}
+    - {from: b, to: c}
+`, `bad.yaml:4: topology.links: not connected: no route from c to a (every host must reach every other; a link one way needs duplex: true or a link back)
+    4 |   links:
+      |   ^`},
+	{"duplicate node names", `kind: toy
+topology:
+  nodes: [a, b, a]
+  links:
+    - {from: a, to: b, duplex: true}
+`, `bad.yaml:3: topology.nodes[2]: duplicate node "a" (also nodes[0])
+    3 |   nodes: [a, b, a]
+      |                 ^`},
+	{"negative capacity", `kind: toy
+topology:
+  nodes: [a, b]
+  links:
+    - {from: a, to: b, capacity: -1Mbps, duplex: true}
+`, `bad.yaml:5: topology.links[0].capacity: invalid rate "-1Mbps": must not be negative
+    5 |     - {from: a, to: b, capacity: -1Mbps, duplex: true}
+      |                                  ^`},
+	{"zero capacity", `kind: toy
+topology:
+  nodes: [a, b]
+  links:
+    - {from: a, to: b, capacity: 0bps, duplex: true}
+`, `bad.yaml:5: topology.links[0].capacity: must be positive, got 0bps
+    5 |     - {from: a, to: b, capacity: 0bps, duplex: true}
+      |                                  ^`},
+	{"loss outside [0, 1]", `kind: toy
+topology:
+  nodes: [a, b]
+  links:
+    - {from: a, to: b, loss: 1.5, duplex: true}
+`, `bad.yaml:5: topology.links[0].loss: must be in [0, 1], got 1.5
+    5 |     - {from: a, to: b, loss: 1.5, duplex: true}
+      |                              ^`},
+	{"duplicate link names", `kind: toy
+topology:
+  nodes: [a, b]
+  links:
+    - {name: l, from: a, to: b}
+    - {name: l, from: b, to: a}
+`, `bad.yaml:6: topology.links[1].name: duplicate link name "l" (also links[0]); name one with name:
+    6 |     - {name: l, from: b, to: a}
+      |       ^`},
+	{"link without its to", `kind: toy
+topology:
+  nodes: [a, b]
+  links:
+    - {from: a, duplex: true}
+`, `bad.yaml:5: topology.links[0].to: missing: a link joins two nodes, from: and to:
+    5 |     - {from: a, duplex: true}
+      |       ^`},
+	{"star hosts that clash", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: peer, count: 3}
+      - {name: peer1}
+`, `bad.yaml:6: topology.star.hosts[1].name: "peer1" is also hosts[0]
+    6 |       - {name: peer1}
+      |                ^`},
+	{"star host named core", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: core}
+`, `bad.yaml:5: topology.star.hosts[0].name: "core" is also the core router
+    5 |       - {name: core}
+      |                ^`},
+	{"institution without hosts", `kind: toy
+topology:
+  institution: {hosts: 0}
+`, `bad.yaml:3: topology.institution.hosts: must be at least 1, got 0
+    3 |   institution: {hosts: 0}
+      |                        ^`},
+	{"dumbbell rate with a bad unit", `kind: toy
+topology:
+  dumbbell: {bottleneck_rate: 10Mbs}
+`, `bad.yaml:3: topology.dumbbell.bottleneck_rate: invalid rate "10Mbs": unknown unit "Mbs": want bps, kbps, Mbps, Gbps or Tbps (or kbit/s, Mbit/s, ...)
+    3 |   dumbbell: {bottleneck_rate: 10Mbs}
+      |                               ^`},
+	{"topology file with an unknown node", `kind: toy
+topology:
+  file: testdata/bad-campus.yaml
+`, `testdata/bad-campus.yaml:4: links[0].to: unknown node "c" (nodes: a, b)
+    4 |   - {from: a, to: c, duplex: true}
+      |                   ^`},
+	{"topology file missing", `kind: toy
+topology:
+  file: testdata/nosuch.yaml
+`, `bad.yaml:3: topology.file: cannot read it: open testdata/nosuch.yaml: no such file or directory
+    3 |   file: testdata/nosuch.yaml
+      |         ^`},
+
+	// The schedule: section.
+	{"schedule without a topology", `kind: toy
+schedule:
+  events:
+    - {at: 1s, crash: peer0}
+`, `bad.yaml:3: schedule: needs a topology: section, whose hosts and links it names
+    3 |   events:
+      |   ^`},
+	{"schedule for a kind that takes none", `kind: ladder
+schedule:
+  events:
+    - {at: 1s, crash: peer0}
+`, `bad.yaml:2: schedule: kind ladder takes no schedule: section yet
+    2 | schedule:
+      | ^`},
+	{"event naming an unknown host", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  events:
+    - {at: 1s, crash: peer7}
+`, `bad.yaml:9: schedule.events[0].crash: unknown host "peer7" (hosts: server, peer0, peer1, peer2)
+    9 |     - {at: 1s, crash: peer7}
+      |                       ^`},
+	{"event naming an unknown link", `kind: toy
+topology:
+  dumbbell: {left: 2}
+schedule:
+  events:
+    - {at: 1s, fail: wan}
+`, `bad.yaml:6: schedule.events[0].fail: unknown link "wan" (links: bottleneck, left0, left1, right0)
+    6 |     - {at: 1s, fail: wan}
+      |                      ^`},
+	{"event beyond the horizon", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  horizon: 1h
+  events:
+    - {at: 2h, crash: server}
+`, `bad.yaml:10: schedule.events[0].at: 2h is beyond the horizon, 1h
+    10 |     - {at: 2h, crash: server}
+       |            ^`},
+	{"event with two actions", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  events:
+    - {at: 1s, crash: server, recover: server}
+`, `bad.yaml:9: schedule.events[0]: want one action of join, leave, crash, recover, fail, restore or loss, got crash and recover
+    9 |     - {at: 1s, crash: server, recover: server}
+      |       ^`},
+	{"event with no action", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  events:
+    - {at: 1s}
+`, `bad.yaml:9: schedule.events[0]: want one action of join, leave, crash, recover, fail, restore or loss, got none
+    9 |     - {at: 1s}
+      |       ^`},
+	{"crash of a host already down", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  events:
+    - {at: 1s, crash: server}
+    - {at: 2s, leave: server}
+`, `bad.yaml:10: schedule.events[1]: at 2s host server is already down (crash at 1s)
+    10 |     - {at: 2s, leave: server}
+       |       ^`},
+	{"recover of a host that never crashed", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  events:
+    - {at: 1s, leave: server}
+    - {at: 2s, recover: server}
+`, `bad.yaml:10: schedule.events[1]: at 2s host server has not crashed (leave at 1s)
+    10 |     - {at: 2s, recover: server}
+       |       ^`},
+	{"join of a crashed host", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  events:
+    - {at: 1s, crash: server}
+    - {at: 2s, join: server}
+`, `bad.yaml:10: schedule.events[1]: at 2s host server crashed: it recovers, it does not join (crash at 1s)
+    10 |     - {at: 2s, join: server}
+       |       ^`},
+	{"loss outside [0, 1] in an event", `kind: toy
+topology:
+  dumbbell: {left: 2}
+schedule:
+  events:
+    - {at: 1s, loss: bottleneck, p: -0.1}
+`, `bad.yaml:6: schedule.events[0].p: must be in [0, 1], got -0.1
+    6 |     - {at: 1s, loss: bottleneck, p: -0.1}
+      |                                     ^`},
+	{"grace on a crash", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  events:
+    - {at: 1s, crash: server, grace: 1s}
+`, `bad.yaml:9: schedule.events[0].grace: a grace time is for leave events
+    9 |     - {at: 1s, crash: server, grace: 1s}
+      |                                      ^`},
+	{"negative lifetime", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  horizon: 1h
+  churn:
+    - {hosts: peer, rate: 1/min, lifetime: {exponential: -1s}}
+`, `bad.yaml:10: schedule.churn[0].lifetime.exponential: invalid duration "-1s": must not be negative
+    10 |     - {hosts: peer, rate: 1/min, lifetime: {exponential: -1s}}
+       |                                                          ^`},
+	{"zero lifetime", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  horizon: 1h
+  churn:
+    - {hosts: peer, rate: 1/min, lifetime: 0s}
+`, `bad.yaml:10: schedule.churn[0].lifetime: must be positive, got 0s
+    10 |     - {hosts: peer, rate: 1/min, lifetime: 0s}
+       |                                            ^`},
+	{"churn rate with a bad unit", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  horizon: 1h
+  churn:
+    - {hosts: peer, rate: 1/sec, lifetime: 10min}
+`, `bad.yaml:10: schedule.churn[0].rate: invalid frequency "1/sec": unknown unit "sec": want /ms, /s, /min, /h or /d
+    10 |     - {hosts: peer, rate: 1/sec, lifetime: 10min}
+       |                           ^`},
+	{"churn rate without a unit", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  horizon: 1h
+  churn:
+    - {hosts: peer, rate: 0.5, lifetime: 10min}
+`, `bad.yaml:10: schedule.churn[0].rate: invalid frequency 0.5: missing unit: write e.g. 0.5/s
+    10 |     - {hosts: peer, rate: 0.5, lifetime: 10min}
+       |                           ^`},
+	{"churn without a horizon", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  churn:
+    - {hosts: peer, rate: 1/min, lifetime: 10min}
+`, `bad.yaml:9: schedule.churn[0]: churn needs schedule.horizon, the time up to which it is generated
+    9 |     - {hosts: peer, rate: 1/min, lifetime: 10min}
+      |       ^`},
+	{"churn of an unknown group", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  horizon: 1h
+  churn:
+    - {hosts: seed, rate: 1/min, lifetime: 10min}
+`, `bad.yaml:10: schedule.churn[0].hosts: unknown host "seed" (hosts: server, peer0, peer1, peer2)
+    10 |     - {hosts: seed, rate: 1/min, lifetime: 10min}
+       |               ^`},
+	{"churned host with events of its own", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  horizon: 1h
+  events:
+    - {at: 1s, crash: peer1}
+  churn:
+    - {hosts: peer, rate: 1/min, lifetime: 10min}
+`, `bad.yaml:10: schedule.events[0].crash: host peer1 comes and goes by schedule.churn[0]; it takes no events of its own
+    10 |     - {at: 1s, crash: peer1}
+       |                       ^`},
+	{"churn departure neither crash nor leave", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  horizon: 1h
+  churn:
+    - {hosts: peer, rate: 1/min, lifetime: 10min, departure: vanish}
+`, `bad.yaml:10: schedule.churn[0].departure: must be crash or leave, got "vanish"
+    10 |     - {hosts: peer, rate: 1/min, lifetime: 10min, departure: vanish}
+       |                                                              ^`},
+	{"churn without a lifetime", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  horizon: 1h
+  churn:
+    - {hosts: peer, rate: 1/min}
+`, `bad.yaml:10: schedule.churn[0].lifetime: missing: how long a host stays, a duration or a distribution, e.g. {exponential: 30min}
+    10 |     - {hosts: peer, rate: 1/min}
+       |       ^`},
+	{"churn starting more hosts than its pool", `kind: toy
+topology:
+  star:
+    hosts:
+      - {name: server}
+      - {name: peer, count: 3}
+schedule:
+  horizon: 1h
+  churn:
+    - {hosts: peer, rate: 1/min, lifetime: 10min, initial: 4}
+`, `bad.yaml:10: schedule.churn[0].initial: must be in [0, 3], the hosts of the pool, got 4
+    10 |     - {hosts: peer, rate: 1/min, lifetime: 10min, initial: 4}
+       |                                                            ^`},
 }
 
 func TestBadFiles(t *testing.T) {

@@ -28,6 +28,9 @@ type decoder struct {
 	// keys maps the dotted path of every mapping key decoded into a struct
 	// ("params.server.upload") to its key and value nodes.
 	keys map[string][2]*yaml.Node
+	// topologyFileNode is the content of a topology: file: file, which a resolved
+	// scenario holds in place of the file's name.
+	topologyFileNode *yaml.Node
 	// randomHint ends the message for a distribution where the kind allows none: which
 	// parameters may be one.
 	randomHint string
@@ -38,6 +41,9 @@ func newDecoder(src *source) *decoder {
 }
 
 func (d *decoder) fail(n *yaml.Node, key, format string, args ...any) {
+	if n == nil {
+		n = &yaml.Node{} // no node to point at: the error names no line
+	}
 	d.errs = append(d.errs, d.src.errorAt(n.Line, n.Column, key, format, args...))
 }
 
@@ -91,6 +97,15 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) bool {
 	t := v.Type()
 	if t == nodeType {
 		v.Set(reflect.ValueOf(*n))
+		return true
+	}
+	if t.Kind() == reflect.Pointer {
+		// An optional section (topology: star:), present when set.
+		p := reflect.New(t.Elem())
+		if !d.decode(n, p.Elem(), path) {
+			return false
+		}
+		v.Set(p)
 		return true
 	}
 	if rd, ok := v.Addr().Interface().(randomDecoder); ok {

@@ -28,12 +28,19 @@ type Scenario struct {
 	// Variants are crossed with the sweep, outermost: each variant's overrides, then
 	// every sweep point.
 	Variants []Variant
+	// Topology and Schedule are the file's platform and its changes, nil if it gives
+	// none (the kind's own network then).
+	Topology *Topology
+	Schedule *Schedule
 	Plots    []Plot
 
-	src      *source
-	keys     map[string][2]*yaml.Node // dotted file path -> key and value nodes
-	setArgs  map[string]string        // params key -> the --set argument that set it
-	hasLines bool                     // false for a scenario not read from text
+	src *source
+	// topologyNode and scheduleNode are the sections as the file wrote them (a
+	// topology file's content in place of its name), for the resolved scenario.
+	topologyNode, scheduleNode *yaml.Node
+	keys                       map[string][2]*yaml.Node // dotted file path -> key and value nodes
+	setArgs                    map[string]string        // params key -> the --set argument that set it
+	hasLines                   bool                     // false for a scenario not read from text
 }
 
 // Axis is one swept parameter.
@@ -55,6 +62,8 @@ type fileSpec struct {
 	Params       yaml.Node  `yaml:"params"`
 	Sweep        yaml.Node  `yaml:"sweep"`
 	Variants     yaml.Node  `yaml:"variants"`
+	Topology     yaml.Node  `yaml:"topology"`
+	Schedule     yaml.Node  `yaml:"schedule"`
 	Plots        []plotSpec `yaml:"plots"`
 }
 
@@ -113,6 +122,7 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 	}
 	s.Sweep = d.decodeSweep(&spec.Sweep, s)
 	s.Variants = d.decodeVariants(&spec.Variants, s)
+	d.decodeSections(&spec.Topology, &spec.Schedule, s)
 	for i := range spec.Plots {
 		if p, ok := d.decodePlot(&spec.Plots[i], fmt.Sprintf("plots[%d]", i), s); ok {
 			s.Plots = append(s.Plots, p)
@@ -213,4 +223,29 @@ func randomHint(k Kind) string {
 		return fmt.Sprintf(" (kind %s takes no distributions)", k.Name())
 	}
 	return fmt.Sprintf(" (in kind %s only %s may be one)", k.Name(), orList(keys))
+}
+
+// decodeSections decodes topology: and schedule:, which only a kind that runs on the
+// file's platform takes.
+func (d *decoder) decodeSections(topo, sched *yaml.Node, s *Scenario) {
+	takesTopology, takesSchedule := s.Kind.Sections()
+	if topo.Kind != 0 {
+		if !takesTopology {
+			d.fail(d.keys["topology"][0], "topology", "kind %s builds its own network and takes no topology: section yet", s.Kind.Name())
+		} else if s.Topology = d.decodeTopology(topo); s.Topology != nil {
+			s.topologyNode = topo
+			if d.topologyFileNode != nil {
+				s.topologyNode = d.topologyFileNode
+			}
+		}
+	}
+	if sched.Kind != 0 {
+		if !takesSchedule {
+			d.fail(d.keys["schedule"][0], "schedule", "kind %s takes no schedule: section yet", s.Kind.Name())
+		} else if _, hasTopology := d.keys["topology"]; hasTopology && s.Topology == nil {
+			return // the topology's own errors say enough
+		} else if s.Schedule = d.decodeSchedule(sched, s.Topology); s.Schedule != nil {
+			s.scheduleNode = sched
+		}
+	}
 }

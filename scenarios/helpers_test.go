@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	. "netsim/scenarios"
 )
 
@@ -45,3 +47,6 @@ func kindNames() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// unmarshal decodes YAML text into v.
+func unmarshal(text string, v any) error { return yaml.Unmarshal([]byte(text), v) }

@@ -38,6 +38,9 @@ type Kind interface {
 	Theory() []Theory
 	// Run runs one simulation. It must be a pure function of params and env.Seed.
 	Run(ctx context.Context, params any, env RunEnv) (Outcome, error)
+	// Sections says whether the kind runs on a file's topology: and follows its
+	// schedule:.
+	Sections() (topology, schedule bool)
 }
 
 // Metric describes one thing a run reports: a scalar, a sample set or a time series.
@@ -109,6 +112,10 @@ type Decl[P, R any] struct {
 	// it is read from R, so a name is typed once and a missing one cannot happen.
 	Metrics []Reading[R]
 	Theory  []TheoryOf[P]
+	// Topology and Schedule say whether the kind builds its network from a file's
+	// topology: section and follows its schedule:. A kind that builds its own network
+	// refuses both, so that nothing a file says is silently ignored.
+	Topology, Schedule bool
 }
 
 // Reading is one metric of a Decl and how it is read from a run's result.
@@ -224,6 +231,9 @@ func (k *declared[P, R]) Metrics() []Metric { return k.metrics }
 func (k *declared[P, R]) Samples() []Metric { return k.samples }
 func (k *declared[P, R]) Series() []Metric  { return k.series }
 func (k *declared[P, R]) Theory() []Theory  { return k.theory }
+func (k *declared[P, R]) Sections() (bool, bool) {
+	return k.d.Topology, k.d.Schedule
+}
 
 func (k *declared[P, R]) NewParams() any { return CopyParams(k.defaults) }
 

@@ -84,6 +84,12 @@ func (s *Scenario) resolvedNode(full bool) *yaml.Node {
 		}
 		add("variants", "named overrides, each crossed with the sweep", vs)
 	}
+	if s.topologyNode != nil {
+		add("topology", "the platform: hosts and links", s.topologyNode)
+	}
+	if s.scheduleNode != nil {
+		add("schedule", "changes of the platform during a run", s.scheduleNode)
+	}
 	if full && len(s.Plots) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, p := range s.Plots {

@@ -271,6 +271,11 @@ func runPool(ctx context.Context, s *scenarios.Scenario, pending []int, workers 
 			defer wg.Done()
 			for i := range jobs {
 				r, err := runOne(ctx, s, i, prog)
+				if err != nil {
+					// Stop the dispatch here, before this worker can take another run:
+					// left to the receiver, a run handed out meanwhile would still start.
+					cancel()
+				}
 				results <- outcome{r, err}
 			}
 		}()

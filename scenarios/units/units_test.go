@@ -222,3 +222,26 @@ func TestUnmarshalNull(t *testing.T) {
 		t.Errorf("error = %v, want %q", err, want)
 	}
 }
+
+func TestFrequency(t *testing.T) {
+	for _, c := range []struct {
+		in, canonical string
+		perS          float64
+	}{{"0.5/s", "0.5/s", 0.5}, {"2/min", "2/min", 2.0 / 60}, {"30/h", "30/h", 30.0 / 3600}, {"1/d", "1/d", 1.0 / 86400}, {"120/min", "2/s", 2}, {"3/ms", "3000/s", 3000}} {
+		f, err := ParseFrequency(c.in)
+		if err != nil || f.PerSecond() != c.perS || f.String() != c.canonical {
+			t.Errorf("%s: %v (%v), %s; want %v, %s", c.in, f.PerSecond(), err, f, c.perS, c.canonical)
+		}
+	}
+	for in, want := range map[string]string{
+		"2":    `invalid frequency "2": want a count per unit of time, e.g. 0.5/s or 2/min`,
+		"2/mn": `invalid frequency "2/mn": unknown unit "mn": want /ms, /s, /min, /h or /d`,
+		"-1/s": `invalid frequency "-1/s": must not be negative`,
+		"x/s":  `invalid frequency "x/s": "x" is not a number`,
+		"1/ns": `invalid frequency "1/ns": unknown unit "ns": want /ms, /s, /min, /h or /d`,
+	} {
+		if _, err := ParseFrequency(in); err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %s", in, err, want)
+		}
+	}
+}

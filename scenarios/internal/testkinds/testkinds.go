@@ -42,6 +42,9 @@ var ToyHook func(run int) error
 var Toy = scenarios.Register(scenarios.Decl[ToyParams, toyRun]{
 	Name:    "toy",
 	Summary: "a test kind",
+	// Only so that the format's tests can decode these sections: toy's runs ignore them.
+	Topology: true,
+	Schedule: true,
 	Check: func(p *ToyParams) error {
 		if p.Server.Slots > p.Peers {
 			return scenarios.Errorf("server.slots", "must be at most peers (%d), got %d", p.Peers, p.Server.Slots)
