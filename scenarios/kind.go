@@ -41,6 +41,8 @@ type Kind interface {
 	// Sections says whether the kind runs on a file's topology: and follows its
 	// schedule:.
 	Sections() (topology, schedule bool)
+	// Tools are the commands the kind adds to netsim's command line.
+	Tools() []Tool
 }
 
 // Metric describes one thing a run reports: a scalar, a sample set or a time series.
@@ -112,6 +114,8 @@ type Decl[P, R any] struct {
 	// it is read from R, so a name is typed once and a missing one cannot happen.
 	Metrics []Reading[R]
 	Theory  []TheoryOf[P]
+	// Tools are commands the kind adds to netsim's command line (filedist: bounds).
+	Tools []Tool
 	// Topology and Schedule say whether the kind builds its network from a file's
 	// topology: section and follows its schedule:. A kind that builds its own network
 	// refuses both, so that nothing a file says is silently ignored.
@@ -231,6 +235,7 @@ func (k *declared[P, R]) Metrics() []Metric { return k.metrics }
 func (k *declared[P, R]) Samples() []Metric { return k.samples }
 func (k *declared[P, R]) Series() []Metric  { return k.series }
 func (k *declared[P, R]) Theory() []Theory  { return k.theory }
+func (k *declared[P, R]) Tools() []Tool     { return k.d.Tools }
 func (k *declared[P, R]) Sections() (bool, bool) {
 	return k.d.Topology, k.d.Schedule
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"sync"
 
 	"netsim/scenarios"
@@ -9,8 +10,9 @@ import (
 	_ "netsim/scenarios/kinds" // registers every kind
 )
 
-// backend is the engine over packages scenarios and campaign (and, in filedist.go, apps/filedist):
-// with filedist.go, the only code of the command that knows those packages' API.
+// backend is the engine over packages scenarios and campaign: the only code of the
+// command that knows their API. It names no kind: the kinds, and the tools they add to
+// the command line, come through the kind table.
 type backend struct{}
 
 func (backend) Version() string { return campaign.Version }
@@ -108,4 +110,26 @@ func (backend) KindReference(name string) (string, bool) {
 		return "", false
 	}
 	return scenarios.Reference(k), true
+}
+
+// toolCommands makes a command of every tool the kinds offer (netsim bounds).
+func toolCommands() []*command {
+	var out []*command
+	for _, t := range scenarios.Tools() {
+		setup := t.Setup
+		out = append(out, &command{
+			name: t.Name, args: t.Args, summary: t.Summary, detail: t.Detail,
+			setup: func(fs *flag.FlagSet) func(context.Context, *cli, []string) error {
+				run := setup(fs)
+				return func(ctx context.Context, c *cli, args []string) error {
+					err := run(args, c.stdout)
+					if ue, ok := err.(*scenarios.UsageError); ok {
+						return usagef(nil, "%s", ue.Msg)
+					}
+					return err
+				}
+			},
+		})
+	}
+	return out
 }

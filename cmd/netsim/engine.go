@@ -2,8 +2,8 @@ package main
 
 import "context"
 
-// engine is everything the commands need from the rest of netsim: the scenarios package
-// and the textbook's bounds of apps/filedist. backend.go implements it over those
+// engine is everything the commands need from the rest of netsim: the scenario format
+// and the campaign runner. backend.go implements it over those
 // packages, and is the only file that knows their API; the tests drive the commands
 // through it too, or through a fake where they check the command line itself.
 type engine interface {
@@ -29,11 +29,6 @@ type engine interface {
 	// KindReference describes the kind named name: every parameter and metric with
 	// units and defaults; false if there is no such kind.
 	KindReference(name string) (string, bool)
-	// ClientServerBound and P2PBound are the lower bounds on the time to distribute a
-	// file of fileBits to N peers (Kurose & Ross, section 2.5): the bound in seconds and
-	// the term that attains it.
-	ClientServerBound(fileBits, serverUploadBps float64, downloadBps []float64) (seconds float64, term string)
-	P2PBound(fileBits, serverUploadBps float64, uploadBps, downloadBps []float64) (seconds float64, term string)
 }
 
 // scenario is a loaded, valid scenario.

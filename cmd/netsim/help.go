@@ -27,7 +27,9 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, runsCmd, mergeCmd, plotCmd, listCmd, kindsCmd, validateCmd, showConfigCmd, boundsCmd, versionCmd, helpCmd}
+	commands = []*command{runCmd, runsCmd, mergeCmd, plotCmd, listCmd, kindsCmd, validateCmd, showConfigCmd}
+	commands = append(commands, toolCommands()...)
+	commands = append(commands, versionCmd, helpCmd)
 }
 
 // synopsis is "netsim NAME ARGS".

@@ -34,6 +34,7 @@ var _ = scenarios.Register(scenarios.Decl[filedistParams, filedistRun]{
 	Name:    "filedist",
 	Summary: "one file from a server to N peers: client-server against P2P distribution time (K&R §2.5)",
 	Run:     runFiledist,
+	Tools:   []scenarios.Tool{boundsTool},
 	Metrics: []scenarios.Reading[filedistRun]{
 		scenarios.Scalar("distribution_time_s", "s", "when the last peer had the whole file", func(r *filedistRun) float64 { return r.DistributionTime.Seconds() }),
 		scenarios.Scalar("mean_completion_s", "s", "mean over peers of when each had the whole file", func(r *filedistRun) float64 { return r.MeanCompletion().Seconds() }),

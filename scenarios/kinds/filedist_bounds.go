@@ -1,22 +1,27 @@
-package main
+package kinds
 
 import (
-	"context"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"netsim/apps/filedist"
+	"netsim/scenarios"
 	"netsim/scenarios/units"
 )
 
-var boundsCmd = &command{
-	name:    "bounds",
-	args:    "-F SIZE --us RATE --d RATE [--d ...] [--u RATE [--u ...]] -N PEERS",
-	summary: "compute the lower bounds D_cs and D_P2P on file distribution time",
-	detail: `Bounds computes the minimum time to distribute a file of size F to N peers
+// boundsTool is `netsim bounds`, filedist's closed forms on the command line. They come
+// from the filedist model itself, so the command and the theory curves of filedist
+// scenarios cannot disagree.
+var boundsTool = scenarios.Tool{
+	Name:    "bounds",
+	Args:    "-F SIZE --us RATE --d RATE [--d ...] [--u RATE [--u ...]] -N PEERS",
+	Summary: "compute the lower bounds D_cs and D_P2P on file distribution time",
+	Detail: `Bounds computes the minimum time to distribute a file of size F to N peers
 (Kurose & Ross, section 2.5): D_cs for client-server, where the server sends every copy,
 and D_P2P, where peers also upload what they have received. It prints each bound in
 seconds and as a duration, and which term of the bound dominates.
@@ -26,7 +31,7 @@ to every peer; otherwise give N of them, one per peer. Without --u only D_cs is 
 
 Example (the textbook's homework problem):
   netsim bounds -F 15Gbit --us 30Mbps --u 2Mbps --d 10Mbps -N 10`,
-	setup: func(fs *flag.FlagSet) func(context.Context, *cli, []string) error {
+	Setup: func(fs *flag.FlagSet) func([]string, io.Writer) error {
 		var (
 			file, us string
 			up, down []string
@@ -43,15 +48,15 @@ Example (the textbook's homework problem):
 			return nil
 		})
 		fs.IntVar(&n, "N", 0, "the number of `PEERS`")
-		return func(ctx context.Context, c *cli, args []string) error {
+		return func(args []string, stdout io.Writer) error {
 			if len(args) > 0 {
-				return usagef(nil, "takes only flags, got %q", args[0])
+				return scenarios.Usagef("takes only flags, got %q", args[0])
 			}
 			in, err := parseBoundsInput(fs, file, us, up, down, n)
 			if err != nil {
 				return fmt.Errorf("bounds: %w", err)
 			}
-			c.printBounds(in)
+			printBounds(stdout, in)
 			return nil
 		}
 	},
@@ -131,17 +136,17 @@ func bps(rates []units.Rate) []float64 {
 	return out
 }
 
-func (c *cli) printBounds(in boundsInput) {
+func printBounds(w io.Writer, in boundsInput) {
 	fileBits := float64(in.file.Bits())
-	fmt.Fprintf(c.stdout, "F = %s, us = %s, N = %d, %s\n\n", in.file, in.serverUpload, len(in.down), describeRates(in))
-	t, term := c.eng.ClientServerBound(fileBits, in.serverUpload.Bps(), bps(in.down))
-	fmt.Fprintf(c.stdout, "D_cs  >= %s s (%s), dominated by %s\n", seconds(t), humanDuration(t), term)
+	fmt.Fprintf(w, "F = %s, us = %s, N = %d, %s\n\n", in.file, in.serverUpload, len(in.down), describeRates(in))
+	t, term := filedist.ClientServerBound(fileBits, in.serverUpload.Bps(), bps(in.down))
+	fmt.Fprintf(w, "D_cs  >= %s s (%s), dominated by %s\n", seconds(t), humanDuration(t), term)
 	if in.upload == nil {
-		fmt.Fprintln(c.stdout, "D_P2P: give the peers' upload rates with --u")
+		fmt.Fprintln(w, "D_P2P: give the peers' upload rates with --u")
 		return
 	}
-	t, term = c.eng.P2PBound(fileBits, in.serverUpload.Bps(), bps(in.upload), bps(in.down))
-	fmt.Fprintf(c.stdout, "D_P2P >= %s s (%s), dominated by %s\n", seconds(t), humanDuration(t), term)
+	t, term = filedist.P2PBound(fileBits, in.serverUpload.Bps(), bps(in.upload), bps(in.down))
+	fmt.Fprintf(w, "D_P2P >= %s s (%s), dominated by %s\n", seconds(t), humanDuration(t), term)
 }
 
 // describeRates summarises the peers' rates: "u = 2Mbps, d = 10Mbps" when all are
