@@ -435,6 +435,17 @@ params:
     3 |   size: {uniform: [0B, 1kB]}
       |         ^`},
 
+	{"x swept over a distribution", `kind: toy
+sweep:
+  think: [1s, {exponential: 2s}]
+plots:
+  - name: p
+    x: think
+    y: time_s
+`, `bad.yaml:6: plots[0].x: "think" is swept over the distribution {exponential: 2s}, which is no point on an axis
+    6 |     x: think
+      |        ^`},
+
 	// Plots of samples and time series.
 	{"cdf of a scalar metric", `kind: sampler
 plots:

@@ -167,6 +167,13 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 		default:
 			if _, ft, _ := fieldByPath(pt, p.X); !isNumeric(ft) {
 				d.fail(n, path+".x", "parameter %q is not a number", p.X)
+			} else {
+				for _, v := range values[p.X] {
+					if r, ok := v.(random); ok && !r.isConstant() {
+						d.fail(n, path+".x", "%q is swept over the distribution %s, which is no point on an axis", p.X, FormatValue(v))
+						break
+					}
+				}
 			}
 		}
 	} else if n := at("x"); n != nil {

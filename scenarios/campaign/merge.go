@@ -89,6 +89,9 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 			r := got[i]
 			if prev, ok := runs[i]; ok {
 				if name, ok := differ(s, prev, r); ok {
+					if _, isScalar := prev.Values[name]; !isScalar {
+						return nil, fmt.Errorf("merge: run %d differs between %s and %s: its %s differ", i, from[i], dir, name)
+					}
 					return nil, fmt.Errorf("merge: run %d differs between %s and %s: %s is %s in one, %s in the other",
 						i, from[i], dir, name, formatFloat(prev.Values[name]), formatFloat(r.Values[name]))
 				}
@@ -151,12 +154,36 @@ func writeMerged(dir string, s *scenarios.Scenario, res *Result, m *Manifest) er
 }
 
 // differ returns the first metric, in the kind's order, whose values in a and b are not
-// the same float64 (NaN equals NaN: both came from the same formatting).
+// the same float64 (NaN equals NaN: both came from the same formatting), or else the
+// first sample set or time series that differs.
 func differ(s *scenarios.Scenario, a, b RunResult) (string, bool) {
 	for _, m := range s.Kind.Metrics() {
 		if math.Float64bits(a.Values[m.Name]) != math.Float64bits(b.Values[m.Name]) {
 			return m.Name, true
 		}
 	}
+	for _, m := range s.Kind.Samples() {
+		if !sameBits(a.Samples[m.Name], b.Samples[m.Name]) {
+			return m.Name, true
+		}
+	}
+	for _, m := range s.Kind.Series() {
+		ta, tb := a.Series[m.Name], b.Series[m.Name]
+		if !sameBits(ta.Time, tb.Time) || !sameBits(ta.Value, tb.Value) {
+			return m.Name, true
+		}
+	}
 	return "", false
+}
+
+func sameBits(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
 }
