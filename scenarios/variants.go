@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"fmt"
 	"reflect"
 	"regexp"
 	"strings"
@@ -130,15 +129,6 @@ func (s *Scenario) VariantNames() []string {
 	return names
 }
 
-func (s *Scenario) variantByName(name string) int {
-	for i, v := range s.Variants {
-		if v.Name == name {
-			return i
-		}
-	}
-	return -1
-}
-
 // setByVariant reports which variant of point p sets key (or a parent of it), and the
 // value node it was set by.
 func (s *Scenario) setByVariant(p Point, key string) (Variant, string, bool) {
@@ -153,5 +143,3 @@ func (s *Scenario) setByVariant(p Point, key string) (Variant, string, bool) {
 	}
 	return Variant{}, "", false
 }
-
-func (v Variant) String() string { return fmt.Sprintf("variant %s", v.Name) }
