@@ -17,21 +17,21 @@ type peer struct {
 	gotBytes  int64
 	doneAt    sim.Time // when the last byte arrived; -1 until then
 
-	part      int             // the part this peer relays, from its plan; -1 before it
-	relays    []topology.Conn // open connections to the other peers
-	dialing   int             // relay connections not yet open
+	part      int                  // the part this peer relays, from its plan; -1 before it
+	relays    []topology.RelayConn // open connections to the other peers
+	dialing   int                  // relay connections not yet open
 	own       *topology.Arrival
 	unplanned []*topology.Arrival // parts that began to arrive before the plan
 }
 
 func startPeer(h topology.Host, cfg Config, self PeerSpec, serverAddr topology.Addr) (*peer, error) {
 	p := &peer{h: h, cfg: cfg, self: self, doneAt: -1, part: -1}
-	handler := topology.ConnHandler{
+	handler := &topology.ConnHandler{
 		OnMessage:  p.onMessage,
 		OnArriving: p.onArriving,
 		OnClose:    func(c topology.Conn) { c.Close() },
 	}
-	if err := h.Listen(cfg.Port, func(c topology.Conn) { c.SetHandler(handler) }); err != nil {
+	if _, err := h.Listen(cfg.Port, func(c topology.Conn) { c.SetHandler(handler) }); err != nil {
 		return nil, err
 	}
 	h.Dial(serverAddr, cfg.TCP, func(c topology.Conn, err error) {
@@ -81,10 +81,11 @@ func (p *peer) dialRelays(peers []topology.Addr) {
 			if err != nil {
 				return
 			}
-			p.relays = append(p.relays, c)
+			r := c.(topology.RelayConn)
+			p.relays = append(p.relays, r)
 			if p.own != nil {
-				c.Forward(p.own.Message, p.own)
-				c.Close()
+				r.Forward(p.own.Message, p.own)
+				r.Close()
 			}
 		})
 	}

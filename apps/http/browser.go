@@ -273,7 +273,7 @@ func (b *Browser) dial(host string, persistent bool, l *pageLoad) *conn {
 		l.res.HandshakeRTTs++
 		l.res.HandshakeTime += tc.RTT()
 		c.tc = tc
-		tc.SetHandler(topology.ConnHandler{OnMessage: c.onMessage, OnClose: func(topology.Conn) { c.end() }})
+		tc.SetHandler(&topology.ConnHandler{OnMessage: c.onMessage, OnClose: func(topology.Conn) { c.end() }})
 		c.pump()
 	})
 	return c

@@ -111,7 +111,7 @@ func NewServer(h topology.Host, cfg ServerConfig) (*Server, error) {
 		}
 		s.objects[p] = o
 	}
-	if err := h.Listen(cfg.Port, s.accept); err != nil {
+	if _, err := h.Listen(cfg.Port, s.accept); err != nil {
 		return nil, fmt.Errorf("http server: %w", err)
 	}
 	return s, nil
@@ -156,7 +156,7 @@ type serverConn struct {
 func (s *Server) accept(c topology.Conn) {
 	s.stats.ConnsAccepted++
 	sc := &serverConn{c: c}
-	c.SetHandler(topology.ConnHandler{
+	c.SetHandler(&topology.ConnHandler{
 		OnMessage: func(_ topology.Conn, m topology.Message) { s.serve(sc, m) },
 		OnClose: func(topology.Conn) {
 			// The client closed: close our end too (a FIN each way ends the connection).
