@@ -320,7 +320,13 @@ func (e *connEnd) synArrived(srv *host) {
 // segment it sends carries the handshake's ACK (a bare one if it sends nothing now).
 func (e *connEnd) synAckArrived() {
 	hs := e.c.hs
-	if e.state != endSynSent || hs == nil || e.peer().state != endSynRcvd {
+	if e.state != endSynSent || hs == nil {
+		return
+	}
+	if e.peer().state != endSynRcvd {
+		// The server crashed after answering: its SYN-ACK speaks for an incarnation
+		// that is gone. Taken as lost, so the next SYN reaches the new one.
+		hs.live = false
 		return
 	}
 	s := e.stack()
