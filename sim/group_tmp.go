@@ -1,5 +1,7 @@
 package sim
 
+import "sync"
+
 // TEMPORARY stand-in for the kernel's event groups, with the same signatures, so the
 // socket layer can be written while the kernel is reworked; replaced at the merge.
 
@@ -13,9 +15,14 @@ type groupState struct {
 	groupOf  map[EventID]Group
 }
 
-var groupStates = map[*Kernel]*groupState{}
+var (
+	groupMu     sync.Mutex
+	groupStates = map[*Kernel]*groupState{}
+)
 
 func (k *Kernel) gs() *groupState {
+	groupMu.Lock()
+	defer groupMu.Unlock()
 	g, ok := groupStates[k]
 	if !ok {
 		g = &groupState{groups: []map[EventID]struct{}{nil}, periodic: map[EventID]EventID{}, groupOf: map[EventID]Group{}}

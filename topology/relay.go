@@ -29,6 +29,7 @@ const DefaultInitialWindowBytes = 10 * 1460
 type Arrival struct {
 	Message
 	flow     *Flow
+	sender   *connEnd   // the end sending it
 	received bool       // the whole message is here
 	lost     bool       // it never will be: its sender's end died
 	waiting  []func()   // forwards whose last bits wait for it
@@ -38,8 +39,17 @@ type Arrival struct {
 // Received reports whether the whole message has arrived.
 func (a *Arrival) Received() bool { return a.received }
 
-// Lost reports whether the message will never arrive whole.
-func (a *Arrival) Lost() bool { return a.lost }
+// Stalled reports whether the message has stopped arriving before its end: its
+// sender is gone or is retransmitting into silence. It is what a receiver sees when
+// segments stop coming, and what an inactivity timeout should ask when it expires (an
+// Arrival made outside the stack counts as stalled).
+func (a *Arrival) Stalled() bool {
+	if a.received {
+		return false
+	}
+	e := a.sender
+	return a.lost || e == nil || e.state == endDead || e.rtx != nil || e.stalled
+}
 
 // whenReceived runs fn once the whole message has arrived (never, if it is lost).
 func (a *Arrival) whenReceived(fn func()) {

@@ -604,7 +604,7 @@ func (e *connEnd) startNext() {
 				// The peer may set its handler only when it accepts, after this flow
 				// began, so whether it wants arrivals is asked when the first bits
 				// get there.
-				a := &Arrival{Message: out.m, flow: f}
+				a := &Arrival{Message: out.m, flow: f, sender: e}
 				out.arr = a
 				s.k.At(now+r.Delay, func() { p.arriving(e.c, a) })
 			}

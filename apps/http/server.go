@@ -162,20 +162,27 @@ func (s *Server) accept(c topology.Conn) {
 			// The client closed: close our end too (a FIN each way ends the connection).
 			s.close(sc)
 		},
+		// The connection died under us (the client reset it, or it timed out): there
+		// is nothing to close, only the idle timer to stop.
+		OnReset: func(topology.Conn, error) { s.forget(sc) },
 	})
 	s.armIdle(sc)
 }
 
 func (s *Server) close(sc *serverConn) {
-	if sc.closed {
-		return
+	if !sc.closed {
+		s.forget(sc)
+		sc.c.Close()
 	}
+}
+
+// forget stops serving sc.
+func (s *Server) forget(sc *serverConn) {
 	sc.closed = true
 	if sc.idle != 0 {
 		s.h.Cancel(sc.idle)
 		sc.idle = 0
 	}
-	sc.c.Close()
 }
 
 // armIdle (re)starts the idle timer: Apache's KeepAliveTimeout counts from when a
