@@ -97,17 +97,20 @@ func (s *Stack) activeFlows() []*Flow {
 		if h == nil {
 			continue
 		}
-		for _, e := range h.conns {
-			if e.sending != nil {
-				fs = append(fs, e.sending)
-			}
-		}
 		for _, b := range h.ports {
 			if b.u != nil && b.u.sending != nil {
 				fs = append(fs, b.u.sending)
 			}
 		}
-		for _, sg := range h.segs {
+		if h.t == nil {
+			continue
+		}
+		for _, e := range h.t.conns {
+			if e.sending != nil {
+				fs = append(fs, e.sending)
+			}
+		}
+		for _, sg := range h.t.segs {
 			fs = append(fs, sg.flow)
 		}
 	}
@@ -167,8 +170,8 @@ func TestChaosKeepsMaxMinAndLeaksNothing(t *testing.T) {
 					st.RecoverAt(at, id)
 				default:
 					k.At(at, func() {
-						if h := st.host(id); len(h.conns) > 0 {
-							e := h.conns[rng.IntN(len(h.conns))]
+						if h := st.host(id); h.t != nil && len(h.t.conns) > 0 {
+							e := h.t.conns[rng.IntN(len(h.t.conns))]
 							if e.state == endOpen {
 								e.Abort()
 							}
@@ -217,9 +220,13 @@ func (s *Stack) debugDump() string {
 		if h.group != 0 {
 			tl = s.k.GroupLen(h.group)
 		}
-		out += fmt.Sprintf("%s up=%v conns=%d segs=%d timers=%d\n", h.Name(), h.up, len(h.conns), len(h.segs), tl)
-		for _, e := range h.conns {
-			out += fmt.Sprintf("   end side=%d state=%d closing=%v finSent=%v finRcvd=%v q=%d sending=%v rtx=%v waiting=%v stalled=%v peerstate=%d\n", e.side, e.state, e.closing, e.finSent, e.finRcvd, len(e.queue), e.sending != nil, e.rtx != nil, e.waiting, e.stalled, e.peer().state)
+		var t hostTCP
+		if h.t != nil {
+			t = *h.t
+		}
+		out += fmt.Sprintf("%s up=%v conns=%d segs=%d timers=%d\n", h.Name(), h.up, len(t.conns), len(t.segs), tl)
+		for _, e := range t.conns {
+			out += fmt.Sprintf("   end side=%d state=%d closing=%v finSent=%v finRcvd=%v q=%d sending=%v rtx=%v waiting=%v stalled=%v peerstate=%d\n", e.side, e.state, e.closing, e.finSent, e.finRcvd, len(e.queue), e.sending != nil, e.rtx, e.waiting, e.stalled, e.peer().state)
 		}
 	}
 	return out

@@ -121,12 +121,25 @@ type host struct {
 	program func(Host) // run at boot and after each recovery
 	onLeave func()
 
-	ports    []binding  // listeners and UDP sockets, by port
-	conns    []*connEnd // every connection end of this host, for crashes and leak counts
-	segs     []*segment // control segments leaving this host, while on the wire
-	dialled  []uint64   // bit p-ephemeralFirst: a dialling end holds ephemeral port p; nil until a dial
-	nextPort uint16     // ephemeral port cursor
+	ports    []binding // listeners and UDP sockets, by port
+	t        *hostTCP  // nil until the host first uses TCP
+	nextPort uint16    // ephemeral port cursor
 	stats    HostStats
+}
+
+// hostTCP is a host's TCP state: a host that only speaks UDP (a DHT node, a DNS
+// server) does not pay for it.
+type hostTCP struct {
+	conns   []*connEnd // every connection end of the host, for crashes and leak counts
+	segs    []*segment // control segments leaving the host, while on the wire
+	dialled []uint64   // bit p-ephemeralFirst: a dialling end holds ephemeral port p
+}
+
+func (h *host) tcp() *hostTCP {
+	if h.t == nil {
+		h.t = &hostTCP{}
+	}
+	return h.t
 }
 
 // binding is a bound port: a listener or a UDP socket.
@@ -213,11 +226,11 @@ func (h *host) inUse(port uint16) bool {
 	if h.bound(port) >= 0 {
 		return true
 	}
-	if port < ephemeralFirst || h.dialled == nil {
+	if port < ephemeralFirst || h.t == nil || h.t.dialled == nil {
 		return false
 	}
 	i := port - ephemeralFirst
-	return h.dialled[i/64]&(1<<(i%64)) != 0
+	return h.t.dialled[i/64]&(1<<(i%64)) != 0
 }
 
 // holdPort marks an ephemeral port as a dialling end's, or frees it.
@@ -225,14 +238,15 @@ func (h *host) holdPort(port uint16, held bool) {
 	if port < ephemeralFirst {
 		return
 	}
-	if h.dialled == nil {
-		h.dialled = make([]uint64, ephemeralCount/64)
+	t := h.tcp()
+	if t.dialled == nil {
+		t.dialled = make([]uint64, ephemeralCount/64)
 	}
 	i := port - ephemeralFirst
 	if held {
-		h.dialled[i/64] |= 1 << (i % 64)
+		t.dialled[i/64] |= 1 << (i % 64)
 	} else {
-		h.dialled[i/64] &^= 1 << (i % 64)
+		t.dialled[i/64] &^= 1 << (i % 64)
 	}
 }
 
@@ -318,21 +332,23 @@ func (h *host) listenerAt(port uint16) *listener {
 
 // addConn registers a connection end with its host.
 func (h *host) addConn(e *connEnd) {
-	e.idx = int32(len(h.conns))
-	h.conns = append(h.conns, e)
+	t := h.tcp()
+	e.idx = int32(len(t.conns))
+	t.conns = append(t.conns, e)
 }
 
 // dropConn removes a released end from its host's table.
 func (h *host) dropConn(e *connEnd) {
 	i := e.idx
-	if i < 0 || int(i) >= len(h.conns) || h.conns[i] != e {
+	if h.t == nil || i < 0 || int(i) >= len(h.t.conns) || h.t.conns[i] != e {
 		return
 	}
-	last := len(h.conns) - 1
-	moved := h.conns[last]
-	h.conns[i] = moved
+	c := h.t.conns
+	last := len(c) - 1
+	moved := c[last]
+	c[i] = moved
 	moved.idx = i
-	h.conns[last] = nil
-	h.conns = h.conns[:last]
+	c[last] = nil
+	h.t.conns = c[:last]
 	e.idx = -1
 }

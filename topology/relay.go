@@ -28,12 +28,10 @@ const DefaultInitialWindowBytes = 10 * 1460
 // Arrival is a message still arriving on a connection.
 type Arrival struct {
 	Message
-	flow     *Flow
 	sender   *connEnd   // the end sending it
+	relays   []*connEnd // ends forwarding it
 	received bool       // the whole message is here
 	lost     bool       // it never will be: its sender's end died
-	waiting  []func()   // forwards whose last bits wait for it
-	relays   []*connEnd // ends forwarding it
 }
 
 // Received reports whether the whole message has arrived.
@@ -48,29 +46,32 @@ func (a *Arrival) Stalled() bool {
 		return false
 	}
 	e := a.sender
-	return a.lost || e == nil || e.state == endDead || e.rtx != nil || e.stalled
+	return a.lost || e == nil || e.state == endDead || e.rtx || e.stalled
 }
 
-// whenReceived runs fn once the whole message has arrived (never, if it is lost).
-func (a *Arrival) whenReceived(fn func()) {
-	switch {
-	case a.received:
-		fn()
-	case !a.lost:
-		a.waiting = append(a.waiting, fn)
+// flow is the flow carrying the message now, nil if none (it has left its sender, or
+// is waiting to be sent again).
+func (a *Arrival) flow() *Flow {
+	if e := a.sender; e != nil && len(e.queue) > 0 && e.queue[0].arr == a {
+		return e.sending
 	}
+	return nil
 }
 
+// receive: the whole message is here; relays that were held back by it finish.
 func (a *Arrival) receive() {
 	if a.received || a.lost {
 		return
 	}
 	a.received = true
+	relays := a.relays
 	a.relays = nil
-	for _, fn := range a.waiting {
-		fn()
+	for _, e := range relays {
+		if e.state != endDead && e.waiting && len(e.queue) > 0 && e.queue[0].from == a {
+			e.waiting = false
+			e.finishSend()
+		}
 	}
-	a.waiting = nil
 }
 
 // lose marks the message as never to arrive: the relays forwarding it stall, their
@@ -80,7 +81,6 @@ func (a *Arrival) lose() {
 		return
 	}
 	a.lost = true
-	a.waiting = nil
 	for _, e := range a.relays {
 		if e.state == endDead || len(e.queue) == 0 || e.queue[0].from != a {
 			continue

@@ -45,8 +45,9 @@ func (s *Stack) sendSegment(from *host, to NodeID, arrive func(dst *host), lost 
 		s.k.At(s.k.Now()+r.Delay, sg.land)
 		return
 	}
-	sg.idx = int32(len(from.segs))
-	from.segs = append(from.segs, sg)
+	t := from.tcp()
+	sg.idx = int32(len(t.segs))
+	t.segs = append(t.segs, sg)
 	sg.flow = s.net.StartFlow(r, size, FlowOptions{}, sg.sent)
 }
 
@@ -76,25 +77,28 @@ func (sg *segment) lose() {
 
 // unlist takes the segment off its sender's list of segments on the wire.
 func (sg *segment) unlist() {
-	h := sg.from
+	t := sg.from.t
 	i := sg.idx
-	if i < 0 || int(i) >= len(h.segs) || h.segs[i] != sg {
+	if t == nil || i < 0 || int(i) >= len(t.segs) || t.segs[i] != sg {
 		return
 	}
-	last := len(h.segs) - 1
-	moved := h.segs[last]
-	h.segs[i] = moved
+	last := len(t.segs) - 1
+	moved := t.segs[last]
+	t.segs[i] = moved
 	moved.idx = i
-	h.segs[last] = nil
-	h.segs = h.segs[:last]
+	t.segs[last] = nil
+	t.segs = t.segs[:last]
 	sg.idx = -1
 }
 
 // abortSegments aborts the flows of the segments leaving h (it crashed): they are
 // lost.
 func (s *Stack) abortSegments(h *host) {
-	segs := h.segs
-	h.segs = nil
+	if h.t == nil {
+		return
+	}
+	segs := h.t.segs
+	h.t.segs = nil
 	for _, sg := range segs {
 		sg.idx = -1
 		s.net.Abort(sg.flow)

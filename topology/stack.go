@@ -65,8 +65,8 @@ func (p TCPParams) Check() error {
 		return fmt.Errorf("tcp: segment overhead %d bytes is negative", p.SegmentOverheadBytes)
 	case p.MSSBytes <= 0:
 		return fmt.Errorf("tcp: MSS %d bytes is not positive", p.MSSBytes)
-	case p.SYNRetries < 0 || p.DataRetries < 0:
-		return fmt.Errorf("tcp: negative retry count")
+	case p.SYNRetries < 0 || p.DataRetries < 0 || p.SYNRetries > 1000 || p.DataRetries > 1000:
+		return fmt.Errorf("tcp: retry counts must be in [0, 1000]")
 	case p.InitialRTO <= 0 || p.MinRTO <= 0 || p.MaxRTO < p.MinRTO:
 		return fmt.Errorf("tcp: RTOs must be positive with min <= max")
 	case p.FinTimeout < 0:
@@ -218,19 +218,21 @@ func (s *Stack) LeaveAt(at sim.Time, id NodeID, grace sim.Time) {
 // powerOff takes h down: with reset, every open connection is reset first (a
 // graceful leave's end); without, silently (a crash).
 func (s *Stack) powerOff(h *host, reset bool) {
-	s.abortSegments(h)
-	conns := h.conns
-	h.conns = nil
-	for _, e := range conns {
-		e.idx = -1
-		if reset && e.state == endOpen {
-			e.sendReset()
+	if t := h.t; t != nil {
+		s.abortSegments(h)
+		conns := t.conns
+		t.conns = nil
+		for _, e := range conns {
+			e.idx = -1
+			if reset && e.state == endOpen {
+				e.sendReset()
+			}
+			e.kill()
 		}
-		e.kill()
+		clear(conns)
+		// The resets of a graceful leave are the host's last words: they fly on.
+		h.t = nil
 	}
-	clear(conns)
-	// The resets of a graceful leave are the host's last words: they fly on.
-	h.segs = nil
 	for _, b := range h.ports {
 		if b.l != nil {
 			b.l.closed = true
@@ -240,7 +242,6 @@ func (s *Stack) powerOff(h *host, reset bool) {
 		}
 	}
 	h.ports = nil
-	h.dialled = nil
 	if h.group != 0 {
 		s.k.CancelGroup(h.group)
 	}
@@ -264,7 +265,9 @@ func (s *Stack) Live() Live {
 		if h == nil {
 			continue
 		}
-		l.ConnEnds += len(h.conns)
+		if h.t != nil {
+			l.ConnEnds += len(h.t.conns)
+		}
 		for _, b := range h.ports {
 			if b.l != nil {
 				l.Listeners++

@@ -131,21 +131,24 @@ type connEnd struct {
 	// lastArrival is when the last bits sent so far reach the peer: data still in
 	// propagation is lost if the peer crashes before then.
 	lastArrival sim.Time
-	rtx         *retransmit
 	shape       *shaping
-	finTimer    sim.EventID
-	idx         int32 // in h.conns
-	port        uint16
-	lastID      SendID
-	side        uint8
-	state       endState
-	dead        uint8 // why, once state is endDead
-	closing     bool  // Close called: a FIN is queued
-	finSent     bool
-	finRcvd     bool
-	ackDue      bool // the dialling end's first segment carries the handshake's ACK
-	waiting     bool // queue[0] has left but waits for its source to arrive whole
-	stalled     bool // queue[0] relays a message that was lost: it never completes
+	// timer is the retransmission timer while rtx, else the FIN timeout once this
+	// end's FIN has left.
+	timer   sim.EventID
+	idx     int32 // in h.t.conns
+	lastID  SendID
+	port    uint16
+	tries   uint16 // retransmissions since the loss, while rtx
+	side    uint8
+	state   endState
+	dead    uint8 // why, once state is endDead
+	closing bool  // Close called: a FIN is queued
+	finSent bool
+	finRcvd bool
+	ackDue  bool // the dialling end's first segment carries the handshake's ACK
+	waiting bool // queue[0] has left but waits for its source to arrive whole
+	stalled bool // queue[0] relays a message that was lost: it never completes
+	rtx     bool // what it sent is unacknowledged (a failed link, a vanished peer)
 }
 
 // outgoing is a queued segment of the stream: a message, or the handshake's bare ACK,
@@ -167,14 +170,6 @@ const (
 	segACK
 	segFIN
 )
-
-// retransmit is an end's state while data it sent is unacknowledged: lost to a failed
-// link or a vanished peer.
-type retransmit struct {
-	timer sim.EventID
-	tries int
-	rto   sim.Time
-}
 
 func (e *connEnd) peer() *connEnd { return &e.c.ends[1-e.side] }
 func (e *connEnd) stack() *Stack  { return e.h.s }
@@ -495,14 +490,11 @@ func (e *connEnd) release(why uint8) {
 	}
 	clear(e.queue)
 	e.queue = nil
-	if e.rtx != nil {
-		e.h.Cancel(e.rtx.timer)
-		e.rtx = nil
+	if e.timer != 0 {
+		e.h.Cancel(e.timer)
+		e.timer = 0
 	}
-	if e.finTimer != 0 {
-		e.h.Cancel(e.finTimer)
-		e.finTimer = 0
-	}
+	e.rtx = false
 	if e.shape != nil {
 		e.shape.stop(e)
 	}
@@ -547,7 +539,7 @@ func (e *connEnd) kill() {
 // startNext puts the head of the queue on the wire as one flow: a stream's segments
 // leave back to back, so they arrive in order.
 func (e *connEnd) startNext() {
-	if e.sending != nil || e.waiting || e.stalled || e.rtx != nil || e.state != endOpen || len(e.queue) == 0 {
+	if e.sending != nil || e.waiting || e.stalled || e.rtx || e.state != endOpen || len(e.queue) == 0 {
 		return
 	}
 	s := e.stack()
@@ -583,7 +575,7 @@ func (e *connEnd) startNext() {
 	e.h.stats.WireBytesSent += size
 	opts := FlowOptions{CapBps: e.capBps()}
 	if out.from != nil && !out.from.received {
-		opts.Feeder = out.from.flow
+		opts.Feeder = out.from.flow()
 	}
 	if e.flowEnd == nil {
 		e.flowEnd = e.flowDone
@@ -604,12 +596,10 @@ func (e *connEnd) startNext() {
 				// The peer may set its handler only when it accepts, after this flow
 				// began, so whether it wants arrivals is asked when the first bits
 				// get there.
-				a := &Arrival{Message: out.m, flow: f, sender: e}
+				a := &Arrival{Message: out.m, sender: e}
 				out.arr = a
 				s.k.At(now+r.Delay, func() { p.arriving(e.c, a) })
 			}
-		} else {
-			out.arr.flow = f
 		}
 	}
 	if e.shape != nil {
@@ -654,14 +644,9 @@ func (e *connEnd) flowDone(f *Flow) {
 	}
 	if from := e.queue[0].from; from != nil && !from.received {
 		// The feeder's rate bounded this flow, but its last bits reach this host a
-		// propagation delay after they left: a relay cannot finish before them.
+		// propagation delay after they left: a relay cannot finish before them
+		// (Arrival.receive finishes it).
 		e.waiting = true
-		from.whenReceived(func() {
-			if e.state != endDead && e.waiting {
-				e.waiting = false
-				e.finishSend()
-			}
-		})
 		return
 	}
 	e.finishSend()
@@ -686,9 +671,9 @@ func (e *connEnd) finishSend() {
 			e.release(deadClosed)
 			return
 		}
-		if t := s.TCP.FinTimeout; t > 0 {
-			e.finTimer = e.h.After(e.delay+t, func() {
-				e.finTimer = 0
+		if t := s.TCP.FinTimeout; t > 0 && !e.rtx {
+			e.timer = e.h.After(e.delay+t, func() {
+				e.timer = 0
 				e.release(deadClosed)
 			})
 		}
@@ -752,13 +737,26 @@ func (e *connEnd) arriving(c *tcpConn, a *Arrival) {
 
 // lose puts the end into retransmission: what it sent is unacknowledged.
 func (e *connEnd) lose() {
-	if e.rtx != nil || e.state != endOpen {
+	if e.rtx || e.state != endOpen {
 		return
 	}
+	if e.timer != 0 {
+		e.h.Cancel(e.timer)
+	}
+	e.rtx, e.tries = true, 0
+	e.timer = e.h.After(e.rto(), e.retransmitTimeout)
+}
+
+// rto is the retransmission timeout after e.tries retransmissions: RFC 6298 §2.2's
+// first RTO for one RTT sample R, SRTT + 4·RTTVAR = 3R, kept within [MinRTO, MaxRTO],
+// doubled after each expiry (§5.5).
+func (e *connEnd) rto() sim.Time {
 	t := &e.stack().TCP
-	rto := min(max(3*e.c.rtt, t.MinRTO), t.MaxRTO)
-	e.rtx = &retransmit{rto: rto}
-	e.rtx.timer = e.h.After(rto, e.retransmitTimeout)
+	r := min(max(3*e.c.rtt, t.MinRTO), t.MaxRTO)
+	for i := uint16(0); i < e.tries && r < t.MaxRTO; i++ {
+		r *= 2
+	}
+	return min(r, t.MaxRTO)
 }
 
 // retransmitTimeout is the data retransmission timer (RFC 6298 §5.4–5.5). If the
@@ -767,24 +765,24 @@ func (e *connEnd) lose() {
 // that has rebooted answers it with a reset; after DataRetries the connection times
 // out.
 func (e *connEnd) retransmitTimeout() {
-	r := e.rtx
-	if r == nil || e.state != endOpen {
+	e.timer = 0
+	if !e.rtx || e.state != endOpen {
 		return
 	}
 	s := e.stack()
 	p := e.peer()
 	if p.state != endDead && s.reachable(e.h.id, p.h.id) {
-		e.rtx = nil
+		e.rtx = false
 		e.startNext()
 		return
 	}
-	if r.tries == s.TCP.DataRetries {
-		e.rtx = nil
+	if int(e.tries) == s.TCP.DataRetries {
+		e.rtx = false
 		e.h.stats.ConnsTimedOut++
 		e.die(deadTimeout)
 		return
 	}
-	r.tries++
+	e.tries++
 	e.h.stats.Retransmissions++
 	c := e.c
 	s.sendSegment(e.h, p.h.id, func(dst *host) {
@@ -792,8 +790,7 @@ func (e *connEnd) retransmitTimeout() {
 			s.sendSegment(dst, e.h.id, func(*host) { e.resetByPeer(c) }, nil)
 		}
 	}, nil)
-	r.rto = min(2*r.rto, s.TCP.MaxRTO)
-	r.timer = e.h.After(r.rto, e.retransmitTimeout)
+	e.timer = e.h.After(e.rto(), e.retransmitTimeout)
 }
 
 // reachable reports whether segments can go both ways between a and b now.
