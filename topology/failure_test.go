@@ -297,3 +297,47 @@ func TestHostTimersDieWithTheHost(t *testing.T) {
 	require.Zero(t, server.After(sim.Second, func() { t.Fatal("a down host runs nothing") }))
 	k.Run()
 }
+
+// A graceful leave runs the program's leave hook at once (here: it closes one
+// connection politely), and grace later the host goes down; the connection still
+// open then is reset, as an operating system resets the sockets of the programs it
+// stops, so that peer hears ErrReset one one-way delay later, while the politely
+// closed one ends with a FIN.
+func TestLeaveRunsTheHookThenResetsWhatIsLeft(t *testing.T) {
+	k, st, server, a, b := serverAndTwo(t, 0)
+	var ra, rb record
+	ra.k, rb.k = k, k
+	var toA, toB Conn
+	_, err := server.Listen(7, func(c Conn) {
+		if c.Remote().Node == a.Node() {
+			toA = c
+		} else {
+			toB = c
+		}
+	})
+	require.NoError(t, err)
+	for _, x := range []struct {
+		h Host
+		r *record
+	}{{a, &ra}, {b, &rb}} {
+		x.h.Dial(Addr{server.Node(), 7}, TCPOptions{}, func(c Conn, err error) {
+			require.NoError(t, err)
+			c.SetHandler(x.r.handler())
+		})
+	}
+	left := sim.Time(0)
+	server.OnLeave(func() {
+		left = k.Now()
+		require.NoError(t, toA.Close())
+	})
+	st.LeaveAt(sim.Second, server.Node(), 2*sim.Second)
+	k.Run()
+	require.Equal(t, sim.Second, left)
+	require.Equal(t, []sim.Time{sim.Second + 3*sim.Millisecond}, ra.closes, "a's connection was closed politely")
+	require.Empty(t, ra.resets)
+	require.Equal(t, []sim.Time{3*sim.Second + 4*sim.Millisecond}, rb.resets, "b's was reset at power-off")
+	require.ErrorIs(t, rb.errs[0], ErrReset)
+	require.False(t, st.Up(server.Node()))
+	_, err = toB.Send(Message{SizeBytes: 1})
+	require.ErrorIs(t, err, ErrHostDown)
+}

@@ -188,9 +188,9 @@ func (s *Stack) Recover(id NodeID) {
 }
 
 // Leave asks the host at node id to leave gracefully: its program's leave hook runs
-// now (Host.OnLeave), and grace later the host goes down; connections still open then
-// are reset, as an operating system resets the connections of the programs it stops.
-// No-op if the host is down.
+// now (Host.OnLeave), and grace later the host goes down; connections the program
+// still holds then are reset, as an operating system resets the connections of the
+// programs it stops (those it has closed just vanish). No-op if the host is down.
 func (s *Stack) Leave(id NodeID, grace sim.Time) {
 	h := s.host(id)
 	if !h.up {
@@ -224,7 +224,9 @@ func (s *Stack) powerOff(h *host, reset bool) {
 		t.conns = nil
 		for _, e := range conns {
 			e.idx = -1
-			if reset && e.state == endOpen {
+			// Only what a program still held is reset; an end that has sent its FIN
+			// is the kernel's, and vanishes.
+			if reset && e.state == endOpen && !e.closing {
 				e.sendReset()
 			}
 			e.kill()
