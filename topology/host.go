@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -25,76 +26,329 @@ type Message struct {
 // Host is a protocol model's whole view of the world, as a program on one host sees
 // it: the clock, timers, its own random stream, and sockets. A model learns about
 // other hosts only from the messages it receives. Models depend on this interface,
-// not on the network, so a test can drive them with a scripted harness.
+// not on the network, so a test can drive them with a scripted harness (package
+// hosttest).
+//
+// A host can crash (Stack.Crash): its timers, sockets and connections are gone at
+// once and nothing is delivered to it; when it recovers, the program it was booted
+// with starts again on an empty host. Calls on a host that is down do nothing and
+// return ErrHostDown where they return an error; nothing panics.
 type Host interface {
 	// Name is the host's name in the topology.
 	Name() string
 	// Node is the host's address.
 	Node() NodeID
 	Now() sim.Time
-	// After runs fn after d of virtual time; Cancel stops it.
+	// After runs fn after d of virtual time (d >= 0). Timers belong to the host: they
+	// die with it when it crashes.
 	After(d sim.Time, fn func()) sim.EventID
+	// Every runs fn every period (> 0), first after one period, under one ID until
+	// cancelled (BitTorrent's 10 s choking round, Chord's stabilize). While fn runs,
+	// the next run is already scheduled, so fn may cancel or move it.
+	Every(period sim.Time, fn func()) sim.EventID
+	// Reschedule moves a pending timer to d from now (backoff); false if it is not
+	// pending.
+	Reschedule(id sim.EventID, d sim.Time) bool
+	// Cancel stops a pending timer; false if it was not pending.
 	Cancel(id sim.EventID) bool
 	// Rand is the host's own random stream, derived from the run seed and its name.
+	// It continues across crashes (a rebooted machine does not replay its entropy).
 	Rand() *rand.Rand
-	// Listen accepts TCP connections on port; accept is called for each, once the
-	// handshake's final ACK arrives. It is an error if the port is taken.
-	Listen(port int, accept func(Conn)) error
-	// Dial opens a TCP connection to `to`; done is called after the SYN, SYN-ACK
-	// exchange (one RTT) with the connection, or with an error if nothing listens.
+	// Listen accepts TCP connections on port (0: an ephemeral port); accept is
+	// called for each, once the handshake's final ACK (or the first data segment,
+	// which carries it) arrives. It is an error if the port is taken.
+	Listen(port int, accept func(Conn)) (Listener, error)
+	// Dial opens a TCP connection to `to`. done is called once, never re-entrantly:
+	// with the connection when the SYN-ACK arrives; with ErrRefused (wrapped) when
+	// the remote host answers the SYN with a reset because nothing listens; with
+	// ErrTimeout when the SYN retransmissions (Stack.TCP) go unanswered.
 	Dial(to Addr, opts TCPOptions, done func(Conn, error))
 	// BindUDP opens a UDP socket on port (0: an ephemeral port); recv gets datagrams.
 	BindUDP(port int, recv func(from Addr, m Message)) (UDPSocket, error)
+	// OnLeave sets what the program does when the host is asked to leave gracefully
+	// (Stack.Leave): say goodbye, hand its state over. The host goes down after the
+	// leave's grace period.
+	OnLeave(fn func())
 }
 
-// HostStats are the true counts of one host's traffic, kept by the socket layer.
+// Listener is an open listening port.
+type Listener interface {
+	Addr() Addr
+	// Close stops accepting; connections already accepted are not affected, and
+	// handshakes still under way are answered with a reset.
+	Close() error
+}
+
+// Errors of the socket API.
+var (
+	ErrHostDown   = errors.New("host is down")
+	ErrClosed     = errors.New("use of closed socket")
+	ErrRefused    = errors.New("connection refused")
+	ErrReset      = errors.New("connection reset by peer")
+	ErrTimeout    = errors.New("connection timed out")
+	ErrPortInUse  = errors.New("port already in use")
+	ErrBadMessage = errors.New("message of negative size")
+)
+
+// HostStats are the true counts of one host's traffic, kept by the socket layer
+// across the host's crashes.
 type HostStats struct {
 	BytesSent     int64 // message bytes sent, TCP and UDP (headers of lower layers excluded)
 	BytesReceived int64 // message bytes delivered to this host's sockets
 	MessagesSent  int64
-	ConnsOpened   int64 // TCP connections this host dialled and got
-	ConnsAccepted int64
-	DatagramsLost int64 // datagrams this host sent that the network dropped
+	// WireBytesSent is every byte this host put on the wire: message bytes, TCP
+	// control segments, per-segment header overhead and retransmissions.
+	WireBytesSent   int64
+	SegmentsSent    int64 // TCP control segments sent: SYN, SYN-ACK, ACK, FIN, RST, probes
+	ConnsOpened     int64 // TCP connections this host dialled and got
+	ConnsAccepted   int64
+	ConnsRefused    int64 // dials answered with a reset
+	ConnsTimedOut   int64 // dials and connections given up after retransmissions
+	ConnsReset      int64 // connections ended by a reset from the peer
+	Retransmissions int64 // SYNs and data (or probes) sent again after a timeout
+	DatagramsLost   int64 // datagrams this host sent that the network dropped
 }
 
 // host is the simulated Host: a node of a Stack's network.
 type host struct {
-	s         *Stack
-	id        NodeID
-	rng       *rand.Rand
-	listeners map[int]func(Conn)
-	udp       map[int]*udpSocket
-	nextPort  int
-	stats     HostStats
+	s     *Stack
+	id    NodeID
+	up    bool
+	epoch uint32    // counts crashes: a datagram sent before one is never delivered after it
+	group sim.Group // the host's timers; 0 until the first
+	rng   *rand.Rand
+
+	program func(Host) // run at boot and after each recovery
+	onLeave func()
+
+	ports    []binding // listeners and UDP sockets, by port
+	t        *hostTCP  // nil until the host first uses TCP
+	nextPort uint16    // ephemeral port cursor
+	stats    HostStats
+}
+
+// hostTCP is a host's TCP state: a host that only speaks UDP (a DHT node, a DNS
+// server) does not pay for it.
+type hostTCP struct {
+	conns   []*connEnd // every connection end of the host, for crashes and leak counts
+	segs    []*segment // control segments leaving the host, while on the wire
+	dialled []uint64   // bit p-ephemeralFirst: a dialling end holds ephemeral port p
+}
+
+func (h *host) tcp() *hostTCP {
+	if h.t == nil {
+		h.t = &hostTCP{}
+	}
+	return h.t
+}
+
+// binding is a bound port: a listener or a UDP socket.
+type binding struct {
+	port uint16
+	l    *listener
+	u    *udpSocket
 }
 
 var _ Host = (*host)(nil)
 
-func (h *host) Name() string                            { return h.s.net.NodeName(h.id) }
-func (h *host) Node() NodeID                            { return h.id }
-func (h *host) Now() sim.Time                           { return h.s.k.Now() }
-func (h *host) After(d sim.Time, fn func()) sim.EventID { return h.s.k.After(d, fn) }
-func (h *host) Cancel(id sim.EventID) bool              { return h.s.k.Cancel(id) }
-func (h *host) Rand() *rand.Rand                        { return h.rng }
+func (h *host) Name() string  { return h.s.net.NodeName(h.id) }
+func (h *host) Node() NodeID  { return h.id }
+func (h *host) Now() sim.Time { return h.s.k.Now() }
 
-// ephemeralPort returns a fresh client port (IANA's dynamic range, RFC 6335).
-func (h *host) ephemeralPort() int {
-	for {
-		p := 49152 + h.nextPort%16384
-		h.nextPort++
-		if _, used := h.udp[p]; !used {
-			return p
-		}
+func (h *host) Rand() *rand.Rand {
+	if h.rng == nil {
+		h.rng = h.s.rs.Stream("host/" + h.Name())
+	}
+	return h.rng
+}
+
+func (h *host) timers() sim.Group {
+	if h.group == 0 {
+		h.group = h.s.k.NewGroup()
+	}
+	return h.group
+}
+
+func (h *host) After(d sim.Time, fn func()) sim.EventID {
+	if !h.up {
+		return 0
+	}
+	if d < 0 {
+		panic(fmt.Sprintf("%s: timer %v in the past", h.Name(), d))
+	}
+	return h.s.k.AtIn(h.timers(), h.s.k.Now()+d, fn)
+}
+
+func (h *host) Every(period sim.Time, fn func()) sim.EventID {
+	if !h.up {
+		return 0
+	}
+	if period <= 0 {
+		panic(fmt.Sprintf("%s: periodic timer of period %v", h.Name(), period))
+	}
+	return h.s.k.EveryIn(h.timers(), h.s.k.Now()+period, period, fn)
+}
+
+func (h *host) Reschedule(id sim.EventID, d sim.Time) bool {
+	if !h.up || d < 0 {
+		return false
+	}
+	return h.s.k.RescheduleAny(id, h.s.k.Now()+d)
+}
+
+func (h *host) Cancel(id sim.EventID) bool { return h.s.k.CancelAny(id) }
+
+func (h *host) OnLeave(fn func()) {
+	if h.up {
+		h.onLeave = fn
 	}
 }
 
-func (h *host) Listen(port int, accept func(Conn)) error {
-	if port <= 0 || port > 65535 {
-		return fmt.Errorf("%s: listen: bad port %d", h.Name(), port)
+// Ephemeral ports are IANA's dynamic range (RFC 6335 §6).
+const (
+	ephemeralFirst = 49152
+	ephemeralCount = 65536 - ephemeralFirst
+)
+
+// binding returns the index of port's binding, or -1.
+func (h *host) bound(port uint16) int {
+	for i := range h.ports {
+		if h.ports[i].port == port {
+			return i
+		}
 	}
-	if _, taken := h.listeners[port]; taken {
-		return fmt.Errorf("%s: listen: port %d already in use", h.Name(), port)
+	return -1
+}
+
+// inUse reports whether port is bound or is the local port of a dialling end still
+// in the host's table: an ephemeral port is never handed out twice while in use.
+func (h *host) inUse(port uint16) bool {
+	if h.bound(port) >= 0 {
+		return true
 	}
-	h.listeners[port] = accept
+	if port < ephemeralFirst || h.t == nil || h.t.dialled == nil {
+		return false
+	}
+	i := port - ephemeralFirst
+	return h.t.dialled[i/64]&(1<<(i%64)) != 0
+}
+
+// holdPort marks an ephemeral port as a dialling end's, or frees it.
+func (h *host) holdPort(port uint16, held bool) {
+	if port < ephemeralFirst {
+		return
+	}
+	t := h.tcp()
+	if t.dialled == nil {
+		t.dialled = make([]uint64, ephemeralCount/64)
+	}
+	i := port - ephemeralFirst
+	if held {
+		t.dialled[i/64] |= 1 << (i % 64)
+	} else {
+		t.dialled[i/64] &^= 1 << (i % 64)
+	}
+}
+
+// ephemeralPort returns a free port of the dynamic range, cycling through it, or 0
+// when every one is in use.
+func (h *host) ephemeralPort() uint16 {
+	for range ephemeralCount {
+		p := uint16(ephemeralFirst + int(h.nextPort)%ephemeralCount)
+		h.nextPort = uint16((int(h.nextPort) + 1) % ephemeralCount)
+		if !h.inUse(p) {
+			return p
+		}
+	}
+	return 0
+}
+
+// takePort checks a requested port and picks one for 0.
+func (h *host) takePort(what string, port int) (uint16, error) {
+	if !h.up {
+		return 0, fmt.Errorf("%s: %s: %w", h.Name(), what, ErrHostDown)
+	}
+	if port < 0 || port > 65535 {
+		return 0, fmt.Errorf("%s: %s: bad port %d", h.Name(), what, port)
+	}
+	if port == 0 {
+		p := h.ephemeralPort()
+		if p == 0 {
+			return 0, fmt.Errorf("%s: %s: no free ephemeral port", h.Name(), what)
+		}
+		return p, nil
+	}
+	if h.bound(uint16(port)) >= 0 {
+		return 0, fmt.Errorf("%s: %s: port %d: %w", h.Name(), what, port, ErrPortInUse)
+	}
+	return uint16(port), nil
+}
+
+func (h *host) unbind(port uint16) {
+	if i := h.bound(port); i >= 0 {
+		last := len(h.ports) - 1
+		h.ports[i] = h.ports[last]
+		h.ports[last] = binding{}
+		h.ports = h.ports[:last]
+	}
+}
+
+// listener is a listening port.
+type listener struct {
+	h      *host
+	port   uint16
+	accept func(Conn)
+	closed bool
+}
+
+func (h *host) Listen(port int, accept func(Conn)) (Listener, error) {
+	p, err := h.takePort("listen", port)
+	if err != nil {
+		return nil, err
+	}
+	l := &listener{h: h, port: p, accept: accept}
+	h.ports = append(h.ports, binding{port: p, l: l})
+	return l, nil
+}
+
+func (l *listener) Addr() Addr { return Addr{l.h.id, int(l.port)} }
+
+func (l *listener) Close() error {
+	if l.closed {
+		return ErrClosed
+	}
+	l.closed = true
+	l.h.unbind(l.port)
 	return nil
+}
+
+// listenerAt returns the open listener on port, or nil.
+func (h *host) listenerAt(port uint16) *listener {
+	if i := h.bound(port); i >= 0 {
+		return h.ports[i].l
+	}
+	return nil
+}
+
+// addConn registers a connection end with its host.
+func (h *host) addConn(e *connEnd) {
+	t := h.tcp()
+	e.idx = int32(len(t.conns))
+	t.conns = append(t.conns, e)
+}
+
+// dropConn removes a released end from its host's table.
+func (h *host) dropConn(e *connEnd) {
+	i := e.idx
+	if h.t == nil || i < 0 || int(i) >= len(h.t.conns) || h.t.conns[i] != e {
+		return
+	}
+	c := h.t.conns
+	last := len(c) - 1
+	moved := c[last]
+	c[i] = moved
+	moved.idx = i
+	c[last] = nil
+	h.t.conns = c[:last]
+	e.idx = -1
 }

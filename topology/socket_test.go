@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -29,23 +30,42 @@ func clientServer(t *testing.T, clientDelay, serverDelay sim.Time) (*sim.Kernel,
 
 // serveObjects answers every request message with an object of objectBytes.
 func serveObjects(t *testing.T, s Host, objectBytes int64) {
-	require.NoError(t, s.Listen(80, func(c Conn) {
-		c.SetHandler(ConnHandler{OnMessage: func(c Conn, m Message) {
+	_, err := s.Listen(80, func(c Conn) {
+		c.SetHandler(&ConnHandler{OnMessage: func(c Conn, m Message) {
 			c.Send(Message{SizeBytes: objectBytes, Payload: "object"})
 		}})
-	}))
+	})
+	require.NoError(t, err)
 }
+
+// ctl is the transmission time of a default control segment (40 bytes) at 8 Mbps.
+const ctl = 40 * sim.Microsecond
 
 // Kurose & Ross §2.2.2: fetching an object over a new TCP connection takes one RTT
 // to set the connection up and one RTT for the request and the start of the response,
 // plus the time to transmit them: 2 RTT + transmission time. Over an existing
-// connection (persistent HTTP) the set-up RTT is saved.
+// connection (persistent HTTP) the set-up RTT is saved. With free control segments
+// (the fluid model of the texts' formulas) that is exact; with the default 40-byte
+// ones, the SYN and the SYN-ACK add their transmission times (the request carries the
+// handshake's ACK).
 func TestTCPFetchTakesTwoRTTFreshAndOneRTTReused(t *testing.T) {
+	for _, c := range []struct {
+		controlBytes int64
+		handshake    sim.Time // beyond the RTT
+	}{{0, 0}, {40, 2 * ctl}} {
+		t.Run(fmt.Sprintf("control=%dB", c.controlBytes), func(t *testing.T) {
+			testFreshAndReused(t, c.controlBytes, c.handshake)
+		})
+	}
+}
+
+func testFreshAndReused(t *testing.T, controlBytes int64, handshake sim.Time) {
 	const (
 		requestBytes = 100    // 100 µs at 8 Mbps
 		objectBytes  = 10_000 // 10 ms at 8 Mbps
 	)
-	k, _, client, server := clientServer(t, 10*sim.Millisecond, 15*sim.Millisecond)
+	k, st, client, server := clientServer(t, 10*sim.Millisecond, 15*sim.Millisecond)
+	st.TCP.ControlBytes = controlBytes
 	serveObjects(t, server, objectBytes)
 	rtt := 2 * (10 + 15) * sim.Millisecond
 	tx := (requestBytes + objectBytes) * sim.Microsecond
@@ -57,7 +77,7 @@ func TestTCPFetchTakesTwoRTTFreshAndOneRTTReused(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, rtt, c.RTT())
 		conn = c
-		c.SetHandler(ConnHandler{OnMessage: func(c Conn, m Message) {
+		c.SetHandler(&ConnHandler{OnMessage: func(c Conn, m Message) {
 			if fresh == 0 {
 				fresh = k.Now() - start
 				start = k.Now()
@@ -70,12 +90,14 @@ func TestTCPFetchTakesTwoRTTFreshAndOneRTTReused(t *testing.T) {
 	})
 	k.Run()
 	require.NotNil(t, conn)
-	require.Equal(t, 2*rtt+tx, fresh, "fresh connection: 2 RTT + transmission")
+	require.Equal(t, 2*rtt+tx+handshake, fresh, "fresh connection: 2 RTT + transmission")
 	require.Equal(t, rtt+tx, reused, "existing connection: 1 RTT + transmission")
 }
 
+// RFC 793 §3.4: a SYN to a port nobody listens on is answered with a reset: the dial
+// fails after one RTT, plus the SYN's and the RST's transmission.
 func TestDialToClosedPortIsRefusedAfterOneRTT(t *testing.T) {
-	k, _, client, server := clientServer(t, sim.Millisecond, 2*sim.Millisecond)
+	k, st, client, server := clientServer(t, sim.Millisecond, 2*sim.Millisecond)
 	var got error
 	var at sim.Time
 	client.Dial(Addr{server.Node(), 81}, TCPOptions{}, func(c Conn, err error) {
@@ -84,7 +106,9 @@ func TestDialToClosedPortIsRefusedAfterOneRTT(t *testing.T) {
 	k.Run()
 	require.ErrorIs(t, got, ErrRefused)
 	require.EqualError(t, got, "client: dial server:81: connection refused")
-	require.Equal(t, 6*sim.Millisecond, at)
+	require.Equal(t, 6*sim.Millisecond+2*ctl, at)
+	require.Equal(t, int64(1), st.Stats(client.Node()).ConnsRefused)
+	require.Equal(t, Live{}, st.Live(), "nothing left behind")
 }
 
 // Messages arrive whole and in order, and the peer's Close is seen after its last
@@ -93,12 +117,13 @@ func TestMessagesInOrderThenClose(t *testing.T) {
 	k, st, client, server := clientServer(t, sim.Millisecond, sim.Millisecond)
 	var got []any
 	var closedAt sim.Time
-	require.NoError(t, server.Listen(21, func(c Conn) {
-		c.SetHandler(ConnHandler{
+	_, err := server.Listen(21, func(c Conn) {
+		c.SetHandler(&ConnHandler{
 			OnMessage: func(c Conn, m Message) { got = append(got, m.Payload) },
 			OnClose:   func(c Conn) { closedAt = k.Now(); c.Close() },
 		})
-	}))
+	})
+	require.NoError(t, err)
 	client.Dial(Addr{server.Node(), 21}, TCPOptions{}, func(c Conn, err error) {
 		require.NoError(t, err)
 		c.Send(Message{SizeBytes: 5000, Payload: "big"})
@@ -108,12 +133,18 @@ func TestMessagesInOrderThenClose(t *testing.T) {
 	})
 	k.Run()
 	require.Equal(t, []any{"big", "small", "empty"}, got)
-	// Connected at 4 ms; 5001 bytes take 5.001 ms; the FIN arrives 2 ms later.
-	require.Equal(t, 4*sim.Millisecond+5001*sim.Microsecond+2*sim.Millisecond, closedAt)
+	// Connected at 4 ms and two control segments; 5001 bytes take 5.001 ms; the FIN
+	// (a control segment) arrives 2 ms after it is sent.
+	require.Equal(t, 4*sim.Millisecond+2*ctl+5001*sim.Microsecond+ctl+2*sim.Millisecond, closedAt)
 	require.Equal(t, int64(5001), st.Stats(client.Node()).BytesSent)
 	require.Equal(t, int64(5001), st.Stats(server.Node()).BytesReceived)
 	require.Equal(t, int64(1), st.Stats(client.Node()).ConnsOpened)
 	require.Equal(t, int64(1), st.Stats(server.Node()).ConnsAccepted)
+	// SYN, FIN from the client; SYN-ACK, FIN from the server; every end released.
+	require.Equal(t, int64(2), st.Stats(client.Node()).SegmentsSent)
+	require.Equal(t, int64(2), st.Stats(server.Node()).SegmentsSent)
+	require.Equal(t, int64(5001+2*40), st.Stats(client.Node()).WireBytesSent)
+	require.Equal(t, Live{Listeners: 1}, st.Live(), "both ends released; the listener stays")
 }
 
 // fetchTime returns how long a client with opts waits, from the moment it is
@@ -127,7 +158,7 @@ func fetchTime(t *testing.T, opts TCPOptions, objectBytes int64) sim.Time {
 	client.Dial(Addr{server.Node(), 80}, opts, func(c Conn, err error) {
 		require.NoError(t, err)
 		start := k.Now()
-		c.SetHandler(ConnHandler{OnMessage: func(c Conn, m Message) { took = k.Now() - start }})
+		c.SetHandler(&ConnHandler{OnMessage: func(c Conn, m Message) { took = k.Now() - start }})
 		c.Send(Message{SizeBytes: 0})
 	})
 	k.Run()
@@ -165,21 +196,24 @@ func TestForwardIsPacedByTheArrival(t *testing.T) {
 	srv, _ := st.HostNamed("server")
 	relay, _ := st.HostNamed("relay")
 	sink, _ := st.HostNamed("sink")
+	st.TCP.ControlBytes = 0 // the fluid model: the handshake costs propagation only
 	var relayDone, sinkDone sim.Time
-	require.NoError(t, sink.Listen(9, func(c Conn) {
-		c.SetHandler(ConnHandler{OnMessage: func(Conn, Message) { sinkDone = k.Now() }})
-	}))
-	var out Conn
+	_, err = sink.Listen(9, func(c Conn) {
+		c.SetHandler(&ConnHandler{OnMessage: func(Conn, Message) { sinkDone = k.Now() }})
+	})
+	require.NoError(t, err)
+	var out RelayConn
 	relay.Dial(Addr{sink.Node(), 9}, TCPOptions{}, func(c Conn, err error) {
 		require.NoError(t, err)
-		out = c
+		out = c.(RelayConn)
 	})
-	require.NoError(t, relay.Listen(9, func(c Conn) {
-		c.SetHandler(ConnHandler{
+	_, err = relay.Listen(9, func(c Conn) {
+		c.SetHandler(&ConnHandler{
 			OnArriving: func(_ Conn, a *Arrival) { out.Forward(a.Message, a) },
 			OnMessage:  func(Conn, Message) { relayDone = k.Now() },
 		})
-	}))
+	})
+	require.NoError(t, err)
 	k.RunUntil(10 * sim.Millisecond)
 	srv.Dial(Addr{relay.Node(), 9}, TCPOptions{}, func(c Conn, err error) {
 		require.NoError(t, err)
@@ -194,12 +228,16 @@ func TestForwardIsPacedByTheArrival(t *testing.T) {
 	require.Equal(t, relayDone+2*sim.Millisecond, sinkDone)
 }
 
+// Loss is per link: a datagram crossing the client's uplink (loss 0.25) and the
+// server's downlink (loss 0) survives with probability 0.75.
 func TestUDPDeliversAndLosesAtTheConfiguredRate(t *testing.T) {
 	k, st, client, server := clientServer(t, sim.Millisecond, sim.Millisecond)
-	st.UDPLoss = 0.25
+	r, err := st.Network().Route(client.Node(), server.Node())
+	require.NoError(t, err)
+	st.Network().SetLinkLoss(r.Links[0], 0.25)
 	received := 0
 	var firstAt sim.Time
-	_, err := server.BindUDP(53, func(from Addr, m Message) {
+	_, err = server.BindUDP(53, func(from Addr, m Message) {
 		if received == 0 {
 			firstAt = k.Now()
 		}
@@ -222,5 +260,5 @@ func TestUDPDeliversAndLosesAtTheConfiguredRate(t *testing.T) {
 	require.GreaterOrEqual(t, firstAt, sim.Microsecond+2*sim.Millisecond)
 	require.Equal(t, sim.Time(n)*sim.Microsecond+2*sim.Millisecond, k.Now(), "the last leaves after n transmissions")
 	_, err = server.BindUDP(53, nil)
-	require.EqualError(t, err, "server: bind udp: port 53 already in use")
+	require.EqualError(t, err, "server: bind udp: port 53: port already in use")
 }

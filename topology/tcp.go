@@ -1,317 +1,803 @@
 package topology
 
 import (
-	"errors"
 	"fmt"
 
 	"netsim/sim"
 )
 
-// TCPOptions shape a connection's rate beyond the max-min share: both are off by
-// default, giving the fluid model in which the textbook's bounds are proven.
-type TCPOptions struct {
-	// WindowBytes caps the rate at WindowBytes*8/RTT: a sender cannot have more than a
-	// window in flight per round trip. 0: no cap.
-	WindowBytes int64
-	// SlowStart starts the congestion window at InitialWindowBytes and doubles it every
-	// RTT while data is queued (RFC 5681 §3.1; no losses are modelled, so it grows until
-	// WindowBytes). The rate is capped at cwnd*8/RTT.
-	SlowStart bool
-	// InitialWindowBytes is the first window with SlowStart; 0 means 10 segments of
-	// 1460 bytes (RFC 6928).
-	InitialWindowBytes int64
-}
-
-// DefaultInitialWindowBytes is RFC 6928's initial window of ten 1460-byte segments.
-const DefaultInitialWindowBytes = 10 * 1460
-
-// ConnHandler is what a model does with a connection's events.
+// ConnHandler is what a model does with a connection's events. A model usually
+// shares one handler among many connections; SetHandler takes a pointer to it.
 type ConnHandler struct {
 	// OnMessage is called when a whole message has arrived, in the order sent.
 	OnMessage func(c Conn, m Message)
 	// OnArriving, if set, is called when the first bits of a message arrive: the
 	// receiver has its header, and may relay it with Forward as it arrives.
 	OnArriving func(c Conn, a *Arrival)
-	// OnClose is called when the peer has closed and all its messages have arrived.
+	// OnSent is called when the last bit of a message this end sent has left the
+	// host: the moment to queue the next one when keeping a pipe just full.
+	OnSent func(c Conn, id SendID)
+	// OnClose is called when the peer has closed (its FIN) and all its messages have
+	// arrived. This end may still send; it should Close too.
 	OnClose func(c Conn)
+	// OnReset is called when the connection has died under this end: err is
+	// ErrReset when the peer reset it, ErrTimeout when data (or a probe of a peer
+	// that has vanished) went unacknowledged through every retransmission
+	// (Stack.TCP.DataRetries). The end is closed; nothing more comes.
+	OnReset func(c Conn, err error)
 }
 
-// Arrival is a message still arriving on a connection.
-type Arrival struct {
-	Message
-	flow     *Flow
-	received bool     // the whole message is here
-	waiting  []func() // forwards whose last bits wait for it
-}
-
-// whenReceived runs fn once the whole message has arrived.
-func (a *Arrival) whenReceived(fn func()) {
-	if a.received {
-		fn()
-		return
-	}
-	a.waiting = append(a.waiting, fn)
-}
-
-func (a *Arrival) receive() {
-	a.received = true
-	for _, fn := range a.waiting {
-		fn()
-	}
-	a.waiting = nil
-}
+// SendID names a message queued on one connection end, in the order sent (from 1).
+type SendID uint32
 
 // Conn is one end of a TCP connection: messages arrive whole and in order, and the
-// connection ends when both ends have called Close.
+// connection ends when both ends have closed (a FIN each way) or one resets it. It
+// is small so that a test can fake it; relaying is RelayConn's.
 type Conn interface {
 	Local() Addr
 	Remote() Addr
-	// RTT is the connection's round-trip time, measured by the handshake.
+	// RTT is the round-trip propagation delay between the ends, as the handshake
+	// found it.
 	RTT() sim.Time
-	SetHandler(h ConnHandler)
-	// Send queues m behind the messages already sent on this connection.
-	Send(m Message)
+	// SetHandler sets the end's handler (nil for none).
+	SetHandler(h *ConnHandler)
+	// Send queues m behind the messages already queued. It fails with ErrClosed
+	// after Close or Abort, with the error that ended the connection after a reset
+	// or timeout, and with ErrBadMessage for a negative size.
+	Send(m Message) (SendID, error)
+	// Unsend removes a queued message that has not started to leave (BitTorrent's
+	// cancel, a choke); false if it has started, been sent, or is unknown.
+	Unsend(id SendID) bool
+	// Queued returns the messages not yet wholly sent and their bytes still to go.
+	Queued() (messages int, bytes int64)
+	// Close sends a FIN after the queued messages: the orderly end of this
+	// direction. Closing twice does nothing; closing a dead connection returns its
+	// error.
+	Close() error
+	// Abort resets the connection: queued and in-flight messages are dropped (their
+	// flows aborted, freeing their bandwidth at once) and the peer hears OnReset
+	// (ErrReset) when the RST arrives.
+	Abort() error
+}
+
+// RelayConn is a connection that can relay a message as it arrives, and pace itself:
+// what the simulated stack's connections offer beyond Conn.
+type RelayConn interface {
+	Conn
 	// Forward sends m like Send, but no faster than `from` arrives: a relay cannot
 	// send bits it does not have yet. Once `from` has fully left its sender, the
-	// relay keeps its last rate (it forwards the same stream, one lag later), and
-	// it never finishes before `from` has arrived whole.
-	Forward(m Message, from *Arrival)
+	// relay keeps its last rate (it forwards the same stream, one lag later), and it
+	// never finishes before `from` has arrived whole. If `from` is lost (its sender
+	// crashed or reset), the relayed message stalls: it never completes, and the
+	// model must give up on it (Abort).
+	Forward(m Message, from *Arrival) (SendID, error)
 	// SetPacingRate caps the rate at which this end sends, in bit/s (0: no cap), from
 	// now on, the message being sent included: an application's rate limit, like
 	// Linux's SO_MAX_PACING_RATE socket option.
-	SetPacingRate(bps float64)
-	// Close sends a FIN after the queued messages. Sending after Close is a bug.
-	Close()
+	SetPacingRate(bps float64) error
 }
 
-// ErrRefused is returned by Dial when nothing listens on the remote port (RST).
-var ErrRefused = errors.New("connection refused")
+type endState uint8
 
-// tcpConn is one end of a simulated connection. The two ends share nothing a model
-// can see: each delivers to the other only through events that carry messages.
+const (
+	endSynSent endState = iota // a dial under way (no Conn for the model yet)
+	endSynRcvd                 // a SYN answered, waiting for the ACK (not accepted yet)
+	endOpen                    // established: the model has it
+	endDead                    // released: closed both ways, aborted, reset, timed out or crashed
+)
+
+// Why an end is dead, as the error its calls return.
+const (
+	deadNot uint8 = iota
+	deadClosed
+	deadReset
+	deadTimeout
+	deadHostDown
+)
+
+// tcpConn is one connection: its two ends, which share nothing a model can see
+// (each delivers to the other only through events that carry segments), and the
+// handshake's state while it lasts.
 type tcpConn struct {
+	ends [2]connEnd // 0: the dialling end, 1: the accepting end
+	rtt  sim.Time
+	hs   *handshake
+}
+
+// handshake is a dial in progress: RFC 793's three-way handshake, with the SYN sent
+// again on RFC 6298's backoff while it goes unanswered.
+type handshake struct {
+	to    Addr
+	opts  TCPOptions
+	done  func(Conn, error)
+	lst   *listener   // the listener that answered, until the server end is accepted
+	timer sim.EventID // the SYN's retransmission timer
+	tries int         // SYNs sent again
+	rto   sim.Time
+	// live: the last SYN, or the answer to it, is still on its way. Only a lost SYN
+	// is sent again: a fluid model has no spurious retransmissions.
+	live bool
+}
+
+// connEnd is one end of a connection.
+type connEnd struct {
+	c       *tcpConn
 	h       *host
-	local   Addr
-	remote  Addr
-	peer    *tcpConn // the other end, for delivery by the socket layer
-	route   Route    // local → remote
-	rtt     sim.Time
-	opts    TCPOptions
-	handler ConnHandler
-	queue   []outgoing
-	sending *Flow // the flow carrying queue[0], nil when idle
-	closing bool  // Close called: FIN after the queue
+	handler *ConnHandler
+	queue   []outgoing // queue[0] is on the wire when sending != nil
+	sending *Flow
+	flowEnd func(*Flow) // e.flowDone, made once
+	delay   sim.Time    // one-way delay of the route the current flow took
+	// lastArrival is when the last bits sent so far reach the peer: data still in
+	// propagation is lost if the peer crashes before then.
+	lastArrival sim.Time
+	shape       *shaping
+	// timer is the retransmission timer while rtx, else the FIN timeout once this
+	// end's FIN has left.
+	timer   sim.EventID
+	idx     int32 // in h.t.conns
+	lastID  SendID
+	port    uint16
+	tries   uint16 // retransmissions since the loss, while rtx
+	side    uint8
+	state   endState
+	dead    uint8 // why, once state is endDead
+	closing bool  // Close called: a FIN is queued
 	finSent bool
-	cwndB   float64     // congestion window in bytes, with SlowStart
-	growth  sim.EventID // the next doubling of cwnd
-	pacing  float64     // SetPacingRate's cap in bit/s, 0 for none
+	finRcvd bool
+	ackDue  bool // the dialling end's first segment carries the handshake's ACK
+	waiting bool // queue[0] has left but waits for its source to arrive whole
+	stalled bool // queue[0] relays a message that was lost: it never completes
+	rtx     bool // what it sent is unacknowledged (a failed link, a vanished peer)
 }
 
+// outgoing is a queued segment of the stream: a message, or the handshake's bare ACK,
+// or the FIN.
 type outgoing struct {
-	m    Message
-	from *Arrival
+	m       Message
+	from    *Arrival // Forward's source
+	arr     *Arrival // this message arriving at the peer, once it has started
+	left    int64    // bytes still to send after a failed link, 0 if none
+	id      SendID
+	kind    segKind
+	started bool
 }
 
-func (c *tcpConn) Local() Addr              { return c.local }
-func (c *tcpConn) Remote() Addr             { return c.remote }
-func (c *tcpConn) RTT() sim.Time            { return c.rtt }
-func (c *tcpConn) SetHandler(h ConnHandler) { c.handler = h }
+type segKind uint8
+
+const (
+	segData segKind = iota
+	segACK
+	segFIN
+)
+
+func (e *connEnd) peer() *connEnd { return &e.c.ends[1-e.side] }
+func (e *connEnd) stack() *Stack  { return e.h.s }
+
+func (e *connEnd) Local() Addr { return Addr{e.h.id, int(e.port)} }
+func (e *connEnd) Remote() Addr {
+	p := e.peer()
+	if e.side == 0 && e.c.hs != nil && p.h == nil {
+		return e.c.hs.to
+	}
+	return Addr{p.h.id, int(p.port)}
+}
+func (e *connEnd) RTT() sim.Time             { return e.c.rtt }
+func (e *connEnd) SetHandler(h *ConnHandler) { e.handler = h }
+
+// err is the error calls on a dead end return.
+func (e *connEnd) err() error {
+	switch e.dead {
+	case deadReset:
+		return ErrReset
+	case deadTimeout:
+		return ErrTimeout
+	case deadHostDown:
+		return ErrHostDown
+	}
+	return ErrClosed
+}
+
+func (e *connEnd) wrap(op string, err error) error {
+	return fmt.Errorf("%s: %s %s: %w", e.h.Name(), op, e.stack().addrString(e.Remote()), err)
+}
 
 func (h *host) Dial(to Addr, opts TCPOptions, done func(Conn, error)) {
+	if !h.up {
+		return
+	}
 	s := h.s
-	fwd, err := s.net.Route(h.id, to.Node)
-	if err != nil {
-		h.s.k.After(0, func() { done(nil, fmt.Errorf("%s: dial %s: %w", h.Name(), s.addrString(to), err)) })
+	fail := func(err error) {
+		s.k.AtIn(h.timers(), s.k.Now(), func() { done(nil, err) })
+	}
+	if to.Node < 0 || int(to.Node) >= s.net.NumNodes() || to.Port <= 0 || to.Port > 65535 {
+		fail(fmt.Errorf("%s: dial %d:%d: bad address", h.Name(), to.Node, to.Port))
 		return
 	}
-	rev, err := s.net.Route(to.Node, h.id)
-	if err != nil {
-		h.s.k.After(0, func() { done(nil, fmt.Errorf("%s: dial %s: %w", h.Name(), s.addrString(to), err)) })
+	port := h.ephemeralPort()
+	if port == 0 {
+		fail(fmt.Errorf("%s: dial %s: no free ephemeral port", h.Name(), s.addrString(to)))
 		return
 	}
-	rtt := fwd.Delay + rev.Delay
-	local := Addr{h.id, h.ephemeralPort()}
-	// The SYN reaches the server after the forward delay; the server answers with a
-	// SYN-ACK (or an RST) that takes the reverse delay. Control segments are tens of
-	// bytes and are charged propagation only.
-	s.k.After(fwd.Delay, func() {
-		srv := s.host(to.Node)
-		accept, ok := srv.listeners[to.Port]
-		if !ok {
-			s.k.After(rev.Delay, func() {
-				done(nil, fmt.Errorf("%s: dial %s: %w", h.Name(), s.addrString(to), ErrRefused))
-			})
+	c := &tcpConn{hs: &handshake{to: to, opts: opts, done: done, rto: s.TCP.InitialRTO}}
+	cli := &c.ends[0]
+	cli.init(c, h, 0, port, opts)
+	cli.state = endSynSent
+	h.holdPort(port, true)
+	cli.sendSYN()
+	cli.armSYN()
+}
+
+func (e *connEnd) init(c *tcpConn, h *host, side uint8, port uint16, opts TCPOptions) {
+	*e = connEnd{c: c, h: h, side: side, port: port, idx: -1}
+	e.shape = newShaping(opts)
+	h.addConn(e)
+}
+
+// sendSYN sends a SYN; the listening host answers with a SYN-ACK, or a reset if
+// nothing listens on the port.
+func (e *connEnd) sendSYN() {
+	hs := e.c.hs
+	hs.live = true
+	e.stack().sendSegment(e.h, hs.to.Node, func(srv *host) { e.synArrived(srv) }, func() { hs.live = false })
+}
+
+func (e *connEnd) armSYN() {
+	hs := e.c.hs
+	hs.timer = e.h.After(hs.rto, e.synTimeout)
+}
+
+// synTimeout is the SYN's retransmission timer: RFC 6298 §5.5, the RTO doubled after
+// each expiry. A SYN still on its way (or its answer) is waited for, not sent again.
+func (e *connEnd) synTimeout() {
+	hs := e.c.hs
+	if e.state != endSynSent || hs == nil {
+		return
+	}
+	hs.timer = 0
+	if !hs.live {
+		if hs.tries == e.stack().TCP.SYNRetries {
+			e.h.stats.ConnsTimedOut++
+			e.dialFailed(ErrTimeout)
 			return
 		}
-		cli := &tcpConn{h: h, local: local, remote: to, route: fwd, rtt: rtt, opts: opts}
-		sc := &tcpConn{h: srv, local: to, remote: local, route: rev, rtt: rtt, opts: opts}
-		cli.peer, sc.peer = sc, cli
-		cli.initWindow()
-		sc.initWindow()
-		s.k.After(rev.Delay, func() {
-			h.stats.ConnsOpened++
-			done(cli, nil)
-		})
-		// The server's end is usable when the client's ACK arrives, which is also when
-		// a request sent on that ACK starts to arrive.
-		s.k.After(rev.Delay+fwd.Delay, func() {
-			srv.stats.ConnsAccepted++
-			accept(sc)
-		})
-	})
+		hs.tries++
+		e.h.stats.Retransmissions++
+		e.sendSYN()
+	}
+	hs.rto *= 2
+	e.armSYN()
 }
 
-func (c *tcpConn) initWindow() {
-	if c.opts.SlowStart {
-		c.cwndB = float64(c.opts.InitialWindowBytes)
-		if c.cwndB <= 0 {
-			c.cwndB = DefaultInitialWindowBytes
-		}
-		if w := float64(c.opts.WindowBytes); w > 0 && c.cwndB > w {
-			c.cwndB = w
-		}
+// dialFailed ends a dial that never connected.
+func (e *connEnd) dialFailed(err error) {
+	hs := e.c.hs
+	done, to := hs.done, hs.to
+	if hs.timer != 0 {
+		e.h.Cancel(hs.timer)
 	}
+	if p := e.peer(); p.h != nil && p.state == endSynRcvd {
+		p.release(deadClosed)
+	}
+	e.release(deadClosed)
+	e.c.hs = nil
+	done(nil, fmt.Errorf("%s: dial %s: %w", e.h.Name(), e.stack().addrString(to), err))
 }
 
-// capBps is the rate the window and the pacing rate allow now; 0 for none.
-func (c *tcpConn) capBps() float64 {
-	limit := c.pacing
-	w := float64(c.opts.WindowBytes)
-	if c.opts.SlowStart && (w == 0 || c.cwndB < w) {
-		w = c.cwndB
-	}
-	if w > 0 && c.rtt > 0 {
-		if byWindow := w * 8 / c.rtt.Seconds(); limit == 0 || byWindow < limit {
-			limit = byWindow
-		}
-	}
-	return limit
-}
-
-func (c *tcpConn) SetPacingRate(bps float64) {
-	if bps < 0 || bps != bps {
-		panic(fmt.Sprintf("%s: pacing rate %v", c.h.Name(), bps))
-	}
-	c.pacing = bps
-	if c.sending != nil {
-		c.h.s.net.SetCap(c.sending, c.capBps())
-	}
-}
-
-func (c *tcpConn) Send(m Message) { c.Forward(m, nil) }
-
-func (c *tcpConn) Forward(m Message, from *Arrival) {
-	if c.closing {
-		panic(fmt.Sprintf("%s: send on closed connection to %s", c.h.Name(), c.h.s.addrString(c.remote)))
-	}
-	if m.SizeBytes < 0 {
-		panic(fmt.Sprintf("%s: message of negative size %d", c.h.Name(), m.SizeBytes))
-	}
-	c.queue = append(c.queue, outgoing{m, from})
-	if c.sending == nil {
-		c.startNext()
-	}
-}
-
-// startNext puts the head of the queue on the wire as one flow: messages on a
-// connection are sent back to back, so they arrive in order.
-func (c *tcpConn) startNext() {
-	if len(c.queue) == 0 {
-		c.sending = nil
-		c.stopGrowth()
-		if c.closing && !c.finSent {
-			c.sendFIN()
-		}
+// synArrived is the SYN at the server's host.
+func (e *connEnd) synArrived(srv *host) {
+	hs := e.c.hs
+	if e.state != endSynSent || hs == nil {
 		return
 	}
-	out := c.queue[0]
-	s := c.h.s
-	opts := FlowOptions{CapBps: c.capBps()}
-	if out.from != nil {
-		opts.Feeder = out.from.flow
+	s := e.stack()
+	l := srv.listenerAt(uint16(hs.to.Port))
+	if l == nil || l.closed {
+		// RFC 793 §3.4: a SYN to a port with no listener is answered with a reset.
+		s.sendSegment(srv, e.h.id, func(*host) {
+			if e.state == endSynSent && e.c.hs == hs {
+				e.h.stats.ConnsRefused++
+				e.dialFailed(ErrRefused)
+			}
+		}, func() { hs.live = false })
+		return
 	}
-	c.h.stats.BytesSent += out.m.SizeBytes
-	c.h.stats.MessagesSent++
-	peer, delay := c.peer, c.route.Delay
-	arr := &Arrival{Message: out.m}
-	f := s.net.StartFlow(c.route, out.m.SizeBytes, opts, func(*Flow) {
-		sent := func() {
-			c.queue = c.queue[1:]
-			s.k.After(delay, func() {
-				arr.receive()
-				peer.deliver(out.m)
-			})
-			c.startNext()
+	sc := e.peer()
+	if sc.h == nil || sc.state == endDead {
+		sc.init(e.c, srv, 1, uint16(hs.to.Port), hs.opts)
+		sc.state = endSynRcvd
+	}
+	hs.lst = l
+	s.sendSegment(srv, e.h.id, func(*host) { e.synAckArrived() }, func() { hs.live = false })
+}
+
+// synAckArrived establishes the dialling end; the model gets it, and the first
+// segment it sends carries the handshake's ACK (a bare one if it sends nothing now).
+func (e *connEnd) synAckArrived() {
+	hs := e.c.hs
+	if e.state != endSynSent || hs == nil {
+		return
+	}
+	if e.peer().state != endSynRcvd {
+		// The server crashed after answering: its SYN-ACK speaks for an incarnation
+		// that is gone. Taken as lost, so the next SYN reaches the new one.
+		hs.live = false
+		return
+	}
+	s := e.stack()
+	if hs.timer != 0 {
+		e.h.Cancel(hs.timer)
+		hs.timer = 0
+	}
+	fwd, err1 := s.net.Route(e.h.id, hs.to.Node)
+	rev, err2 := s.net.Route(hs.to.Node, e.h.id)
+	if err1 == nil && err2 == nil {
+		e.c.rtt = fwd.Delay + rev.Delay
+	}
+	e.state = endOpen
+	e.ackDue = true
+	e.h.stats.ConnsOpened++
+	done := hs.done
+	hs.done = nil
+	done(e, nil)
+	if e.state == endOpen && e.ackDue && len(e.queue) == 0 {
+		e.queue = append(e.queue, outgoing{kind: segACK})
+		e.startNext()
+	}
+}
+
+// accept is the handshake's ACK (or the first segment, which carries it) reaching the
+// server's end: the listener's program gets the connection.
+func (e *connEnd) accept() {
+	hs := e.c.hs
+	if e.state != endSynRcvd || hs == nil {
+		return
+	}
+	l := hs.lst
+	e.c.hs = nil
+	if l == nil || l.closed || !e.h.up {
+		e.sendReset()
+		e.release(deadClosed)
+		return
+	}
+	e.state = endOpen
+	e.h.stats.ConnsAccepted++
+	l.accept(e)
+}
+
+func (e *connEnd) Send(m Message) (SendID, error) { return e.enqueue(m, nil) }
+
+func (e *connEnd) Forward(m Message, from *Arrival) (SendID, error) { return e.enqueue(m, from) }
+
+func (e *connEnd) enqueue(m Message, from *Arrival) (SendID, error) {
+	switch {
+	case e.state == endDead:
+		return 0, e.wrap("send to", e.err())
+	case e.closing:
+		return 0, e.wrap("send to", ErrClosed)
+	case m.SizeBytes < 0:
+		return 0, e.wrap("send to", ErrBadMessage)
+	}
+	e.lastID++
+	e.queue = append(e.queue, outgoing{m: m, from: from, id: e.lastID})
+	if from != nil {
+		from.relays = append(from.relays, e)
+	}
+	e.startNext()
+	return e.lastID, nil
+}
+
+func (e *connEnd) Unsend(id SendID) bool {
+	for i := range e.queue {
+		o := &e.queue[i]
+		if o.id == id && o.kind == segData {
+			if o.started {
+				return false
+			}
+			e.queue = append(e.queue[:i], e.queue[i+1:]...)
+			return true
 		}
-		if out.from != nil {
-			// The feeder's rate bounded this flow, but its last bits reach this host a
-			// propagation delay after they left: a relay cannot finish before them.
-			out.from.whenReceived(sent)
+	}
+	return false
+}
+
+func (e *connEnd) Queued() (messages int, bytes int64) {
+	for i := range e.queue {
+		o := &e.queue[i]
+		if o.kind != segData {
+			continue
+		}
+		messages++
+		switch {
+		case i == 0 && e.sending != nil:
+			bytes += int64((e.sending.RemainingBits() + 7) / 8)
+		case o.left > 0:
+			bytes += o.left
+		case !o.started || !e.waiting:
+			bytes += o.m.SizeBytes
+		}
+	}
+	return messages, bytes
+}
+
+func (e *connEnd) Close() error {
+	if e.state == endDead {
+		return e.wrap("close", e.err())
+	}
+	if e.closing {
+		return nil
+	}
+	e.closing = true
+	e.queue = append(e.queue, outgoing{kind: segFIN})
+	e.startNext()
+	return nil
+}
+
+func (e *connEnd) Abort() error {
+	if e.state == endDead {
+		return e.wrap("abort", e.err())
+	}
+	e.sendReset()
+	e.release(deadClosed)
+	return nil
+}
+
+// sendReset sends an RST to the peer's host; the peer's end, if it is still there,
+// dies on its arrival and hears OnReset.
+func (e *connEnd) sendReset() {
+	p := e.peer()
+	if p.h == nil || p.state == endDead {
+		return
+	}
+	e.stack().sendSegment(e.h, p.h.id, func(*host) { p.resetByPeer(e.c) }, nil)
+}
+
+// resetByPeer is an RST of connection c arriving at this end.
+func (e *connEnd) resetByPeer(c *tcpConn) {
+	if e.c != c || e.state == endDead {
+		return
+	}
+	if e.state != endOpen {
+		e.release(deadClosed) // a half-open end the program never saw
+		return
+	}
+	e.h.stats.ConnsReset++
+	e.die(deadReset)
+}
+
+// die ends an open end for a reason the program hears of (OnReset).
+func (e *connEnd) die(why uint8) {
+	e.release(why)
+	if e.handler != nil && e.handler.OnReset != nil {
+		e.handler.OnReset(e, e.err())
+	}
+}
+
+// release makes e dead: its flow aborted, its queue dropped (any message it was
+// relaying, and the one arriving at its peer, lost), its timers cancelled, its port
+// freed and its entry in the host's table removed. No callbacks.
+func (e *connEnd) release(why uint8) {
+	if e.state == endDead {
+		return
+	}
+	s := e.stack()
+	if e.sending != nil {
+		s.net.Abort(e.sending)
+		e.sending = nil
+	}
+	if len(e.queue) > 0 && e.queue[0].arr != nil && !e.queue[0].arr.received {
+		e.queue[0].arr.lose()
+	}
+	clear(e.queue)
+	e.queue = nil
+	if e.timer != 0 {
+		e.h.Cancel(e.timer)
+		e.timer = 0
+	}
+	e.rtx = false
+	if e.shape != nil {
+		e.shape.stop(e)
+	}
+	if hs := e.c.hs; hs != nil && e.side == 0 && hs.timer != 0 {
+		e.h.Cancel(hs.timer)
+		hs.timer = 0
+	}
+	e.state = endDead
+	e.dead = why
+	e.h.dropConn(e)
+	if e.side == 0 {
+		e.h.holdPort(e.port, false)
+	}
+	if p := e.peer(); p.h != nil && p.state == endSynRcvd {
+		p.release(deadClosed)
+	}
+}
+
+// kill is release for a host that has crashed: the peer is not told, but its data
+// towards this host stops (TCP's ACK clock stops with the receiver), and an end
+// whose data is unacknowledged starts retransmitting; it will learn of the crash from
+// the timeout, or from the reset a rebooted host answers.
+func (e *connEnd) kill() {
+	if e.state == endDead {
+		return
+	}
+	p := e.peer()
+	e.release(deadHostDown)
+	if p.h == nil || p.state != endOpen {
+		return
+	}
+	now := p.stack().k.Now()
+	if p.sending != nil {
+		p.stack().net.Abort(p.sending)
+		p.sending = nil
+		p.lose()
+	} else if p.lastArrival > now || p.waiting {
+		p.lose()
+	}
+}
+
+// startNext puts the head of the queue on the wire as one flow: a stream's segments
+// leave back to back, so they arrive in order.
+func (e *connEnd) startNext() {
+	if e.sending != nil || e.waiting || e.stalled || e.rtx || e.state != endOpen || len(e.queue) == 0 {
+		return
+	}
+	s := e.stack()
+	p := e.peer()
+	out := &e.queue[0]
+	if p.state == endDead {
+		// The peer's end is gone (its host crashed): what we send is never
+		// acknowledged.
+		e.lose()
+		return
+	}
+	if out.from != nil && out.from.lost {
+		e.stalled = true
+		return
+	}
+	r, err := s.net.Route(e.h.id, p.h.id)
+	if err != nil {
+		e.lose()
+		return
+	}
+	size := e.wireBytes(out)
+	if !out.started {
+		out.started = true
+		if out.kind == segData {
+			e.h.stats.BytesSent += out.m.SizeBytes
+			e.h.stats.MessagesSent++
+		} else {
+			e.h.stats.SegmentsSent++
+		}
+	} else {
+		e.h.stats.Retransmissions++
+	}
+	e.h.stats.WireBytesSent += size
+	opts := FlowOptions{CapBps: e.capBps()}
+	if out.from != nil && !out.from.received {
+		opts.Feeder = out.from.flow()
+	}
+	if e.flowEnd == nil {
+		e.flowEnd = e.flowDone
+	}
+	e.delay = r.Delay
+	now := s.k.Now()
+	if e.ackDue {
+		// The first segment carries the handshake's ACK: the server's end is
+		// accepted when its first bits arrive, before anything it carries.
+		e.ackDue = false
+		s.k.At(now+r.Delay, p.accept)
+	}
+	f := s.net.StartFlow(r, size, opts, e.flowEnd)
+	e.sending = f
+	if out.kind == segData {
+		if out.arr == nil {
+			if p.handler == nil || p.handler.OnArriving != nil || p.state == endSynRcvd {
+				// The peer may set its handler only when it accepts, after this flow
+				// began, so whether it wants arrivals is asked when the first bits
+				// get there.
+				a := &Arrival{Message: out.m, sender: e}
+				out.arr = a
+				s.k.At(now+r.Delay, func() { p.arriving(e.c, a) })
+			}
+		}
+	}
+	if e.shape != nil {
+		e.shape.started(e)
+	}
+}
+
+// wireBytes is the size of a queued segment on the wire: a message's bytes plus any
+// per-segment header overhead, or a control segment's size.
+func (e *connEnd) wireBytes(o *outgoing) int64 {
+	t := &e.stack().TCP
+	if o.kind != segData {
+		return t.ControlBytes
+	}
+	n := o.m.SizeBytes
+	if o.left > 0 {
+		n = o.left
+	}
+	if t.SegmentOverheadBytes > 0 && n > 0 {
+		n += (n + t.MSSBytes - 1) / t.MSSBytes * t.SegmentOverheadBytes
+	}
+	return n
+}
+
+// flowDone is the end of the flow carrying queue[0]: its last bit has left, or a link
+// under it failed.
+func (e *connEnd) flowDone(f *Flow) {
+	if f != e.sending {
+		return
+	}
+	e.sending = nil
+	if f.Failed() {
+		o := &e.queue[0]
+		if o.kind == segData {
+			o.left = int64((f.RemainingBits() + 7) / 8)
+			if o.left == 0 {
+				o.left = max(o.m.SizeBytes, 1)
+			}
+		}
+		e.lose()
+		return
+	}
+	if from := e.queue[0].from; from != nil && !from.received {
+		// The feeder's rate bounded this flow, but its last bits reach this host a
+		// propagation delay after they left: a relay cannot finish before them
+		// (Arrival.receive finishes it).
+		e.waiting = true
+		return
+	}
+	e.finishSend()
+}
+
+// finishSend: queue[0] has wholly left; it reaches the peer one propagation delay
+// later.
+func (e *connEnd) finishSend() {
+	out := e.queue[0]
+	e.queue[0] = outgoing{}
+	e.queue = e.queue[1:]
+	s := e.stack()
+	at := s.k.Now() + e.delay
+	e.lastArrival = at
+	c := e.c
+	p := e.peer()
+	s.k.At(at, func() { p.land(c, e, out) })
+	switch out.kind {
+	case segFIN:
+		e.finSent = true
+		if e.finRcvd {
+			e.release(deadClosed)
 			return
 		}
-		sent()
-	})
-	arr.flow = f
-	c.sending = f
-	// The peer may install its handler only when it accepts, after this flow began,
-	// so whether it wants arrivals is asked when the first bits get there.
-	s.k.After(delay, func() {
-		if peer.handler.OnArriving != nil {
-			peer.handler.OnArriving(peer, arr)
+		if t := s.TCP.FinTimeout; t > 0 && !e.rtx {
+			e.timer = e.h.After(e.delay+t, func() {
+				e.timer = 0
+				e.release(deadClosed)
+			})
 		}
-	})
-	if c.opts.SlowStart && c.growth == 0 && c.rtt > 0 {
-		c.growth = s.k.After(c.rtt, c.grow)
+	case segData:
+		if e.handler != nil && e.handler.OnSent != nil {
+			e.handler.OnSent(e, out.id)
+		}
 	}
+	if len(e.queue) == 0 && e.shape != nil {
+		e.shape.stop(e) // slow start grows the window only while data is queued
+	}
+	e.startNext()
 }
 
-// grow doubles the congestion window, one RTT after the last doubling (slow start).
-func (c *tcpConn) grow() {
-	c.growth = 0
-	if c.sending == nil {
+// land is a segment of the stream arriving at this end from its peer `from`.
+func (e *connEnd) land(c *tcpConn, from *connEnd, o outgoing) {
+	if e.c != c {
 		return
 	}
-	c.cwndB *= 2
-	if w := float64(c.opts.WindowBytes); w > 0 && c.cwndB >= w {
-		c.cwndB = w
-	}
-	c.h.s.net.SetCap(c.sending, c.capBps())
-	if w := float64(c.opts.WindowBytes); w == 0 || c.cwndB < w {
-		c.growth = c.h.s.k.After(c.rtt, c.grow)
-	}
-}
-
-func (c *tcpConn) stopGrowth() {
-	if c.growth != 0 {
-		c.h.s.k.Cancel(c.growth)
-		c.growth = 0
-	}
-}
-
-func (c *tcpConn) deliver(m Message) {
-	c.h.stats.BytesReceived += m.SizeBytes
-	if c.handler.OnMessage != nil {
-		c.handler.OnMessage(c, m)
-	}
-}
-
-func (c *tcpConn) Close() {
-	if c.closing {
+	if e.state == endDead {
+		// This end is gone; if its host is up (it rebooted, or the end was reset),
+		// the segment of a connection it does not know is answered with a reset
+		// (RFC 793 §3.4).
+		if e.h.up && from.state == endOpen && e.dead == deadHostDown {
+			e.stack().sendSegment(e.h, from.h.id, func(*host) { from.resetByPeer(c) }, nil)
+		}
+		if o.arr != nil {
+			o.arr.lose()
+		}
 		return
 	}
-	c.closing = true
-	if c.sending == nil {
-		c.sendFIN()
+	switch o.kind {
+	case segData:
+		e.h.stats.BytesReceived += o.m.SizeBytes
+		if o.arr != nil {
+			o.arr.receive()
+		}
+		if e.handler != nil && e.handler.OnMessage != nil {
+			e.handler.OnMessage(e, o.m)
+		}
+	case segFIN:
+		e.finRcvd = true
+		if e.handler != nil && e.handler.OnClose != nil {
+			e.handler.OnClose(e)
+		}
+		if e.finSent && e.state != endDead {
+			e.release(deadClosed)
+		}
 	}
 }
 
-// sendFIN tells the peer, after the last message's delivery, that no more will come.
-func (c *tcpConn) sendFIN() {
-	c.finSent = true
-	peer := c.peer
-	c.h.s.k.After(c.route.Delay, func() {
-		if peer.handler.OnClose != nil {
-			peer.handler.OnClose(peer)
+// arriving is a message's first bits reaching this end.
+func (e *connEnd) arriving(c *tcpConn, a *Arrival) {
+	if e.c != c || e.state != endOpen || a.lost {
+		return
+	}
+	if e.handler != nil && e.handler.OnArriving != nil {
+		e.handler.OnArriving(e, a)
+	}
+}
+
+// lose puts the end into retransmission: what it sent is unacknowledged.
+func (e *connEnd) lose() {
+	if e.rtx || e.state != endOpen {
+		return
+	}
+	if e.timer != 0 {
+		e.h.Cancel(e.timer)
+	}
+	e.rtx, e.tries = true, 0
+	e.timer = e.h.After(e.rto(), e.retransmitTimeout)
+}
+
+// rto is the retransmission timeout after e.tries retransmissions: RFC 6298 §2.2's
+// first RTO for one RTT sample R, SRTT + 4·RTTVAR = 3R, kept within [MinRTO, MaxRTO],
+// doubled after each expiry (§5.5).
+func (e *connEnd) rto() sim.Time {
+	t := &e.stack().TCP
+	r := min(max(3*e.c.rtt, t.MinRTO), t.MaxRTO)
+	for i := uint16(0); i < e.tries && r < t.MaxRTO; i++ {
+		r *= 2
+	}
+	return min(r, t.MaxRTO)
+}
+
+// retransmitTimeout is the data retransmission timer (RFC 6298 §5.4–5.5). If the
+// peer's end is alive and reachable again (a failed link has been restored or routed
+// around), the stream resumes where it stopped. Otherwise a probe is sent: a host
+// that has rebooted answers it with a reset; after DataRetries the connection times
+// out.
+func (e *connEnd) retransmitTimeout() {
+	e.timer = 0
+	if !e.rtx || e.state != endOpen {
+		return
+	}
+	s := e.stack()
+	p := e.peer()
+	if p.state != endDead && s.reachable(e.h.id, p.h.id) {
+		e.rtx = false
+		e.startNext()
+		return
+	}
+	if int(e.tries) == s.TCP.DataRetries {
+		e.rtx = false
+		e.h.stats.ConnsTimedOut++
+		e.die(deadTimeout)
+		return
+	}
+	e.tries++
+	e.h.stats.Retransmissions++
+	c := e.c
+	s.sendSegment(e.h, p.h.id, func(dst *host) {
+		if p.state == endDead {
+			s.sendSegment(dst, e.h.id, func(*host) { e.resetByPeer(c) }, nil)
 		}
-	})
+	}, nil)
+	e.timer = e.h.After(e.rto(), e.retransmitTimeout)
+}
+
+// reachable reports whether segments can go both ways between a and b now.
+func (s *Stack) reachable(a, b NodeID) bool {
+	if _, err := s.net.Route(a, b); err != nil {
+		return false
+	}
+	_, err := s.net.Route(b, a)
+	return err == nil
 }

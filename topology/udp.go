@@ -3,20 +3,23 @@ package topology
 import "fmt"
 
 // UDPSocket sends and receives datagrams: no connection, no order, and each datagram
-// may be lost (Stack.UDPLoss).
+// may be lost (SetLinkLoss).
 type UDPSocket interface {
 	Local() Addr
-	SendTo(to Addr, m Message)
-	Close()
+	// SendTo queues one datagram. It fails with ErrClosed after Close (or the host's
+	// crash) and with ErrBadMessage for a negative size.
+	SendTo(to Addr, m Message) error
+	// Close unbinds the port; datagrams queued and not yet sent are dropped.
+	Close() error
 }
 
 type udpSocket struct {
 	h       *host
-	port    int
-	recv    func(from Addr, m Message)
+	port    uint16
 	closed  bool
-	queue   []datagram // waiting to be sent; queue[0] is on the wire
-	sending bool
+	recv    func(from Addr, m Message)
+	queue   []datagram // waiting to be sent; queue[0] is on the wire when sending != nil
+	sending *Flow
 }
 
 type datagram struct {
@@ -25,83 +28,121 @@ type datagram struct {
 }
 
 func (h *host) BindUDP(port int, recv func(from Addr, m Message)) (UDPSocket, error) {
-	if port < 0 || port > 65535 {
-		return nil, fmt.Errorf("%s: bind udp: bad port %d", h.Name(), port)
+	p, err := h.takePort("bind udp", port)
+	if err != nil {
+		return nil, err
 	}
-	if port == 0 {
-		port = h.ephemeralPort()
-	}
-	if _, taken := h.udp[port]; taken {
-		return nil, fmt.Errorf("%s: bind udp: port %d already in use", h.Name(), port)
-	}
-	u := &udpSocket{h: h, port: port, recv: recv}
-	h.udp[port] = u
+	u := &udpSocket{h: h, port: p, recv: recv}
+	h.ports = append(h.ports, binding{port: p, u: u})
 	return u, nil
 }
 
-func (u *udpSocket) Local() Addr { return Addr{u.h.id, u.port} }
+func (u *udpSocket) Local() Addr { return Addr{u.h.id, int(u.port)} }
 
-func (u *udpSocket) Close() {
-	if !u.closed {
-		u.closed = true
-		delete(u.h.udp, u.port)
+func (u *udpSocket) Close() error {
+	if u.closed {
+		return fmt.Errorf("%s: close udp %d: %w", u.h.Name(), u.port, ErrClosed)
 	}
+	u.h.unbind(u.port)
+	u.kill()
+	return nil
+}
+
+// kill closes the socket and aborts the datagram on the wire.
+func (u *udpSocket) kill() {
+	u.closed = true
+	if u.sending != nil {
+		u.h.s.net.Abort(u.sending)
+		u.sending = nil
+	}
+	clear(u.queue)
+	u.queue = nil
 }
 
 // SendTo sends one datagram. A socket's datagrams leave one after another, as from a
 // network interface's queue (many datagrams sent at once do not share the link as
 // parallel flows). Each is transmitted as a flow of its size and arrives a
-// propagation delay after its last bit leaves, unless the network drops it (decided
-// when it leaves, from the network's own random stream) or nothing is bound to the
-// destination port when it arrives.
-func (u *udpSocket) SendTo(to Addr, m Message) {
-	if u.closed {
-		panic(fmt.Sprintf("%s: send on closed UDP socket %d", u.h.Name(), u.port))
-	}
-	if m.SizeBytes < 0 {
-		panic(fmt.Sprintf("%s: datagram of negative size %d", u.h.Name(), m.SizeBytes))
+// propagation delay after its last bit leaves, unless the network drops it — by the
+// loss probabilities of the links it crosses, drawn from the network's own random
+// stream as it leaves, or because a link it crosses fails before it arrives — or it
+// reaches a host that is down, has rebooted since it was sent, or has nothing bound
+// to the port.
+func (u *udpSocket) SendTo(to Addr, m Message) error {
+	switch {
+	case u.closed:
+		return fmt.Errorf("%s: send udp %d: %w", u.h.Name(), u.port, ErrClosed)
+	case m.SizeBytes < 0:
+		return fmt.Errorf("%s: send udp %d: %w", u.h.Name(), u.port, ErrBadMessage)
+	case to.Node < 0 || int(to.Node) >= u.h.s.net.NumNodes():
+		return fmt.Errorf("%s: send udp %d: no node %d", u.h.Name(), u.port, to.Node)
 	}
 	u.queue = append(u.queue, datagram{to, m})
-	if !u.sending {
+	if u.sending == nil && len(u.queue) == 1 {
 		u.sendNext()
 	}
+	return nil
 }
 
 func (u *udpSocket) sendNext() {
-	if len(u.queue) == 0 {
-		u.sending = false
-		return
-	}
-	u.sending = true
-	d := u.queue[0]
 	s := u.h.s
-	r, err := s.net.Route(u.h.id, d.to.Node)
-	if err != nil {
-		u.queue = u.queue[1:] // unroutable: dropped, as IP would
-		u.sendNext()
-		return
-	}
-	u.h.stats.BytesSent += d.m.SizeBytes
-	u.h.stats.MessagesSent++
-	lost := s.UDPLoss > 0 && s.lossRng.Float64() < s.UDPLoss
-	from := u.Local()
-	s.net.StartFlow(r, d.m.SizeBytes, FlowOptions{}, func(*Flow) {
-		u.queue = u.queue[1:]
-		if lost {
+	for len(u.queue) > 0 && u.sending == nil && !u.closed {
+		d := u.queue[0]
+		r, err := s.net.Route(u.h.id, d.to.Node)
+		if err != nil {
+			// Unroutable: dropped, as IP would.
 			u.h.stats.DatagramsLost++
-		} else {
-			s.k.After(r.Delay, func() {
-				dst := s.host(d.to.Node)
-				if sock, ok := dst.udp[d.to.Port]; ok {
-					dst.stats.BytesReceived += d.m.SizeBytes
-					sock.recv(from, d.m)
-				}
-			})
+			u.pop()
+			continue
 		}
-		u.sendNext()
-	})
+		u.h.stats.BytesSent += d.m.SizeBytes
+		u.h.stats.WireBytesSent += d.m.SizeBytes
+		u.h.stats.MessagesSent++
+		s.datagrams++
+		from := u.Local()
+		lost := s.lossy(r) || (s.DropDatagram != nil && s.DropDatagram(s.datagrams, from, d.to, d.m))
+		dst := s.host(d.to.Node)
+		epoch, failEpoch := dst.epoch, s.net.FailEpoch()
+		u.sending = s.net.StartFlow(r, d.m.SizeBytes, FlowOptions{}, func(f *Flow) {
+			u.sending = nil
+			u.pop()
+			if lost || f.Failed() {
+				u.h.stats.DatagramsLost++
+			} else {
+				s.k.At(s.k.Now()+r.Delay, func() {
+					if s.net.RouteBroken(r, failEpoch) {
+						u.h.stats.DatagramsLost++
+						return
+					}
+					if !dst.up || dst.epoch != epoch {
+						return
+					}
+					if i := dst.bound(uint16(d.to.Port)); i >= 0 && dst.ports[i].u != nil {
+						dst.stats.BytesReceived += d.m.SizeBytes
+						if rcv := dst.ports[i].u.recv; rcv != nil {
+							rcv(from, d.m)
+						}
+					}
+				})
+			}
+			u.sendNext()
+		})
+	}
 }
 
-func (s *Stack) addrString(a Addr) string {
-	return fmt.Sprintf("%s:%d", s.net.NodeName(a.Node), a.Port)
+func (u *udpSocket) pop() {
+	u.queue[0] = datagram{}
+	u.queue = u.queue[1:]
+}
+
+// lossy draws whether a datagram on r is lost: it survives each link independently
+// with probability 1 − loss. One draw per datagram, from the network's own stream,
+// and none on loss-free routes, so loss never moves another stream's numbers.
+func (s *Stack) lossy(r Route) bool {
+	survive := 1.0
+	for _, l := range r.Links {
+		if p := s.net.LinkLoss(l); p > 0 {
+			survive *= 1 - p
+		}
+	}
+	return survive < 1 && s.lossRng.Float64() >= survive
 }

@@ -1,6 +1,8 @@
 package filedist
 
 import (
+	"slices"
+
 	"netsim/sim"
 	"netsim/topology"
 )
@@ -9,8 +11,14 @@ import (
 // or says hello and follows the plan the server sends (P2P): it relays its own part
 // to every other peer as the part arrives, and counts the file's bytes as they come
 // in, from whoever sends them.
+//
+// Two peers share one connection and relay their parts to each other over it, one
+// each way, as a BitTorrent client keeps one connection per neighbour: the peer with
+// the lower address dials. A peer tells the other peers' connections from the
+// server's by the addresses in its plan.
 type peer struct {
 	h         topology.Host
+	handler   *topology.ConnHandler // one for all its connections
 	cfg       Config
 	self      PeerSpec
 	fileBytes int64 // learned from the plan or the piece headers; 0 until then
@@ -18,20 +26,31 @@ type peer struct {
 	doneAt    sim.Time // when the last byte arrived; -1 until then
 
 	part      int             // the part this peer relays, from its plan; -1 before it
-	relays    []topology.Conn // open connections to the other peers
-	dialing   int             // relay connections not yet open
+	partBytes int64           // its length
+	peers     []topology.Addr // every peer, in address order, from the plan
+	relays    []topology.RelayConn
+	early     []topology.Conn // accepted before the plan: a peer's or the server's
+	earlyFIN  []topology.Conn // closed by the other side before the plan came
 	own       *topology.Arrival
 	unplanned []*topology.Arrival // parts that began to arrive before the plan
 }
 
 func startPeer(h topology.Host, cfg Config, self PeerSpec, serverAddr topology.Addr) (*peer, error) {
 	p := &peer{h: h, cfg: cfg, self: self, doneAt: -1, part: -1}
-	handler := topology.ConnHandler{
+	handler := &topology.ConnHandler{
 		OnMessage:  p.onMessage,
 		OnArriving: p.onArriving,
-		OnClose:    func(c topology.Conn) { c.Close() },
+		OnClose:    p.onClose,
 	}
-	if err := h.Listen(cfg.Port, func(c topology.Conn) { c.SetHandler(handler) }); err != nil {
+	p.handler = handler
+	if _, err := h.Listen(cfg.Port, func(c topology.Conn) {
+		c.SetHandler(handler)
+		if p.part < 0 {
+			p.early = append(p.early, c)
+			return
+		}
+		p.classify(c)
+	}); err != nil {
 		return nil, err
 	}
 	h.Dial(serverAddr, cfg.TCP, func(c topology.Conn, err error) {
@@ -48,18 +67,50 @@ func startPeer(h topology.Host, cfg Config, self PeerSpec, serverAddr topology.A
 	return p, nil
 }
 
+// isPeer reports whether node is one of the plan's peers (not the server).
+func (p *peer) isPeer(node topology.NodeID) bool {
+	_, found := slices.BinarySearchFunc(p.peers, node, func(a topology.Addr, n topology.NodeID) int { return int(a.Node - n) })
+	return found
+}
+
+// classify handles a connection another host opened, once the plan says who is a
+// peer.
+func (p *peer) classify(c topology.Conn) {
+	if p.isPeer(c.Remote().Node) {
+		p.addRelay(c.(topology.RelayConn))
+	}
+}
+
+// onClose: the server's connections are closed when the server closes them; a peer's
+// connection is closed by this side once its own part has gone out on it.
+func (p *peer) onClose(c topology.Conn) {
+	switch {
+	case p.part < 0:
+		p.earlyFIN = append(p.earlyFIN, c)
+	case !p.isPeer(c.Remote().Node):
+		c.Close()
+	}
+}
+
 func (p *peer) onMessage(c topology.Conn, m topology.Message) {
 	switch msg := m.Payload.(type) {
 	case plan:
 		p.fileBytes = msg.FileBytes
 		p.part = msg.Part
+		p.partBytes = msg.PartBytes
+		p.peers = msg.Peers
 		for _, a := range p.unplanned {
 			p.onArriving(nil, a)
 		}
 		p.unplanned = nil
-		if msg.PartBytes > 0 {
-			p.dialRelays(msg.Peers)
+		for _, c := range p.early {
+			p.classify(c)
 		}
+		for _, c := range p.earlyFIN {
+			p.onClose(c)
+		}
+		p.early, p.earlyFIN = nil, nil
+		p.dialRelays()
 	case piece:
 		p.fileBytes = msg.FileBytes
 		p.gotBytes += msg.Length
@@ -69,24 +120,33 @@ func (p *peer) onMessage(c topology.Conn, m topology.Message) {
 	}
 }
 
-// dialRelays opens a connection to every other peer in the plan.
-func (p *peer) dialRelays(peers []topology.Addr) {
-	for _, a := range peers {
-		if a.Node == p.h.Node() {
+// dialRelays opens a connection to every peer of the plan with a higher address
+// than this one; the others dial this one.
+func (p *peer) dialRelays() {
+	for _, a := range p.peers {
+		if a.Node <= p.h.Node() {
 			continue
 		}
-		p.dialing++
 		p.h.Dial(a, p.cfg.TCP, func(c topology.Conn, err error) {
-			p.dialing--
 			if err != nil {
 				return
 			}
-			p.relays = append(p.relays, c)
-			if p.own != nil {
-				c.Forward(p.own.Message, p.own)
-				c.Close()
-			}
+			c.SetHandler(p.handler)
+			p.addRelay(c.(topology.RelayConn))
 		})
+	}
+}
+
+// addRelay takes a connection to another peer: this peer's part goes out on it as
+// soon as the part begins to arrive, then this side closes.
+func (p *peer) addRelay(r topology.RelayConn) {
+	p.relays = append(p.relays, r)
+	switch {
+	case p.own != nil:
+		r.Forward(p.own.Message, p.own)
+		r.Close()
+	case p.partBytes == 0:
+		r.Close()
 	}
 }
 

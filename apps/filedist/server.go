@@ -25,9 +25,9 @@ type peerHello struct {
 
 func startServer(h topology.Host, cfg Config) error {
 	s := &server{h: h, cfg: cfg, fileBytes: fileBytes(cfg.FileBits)}
-	return h.Listen(cfg.Port, func(c topology.Conn) {
-		c.SetHandler(topology.ConnHandler{OnMessage: s.onMessage})
-	})
+	handler := &topology.ConnHandler{OnMessage: s.onMessage}
+	_, err := h.Listen(cfg.Port, func(c topology.Conn) { c.SetHandler(handler) })
+	return err
 }
 
 func (s *server) onMessage(c topology.Conn, m topology.Message) {
@@ -78,9 +78,10 @@ func (s *server) sendPaced(to topology.Addr, p piece, rateBps float64) {
 		if err != nil {
 			return // the peer has left; nothing in this model does that
 		}
-		c.SetPacingRate(rateBps)
-		c.Send(message(p))
-		c.Close()
+		r := c.(topology.RelayConn)
+		r.SetPacingRate(rateBps)
+		r.Send(message(p))
+		r.Close()
 	})
 }
 

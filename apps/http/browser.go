@@ -34,6 +34,11 @@ const DefaultUserAgent = "Mozilla/5.0"
 // suggested 5; browsers allow about 20).
 const DefaultMaxRedirects = 5
 
+// DefaultResponseTimeout is how long a browser waits for a response that has stopped
+// arriving (or has not begun): 300 s, Firefox's network.http.response.timeout. A
+// crashed server sends nothing, not even a reset; this is how the browser finds out.
+const DefaultResponseTimeout = 300 * sim.Second
+
 // BrowserConfig is a browser's settings.
 type BrowserConfig struct {
 	Mode Mode
@@ -49,6 +54,10 @@ type BrowserConfig struct {
 	// CookieFile is the cookie file the browser starts with (host → identification
 	// number), as left by an earlier session; the browser keeps its own copy.
 	CookieFile map[string]string
+	// ResponseTimeout gives up on a connection when a response it waits for has not
+	// begun, or has stopped arriving, for this long (0: DefaultResponseTimeout;
+	// negative: never). Its requests count as errors.
+	ResponseTimeout sim.Time
 }
 
 // PageResult is what one page load measured.
@@ -114,6 +123,9 @@ func NewBrowser(h topology.Host, cfg BrowserConfig) (*Browser, error) {
 	}
 	if cfg.MaxRedirects == 0 {
 		cfg.MaxRedirects = DefaultMaxRedirects
+	}
+	if cfg.ResponseTimeout == 0 {
+		cfg.ResponseTimeout = DefaultResponseTimeout
 	}
 	b := &Browser{h: h, cfg: cfg, jar: maps.Clone(cfg.CookieFile), pool: map[string]*conn{}}
 	if b.jar == nil {
@@ -255,6 +267,8 @@ type conn struct {
 	queue      []*fetch // not yet sent
 	inflight   []*fetch // sent, awaiting responses in order
 	dead       bool
+	timer      sim.EventID       // the response timeout, while responses are awaited
+	arriving   *topology.Arrival // the response now arriving, if any
 }
 
 func (b *Browser) dial(host string, persistent bool, l *pageLoad) *conn {
@@ -273,7 +287,12 @@ func (b *Browser) dial(host string, persistent bool, l *pageLoad) *conn {
 		l.res.HandshakeRTTs++
 		l.res.HandshakeTime += tc.RTT()
 		c.tc = tc
-		tc.SetHandler(topology.ConnHandler{OnMessage: c.onMessage, OnClose: func(topology.Conn) { c.end() }})
+		tc.SetHandler(&topology.ConnHandler{
+			OnMessage:  c.onMessage,
+			OnArriving: func(_ topology.Conn, a *topology.Arrival) { c.arriving = a; c.armTimeout() },
+			OnClose:    func(topology.Conn) { c.end() },
+			OnReset:    func(topology.Conn, error) { c.end() },
+		})
 		c.pump()
 	})
 	return c
@@ -302,6 +321,51 @@ func (c *conn) pump() {
 		f.load.res.RequestBytes += m.SizeBytes
 		c.inflight = append(c.inflight, f)
 		c.tc.Send(m)
+		if c.timer == 0 {
+			c.armTimeout()
+		}
+	}
+}
+
+// armTimeout (re)starts the response timeout.
+func (c *conn) armTimeout() {
+	if c.timer != 0 {
+		c.b.h.Cancel(c.timer)
+		c.timer = 0
+	}
+	if t := c.b.cfg.ResponseTimeout; t > 0 && !c.dead {
+		c.timer = c.b.h.After(t, c.timedOut)
+	}
+}
+
+func (c *conn) stopTimeout() {
+	if c.timer != 0 {
+		c.b.h.Cancel(c.timer)
+		c.timer = 0
+	}
+}
+
+// timedOut: no response has begun, or the one arriving has stopped, for the whole
+// timeout. A response still arriving (a big object on a slow link) is waited for.
+func (c *conn) timedOut() {
+	c.timer = 0
+	if c.dead || len(c.inflight) == 0 {
+		return
+	}
+	if a := c.arriving; a != nil && !a.Received() && !a.Stalled() {
+		c.armTimeout()
+		return
+	}
+	c.dead = true
+	c.tc.Abort()
+	c.release()
+	sent, queued := c.inflight, c.queue
+	c.inflight, c.queue = nil, nil
+	for _, f := range sent {
+		f.load.fail(f)
+	}
+	for _, f := range queued {
+		f.load.place(f)
 	}
 }
 
@@ -317,6 +381,12 @@ func (c *conn) onMessage(_ topology.Conn, m topology.Message) {
 	}
 	f := c.inflight[0]
 	c.inflight = c.inflight[1:]
+	c.arriving = nil
+	if len(c.inflight) > 0 {
+		c.armTimeout()
+	} else {
+		c.stopTimeout()
+	}
 	l := f.load
 	l.res.Responses++
 	l.res.ResponseBytes += m.SizeBytes
@@ -345,13 +415,7 @@ func (c *conn) end() {
 	if c.tc != nil {
 		c.tc.Close()
 	}
-	if c.persistent {
-		if c.b.pool[c.host] == c {
-			delete(c.b.pool, c.host)
-		}
-	} else {
-		c.load.active--
-	}
+	c.release()
 	sent, queued := c.inflight, c.queue
 	c.inflight, c.queue = nil, nil
 	for _, f := range sent {
@@ -368,9 +432,9 @@ func (c *conn) end() {
 	}
 }
 
-// fail ends every fetch waiting for a connection that could not be opened.
-func (c *conn) fail() {
-	c.dead = true
+// release gives up the connection's place: in the pool, or among the P slots.
+func (c *conn) release() {
+	c.stopTimeout()
 	if c.persistent {
 		if c.b.pool[c.host] == c {
 			delete(c.b.pool, c.host)
@@ -378,6 +442,12 @@ func (c *conn) fail() {
 	} else {
 		c.load.active--
 	}
+}
+
+// fail ends every fetch waiting for a connection that could not be opened.
+func (c *conn) fail() {
+	c.dead = true
+	c.release()
 	left := c.queue
 	c.queue = nil
 	for _, f := range left {

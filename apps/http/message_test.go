@@ -171,7 +171,7 @@ func (p *rawPeer) exchange(t *testing.T, server string, msgs ...topology.Message
 	t.Helper()
 	p.client.Dial(topology.Addr{Node: p.host(t, server).Node(), Port: DefaultPort}, topology.TCPOptions{}, func(c topology.Conn, err error) {
 		require.NoError(t, err)
-		c.SetHandler(topology.ConnHandler{
+		c.SetHandler(&topology.ConnHandler{
 			OnMessage: func(_ topology.Conn, m topology.Message) {
 				r := m.Payload.(*Response)
 				require.Equal(t, r.WireBytes(), m.SizeBytes)

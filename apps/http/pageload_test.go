@@ -87,8 +87,12 @@ func TestPageLoadMatchesRTTFormulas(t *testing.T) {
 //	pipelined:      requests leave back to back; the server starts response i when
 //	                request i has arrived and response i−1 has left
 //
-// Every message rides its own links alone (requests on the uplinks, responses on the
-// downlinks), so no sharing interferes and the match is exact.
+// A handshake costs one RTT plus the transmission of the SYN and the SYN-ACK, each a
+// 40-byte control segment (the first request carries the ACK). Every message rides its
+// own links alone (requests on the uplinks, responses on the downlinks), so no sharing
+// interferes and the match is exact — with one exception: in non-persistent mode the
+// browser closes a connection (its FIN) at the instant it dials the next, so that SYN
+// shares the browser's uplink with the FIN and takes twice its transmission time.
 func TestPageLoadExactWithTransmission(t *testing.T) {
 	const (
 		rtt  = 80 * sim.Millisecond
@@ -124,15 +128,16 @@ func TestPageLoadExactWithTransmission(t *testing.T) {
 			pers := mode != NonPersistent
 			res := simulate(t, Config{Mode: mode, BaseBytes: base, ObjectBytes: objs, RTT: rtt,
 				BrowserDownloadBps: bps, BrowserUploadBps: bps, ServerUploadBps: bps, ServerDownloadBps: bps})
+			ctl := tx(topology.DefaultTCP().ControlBytes)
 			// The base: handshake, request, response.
-			now := rtt + tx(reqBytes("/index.html", pers)) + d
+			now := rtt + 2*ctl + tx(reqBytes("/index.html", pers)) + d
 			now += tx(respBytes(base, "text/html", pers, now)) + d
 			require.Equal(t, now, res.Pages[0].BaseTime(), name)
 			switch mode {
 			case NonPersistent, Persistent:
 				for i, s := range objs {
 					if !pers {
-						now += rtt // a new handshake
+						now += rtt + 3*ctl // a new handshake, its SYN beside the last FIN
 					}
 					now += tx(reqBytes(fmt.Sprintf("/img/%d.jpg", i+1), pers)) + d
 					now += tx(respBytes(s, "image/jpeg", pers, now)) + d

@@ -111,7 +111,7 @@ func NewServer(h topology.Host, cfg ServerConfig) (*Server, error) {
 		}
 		s.objects[p] = o
 	}
-	if err := h.Listen(cfg.Port, s.accept); err != nil {
+	if _, err := h.Listen(cfg.Port, s.accept); err != nil {
 		return nil, fmt.Errorf("http server: %w", err)
 	}
 	return s, nil
@@ -156,26 +156,33 @@ type serverConn struct {
 func (s *Server) accept(c topology.Conn) {
 	s.stats.ConnsAccepted++
 	sc := &serverConn{c: c}
-	c.SetHandler(topology.ConnHandler{
+	c.SetHandler(&topology.ConnHandler{
 		OnMessage: func(_ topology.Conn, m topology.Message) { s.serve(sc, m) },
 		OnClose: func(topology.Conn) {
 			// The client closed: close our end too (a FIN each way ends the connection).
 			s.close(sc)
 		},
+		// The connection died under us (the client reset it, or it timed out): there
+		// is nothing to close, only the idle timer to stop.
+		OnReset: func(topology.Conn, error) { s.forget(sc) },
 	})
 	s.armIdle(sc)
 }
 
 func (s *Server) close(sc *serverConn) {
-	if sc.closed {
-		return
+	if !sc.closed {
+		s.forget(sc)
+		sc.c.Close()
 	}
+}
+
+// forget stops serving sc.
+func (s *Server) forget(sc *serverConn) {
 	sc.closed = true
 	if sc.idle != 0 {
 		s.h.Cancel(sc.idle)
 		sc.idle = 0
 	}
-	sc.c.Close()
 }
 
 // armIdle (re)starts the idle timer: Apache's KeepAliveTimeout counts from when a

@@ -96,8 +96,8 @@ func StartCache(h topology.Host, cfg Config) (*Cache, error) {
 		return nil, fmt.Errorf("webcache: cache %s: capacity %d bytes, policy %q", h.Name(), cfg.CapacityBytes, cfg.Policy)
 	}
 	c := &Cache{h: h, cfg: cfg, store: NewStore(cfg.CapacityBytes, cfg.Policy), out: newPool(h)}
-	err := h.Listen(cfg.Port, func(conn topology.Conn) {
-		conn.SetHandler(topology.ConnHandler{OnMessage: c.onMessage})
+	_, err := h.Listen(cfg.Port, func(conn topology.Conn) {
+		conn.SetHandler(&topology.ConnHandler{OnMessage: c.onMessage})
 	})
 	return c, err
 }

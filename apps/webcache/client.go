@@ -61,7 +61,7 @@ func (p *pool) do(to topology.Addr, req *http.Request, done func(Exchange)) {
 			return
 		}
 		pc := &pconn{p: p, to: to, conn: c}
-		c.SetHandler(topology.ConnHandler{OnMessage: pc.onMessage, OnArriving: pc.onArriving})
+		c.SetHandler(&topology.ConnHandler{OnMessage: pc.onMessage, OnArriving: pc.onArriving})
 		pc.send(req, sent, done)
 	})
 }

@@ -65,8 +65,8 @@ func StartOrigin(h topology.Host, cfg OriginConfig) (*Origin, error) {
 		return nil, fmt.Errorf("webcache: origin %s: bad config %+v", h.Name(), cfg)
 	}
 	o := &Origin{h: h, cfg: cfg, lastMod: make([]sim.Time, cfg.Catalogue), seen: make([]sim.Time, cfg.Catalogue)}
-	err := h.Listen(cfg.Port, func(c topology.Conn) {
-		c.SetHandler(topology.ConnHandler{OnMessage: o.onMessage})
+	_, err := h.Listen(cfg.Port, func(c topology.Conn) {
+		c.SetHandler(&topology.ConnHandler{OnMessage: o.onMessage})
 	})
 	return o, err
 }
