@@ -16,19 +16,21 @@ type LinkID int32
 // Network is a set of nodes joined by directed links, and the flows moving over them.
 // It is driven by one sim.Kernel and, like it, is not safe for concurrent use.
 type Network struct {
-	k      *sim.Kernel
-	nodes  []node
-	byName map[string]NodeID
-	links  []link
+	k     *sim.Kernel
+	nodes []node
+	names nameIndex
+	links []link
 
 	routes routeCache
 	flows  flowState
 }
 
+// node is a node and the heads of its lists of links. The lists are threaded through
+// the links themselves (link.nextOut, link.nextIn), newest first, so that a host with
+// one link each way costs no slice of its own (issue 6: a million idle hosts).
 type node struct {
-	name string
-	out  []LinkID // links leaving the node, in creation order
-	in   []LinkID // links arriving at the node, in creation order
+	name              string
+	firstOut, firstIn LinkID // -1: none
 }
 
 // link is one directed link. The fields after delay are the flow bookkeeping of
@@ -59,6 +61,8 @@ type link struct {
 	statStamp  uint64  // tentLoad and tentMax are for this round
 	tentLoad   float64
 	tentMax    float64
+
+	nextOut, nextIn LinkID // the next link from the same node / to the same node; -1 at the end
 }
 
 // linkEntry is a flow on a link's list, and which of the flow's links this is, so a
@@ -84,13 +88,25 @@ func New(k *sim.Kernel) *Network {
 	if k == nil {
 		panic("topology.New: nil kernel")
 	}
-	n := &Network{k: k, byName: make(map[string]NodeID)}
+	n := &Network{k: k}
 	n.flows.init()
 	return n
 }
 
 // Kernel returns the kernel the network schedules on.
 func (n *Network) Kernel() *sim.Kernel { return n.k }
+
+// reserve makes room for nodes more nodes and links more links, so that a builder that
+// knows its size allocates each table once, without the slack of growing by appends.
+func (n *Network) reserve(nodes, links int) {
+	if need := len(n.nodes) + nodes; need > cap(n.nodes) {
+		n.nodes = append(make([]node, 0, need), n.nodes...)
+	}
+	if need := len(n.links) + links; need > cap(n.links) {
+		n.links = append(make([]link, 0, need), n.links...)
+	}
+	n.names.reserve(n.nodes, len(n.nodes)+nodes)
+}
 
 // AddNode adds a node and returns its ID. Names are how scenario files and tests refer
 // to nodes, so an empty or duplicate name is a bug in the caller and panics; builders
@@ -99,20 +115,17 @@ func (n *Network) AddNode(name string) NodeID {
 	if name == "" {
 		panic("topology: AddNode with an empty name")
 	}
-	if _, dup := n.byName[name]; dup {
+	if _, dup := n.Node(name); dup {
 		panic(fmt.Sprintf("topology: AddNode: duplicate node name %q", name))
 	}
 	id := NodeID(len(n.nodes))
-	n.nodes = append(n.nodes, node{name: name})
-	n.byName[name] = id
+	n.nodes = append(n.nodes, node{name: name, firstOut: -1, firstIn: -1})
+	n.names.insert(n.nodes, id)
 	return id
 }
 
 // Node returns the ID of the node called name, and false if there is none.
-func (n *Network) Node(name string) (NodeID, bool) {
-	id, ok := n.byName[name]
-	return id, ok
-}
+func (n *Network) Node(name string) (NodeID, bool) { return n.names.lookup(n.nodes, name) }
 
 // NodeName returns the name of node id.
 func (n *Network) NodeName(id NodeID) string { return n.nodes[id].name }
@@ -142,9 +155,12 @@ func (n *Network) AddLink(from, to NodeID, capacityBps float64, delay sim.Time) 
 			n.nodes[from].name, n.nodes[to].name, delay))
 	}
 	id := LinkID(len(n.links))
-	n.links = append(n.links, link{from: from, to: to, capacityBps: capacityBps, delay: delay})
-	n.nodes[from].out = append(n.nodes[from].out, id)
-	n.nodes[to].in = append(n.nodes[to].in, id)
+	a, b := &n.nodes[from], &n.nodes[to]
+	n.links = append(n.links, link{
+		from: from, to: to, capacityBps: capacityBps, delay: delay,
+		nextOut: a.firstOut, nextIn: b.firstIn,
+	})
+	a.firstOut, b.firstIn = id, id
 	n.routes.clear()
 	return id
 }
