@@ -33,48 +33,39 @@ type node struct {
 	firstOut, firstIn LinkID // -1: none
 }
 
-// link is one directed link. The fields after delay are the flow bookkeeping of
-// maxmin.go; only flows crossing a finite-capacity link are listed on it, since an
-// unconstrained link never limits a rate.
+// link is one directed link. loadBps, loadErr and belowCap are the flow bookkeeping of
+// maxmin.go and fastpath.go; the solver's per-solve scratch lives in flowState, indexed
+// by scratch, so that a link nobody is solving costs only what it must remember.
 type link struct {
 	from, to    NodeID
 	capacityBps float64
 	delay       sim.Time
 
-	flows   []linkEntry // the active flows crossing the link
-	loadBps float64     // sum of their rates: see load
-	loadErr float64     // the rounding error of loadBps's running sum (Neumaier)
+	// flows lists the active flows crossing the link. Only the lists of finite links
+	// are ever read by the solver; an unconstrained link lists its flows too, so that
+	// they can be found from the link (to fail them with it).
+	flows   []linkEntry
+	loadBps float64 // sum of their rates: see load
+	loadErr float64 // the rounding error of loadBps's running sum (Neumaier)
 	// belowCap counts the flows here whose rate is below their effective cap (not
 	// Flow.capped): when it is 0, freeing capacity here can raise no one (fastpath.go).
 	belowCap int32
-
-	// Scratch of the incremental solver, valid while the stamps match.
-	roundStamp uint64  // in the current fill's link set
-	residBps   float64 // capacity minus the rates of flows outside the solve set
-	frozenBps  float64 // sum of rates of solve-set flows already frozen here
-	members    int32   // solve-set flows here
-	first      int32   // where they start in flowState.members
-	next       int32   // fill cursor while grouping them
-	unfrozen   int32   // solve-set flows here not yet frozen
-	version    int32   // invalidates stale heap entries
-	affStamp   uint64  // a solve-set flow here changed rate this round
-	statStamp  uint64  // tentLoad and tentMax are for this round
-	tentLoad   float64
-	tentMax    float64
+	scratch  int32 // index of its entry in flowState.ls, valid while that entry names it
 
 	nextOut, nextIn LinkID // the next link from the same node / to the same node; -1 at the end
 }
 
-// linkEntry is a flow on a link's list, and which of the flow's links this is, so a
-// flow can be removed from a list in O(1) by swapping with the last entry. It copies
-// the flow's committed rate and solve-set mark, so that the solver's scans of a link
-// read one contiguous list instead of chasing a pointer per flow.
+// linkEntry is a flow on a link's list. It copies the flow's committed rate so that the
+// solver's scans of a link read one contiguous list instead of chasing a pointer per
+// flow; while the flow is in the current solve set, the copy is negated (its sign bit
+// set, even for a rate of 0), which is how those scans tell the set from the rest.
 type linkEntry struct {
 	f       *Flow
-	rateBps float64 // == f.rate
-	inSet   uint64  // == f.solveStamp
-	k       int32   // index into f.links
+	rateBps float64
 }
+
+// inSet reports whether e's flow is in the current solve set.
+func (e linkEntry) inSet() bool { return math.Signbit(e.rateBps) }
 
 // LinkInfo describes a link as it was added.
 type LinkInfo struct {
@@ -178,11 +169,10 @@ func (n *Network) Link(id LinkID) LinkInfo {
 }
 
 // LinkLoadBps returns the sum of the current rates of the flows crossing link id, in
-// bit/s. It is 0 for an unconstrained link, whose flows are not tracked. O(1).
+// bit/s. It is 0 for an unconstrained link, whose load is not kept. O(1).
 func (n *Network) LinkLoadBps(id LinkID) float64 { return n.links[id].load() }
 
-// LinkFlows returns the number of active flows crossing link id (0 for an
-// unconstrained link). O(1).
+// LinkFlows returns the number of active flows crossing link id. O(1).
 func (n *Network) LinkFlows(id LinkID) int { return len(n.links[id].flows) }
 
 func (n *Network) checkNode(id NodeID) {
