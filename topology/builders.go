@@ -195,6 +195,7 @@ type LinkSpec struct {
 	From, To    string
 	CapacityBps float64 // bit/s, > 0; +Inf for unconstrained
 	Delay       sim.Time
+	Loss        float64 // probability in [0, 1] that a datagram crossing the link is lost
 	Duplex      bool
 }
 
@@ -230,6 +231,9 @@ func BuildExplicit(k *sim.Kernel, nodes []string, links []LinkSpec) (*Network, e
 		if err := checkDelay(what+": delay", s.Delay); err != nil {
 			return nil, err
 		}
+		if !(s.Loss >= 0 && s.Loss <= 1) {
+			return nil, fmt.Errorf("topology: %s: loss is %v, want a probability in [0, 1]", what, s.Loss)
+		}
 	}
 	n := New(k)
 	nl := len(links)
@@ -244,9 +248,9 @@ func BuildExplicit(k *sim.Kernel, nodes []string, links []LinkSpec) (*Network, e
 	}
 	for _, s := range links {
 		from, to := NodeID(idx[s.From]), NodeID(idx[s.To])
-		n.AddLink(from, to, s.CapacityBps, s.Delay)
+		n.SetLinkLoss(n.AddLink(from, to, s.CapacityBps, s.Delay), s.Loss)
 		if s.Duplex {
-			n.AddLink(to, from, s.CapacityBps, s.Delay)
+			n.SetLinkLoss(n.AddLink(to, from, s.CapacityBps, s.Delay), s.Loss)
 		}
 	}
 	if err := n.checkConnected(); err != nil {

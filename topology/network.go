@@ -23,6 +23,10 @@ type Network struct {
 
 	routes routeCache
 	flows  flowState
+
+	// Losses are rare and most networks have none, so they are kept beside the
+	// links, allocated at the first, not in every link.
+	loss []float64 // per link, the datagram loss probability; nil while all are 0
 }
 
 // node is a node and the heads of its lists of links. The lists are threaded through
@@ -67,11 +71,12 @@ type linkEntry struct {
 // inSet reports whether e's flow is in the current solve set.
 func (e linkEntry) inSet() bool { return math.Signbit(e.rateBps) }
 
-// LinkInfo describes a link as it was added.
+// LinkInfo describes a link.
 type LinkInfo struct {
 	From, To    NodeID
 	CapacityBps float64 // bit/s; +Inf for an unconstrained link
 	Delay       sim.Time
+	Loss        float64 // the probability that a datagram crossing it is lost
 }
 
 // New returns an empty network driven by k.
@@ -152,6 +157,9 @@ func (n *Network) AddLink(from, to NodeID, capacityBps float64, delay sim.Time) 
 		nextOut: a.firstOut, nextIn: b.firstIn,
 	})
 	a.firstOut, b.firstIn = id, id
+	if n.loss != nil {
+		n.loss = append(n.loss, 0)
+	}
 	n.routes.clear()
 	return id
 }
@@ -165,7 +173,33 @@ func (n *Network) AddDuplex(a, b NodeID, capacityBps float64, delay sim.Time) (L
 // Link describes link id.
 func (n *Network) Link(id LinkID) LinkInfo {
 	l := &n.links[id]
-	return LinkInfo{From: l.from, To: l.to, CapacityBps: l.capacityBps, Delay: l.delay}
+	return LinkInfo{From: l.from, To: l.to, CapacityBps: l.capacityBps, Delay: l.delay, Loss: n.LinkLoss(id)}
+}
+
+// SetLinkLoss sets the probability that a datagram crossing link id is lost; the socket
+// layer draws the losses. p outside [0, 1] (or NaN) is a bug in the caller and panics;
+// builders check user input first.
+func (n *Network) SetLinkLoss(id LinkID, p float64) {
+	n.checkLink(id)
+	if !(p >= 0 && p <= 1) {
+		panic(fmt.Sprintf("topology: SetLinkLoss(%d, %v): want 0 <= p <= 1", id, p))
+	}
+	if n.loss == nil {
+		if p == 0 {
+			return
+		}
+		n.loss = make([]float64, len(n.links))
+	}
+	n.loss[id] = p
+}
+
+// LinkLoss returns the datagram loss probability of link id (0 unless set).
+func (n *Network) LinkLoss(id LinkID) float64 {
+	n.checkLink(id)
+	if n.loss == nil {
+		return 0
+	}
+	return n.loss[id]
 }
 
 // LinkLoadBps returns the sum of the current rates of the flows crossing link id, in
@@ -178,6 +212,12 @@ func (n *Network) LinkFlows(id LinkID) int { return len(n.links[id].flows) }
 func (n *Network) checkNode(id NodeID) {
 	if id < 0 || int(id) >= len(n.nodes) {
 		panic(fmt.Sprintf("topology: no node %d (network has %d)", id, len(n.nodes)))
+	}
+}
+
+func (n *Network) checkLink(id LinkID) {
+	if id < 0 || int(id) >= len(n.links) {
+		panic(fmt.Sprintf("topology: no link %d (network has %d)", id, len(n.links)))
 	}
 }
 
