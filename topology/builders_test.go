@@ -261,6 +261,8 @@ func TestProgrammerErrorsPanic(t *testing.T) {
 		{"unknown node", func() { n.AddLink(a, 7, 1, 0) }},
 		{"negative size", func() { n.StartFlow(Route{}, -1, FlowOptions{}, nil) }},
 		{"negative cap", func() { n.StartFlow(Route{}, 1, FlowOptions{CapBps: -1}, nil) }},
+		{"fail unknown link", func() { n.FailLink(3) }},
+		{"restore unknown link", func() { n.RestoreLink(-1) }},
 		{"loss of unknown link", func() { n.SetLinkLoss(5, 0.5) }},
 	} {
 		func() {

@@ -17,7 +17,7 @@ type FlowOptions struct {
 	// Feeder's rate, since a relay cannot send faster than its part arrives. When
 	// Feeder completes, the bound stays at Feeder's last rate: a relay that forwards
 	// bits as they arrive sends the same stream delayed by its lag, so it goes on at
-	// the arrival rate to its end. When Feeder is aborted, the bound is
+	// the arrival rate to its end. When Feeder is aborted or fails, the bound is
 	// lifted and only CapBps remains (the model cannot stall the relay, and the
 	// feeder's last rate may be 0). A Feeder that has already ended, or has size 0,
 	// bounds nothing: the relay has all the data it will get.
@@ -52,8 +52,9 @@ type Flow struct {
 	effCap float64     // min(capBps, the feeder's bound)
 	ev     sim.EventID // pending completion, 0 if none
 	// idx is the flow's index in flowState.set while it is in a solve set, or in
-	// flowState.checked while the solver checks it from outside. Membership is idx
-	// pointing back at the flow, so nothing needs clearing between solves.
+	// flowState.checked while the solver checks it from outside; in flowState.zeros
+	// while it is a pending flow of size 0. Membership is idx pointing back at the
+	// flow, so nothing needs clearing between solves.
 	idx    int32
 	relays int32 // 1 + the index of its relays' list in flowState.relayLists; 0 for none
 	hint   int16 // index in fin() of a link where it is bottlenecked, hintCap, or hintNone
@@ -83,6 +84,7 @@ const (
 	flowActive flowStatus = iota
 	flowDone
 	flowAborted
+	flowFailed
 )
 
 // maxRouteLinks bounds a flow's route: its hint is an int16 index into the route.
@@ -195,8 +197,12 @@ func (f *Flow) Done() bool { return f.state == flowDone }
 // Aborted reports whether the flow was aborted.
 func (f *Flow) Aborted() bool { return f.state == flowAborted }
 
+// Failed reports whether the flow failed: a link of its route went down while it was
+// active, or was down when it started (FailLink).
+func (f *Flow) Failed() bool { return f.state == flowFailed }
+
 // feedBound is the bound f's feeder puts on its rate: the feeder's rate while it is
-// active, its last rate once it has completed, none if it was aborted.
+// active, its last rate once it has completed, none if it was aborted or failed.
 func (f *Flow) feedBound() float64 {
 	if fd := f.feeder; fd != nil && (fd.state == flowActive || fd.state == flowDone) {
 		return fd.rate
@@ -208,6 +214,8 @@ func (f *Flow) feedBound() float64 {
 // nil) is called when the last bit has left the sender in the fluid model; the route's
 // propagation delay to the receiver is for the caller to add. A flow of size 0
 // completes at once, in an event scheduled now (onDone is never called re-entrantly).
+// A flow whose route crosses a link that is down fails at once: it takes no share of
+// any link, and its onDone, with Failed() true, runs in an event scheduled now.
 //
 // The rates of the flows sharing a link with the new one are re-solved incrementally:
 // the cost is that of the flows whose rates change, not of all flows (see maxmin.go);
@@ -231,7 +239,7 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 		last: now, capBps: capBps, onDone: onDone,
 		hint: hintNone, capped: true, // counted below cap once it has a rate
 	}
-	nfin := 0
+	nfin, down := 0, false
 	for _, l := range r.Links {
 		if l < 0 || int(l) >= len(n.links) {
 			panic(fmt.Sprintf("topology: StartFlow: no link %d", l))
@@ -239,18 +247,33 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 		if finite(n.links[l].capacityBps) {
 			nfin++
 		}
+		down = down || n.isDown(l)
 	}
 	f.setPath(r.Links, nfin, n)
 	fs := &n.flows
 	fs.stats.Events++
 	fs.stats.Starts++
+	if down {
+		f.state = flowFailed
+		fs.stats.Failures++
+		f.effCap = capBps
+		n.k.At(now, func() {
+			if f.onDone != nil {
+				f.onDone(f)
+			}
+		})
+		return f
+	}
 	if fd := opts.Feeder; fd != nil && fd.state == flowActive && !fd.isEmpty() {
 		f.feeder = fd
 		n.addRelay(fd, f)
 	}
 	f.effCap = math.Min(f.capBps, f.feedBound())
 	if sizeBytes == 0 {
-		// Nothing to send: the flow takes no share of any link.
+		// Nothing to send: the flow takes no share of any link, but it is listed so
+		// that a link failing before its completion event fails it.
+		f.idx = int32(len(fs.zeros))
+		fs.zeros = append(fs.zeros, f)
 		f.ev = n.k.At(now, f.completion())
 		return f
 	}
@@ -355,7 +378,14 @@ func (n *Network) detach(f *Flow, st flowStatus) {
 	}
 	f.capped = true
 	f.state = st
-	if !f.isEmpty() {
+	if f.isEmpty() {
+		last := len(fs.zeros) - 1
+		moved := fs.zeros[last]
+		fs.zeros[f.idx] = moved
+		moved.idx = f.idx
+		fs.zeros[last] = nil
+		fs.zeros = fs.zeros[:last]
+	} else {
 		for _, h := range f.hops() { // read afresh: unlist may move f's own later entry
 			n.unlist(h)
 		}
@@ -533,11 +563,12 @@ func checkCap(op string, capBps float64) float64 {
 
 // FlowStats counts the work of the flow allocator since the network was made.
 type FlowStats struct {
-	Events      uint64 // StartFlow, completions, SetCap and Abort calls
+	Events      uint64 // StartFlow, completions, SetCap and Abort calls, and link failures that failed flows
 	Starts      uint64
 	Completions uint64
 	CapChanges  uint64
 	Aborts      uint64
+	Failures    uint64 // flows failed by a link going down, or started over one that was
 	Solves      uint64 // incremental solves: events and relay re-caps no shortcut settled
 	Shortcuts   uint64 // events and relay re-caps settled without a solve (fastpath.go)
 	Rounds      uint64 // fill-and-check rounds over all solves
@@ -549,8 +580,9 @@ type FlowStats struct {
 // Stats returns the allocator's counters.
 func (n *Network) Stats() FlowStats { return n.flows.stats }
 
-// ActiveFlows returns the number of flows started and not yet completed or aborted.
+// ActiveFlows returns the number of flows started and not yet completed, aborted or
+// failed.
 func (n *Network) ActiveFlows() int {
 	s := n.flows.stats
-	return int(s.Starts - s.Completions - s.Aborts)
+	return int(s.Starts - s.Completions - s.Aborts - s.Failures)
 }

@@ -61,9 +61,11 @@ type flowState struct {
 	aff       []int32       // indices in ls of links of flows whose rate changed this round
 	heap      []lvlItem
 	members   []int32 // indices in set of the set's flows, grouped by link, for the fill
+	seeds     []LinkID
 
 	relayQueue []*Flow
 	notify     []*Flow
+	zeros      []*Flow // pending flows of size 0, which no link lists
 	relayLists []relayList
 	freeLists  []int32 // unused entries of relayLists, as 1 + index
 	stats      FlowStats

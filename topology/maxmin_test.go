@@ -109,7 +109,7 @@ type relayRef struct {
 // checkAllocation compares n's rates with bruteMaxMin, using as each relay's cap its
 // feeder's current rate (the allocation must be a fixed point), or once the feeder has
 // completed its last rate (the rate it had at the previous check: every event that
-// can change a rate is checked), or no bound once the feeder was aborted
+// can change a rate is checked), or no bound once the feeder was aborted or failed
 // (FlowOptions.Feeder). It tests feasibility, the bottleneck characterization and the
 // links' counts of flows below their caps directly, then records the rates.
 func checkAllocation(t *testing.T, n *Network, flows []*Flow, ref relayRef, tol float64) {
@@ -140,7 +140,7 @@ func checkAllocation(t *testing.T, n *Network, flows []*Flow, ref relayRef, tol 
 			switch {
 			case fd.Done():
 				fc[i] = math.Min(fc[i], ref.lastRate[fd])
-			case !fd.Aborted():
+			case !fd.Aborted() && !fd.Failed():
 				fc[i] = math.Min(fc[i], fd.Rate())
 			}
 		}

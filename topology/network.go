@@ -24,9 +24,12 @@ type Network struct {
 	routes routeCache
 	flows  flowState
 
-	// Losses are rare and most networks have none, so they are kept beside the
-	// links, allocated at the first, not in every link.
-	loss []float64 // per link, the datagram loss probability; nil while all are 0
+	// Link failures (failure.go) and losses are rare and most networks have none, so
+	// they are kept beside the links, allocated at the first, not in every link.
+	failEpoch uint64    // FailEpoch
+	down      []uint64  // bit l: link l is down; nil until a link fails
+	failedAt  []uint64  // per link, the FailEpoch its last failure made; nil until one fails
+	loss      []float64 // per link, the datagram loss probability; nil while all are 0
 }
 
 // node is a node and the heads of its lists of links. The lists are threaded through
@@ -46,8 +49,8 @@ type link struct {
 	delay       sim.Time
 
 	// flows lists the active flows crossing the link. Only the lists of finite links
-	// are ever read by the solver; an unconstrained link lists its flows too, so that
-	// they can be found from the link (to fail them with it).
+	// are ever read by the solver; an unconstrained link lists its flows so that they
+	// can be failed with it (FailLink).
 	flows   []linkEntry
 	loadBps float64 // sum of their rates: see load
 	loadErr float64 // the rounding error of loadBps's running sum (Neumaier)
@@ -132,6 +135,28 @@ func (n *Network) NumNodes() int { return len(n.nodes) }
 // NumLinks returns the number of links; their IDs are 0 … NumLinks()-1.
 func (n *Network) NumLinks() int { return len(n.links) }
 
+// NodeLinks returns the links leaving node id and those arriving at it, each in the
+// order they were added, as new slices the caller may keep or change (the socket layer
+// uses them to find a host's access links, to fail both directions). O(degree).
+func (n *Network) NodeLinks(id NodeID) (out, in []LinkID) {
+	n.checkNode(id)
+	for l := n.nodes[id].firstOut; l >= 0; l = n.links[l].nextOut {
+		out = append(out, l)
+	}
+	for l := n.nodes[id].firstIn; l >= 0; l = n.links[l].nextIn {
+		in = append(in, l)
+	}
+	reverse(out) // the lists are newest first
+	reverse(in)
+	return out, in
+}
+
+func reverse(s []LinkID) {
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+}
+
 // AddLink adds a directed link from → to with a capacity in bit/s and a one-way
 // propagation delay, and returns its ID. capacityBps must be > 0 (+Inf for an
 // unconstrained core link that never limits a flow) and delay >= 0; anything else is
@@ -157,6 +182,12 @@ func (n *Network) AddLink(from, to NodeID, capacityBps float64, delay sim.Time) 
 		nextOut: a.firstOut, nextIn: b.firstIn,
 	})
 	a.firstOut, b.firstIn = id, id
+	if n.failedAt != nil {
+		n.failedAt = append(n.failedAt, 0)
+		if int(id)/64 >= len(n.down) {
+			n.down = append(n.down, 0)
+		}
+	}
 	if n.loss != nil {
 		n.loss = append(n.loss, 0)
 	}

@@ -46,12 +46,13 @@ func (n *Network) soleLink(first LinkID, out bool) LinkID {
 	return first
 }
 
-// Route returns the shortest path from → to by propagation delay. Ties are broken by
-// fewer hops, then by the lower link ID at the last differing hop, so a route is a
-// function of the network alone. It is an error if to cannot be reached.
+// Route returns the shortest path from → to by propagation delay over the links that
+// are up. Ties are broken by fewer hops, then by the lower link ID at the last
+// differing hop, so a route is a function of the network alone. It is an error if to
+// cannot be reached (a host whose only link is down is unreachable).
 //
 // Shortest-path trees are computed by Dijkstra's algorithm (O(E log V)) once per
-// source router and cached until a link is added; a node with a
+// source router and cached until a link is added, fails or is restored; a node with a
 // single outgoing link is routed through its neighbour's tree and a node with a single
 // incoming link is reached through its neighbour, so a call costs O(hops) once the
 // trees exist.
@@ -69,10 +70,16 @@ func (n *Network) Route(from, to NodeID) (Route, error) {
 	// A shortest path never revisits a node, so a path leaving a node with one way
 	// out starts with that link, and one reaching a node with one way in ends with it.
 	if l := n.soleLink(n.nodes[src].firstOut, true); l >= 0 {
+		if n.isDown(l) {
+			return noRoute()
+		}
 		pre = l
 		src = n.links[pre].to
 	}
 	if l := n.soleLink(n.nodes[dst].firstIn, false); l >= 0 && dst != src {
+		if n.isDown(l) {
+			return noRoute()
+		}
 		post = l
 		dst = n.links[post].from
 	}
@@ -139,7 +146,8 @@ func (n *Network) tree(src NodeID) *spTree {
 	return t
 }
 
-// dijkstra computes the shortest-path tree from src with a binary heap ordered by (delay, hops, node), lazily deleting stale entries.
+// dijkstra computes the shortest-path tree from src over the links that are up, with
+// a binary heap ordered by (delay, hops, node), lazily deleting stale entries.
 func (n *Network) dijkstra(src NodeID) *spTree {
 	nv := len(n.nodes)
 	t := &spTree{pred: make([]LinkID, nv)}
@@ -162,7 +170,7 @@ func (n *Network) dijkstra(src NodeID) *spTree {
 		for l := n.nodes[v].firstOut; l >= 0; l = n.links[l].nextOut {
 			lk := &n.links[l]
 			w := lk.to
-			if done[w] {
+			if done[w] || n.isDown(l) {
 				continue
 			}
 			// The order links are relaxed in does not matter: the tree keeps, for each
