@@ -32,6 +32,29 @@ type FlowOptions struct {
 // links is held inline, the solver's scratch lives in flowState, and what can be
 // derived (the feeder's bound, the route's delay) is not stored.
 type Flow struct {
+	// The first 64 bytes are what the solver reads of a flow, in one cache line (a
+	// 128-byte object is 128-byte aligned); the second, what only its own events do.
+
+	short [2]hop    // the route's links if it has at most two, in order; short[lo:hi] are the finite ones
+	long  *longPath // else the route
+	// rate is the rate in bit/s while the flow is active, and its last rate after:
+	// the bound a completed feeder leaves its relays (FlowOptions.Feeder).
+	rate    float64
+	effCap  float64 // min(capBps, the feeder's bound)
+	remBits float64 // bits not yet sent as of last
+	// idx is the flow's index in flowState.set while it is in a solve set, or in
+	// flowState.checked while the solver checks it from outside; in flowState.zeros
+	// while it is a pending flow of size 0. Membership is idx pointing back at the
+	// flow, so nothing needs clearing between solves.
+	idx    int32
+	hint   int16 // index in fin() of a link where it is bottlenecked, hintCap, or hintNone
+	nshort uint8 // links in short
+	lo, hi uint8
+	state  flowStatus
+	capped bool  // rate >= effCap within the precision; counted in link.belowCap if not
+	queued bool  // in flowState.notify
+	relays int32 // 1 + the index of its relays' list in flowState.relayLists; 0 for none
+
 	// OnRateChange, if set, is called after an event that changed the flow's rate, once
 	// the whole allocation is consistent again. It may call back into the network
 	// (SetCap, StartFlow, Abort).
@@ -39,30 +62,11 @@ type Flow struct {
 
 	n         *Network
 	onDone    func(*Flow)
-	feeder    *Flow     // the flow whose rate bounds this one's, nil for none
-	long      *longPath // the route, if longer than two links
-	short     [2]hop    // else the route's links, in order; short[lo:hi] are the finite ones
+	feeder    *Flow // the flow whose rate bounds this one's, nil for none
 	sizeBytes int64
-	remBits   float64  // bits not yet sent as of last
-	last      sim.Time // when remBits was last brought up to date
-	// rate is the rate in bit/s while the flow is active, and its last rate after:
-	// the bound a completed feeder leaves its relays (FlowOptions.Feeder).
-	rate   float64
-	capBps float64     // the caller's cap; +Inf for none
-	effCap float64     // min(capBps, the feeder's bound)
-	ev     sim.EventID // pending completion, 0 if none
-	// idx is the flow's index in flowState.set while it is in a solve set, or in
-	// flowState.checked while the solver checks it from outside; in flowState.zeros
-	// while it is a pending flow of size 0. Membership is idx pointing back at the
-	// flow, so nothing needs clearing between solves.
-	idx    int32
-	relays int32 // 1 + the index of its relays' list in flowState.relayLists; 0 for none
-	hint   int16 // index in fin() of a link where it is bottlenecked, hintCap, or hintNone
-	nshort uint8 // links in short
-	lo, hi uint8
-	state  flowStatus
-	capped bool // rate >= effCap within the precision; counted in link.belowCap if not
-	queued bool // in flowState.notify
+	last      sim.Time    // when remBits was last brought up to date
+	capBps    float64     // the caller's cap; +Inf for none
+	ev        sim.EventID // pending completion, 0 if none
 }
 
 // hop is one link of a flow's route and the flow's index in that link's list.

@@ -50,7 +50,7 @@ const (
 
 // flowState is the allocator's state and its reusable scratch. The solver's per-flow
 // and per-link scratch lives here, in dense arrays sized by the solve, rather than in
-// every Flow and link: a flow or link records only its index (Flow.idx, link.scratch),
+// every Flow and link: a flow or link records only its index (Flow.idx, lsIdx),
 // and membership is that index pointing back at it (a sparse set), so nothing needs
 // clearing between solves and no stamp can wrap.
 type flowState struct {
@@ -58,10 +58,14 @@ type flowState struct {
 	set       []member      // the solve set
 	checked   []checkedFlow // flows outside the set checked this round
 	ls        []linkScratch // the links this round works on: the fill's first, then those checked
-	aff       []int32       // indices in ls of links of flows whose rate changed this round
-	heap      []lvlItem
-	members   []int32 // indices in set of the set's flows, grouped by link, for the fill
-	seeds     []LinkID
+	// lsIdx[l] is link l's index in ls, valid while that entry names l. A dense array
+	// rather than a field of link: the fill and the check look a link's entry up for
+	// every hop, and 4 bytes a link stay in cache where 80-byte links do not.
+	lsIdx   []int32
+	aff     []int32 // indices in ls of links of flows whose rate changed this round
+	heap    []lvlItem
+	members []int32 // indices in set of the set's flows, grouped by link, for the fill
+	seeds   []LinkID
 
 	relayQueue []*Flow
 	notify     []*Flow
@@ -108,7 +112,7 @@ type linkScratch struct {
 // scratchOf returns link l's scratch in this round, or nil.
 func (n *Network) scratchOf(l LinkID) *linkScratch {
 	ls := n.flows.ls
-	if i := n.links[l].scratch; int(i) < len(ls) && ls[i].id == l {
+	if i := n.flows.lsIdx[l]; int(i) < len(ls) && ls[i].id == l {
 		return &ls[i]
 	}
 	return nil
@@ -118,7 +122,7 @@ func (n *Network) scratchOf(l LinkID) *linkScratch {
 // the others: pointers to them do not survive it.
 func (n *Network) addScratch(l LinkID) *linkScratch {
 	fs := &n.flows
-	n.links[l].scratch = int32(len(fs.ls))
+	fs.lsIdx[l] = int32(len(fs.ls))
 	fs.ls = append(fs.ls, linkScratch{id: l})
 	return &fs.ls[len(fs.ls)-1]
 }
@@ -244,7 +248,7 @@ func (n *Network) fill() {
 	members = append(members, make([]int32, total)...)
 	for i := range set {
 		for _, hp := range set[i].f.fin() {
-			sc := &ls[links[hp.link].scratch]
+			sc := &ls[fs.lsIdx[hp.link]]
 			members[sc.next] = int32(i)
 			sc.next++
 		}
@@ -270,7 +274,7 @@ func (n *Network) fill() {
 			unfrozen--
 			continue
 		}
-		sc := &ls[links[it.id].scratch]
+		sc := &ls[fs.lsIdx[it.id]]
 		if it.version != sc.version || sc.unfrozen == 0 {
 			continue
 		}
@@ -301,7 +305,7 @@ func (n *Network) freeze(i int32, r float64, sat LinkID, h []lvlItem) []lvlItem 
 	m := &fs.set[i]
 	m.frozen, m.newRate, m.sat = true, r, sat
 	for k, hp := range m.f.fin() {
-		sc := &fs.ls[n.links[hp.link].scratch]
+		sc := &fs.ls[fs.lsIdx[hp.link]]
 		sc.frozenBps += r
 		sc.unfrozen--
 		if hp.link == sat {
@@ -325,7 +329,7 @@ func (n *Network) check() bool {
 	for i := range fs.set {
 		if m := &fs.set[i]; fs.changed(m.f.rate, m.newRate) {
 			for _, h := range m.f.fin() {
-				si := links[h.link].scratch
+				si := fs.lsIdx[h.link]
 				if sc := &fs.ls[si]; !sc.aff {
 					sc.aff = true
 					aff = append(aff, si)
@@ -464,14 +468,14 @@ func (n *Network) commit() {
 		m := &fs.set[i]
 		f := m.f
 		f.hint = m.newHint
-		for _, h := range f.fin() { // out of the set: the entries' sign bits clear
-			n.links[h.link].flows[h.pos].rateBps = f.rate
-		}
 		if !fs.changed(f.rate, m.newRate) {
+			for _, h := range f.fin() { // out of the set: the entries' sign bits clear
+				n.links[h.link].flows[h.pos].rateBps = f.rate
+			}
 			n.markCap(f) // its effective cap may be what changed
 			continue
 		}
-		n.applyRate(f, m.newRate)
+		n.applyRate(f, m.newRate) // which rewrites the entries, sign bits clear
 	}
 	for _, si := range fs.aff {
 		n.links[fs.ls[si].id].recomputeLoad()

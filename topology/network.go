@@ -41,8 +41,8 @@ type node struct {
 }
 
 // link is one directed link. loadBps, loadErr and belowCap are the flow bookkeeping of
-// maxmin.go and fastpath.go; the solver's per-solve scratch lives in flowState, indexed
-// by scratch, so that a link nobody is solving costs only what it must remember.
+// maxmin.go and fastpath.go; the solver's per-solve scratch lives in flowState
+// (flowState.ls), so that a link nobody is solving costs only what it must remember.
 type link struct {
 	from, to    NodeID
 	capacityBps float64
@@ -57,7 +57,6 @@ type link struct {
 	// belowCap counts the flows here whose rate is below their effective cap (not
 	// Flow.capped): when it is 0, freeing capacity here can raise no one (fastpath.go).
 	belowCap int32
-	scratch  int32 // index of its entry in flowState.ls, valid while that entry names it
 
 	nextOut, nextIn LinkID // the next link from the same node / to the same node; -1 at the end
 }
@@ -103,6 +102,7 @@ func (n *Network) reserve(nodes, links int) {
 	}
 	if need := len(n.links) + links; need > cap(n.links) {
 		n.links = append(make([]link, 0, need), n.links...)
+		n.flows.lsIdx = append(make([]int32, 0, need), n.flows.lsIdx...)
 	}
 	n.names.reserve(n.nodes, len(n.nodes)+nodes)
 }
@@ -182,6 +182,7 @@ func (n *Network) AddLink(from, to NodeID, capacityBps float64, delay sim.Time) 
 		nextOut: a.firstOut, nextIn: b.firstIn,
 	})
 	a.firstOut, b.firstIn = id, id
+	n.flows.lsIdx = append(n.flows.lsIdx, 0)
 	if n.failedAt != nil {
 		n.failedAt = append(n.failedAt, 0)
 		if int(id)/64 >= len(n.down) {
