@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 
@@ -197,4 +198,96 @@ func measure(b *testing.B, k *sim.Kernel, n *Network) (s0, s1 FlowStats, events 
 	events = float64(s1.Events - s0.Events)
 	b.ReportMetric(float64(el.Nanoseconds())/1e3/events, "us/event")
 	return s0, s1, events
+}
+
+// heapInuse returns the bytes of heap in use after a full collection.
+func heapInuse() uint64 {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse
+}
+
+// BenchmarkRelayMeshMemory reports the heap that the relay-mesh pattern of
+// BenchmarkRelayMesh holds per active relay flow (B/flow): everything allocated from
+// just before the relays are started (each with its own Route, as a connection's
+// socket computes it) until they are all active, the kernel's pending completion
+// events included, over the number of relays. It runs no events; b.N only repeats
+// the build.
+func BenchmarkRelayMeshMemory(b *testing.B) {
+	for _, peers := range []int{200, 1000} {
+		b.Run(fmt.Sprintf("peers=%d", peers), func(b *testing.B) {
+			for range b.N {
+				benchRelayMeshMemory(b, peers)
+			}
+		})
+	}
+}
+
+func benchRelayMeshMemory(b *testing.B, peers int) {
+	k := sim.NewKernel()
+	hs := []StarHost{{Name: "server", UploadBps: 1e9, DownloadBps: 1e9, Delay: sim.Millisecond}}
+	for i := range peers {
+		hs = append(hs, StarHost{Name: fmt.Sprintf("p%d", i), UploadBps: 1e6, DownloadBps: 1e9, Delay: 10 * sim.Millisecond})
+	}
+	n, err := BuildStar(k, hs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	route := func(a, c NodeID) Route {
+		r, err := n.Route(a, c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return r
+	}
+	// Node i+1 is peer i; the server is node 1 and peer i is node i+2.
+	feeders := make([]*Flow, peers)
+	for i := range feeders {
+		feeders[i] = n.StartFlow(route(1, NodeID(i+2)), 1<<50, FlowOptions{CapBps: 1e6 / float64(peers-1)}, nil)
+	}
+	onDone := func(*Flow) {}
+	h0 := heapInuse()
+	relays := 0
+	for i := range peers {
+		for j := range peers {
+			if i != j {
+				n.StartFlow(route(NodeID(i+2), NodeID(j+2)), 1<<40, FlowOptions{Feeder: feeders[i]}, onDone)
+				relays++
+			}
+		}
+	}
+	h1 := heapInuse()
+	runtime.KeepAlive(n)
+	runtime.KeepAlive(k)
+	if n.ActiveFlows() != peers+relays {
+		b.Fatalf("%d active flows, want %d", n.ActiveFlows(), peers+relays)
+	}
+	b.ReportMetric(float64(h1-h0)/float64(relays), "B/flow")
+}
+
+// BenchmarkIdleStarMemory reports the heap a star of 10^6 hosts and no flows holds
+// per host (B/host): the nodes with their names and link lists, the two access links
+// of each host, the name index, and the route cache once one route has been asked
+// for. b.N only repeats the build.
+func BenchmarkIdleStarMemory(b *testing.B) {
+	const hosts = 1_000_000
+	for range b.N {
+		h0 := heapInuse()
+		hs := make([]StarHost, hosts)
+		for i := range hs {
+			hs[i] = StarHost{Name: fmt.Sprintf("h%d", i), UploadBps: 1e6, DownloadBps: 1e7, Delay: sim.Millisecond}
+		}
+		n, err := BuildStar(sim.NewKernel(), hs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hs = nil
+		if _, err := n.Route(1, 2); err != nil {
+			b.Fatal(err)
+		}
+		h1 := heapInuse()
+		runtime.KeepAlive(n)
+		b.ReportMetric(float64(h1-h0)/hosts, "B/host")
+	}
 }

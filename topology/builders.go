@@ -55,6 +55,7 @@ func BuildStar(k *sim.Kernel, hosts []StarHost) (*Network, error) {
 		}
 	}
 	n := New(k)
+	n.reserve(1+len(hosts), 2*len(hosts))
 	core := n.AddNode(StarCore)
 	for _, h := range hosts {
 		id := n.AddNode(h.Name)
@@ -123,6 +124,7 @@ func BuildInstitution(k *sim.Kernel, cfg InstitutionConfig) (*Network, error) {
 		}
 	}
 	n := New(k)
+	n.reserve(2+cfg.Hosts+cfg.Servers, 2+2*cfg.Hosts+2*cfg.Servers)
 	inst := n.AddNode(InstitutionRouter)
 	inet := n.AddNode(InternetRouter)
 	n.AddDuplex(inst, inet, cfg.AccessBps, cfg.AccessDelay)
@@ -174,6 +176,7 @@ func BuildDumbbell(k *sim.Kernel, cfg DumbbellConfig) (*Network, error) {
 		return nil, err
 	}
 	n := New(k)
+	n.reserve(2+cfg.Left+cfg.Right, 2+2*cfg.Left+2*cfg.Right)
 	lr := n.AddNode(DumbbellLeftRouter)
 	rr := n.AddNode(DumbbellRightRouter)
 	n.AddDuplex(lr, rr, cfg.BottleneckBps, cfg.BottleneckDelay)
@@ -192,6 +195,7 @@ type LinkSpec struct {
 	From, To    string
 	CapacityBps float64 // bit/s, > 0; +Inf for unconstrained
 	Delay       sim.Time
+	Loss        float64 // probability in [0, 1] that a datagram crossing the link is lost
 	Duplex      bool
 }
 
@@ -227,16 +231,26 @@ func BuildExplicit(k *sim.Kernel, nodes []string, links []LinkSpec) (*Network, e
 		if err := checkDelay(what+": delay", s.Delay); err != nil {
 			return nil, err
 		}
+		if !(s.Loss >= 0 && s.Loss <= 1) {
+			return nil, fmt.Errorf("topology: %s: loss is %v, want a probability in [0, 1]", what, s.Loss)
+		}
 	}
 	n := New(k)
+	nl := len(links)
+	for _, s := range links {
+		if s.Duplex {
+			nl++
+		}
+	}
+	n.reserve(len(nodes), nl)
 	for _, name := range nodes {
 		n.AddNode(name)
 	}
 	for _, s := range links {
 		from, to := NodeID(idx[s.From]), NodeID(idx[s.To])
-		n.AddLink(from, to, s.CapacityBps, s.Delay)
+		n.SetLinkLoss(n.AddLink(from, to, s.CapacityBps, s.Delay), s.Loss)
 		if s.Duplex {
-			n.AddLink(to, from, s.CapacityBps, s.Delay)
+			n.SetLinkLoss(n.AddLink(to, from, s.CapacityBps, s.Delay), s.Loss)
 		}
 	}
 	if err := n.checkConnected(); err != nil {
@@ -256,19 +270,21 @@ func (n *Network) checkConnected() error {
 		for len(stack) > 0 {
 			v := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			adj := n.nodes[v].out
+			l := n.nodes[v].firstOut
 			if !forward {
-				adj = n.nodes[v].in
+				l = n.nodes[v].firstIn
 			}
-			for _, l := range adj {
-				w := n.links[l].to
+			for l >= 0 {
+				lk := &n.links[l]
+				w, next := lk.to, lk.nextOut
 				if !forward {
-					w = n.links[l].from
+					w, next = lk.from, lk.nextIn
 				}
 				if !seen[w] {
 					seen[w] = true
 					stack = append(stack, w)
 				}
+				l = next
 			}
 		}
 		for i, s := range seen {

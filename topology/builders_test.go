@@ -234,6 +234,8 @@ func TestBuilderErrors(t *testing.T) {
 		{"explicit unknown node", explicit([]string{"a", "b"}, LinkSpec{From: "a", To: "c", CapacityBps: 1}), `topology: link 0 (a -> c): unknown node "c"`},
 		{"explicit zero capacity", explicit([]string{"a", "b"}, ab(0, 0)), `topology: link 0 (a -> b): capacity is 0 bit/s, want > 0`},
 		{"explicit negative delay", explicit([]string{"a", "b"}, ab(1, -2)), `topology: link 0 (a -> b): delay is -2ns, want >= 0`},
+		{"explicit loss", explicit([]string{"a", "b"}, LinkSpec{From: "a", To: "b", CapacityBps: 1, Loss: 1.5, Duplex: true}), `topology: link 0 (a -> b): loss is 1.5, want a probability in [0, 1]`},
+		{"explicit NaN loss", explicit([]string{"a", "b"}, LinkSpec{From: "a", To: "b", CapacityBps: 1, Loss: math.NaN(), Duplex: true}), `topology: link 0 (a -> b): loss is NaN, want a probability in [0, 1]`},
 		{"explicit self-loop", explicit([]string{"a"}, LinkSpec{From: "a", To: "a", CapacityBps: 1}), `topology: link 0 (a -> a): a link must join two different nodes`},
 		{"explicit disconnected", explicit([]string{"a", "b", "c"}, ab(1, 0)), `topology: network is not connected: no route from "a" to "c"`},
 		{"explicit one-way", explicit([]string{"a", "b"}, LinkSpec{From: "a", To: "b", CapacityBps: 1}), `topology: network is not connected: no route from "b" to "a"`},
@@ -259,6 +261,9 @@ func TestProgrammerErrorsPanic(t *testing.T) {
 		{"unknown node", func() { n.AddLink(a, 7, 1, 0) }},
 		{"negative size", func() { n.StartFlow(Route{}, -1, FlowOptions{}, nil) }},
 		{"negative cap", func() { n.StartFlow(Route{}, 1, FlowOptions{CapBps: -1}, nil) }},
+		{"fail unknown link", func() { n.FailLink(3) }},
+		{"restore unknown link", func() { n.RestoreLink(-1) }},
+		{"loss of unknown link", func() { n.SetLinkLoss(5, 0.5) }},
 	} {
 		func() {
 			defer func() {

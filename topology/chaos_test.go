@@ -117,9 +117,10 @@ func (s *Stack) activeFlows() []*Flow {
 	return fs
 }
 
-// Reference: issue 6, acceptance 3. Random crashes, recoveries and aborts mixed into
-// random TCP and UDP traffic on random networks keep the max-min allocation (every
-// rate equal to progressive filling from scratch, no link over capacity), and leak
+// Reference: issue 6, acceptance 3. Random crashes, recoveries, aborts, link failures
+// and repairs, and lossy links mixed into random TCP and UDP traffic on random
+// networks keep the max-min allocation (every rate equal to progressive filling from
+// scratch, no link over capacity), and leak
 // nothing: every flow on the wire belongs to a socket, and once every host is up and
 // the programs have stopped, no connection end, timer or flow is left.
 func TestChaosKeepsMaxMinAndLeaksNothing(t *testing.T) {
@@ -136,6 +137,7 @@ func TestChaosKeepsMaxMinAndLeaksNothing(t *testing.T) {
 		require.Positive(t, total.ConnsTimedOut)
 		require.Positive(t, total.ConnsRefused)
 		require.Positive(t, total.Retransmissions)
+		require.Positive(t, total.DatagramsLost)
 	}()
 	for round := range rounds {
 		t.Run(fmt.Sprint(round), func(t *testing.T) {
@@ -154,6 +156,11 @@ func TestChaosKeepsMaxMinAndLeaksNothing(t *testing.T) {
 			// 20 s of traffic, before the programs' 30 s ones.
 			st.TCP.SYNRetries = rng.IntN(4)
 			st.TCP.DataRetries = 1 + rng.IntN(5)
+			for l := range n.NumLinks() {
+				if rng.IntN(4) == 0 {
+					n.SetLinkLoss(LinkID(l), 0.2*rng.Float64())
+				}
+			}
 			const stopAt = 20 * sim.Second
 			prog := chaosProgram{hosts: hosts, period: sim.Time(50+rng.IntN(450)) * sim.Millisecond, stopAt: stopAt, seed: uint64(round)}
 			for _, id := range hosts {
@@ -163,11 +170,16 @@ func TestChaosKeepsMaxMinAndLeaksNothing(t *testing.T) {
 			for i := 0; i < 5+rng.IntN(15); i++ {
 				at := sim.Time(rng.Int64N(int64(stopAt)))
 				id := hosts[rng.IntN(len(hosts))]
-				switch rng.IntN(3) {
+				l := LinkID(rng.IntN(n.NumLinks()))
+				switch rng.IntN(5) {
 				case 0:
 					st.CrashAt(at, id)
 				case 1:
 					st.RecoverAt(at, id)
+				case 2:
+					k.At(at, func() { n.FailLink(l) })
+				case 3:
+					k.At(at, func() { n.RestoreLink(l) })
 				default:
 					k.At(at, func() {
 						if h := st.host(id); h.t != nil && len(h.t.conns) > 0 {
@@ -182,6 +194,11 @@ func TestChaosKeepsMaxMinAndLeaksNothing(t *testing.T) {
 			for _, id := range hosts {
 				st.RecoverAt(stopAt, id)
 			}
+			k.At(stopAt, func() {
+				for l := range n.NumLinks() {
+					n.RestoreLink(LinkID(l))
+				}
+			})
 			ref := relayRef{feederOf: map[*Flow]*Flow{}, lastRate: map[*Flow]float64{}}
 			checks := 0
 			for k.Len() > 0 {
@@ -201,6 +218,7 @@ func TestChaosKeepsMaxMinAndLeaksNothing(t *testing.T) {
 				total.ConnsTimedOut += hs.ConnsTimedOut
 				total.ConnsRefused += hs.ConnsRefused
 				total.Retransmissions += hs.Retransmissions
+				total.DatagramsLost += hs.DatagramsLost
 				total.ConnsOpened += hs.ConnsOpened
 				total.MessagesSent += hs.MessagesSent
 			}

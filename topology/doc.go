@@ -10,6 +10,11 @@
 // grows with the number of flows whose rates really change, not with the number of
 // flows in the network.
 //
+// Links fail and are restored (FailLink, RestoreLink): the flows crossing a link that
+// goes down fail with it, their owners hear of it through onDone (Flow.Failed), and
+// routes are recomputed around it. Each link also carries a datagram loss probability
+// for the socket layer to draw from.
+//
 // The package knows nothing of messages or protocols: the simulated sockets built on it
 // add connection set-up, propagation delay to delivery and message framing.
 package topology

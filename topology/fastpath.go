@@ -73,8 +73,8 @@ func (n *Network) markCap(f *Flow) {
 	if c {
 		d = -1
 	}
-	for _, l := range f.links {
-		n.links[l].belowCap += d
+	for _, h := range f.fin() {
+		n.links[h.link].belowCap += d
 	}
 }
 
@@ -83,6 +83,9 @@ func (n *Network) markCap(f *Flow) {
 func (n *Network) recountCaps() {
 	for i := range n.links {
 		lk := &n.links[i]
+		if !finite(lk.capacityBps) {
+			continue // its flows are counted on their finite links, if any
+		}
 		lk.belowCap = 0
 		for _, e := range lk.flows {
 			e.f.capped = n.flows.atCap(e.f)
@@ -116,8 +119,8 @@ func (n *Network) canRaise(f *Flow, r float64) bool {
 	}
 	d := r - f.rate
 	slack := shortcutSlack * n.flows.precision * r
-	for _, l := range f.links {
-		lk := &n.links[l]
+	for _, h := range f.fin() {
+		lk := &n.links[h.link]
 		if lk.load()+d > lk.capacityBps+slack {
 			return false
 		}
@@ -130,8 +133,8 @@ func (n *Network) canRaise(f *Flow, r float64) bool {
 
 // canLower reports whether f's rate may fall, or f leave, with no other rate changing.
 func (n *Network) canLower(f *Flow) bool {
-	for _, l := range f.links {
-		lk := &n.links[l]
+	for _, h := range f.fin() {
+		lk := &n.links[h.link]
 		if n.flows.saturated(lk) && othersBelowCap(lk, f) > 0 {
 			return false
 		}
@@ -150,8 +153,8 @@ func (n *Network) moveRate(f *Flow, r float64) {
 		return
 	}
 	d := r - f.rate
-	for _, l := range f.links {
-		n.links[l].addLoad(d)
+	for _, h := range f.fin() {
+		n.links[h.link].addLoad(d)
 	}
 	n.applyRate(f, r)
 }
@@ -185,5 +188,5 @@ func (n *Network) recap(f *Flow, eff float64) {
 		n.moveRate(f, eff)
 		return
 	}
-	n.solve(f, f.links)
+	n.solve(f, f.fin())
 }

@@ -17,51 +17,69 @@ type FlowOptions struct {
 	// Feeder's rate, since a relay cannot send faster than its part arrives. When
 	// Feeder completes, the bound stays at Feeder's last rate: a relay that forwards
 	// bits as they arrive sends the same stream delayed by its lag, so it goes on at
-	// the arrival rate to its end. When Feeder is aborted, the bound is lifted and
-	// only CapBps remains (the model cannot stall the relay, and the feeder's last
-	// rate may be 0). A Feeder that has already completed or been aborted, or has
-	// size 0, bounds nothing: the relay has all the data it will get.
+	// the arrival rate to its end. When Feeder is aborted or fails, the bound is
+	// lifted and only CapBps remains (the model cannot stall the relay, and the
+	// feeder's last rate may be 0). A Feeder that has already ended, or has size 0,
+	// bounds nothing: the relay has all the data it will get.
 	Feeder *Flow
 }
 
 // Flow is a quantity of data moving along a route at the rate the network allocates
 // to it. Its state changes only through the Network's methods and its completion.
+//
+// A million flows can be active at once (P2P distribution to a thousand peers), so the
+// struct is kept to 128 bytes, a size class of Go's allocator: a route of up to two
+// links is held inline, the solver's scratch lives in flowState, and what can be
+// derived (the feeder's bound, the route's delay) is not stored.
 type Flow struct {
+	// The first 64 bytes are what the solver reads of a flow, in one cache line (a
+	// 128-byte object is 128-byte aligned); the second, what only its own events do.
+
+	short [2]hop    // the route's links if it has at most two, in order; short[lo:hi] are the finite ones
+	long  *longPath // else the route
+	// rate is the rate in bit/s while the flow is active, and its last rate after:
+	// the bound a completed feeder leaves its relays (FlowOptions.Feeder).
+	rate    float64
+	effCap  float64 // min(capBps, the feeder's bound)
+	remBits float64 // bits not yet sent as of last
+	// idx is the flow's index in flowState.set while it is in a solve set, or in
+	// flowState.checked while the solver checks it from outside; in flowState.zeros
+	// while it is a pending flow of size 0. Membership is idx pointing back at the
+	// flow, so nothing needs clearing between solves.
+	idx    int32
+	hint   int16 // index in fin() of a link where it is bottlenecked, hintCap, or hintNone
+	nshort uint8 // links in short
+	lo, hi uint8
+	state  flowStatus
+	capped bool  // rate >= effCap within the precision; counted in link.belowCap if not
+	queued bool  // in flowState.notify
+	relays int32 // 1 + the index of its relays' list in flowState.relayLists; 0 for none
+
 	// OnRateChange, if set, is called after an event that changed the flow's rate, once
 	// the whole allocation is consistent again. It may call back into the network
 	// (SetCap, StartFlow, Abort).
 	OnRateChange func(*Flow)
 
 	n         *Network
-	route     Route
-	links     []LinkID // the route's finite-capacity links: the only ones that constrain
-	pos       []int32  // the flow's index in each of those links' lists
-	sizeBytes int64
-	remBits   float64  // bits not yet sent as of last
-	last      sim.Time // when remBits was last brought up to date
-	rate      float64  // bit/s
-	capBps    float64  // the caller's cap; +Inf for none
-	feedBps   float64  // the bound from the feeder (its rate, or its last); +Inf for none
-	effCap    float64  // min(capBps, feedBps)
-	capped    bool     // rate >= effCap within the precision; counted in link.belowCap if not
-	feeder    *Flow
-	relays    []*Flow // active flows whose Feeder this is
-	relayPos  int32   // index in feeder.relays while both are active
-	state     flowStatus
 	onDone    func(*Flow)
+	feeder    *Flow // the flow whose rate bounds this one's, nil for none
+	sizeBytes int64
+	last      sim.Time    // when remBits was last brought up to date
+	capBps    float64     // the caller's cap; +Inf for none
 	ev        sim.EventID // pending completion, 0 if none
-	evAt      sim.Time
-	fire      func()
+}
 
-	// Scratch of the incremental solver (maxmin.go).
-	solveStamp  uint64  // member of the solve set of solve number solveStamp
-	frozen      bool    // rate fixed in the current fill
-	newRate     float64 // tentative rate of the current fill
-	satLink     int32   // link that froze it in the fill, or -1 for its cap
-	hint        int32   // a link where it is bottlenecked, hintCap, or hintNone
-	newHint     int32
-	chkStamp    uint64 // checked in round chkStamp
-	notifyStamp uint64
+// hop is one link of a flow's route and the flow's index in that link's list.
+type hop struct {
+	link LinkID
+	pos  int32
+}
+
+// longPath is the route of a flow crossing more than two links.
+type longPath struct {
+	links []LinkID // as given to StartFlow
+	hops  []hop    // the same links, those of finite capacity first
+	nfin  int
 }
 
 type flowStatus uint8
@@ -70,16 +88,76 @@ const (
 	flowActive flowStatus = iota
 	flowDone
 	flowAborted
+	flowFailed
 )
 
-// Rate returns the flow's current rate in bit/s (0 once it has finished).
-func (f *Flow) Rate() float64 { return f.rate }
+// maxRouteLinks bounds a flow's route: its hint is an int16 index into the route.
+const maxRouteLinks = math.MaxInt16
+
+// fin returns the flow's hops over finite-capacity links: the only ones that
+// constrain, and so the only ones the solver reads.
+func (f *Flow) fin() []hop {
+	if f.long != nil {
+		return f.long.hops[:f.long.nfin]
+	}
+	return f.short[f.lo:f.hi]
+}
+
+// hops returns all the flow's hops, unconstrained links included.
+func (f *Flow) hops() []hop {
+	if f.long != nil {
+		return f.long.hops
+	}
+	return f.short[:f.nshort]
+}
+
+// setPath records the route's links; nfin of them have a finite capacity.
+func (f *Flow) setPath(links []LinkID, nfin int, n *Network) {
+	if len(links) > len(f.short) {
+		p := &longPath{links: links, hops: make([]hop, 0, len(links)), nfin: nfin}
+		for _, l := range links {
+			if finite(n.links[l].capacityBps) {
+				p.hops = append(p.hops, hop{link: l})
+			}
+		}
+		for _, l := range links {
+			if !finite(n.links[l].capacityBps) {
+				p.hops = append(p.hops, hop{link: l})
+			}
+		}
+		f.long = p
+		return
+	}
+	// With at most two links, the finite ones are always contiguous.
+	f.nshort = uint8(len(links))
+	lo, hi := 0, 0
+	for i, l := range links {
+		f.short[i].link = l
+		if finite(n.links[l].capacityBps) {
+			if hi == 0 {
+				lo = i
+			}
+			hi = i + 1
+		}
+	}
+	f.lo, f.hi = uint8(lo), uint8(hi)
+}
+
+// Rate returns the flow's current rate in bit/s (0 once it has ended).
+func (f *Flow) Rate() float64 {
+	if f.state != flowActive {
+		return 0
+	}
+	return f.rate
+}
 
 // RemainingBits returns the bits still to send now. O(1): remaining is brought up to
 // date lazily, only when the rate changes, and computed here for the moment asked.
 func (f *Flow) RemainingBits() float64 {
 	if f.state != flowActive {
-		return 0
+		// A flow that failed or was aborted keeps the bits it had not sent: what
+		// TCP sends again over a new route.
+		return f.remBits
 	}
 	dt := f.n.k.Now() - f.last
 	if dt <= 0 || f.rate == 0 {
@@ -91,8 +169,22 @@ func (f *Flow) RemainingBits() float64 {
 // SizeBytes returns the size the flow was started with.
 func (f *Flow) SizeBytes() int64 { return f.sizeBytes }
 
-// Route returns the route the flow was started on.
-func (f *Flow) Route() Route { return f.route }
+// Route returns the route the flow was started on. O(its links).
+func (f *Flow) Route() Route {
+	var r Route
+	if f.long != nil {
+		r.Links = f.long.links
+	} else if f.nshort > 0 {
+		r.Links = make([]LinkID, f.nshort)
+		for i := range r.Links {
+			r.Links[i] = f.short[i].link
+		}
+	}
+	for _, l := range r.Links {
+		r.Delay += f.n.links[l].delay
+	}
+	return r
+}
 
 // CapBps returns the caller's cap in bit/s, 0 for none.
 func (f *Flow) CapBps() float64 {
@@ -111,16 +203,31 @@ func (f *Flow) Done() bool { return f.state == flowDone }
 // Aborted reports whether the flow was aborted.
 func (f *Flow) Aborted() bool { return f.state == flowAborted }
 
+// Failed reports whether the flow failed: a link of its route went down while it was
+// active, or was down when it started (FailLink).
+func (f *Flow) Failed() bool { return f.state == flowFailed }
+
+// feedBound is the bound f's feeder puts on its rate: the feeder's rate while it is
+// active, its last rate once it has completed, none if it was aborted or failed.
+func (f *Flow) feedBound() float64 {
+	if fd := f.feeder; fd != nil && (fd.state == flowActive || fd.state == flowDone) {
+		return fd.rate
+	}
+	return math.Inf(1)
+}
+
 // StartFlow starts moving sizeBytes along r and returns the flow. onDone (which may be
 // nil) is called when the last bit has left the sender in the fluid model; the route's
 // propagation delay to the receiver is for the caller to add. A flow of size 0
 // completes at once, in an event scheduled now (onDone is never called re-entrantly).
+// A flow whose route crosses a link that is down fails at once: it takes no share of
+// any link, and its onDone, with Failed() true, runs in an event scheduled now.
 //
 // The rates of the flows sharing a link with the new one are re-solved incrementally:
 // the cost is that of the flows whose rates change, not of all flows (see maxmin.go);
 // a flow that fits at its cap changes no other rate and costs O(its path) (fastpath.go).
-// A negative size, a negative or NaN cap, a link not in the network or a feeder from
-// another network is a bug in the caller and panics.
+// A negative size, a negative or NaN cap, a link not in the network, a route of more
+// than 32767 links or a feeder from another network is a bug in the caller and panics.
 func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone func(*Flow)) *Flow {
 	if sizeBytes < 0 {
 		panic(fmt.Sprintf("topology: StartFlow with negative size %d", sizeBytes))
@@ -129,13 +236,16 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 	if opts.Feeder != nil && opts.Feeder.n != n {
 		panic("topology: StartFlow: feeder belongs to another network")
 	}
-	f := &Flow{
-		n: n, route: r, sizeBytes: sizeBytes, remBits: 8 * float64(sizeBytes),
-		last: n.k.Now(), capBps: capBps, feedBps: math.Inf(1), onDone: onDone,
-		hint: hintNone, satLink: -1, capped: true, // counted below cap once it has a rate
+	if len(r.Links) > maxRouteLinks {
+		panic(fmt.Sprintf("topology: StartFlow: route of %d links", len(r.Links)))
 	}
-	f.fire = func() { n.complete(f) }
-	nfin := 0
+	now := n.k.Now()
+	f := &Flow{
+		n: n, sizeBytes: sizeBytes, remBits: 8 * float64(sizeBytes),
+		last: now, capBps: capBps, onDone: onDone,
+		hint: hintNone, capped: true, // counted below cap once it has a rate
+	}
+	nfin, down := 0, false
 	for _, l := range r.Links {
 		if l < 0 || int(l) >= len(n.links) {
 			panic(fmt.Sprintf("topology: StartFlow: no link %d", l))
@@ -143,46 +253,54 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 		if finite(n.links[l].capacityBps) {
 			nfin++
 		}
+		down = down || n.isDown(l)
 	}
-	if nfin > 0 {
-		f.links = make([]LinkID, 0, nfin)
-		for _, l := range r.Links {
-			if finite(n.links[l].capacityBps) {
-				f.links = append(f.links, l)
+	f.setPath(r.Links, nfin, n)
+	fs := &n.flows
+	fs.stats.Events++
+	fs.stats.Starts++
+	if down {
+		f.state = flowFailed
+		fs.stats.Failures++
+		f.effCap = capBps
+		n.k.At(now, func() {
+			if f.onDone != nil {
+				f.onDone(f)
 			}
-		}
+		})
+		return f
 	}
 	if fd := opts.Feeder; fd != nil && fd.state == flowActive && !fd.isEmpty() {
 		f.feeder = fd
-		f.feedBps = fd.rate
-		f.relayPos = int32(len(fd.relays))
-		fd.relays = append(fd.relays, f)
+		n.addRelay(fd, f)
 	}
-	f.effCap = math.Min(f.capBps, f.feedBps)
-	n.flows.stats.Events++
-	n.flows.stats.Starts++
+	f.effCap = math.Min(f.capBps, f.feedBound())
 	if sizeBytes == 0 {
-		// Nothing to send: the flow takes no share of any link.
-		f.links = nil
-		f.evAt = n.k.Now()
-		f.ev = n.k.At(f.evAt, f.fire)
+		// Nothing to send: the flow takes no share of any link, but it is listed so
+		// that a link failing before its completion event fails it.
+		f.idx = int32(len(fs.zeros))
+		fs.zeros = append(fs.zeros, f)
+		f.ev = n.k.At(now, f.completion())
 		return f
 	}
-	f.pos = make([]int32, len(f.links))
-	for i, l := range f.links {
-		lk := &n.links[l]
-		f.pos[i] = int32(len(lk.flows))
-		lk.flows = append(lk.flows, linkEntry{f: f, k: int32(i)})
+	hs := f.hops()
+	for i := range hs {
+		lk := &n.links[hs[i].link]
+		hs[i].pos = int32(len(lk.flows))
+		lk.flows = append(lk.flows, linkEntry{f: f})
 	}
-	n.flows.op++
 	if n.canRaise(f, f.effCap) {
 		n.moveRate(f, f.effCap)
 	} else {
-		n.solve(f, f.links)
+		n.solve(f, f.fin())
 	}
 	n.settle()
 	return f
 }
+
+// completion returns f's completion event. It is made when an event is scheduled, not
+// kept in the flow: a rescheduled event keeps its callback.
+func (f *Flow) completion() func() { return func() { f.n.complete(f) } }
 
 // SetCap changes the caller's cap on f's rate (0 removes it) and re-solves the rates
 // around f. It does nothing if f is not active. A negative or NaN cap panics.
@@ -194,8 +312,7 @@ func (n *Network) SetCap(f *Flow, capBps float64) {
 	f.capBps = c
 	n.flows.stats.Events++
 	n.flows.stats.CapChanges++
-	n.flows.op++
-	n.recap(f, math.Min(f.capBps, f.feedBps))
+	n.recap(f, math.Min(f.capBps, f.feedBound()))
 	n.settle()
 }
 
@@ -227,6 +344,31 @@ func (n *Network) complete(f *Flow) {
 // rate can change (fastpath.go). Completion leaves f's relays bound by its last rate;
 // an abort releases them from it.
 func (n *Network) remove(f *Flow, st flowStatus) {
+	short := n.canLower(f)
+	old := f.rate
+	n.detach(f, st)
+	fin := f.fin()
+	switch {
+	case f.isEmpty() || len(fin) == 0:
+	case short:
+		for _, h := range fin {
+			n.links[h.link].addLoad(-old)
+		}
+		n.flows.stats.Shortcuts++
+	default:
+		for _, h := range fin {
+			n.links[h.link].recomputeLoad()
+		}
+		n.solve(nil, fin)
+	}
+	n.settle()
+}
+
+// detach ends f in state st: its completion is cancelled, it leaves its links' lists
+// (their loads are the caller's to update) and its feeder's, and its relays are
+// released from its bound if it did not complete.
+func (n *Network) detach(f *Flow, st flowStatus) {
+	fs := &n.flows
 	if f.ev != 0 {
 		n.k.Cancel(f.ev)
 		f.ev = 0
@@ -235,59 +377,60 @@ func (n *Network) remove(f *Flow, st flowStatus) {
 	if st == flowDone {
 		f.remBits = 0
 	}
-	fs := &n.flows
-	short := n.canLower(f)
 	if !f.capped {
-		for _, l := range f.links {
-			n.links[l].belowCap--
+		for _, h := range f.fin() {
+			n.links[h.link].belowCap--
 		}
 	}
 	f.capped = true
 	f.state = st
-	old := f.rate
-	f.rate = 0 // its entries go with it
-	for i, l := range f.links {
-		lk := &n.links[l]
-		p := f.pos[i]
-		last := len(lk.flows) - 1
-		if int(p) != last {
-			moved := lk.flows[last]
-			lk.flows[p] = moved
-			moved.f.pos[moved.k] = p
-		}
-		lk.flows[last] = linkEntry{}
-		lk.flows = lk.flows[:last]
-		if short {
-			lk.addLoad(-old)
+	if f.isEmpty() {
+		last := len(fs.zeros) - 1
+		moved := fs.zeros[last]
+		fs.zeros[f.idx] = moved
+		moved.idx = f.idx
+		fs.zeros[last] = nil
+		fs.zeros = fs.zeros[:last]
+	} else {
+		for _, h := range f.hops() { // read afresh: unlist may move f's own later entry
+			n.unlist(h)
 		}
 	}
 	if fd := f.feeder; fd != nil && fd.state == flowActive {
-		last := len(fd.relays) - 1
-		moved := fd.relays[last]
-		fd.relays[f.relayPos] = moved
-		moved.relayPos = f.relayPos
-		fd.relays[last] = nil
-		fd.relays = fd.relays[:last]
+		n.dropRelay(fd)
 	}
-	fs.op++
-	if st == flowAborted {
-		for _, r := range f.relays {
-			r.feedBps = math.Inf(1)
-			fs.relayQueue = append(fs.relayQueue, r)
+	if f.relays != 0 {
+		rl := &fs.relayLists[f.relays-1]
+		if st != flowDone {
+			for _, r := range rl.flows {
+				if r.state == flowActive {
+					fs.relayQueue = append(fs.relayQueue, r)
+				}
+			}
+		}
+		n.freeRelays(f)
+	}
+}
+
+// unlist takes the entry at h off its link's list by moving the last entry into its
+// place, and tells the moved entry's flow its new position. O(the moved flow's route).
+func (n *Network) unlist(h hop) {
+	lk := &n.links[h.link]
+	last := int32(len(lk.flows) - 1)
+	if h.pos != last {
+		moved := lk.flows[last]
+		lk.flows[h.pos] = moved
+		hs := moved.f.hops()
+		for i := range hs {
+			// A route given by hand may cross a link twice: the position tells which.
+			if hs[i].link == h.link && hs[i].pos == last {
+				hs[i].pos = h.pos
+				break
+			}
 		}
 	}
-	f.relays = nil
-	switch {
-	case len(f.links) == 0:
-	case short:
-		fs.stats.Shortcuts++
-	default:
-		for _, l := range f.links {
-			n.links[l].recomputeLoad()
-		}
-		n.solve(nil, f.links)
-	}
-	n.settle()
+	lk.flows[last] = linkEntry{}
+	lk.flows = lk.flows[:last]
 }
 
 // isEmpty reports a flow of size 0, which holds no share of any link.
@@ -323,16 +466,14 @@ func (n *Network) schedule(f *Flow) {
 		return
 	}
 	if f.ev != 0 {
-		if at == f.evAt {
+		if was, _ := n.k.When(f.ev); was == at {
 			return
 		}
 		if n.k.Reschedule(f.ev, at) {
-			f.evAt = at
 			return
 		}
 	}
-	f.evAt = at
-	f.ev = n.k.At(at, f.fire)
+	f.ev = n.k.At(at, f.completion())
 }
 
 // settle runs what an event set off once its own solve is done: the re-solves of
@@ -345,10 +486,7 @@ func (n *Network) settle() {
 		if r.state != flowActive {
 			continue
 		}
-		if fd := r.feeder; fd != nil && fd.state == flowActive {
-			r.feedBps = fd.rate
-		}
-		n.recap(r, math.Min(r.capBps, r.feedBps))
+		n.recap(r, math.Min(r.capBps, r.feedBound()))
 	}
 	clear(fs.relayQueue)
 	fs.relayQueue = fs.relayQueue[:0]
@@ -359,6 +497,9 @@ func (n *Network) settle() {
 	list := fs.notify
 	fs.notify = nil
 	for _, f := range list {
+		f.queued = false
+	}
+	for _, f := range list {
 		if f.state == flowActive && f.OnRateChange != nil {
 			f.OnRateChange(f)
 		}
@@ -367,6 +508,53 @@ func (n *Network) settle() {
 		clear(list)
 		fs.notify = list[:0]
 	}
+}
+
+// relayList is the relays of one feeder. Relays that end stay listed until they
+// outnumber the live ones (dead counts them), so a relay needs no index of its own
+// and leaving costs O(1) amortised.
+type relayList struct {
+	flows []*Flow
+	dead  int
+}
+
+func (n *Network) addRelay(fd, f *Flow) {
+	fs := &n.flows
+	if fd.relays == 0 {
+		if k := len(fs.freeLists); k > 0 {
+			fd.relays = fs.freeLists[k-1]
+			fs.freeLists = fs.freeLists[:k-1]
+		} else {
+			fs.relayLists = append(fs.relayLists, relayList{})
+			fd.relays = int32(len(fs.relayLists))
+		}
+	}
+	rl := &fs.relayLists[fd.relays-1]
+	rl.flows = append(rl.flows, f)
+}
+
+// dropRelay notes that one of fd's relays has ended.
+func (n *Network) dropRelay(fd *Flow) {
+	rl := &n.flows.relayLists[fd.relays-1]
+	rl.dead++
+	if 2*rl.dead <= len(rl.flows) {
+		return
+	}
+	kept := rl.flows[:0]
+	for _, r := range rl.flows {
+		if r.state == flowActive {
+			kept = append(kept, r)
+		}
+	}
+	clear(rl.flows[len(kept):])
+	rl.flows, rl.dead = kept, 0
+}
+
+func (n *Network) freeRelays(fd *Flow) {
+	fs := &n.flows
+	fs.relayLists[fd.relays-1] = relayList{}
+	fs.freeLists = append(fs.freeLists, fd.relays)
+	fd.relays = 0
 }
 
 func checkCap(op string, capBps float64) float64 {
@@ -381,11 +569,12 @@ func checkCap(op string, capBps float64) float64 {
 
 // FlowStats counts the work of the flow allocator since the network was made.
 type FlowStats struct {
-	Events      uint64 // StartFlow, completions, SetCap and Abort calls
+	Events      uint64 // StartFlow, completions, SetCap and Abort calls, and link failures that failed flows
 	Starts      uint64
 	Completions uint64
 	CapChanges  uint64
 	Aborts      uint64
+	Failures    uint64 // flows failed by a link going down, or started over one that was
 	Solves      uint64 // incremental solves: events and relay re-caps no shortcut settled
 	Shortcuts   uint64 // events and relay re-caps settled without a solve (fastpath.go)
 	Rounds      uint64 // fill-and-check rounds over all solves
@@ -397,8 +586,9 @@ type FlowStats struct {
 // Stats returns the allocator's counters.
 func (n *Network) Stats() FlowStats { return n.flows.stats }
 
-// ActiveFlows returns the number of flows started and not yet completed or aborted.
+// ActiveFlows returns the number of flows started and not yet completed, aborted or
+// failed.
 func (n *Network) ActiveFlows() int {
 	s := n.flows.stats
-	return int(s.Starts - s.Completions - s.Aborts)
+	return int(s.Starts - s.Completions - s.Aborts - s.Failures)
 }

@@ -44,25 +44,93 @@ import (
 const DefaultPrecision = 1e-9
 
 const (
-	hintNone int32 = -2 // not known: a full check is needed
-	hintCap  int32 = -1 // at its cap
+	hintNone int16 = -2 // not known: a full check is needed
+	hintCap  int16 = -1 // at its cap
 )
 
-// flowState is the allocator's state and its reusable scratch.
+// flowState is the allocator's state and its reusable scratch. The solver's per-flow
+// and per-link scratch lives here, in dense arrays sized by the solve, rather than in
+// every Flow and link: a flow or link records only its index (Flow.idx, lsIdx),
+// and membership is that index pointing back at it (a sparse set), so nothing needs
+// clearing between solves and no stamp can wrap.
 type flowState struct {
-	precision  float64
-	solveNo    uint64 // Flow.solveStamp: member of the current solve set
-	round      uint64 // link stamps and Flow.chkStamp
-	op         uint64 // Flow.notifyStamp
-	set        []*Flow
-	linkSet    []LinkID
-	aff        []LinkID // links of flows whose rate changed this round
-	hinted     []*Flow  // outside flows checked this round, with newHint
-	heap       []lvlItem
-	members    []*Flow // the set's flows grouped by link, for the fill
+	precision float64
+	set       []member      // the solve set
+	checked   []checkedFlow // flows outside the set checked this round
+	ls        []linkScratch // the links this round works on: the fill's first, then those checked
+	// lsIdx[l] is link l's index in ls, valid while that entry names l. A dense array
+	// rather than a field of link: the fill and the check look a link's entry up for
+	// every hop, and 4 bytes a link stay in cache where 80-byte links do not.
+	lsIdx   []int32
+	aff     []int32 // indices in ls of links of flows whose rate changed this round
+	heap    []lvlItem
+	members []int32 // indices in set of the set's flows, grouped by link, for the fill
+	seeds   []LinkID
+
 	relayQueue []*Flow
 	notify     []*Flow
+	zeros      []*Flow // pending flows of size 0, which no link lists
+	relayLists []relayList
+	freeLists  []int32 // unused entries of relayLists, as 1 + index
 	stats      FlowStats
+}
+
+// member is a flow of the solve set and its tentative state in the current fill.
+type member struct {
+	f       *Flow
+	newRate float64 // tentative rate
+	sat     LinkID  // the link whose saturation froze it, or -1 for its cap
+	satHop  int16   // sat's index in f.fin()
+	newHint int16
+	frozen  bool
+}
+
+// checkedFlow is a flow outside the set that the check looked at, and the bottleneck
+// it found for it, if any.
+type checkedFlow struct {
+	f     *Flow
+	hint  int16
+	found bool
+}
+
+// linkScratch is a link's state in the current round.
+type linkScratch struct {
+	id        LinkID
+	members   int32 // solve-set flows here
+	first     int32 // where they start in flowState.members
+	next      int32 // fill cursor while grouping them
+	unfrozen  int32 // solve-set flows here not yet frozen
+	version   int32 // invalidates stale heap entries
+	residBps  float64
+	frozenBps float64
+	tentLoad  float64 // with tentMax: valid when stat
+	tentMax   float64
+	aff       bool // a solve-set flow here changed rate this round
+	stat      bool
+}
+
+// scratchOf returns link l's scratch in this round, or nil.
+func (n *Network) scratchOf(l LinkID) *linkScratch {
+	ls := n.flows.ls
+	if i := n.flows.lsIdx[l]; int(i) < len(ls) && ls[i].id == l {
+		return &ls[i]
+	}
+	return nil
+}
+
+// addScratch gives link l, which has none this round, a scratch entry. It may move
+// the others: pointers to them do not survive it.
+func (n *Network) addScratch(l LinkID) *linkScratch {
+	fs := &n.flows
+	fs.lsIdx[l] = int32(len(fs.ls))
+	fs.ls = append(fs.ls, linkScratch{id: l})
+	return &fs.ls[len(fs.ls)-1]
+}
+
+// affected reports whether a flow of the set on link l changed rate this round.
+func (n *Network) affected(l LinkID) bool {
+	sc := n.scratchOf(l)
+	return sc != nil && sc.aff
 }
 
 func (fs *flowState) init() { fs.precision = DefaultPrecision }
@@ -94,26 +162,38 @@ func (fs *flowState) changed(old, new float64) bool {
 	return math.Abs(new-old) > fs.precision*math.Max(old, new)
 }
 
-// solve re-establishes the max-min allocation after seed's cap changed or it was added,
-// or after a flow left seedLinks (seed nil). The flows on seedLinks start the solve set.
-func (n *Network) solve(seed *Flow, seedLinks []LinkID) {
-	fs := &n.flows
-	fs.solveNo++
-	fs.stats.Solves++
-	set := fs.set[:0]
-	fs.set = set
+// solve re-establishes the max-min allocation after seed's cap changed or it was added
+// (seedHops its finite hops), or after a flow left seedHops' links (seed nil). The flows
+// on seedHops' links start the solve set.
+func (n *Network) solve(seed *Flow, seedHops []hop) {
+	n.beginSolve()
 	if seed != nil {
 		n.join(seed)
 	}
-	for _, l := range seedLinks {
-		for _, e := range n.links[l].flows {
-			if e.inSet != fs.solveNo {
-				n.join(e.f)
-			}
+	for _, h := range seedHops {
+		n.seedLink(h.link)
+	}
+	n.runSolve()
+}
+
+func (n *Network) beginSolve() {
+	fs := &n.flows
+	fs.stats.Solves++
+	fs.set = fs.set[:0]
+}
+
+// seedLink adds the flows on link l to the solve set.
+func (n *Network) seedLink(l LinkID) {
+	for _, e := range n.links[l].flows {
+		if !e.inSet() {
+			n.join(e.f)
 		}
 	}
+}
+
+func (n *Network) runSolve() {
+	fs := &n.flows
 	for {
-		fs.round++
 		fs.stats.Rounds++
 		fs.stats.Filled += uint64(len(fs.set))
 		n.fill()
@@ -129,109 +209,112 @@ func (n *Network) solve(seed *Flow, seedLinks []LinkID) {
 // (flow, link) pairs of the set: it never walks a flow outside the set.
 func (n *Network) fill() {
 	fs := &n.flows
-	round := fs.round
 	links := n.links
+	set := fs.set
 	// The set's flows are listed per link (in members, by counting sort) so that the
 	// fill never walks the flows outside the set; the residual comes from the link's
 	// load, which holds the committed rates of all its flows.
-	ls := fs.linkSet[:0]
-	for _, f := range fs.set {
-		f.frozen = false
-		f.newRate = 0
-		f.satLink = -1
-		for _, l := range f.links {
-			lk := &links[l]
-			if lk.roundStamp != round {
-				lk.roundStamp = round
-				lk.members, lk.frozenBps = 0, 0
-				ls = append(ls, l)
+	fs.ls = fs.ls[:0]
+	for i := range set {
+		m := &set[i]
+		m.frozen, m.newRate, m.sat = false, 0, -1
+		f := m.f
+		for _, h := range f.fin() {
+			sc := n.scratchOf(h.link)
+			if sc == nil {
+				sc = n.addScratch(h.link)
 			}
-			lk.members++
-			lk.frozenBps += f.rate // for now: the set's committed rates here
+			sc.members++
+			sc.frozenBps += f.rate // for now: the set's committed rates here
 		}
 	}
-	fs.linkSet = ls
+	ls := fs.ls
 	h := fs.heap[:0]
 	var total int32
-	for _, l := range ls {
-		lk := &links[l]
-		resid := lk.capacityBps - (lk.load() - lk.frozenBps)
+	for i := range ls {
+		sc := &ls[i]
+		lk := &links[sc.id]
+		resid := lk.capacityBps - (lk.load() - sc.frozenBps)
 		if resid < 0 { // outside rates kept within the precision may overshoot
 			resid = 0
 		}
-		lk.residBps, lk.frozenBps, lk.unfrozen = resid, 0, lk.members
-		lk.first, lk.next = total, total
-		total += lk.members
-		lk.version++
-		h = lvlPush(h, lvlItem{resid / float64(lk.members), int32(l), lk.version})
+		sc.residBps, sc.frozenBps, sc.unfrozen = resid, 0, sc.members
+		sc.first, sc.next = total, total
+		total += sc.members
+		sc.version++
+		h = lvlPush(h, lvlItem{resid / float64(sc.members), int32(sc.id), sc.version})
 	}
 	members := fs.members[:0]
-	members = append(members, make([]*Flow, total)...)
-	for _, f := range fs.set {
-		for _, l := range f.links {
-			lk := &links[l]
-			members[lk.next] = f
-			lk.next++
+	members = append(members, make([]int32, total)...)
+	for i := range set {
+		for _, hp := range set[i].f.fin() {
+			sc := &ls[fs.lsIdx[hp.link]]
+			members[sc.next] = int32(i)
+			sc.next++
 		}
 	}
 	fs.members = members
-	for i, f := range fs.set {
-		if !math.IsInf(f.effCap, 1) {
-			h = lvlPush(h, lvlItem{f.effCap, -int32(i) - 1, 0})
+	for i := range set {
+		if c := set[i].f.effCap; !math.IsInf(c, 1) {
+			h = lvlPush(h, lvlItem{c, -int32(i) - 1, 0})
 		}
 	}
-	unfrozen := len(fs.set)
+	unfrozen := len(set)
 	level := 0.0
 	for unfrozen > 0 && len(h) > 0 {
 		var it lvlItem
 		it, h = lvlPop(h)
 		if it.id < 0 {
-			f := fs.set[-it.id-1]
-			if f.frozen {
+			i := -it.id - 1
+			if set[i].frozen {
 				continue
 			}
 			level = math.Max(level, it.level)
-			h = n.freeze(f, f.effCap, -1, h)
+			h = n.freeze(i, set[i].f.effCap, -1, h)
 			unfrozen--
 			continue
 		}
-		lk := &links[it.id]
-		if it.version != lk.version || lk.unfrozen == 0 {
+		sc := &ls[fs.lsIdx[it.id]]
+		if it.version != sc.version || sc.unfrozen == 0 {
 			continue
 		}
 		level = math.Max(level, it.level)
-		for _, g := range members[lk.first : lk.first+lk.members] {
-			if !g.frozen {
-				h = n.freeze(g, level, it.id, h)
+		for _, g := range members[sc.first : sc.first+sc.members] {
+			if !set[g].frozen {
+				h = n.freeze(g, level, LinkID(it.id), h)
 				unfrozen--
 			}
 		}
 	}
 	if unfrozen > 0 {
 		// Flows on no finite link and with no cap: nothing limits them.
-		for _, f := range fs.set {
-			if !f.frozen {
-				f.frozen, f.newRate = true, math.Inf(1)
+		for i := range set {
+			if m := &set[i]; !m.frozen {
+				m.frozen, m.newRate = true, math.Inf(1)
 			}
 		}
 	}
 	fs.heap = h
 }
 
-// freeze fixes g's tentative rate at r (sat is the link whose saturation froze it, or
-// -1 for its cap) and raises the saturation levels of its other links.
-func (n *Network) freeze(g *Flow, r float64, sat int32, h []lvlItem) []lvlItem {
-	g.frozen, g.newRate, g.satLink = true, r, sat
-	for _, m := range g.links {
-		lk := &n.links[m]
-		lk.frozenBps += r
-		lk.unfrozen--
-		if int32(m) == sat {
+// freeze fixes the tentative rate of set member i at r (sat is the link whose
+// saturation froze it, or -1 for its cap) and raises the saturation levels of its
+// other links.
+func (n *Network) freeze(i int32, r float64, sat LinkID, h []lvlItem) []lvlItem {
+	fs := &n.flows
+	m := &fs.set[i]
+	m.frozen, m.newRate, m.sat = true, r, sat
+	for k, hp := range m.f.fin() {
+		sc := &fs.ls[fs.lsIdx[hp.link]]
+		sc.frozenBps += r
+		sc.unfrozen--
+		if hp.link == sat {
+			m.satHop = int16(k)
 			continue // being drained by the caller; no new level needed
 		}
-		lk.version++
-		if lk.unfrozen > 0 {
-			h = lvlPush(h, lvlItem{(lk.residBps - lk.frozenBps) / float64(lk.unfrozen), int32(m), lk.version})
+		sc.version++
+		if sc.unfrozen > 0 {
+			h = lvlPush(h, lvlItem{(sc.residBps - sc.frozenBps) / float64(sc.unfrozen), int32(hp.link), sc.version})
 		}
 	}
 	return h
@@ -241,63 +324,66 @@ func (n *Network) freeze(g *Flow, r float64, sat int32, h []lvlItem) []lvlItem {
 // violators to the solve set, and reports whether it added any.
 func (n *Network) check() bool {
 	fs := &n.flows
-	stamp, round := fs.solveNo, fs.round
 	links := n.links
 	aff := fs.aff[:0]
-	for _, f := range fs.set {
-		if fs.changed(f.rate, f.newRate) {
-			for _, l := range f.links {
-				if lk := &links[l]; lk.affStamp != round {
-					lk.affStamp = round
-					aff = append(aff, l)
+	for i := range fs.set {
+		if m := &fs.set[i]; fs.changed(m.f.rate, m.newRate) {
+			for _, h := range m.f.fin() {
+				si := fs.lsIdx[h.link]
+				if sc := &fs.ls[si]; !sc.aff {
+					sc.aff = true
+					aff = append(aff, si)
 				}
 			}
 		}
 	}
 	fs.aff = aff
-	fs.hinted = fs.hinted[:0]
+	fs.checked = fs.checked[:0]
 	added := false
 	lim := 1 + fs.precision
 	// A flow of the set frozen by a link must be the largest there, or bottlenecked
-	// elsewhere; if not, the faster outside flows on that link must come down.
+	// elsewhere; if not, the faster outside flows on that link must come down. (join
+	// may move the set: members are read by index.)
 	for i, nset := 0, len(fs.set); i < nset; i++ {
-		f := fs.set[i]
-		f.newHint = hintCap
-		if f.satLink < 0 {
+		fs.set[i].newHint = hintCap
+		f, sat := fs.set[i].f, fs.set[i].sat
+		if sat < 0 {
 			continue
 		}
-		if n.bottleneckAt(f, f.satLink) {
-			f.newHint = f.satLink
+		if n.bottleneckAt(f, sat) {
+			fs.set[i].newHint = fs.set[i].satHop
 			continue
 		}
 		if h := n.findBottleneck(f); h != hintNone {
-			f.newHint = h
+			fs.set[i].newHint = h
 			continue
 		}
-		for _, e := range links[f.satLink].flows {
-			if e.inSet != stamp && e.rateBps > f.newRate*lim {
+		bar := fs.set[i].newRate * lim
+		for _, e := range links[sat].flows {
+			if !e.inSet() && e.rateBps > bar {
 				n.join(e.f)
 				added = true
 			}
 		}
 	}
 	// A flow outside the set next to a changed rate must still be bottlenecked.
-	for _, l := range aff {
-		for _, e := range links[l].flows {
-			if e.inSet == stamp {
+	for _, si := range aff {
+		for _, e := range links[fs.ls[si].id].flows {
+			if e.inSet() {
 				continue
 			}
 			g := e.f
-			if g.chkStamp == round {
+			if i := g.idx; int(i) < len(fs.checked) && fs.checked[i].f == g {
 				continue
 			}
-			g.chkStamp = round
-			if g.hint == hintCap || (g.hint >= 0 && links[g.hint].affStamp != round) {
+			g.idx = int32(len(fs.checked))
+			fs.checked = append(fs.checked, checkedFlow{f: g})
+			if g.hint == hintCap || (g.hint >= 0 && !n.affected(g.fin()[g.hint].link)) {
 				continue // its cap, or its bottleneck, is as it was
 			}
 			if h := n.findBottleneck(g); h != hintNone {
-				g.newHint = h
-				fs.hinted = append(fs.hinted, g)
+				c := &fs.checked[g.idx]
+				c.hint, c.found = h, true
 				continue
 			}
 			n.join(g)
@@ -311,31 +397,31 @@ func (n *Network) check() bool {
 // marks its entries on its links.
 func (n *Network) join(g *Flow) {
 	fs := &n.flows
-	g.solveStamp = fs.solveNo
-	g.newRate = g.rate
-	fs.set = append(fs.set, g)
-	for i, l := range g.links {
-		n.links[l].flows[g.pos[i]].inSet = fs.solveNo
+	g.idx = int32(len(fs.set))
+	fs.set = append(fs.set, member{f: g, newRate: g.rate})
+	for _, h := range g.fin() {
+		e := &n.links[h.link].flows[h.pos]
+		e.rateBps = math.Copysign(e.rateBps, -1)
 	}
 }
 
 // tentRate is f's rate in the allocation being checked.
 func (n *Network) tentRate(f *Flow) float64 {
-	if f.solveStamp == n.flows.solveNo {
-		return f.newRate
+	if set := n.flows.set; int(f.idx) < len(set) && set[f.idx].f == f {
+		return set[f.idx].newRate
 	}
 	return f.rate
 }
 
-// findBottleneck returns hintCap if f is at its cap, else a link where f is
-// bottlenecked, else hintNone.
-func (n *Network) findBottleneck(f *Flow) int32 {
+// findBottleneck returns hintCap if f is at its cap, else the index in f.fin() of a
+// link where f is bottlenecked, else hintNone.
+func (n *Network) findBottleneck(f *Flow) int16 {
 	if n.tentRate(f) >= f.effCap*(1-n.flows.precision) {
 		return hintCap
 	}
-	for _, l := range f.links {
-		if n.bottleneckAt(f, int32(l)) {
-			return int32(l)
+	for k, h := range f.fin() {
+		if n.bottleneckAt(f, h.link) {
+			return int16(k)
 		}
 	}
 	return hintNone
@@ -343,23 +429,27 @@ func (n *Network) findBottleneck(f *Flow) int32 {
 
 // bottleneckAt reports whether link l is saturated and f is (within the precision)
 // the fastest flow on it. O(flows on l) once per round, then O(1).
-func (n *Network) bottleneckAt(f *Flow, l int32) bool {
+func (n *Network) bottleneckAt(f *Flow, l LinkID) bool {
 	fs := &n.flows
 	lk := &n.links[l]
-	if lk.statStamp != fs.round {
+	sc := n.scratchOf(l)
+	if sc == nil {
+		sc = n.addScratch(l)
+	}
+	if !sc.stat {
 		var load, mx float64
 		for _, e := range lk.flows {
 			r := e.rateBps
-			if e.inSet == fs.solveNo {
-				r = e.f.newRate
+			if e.inSet() {
+				r = fs.set[e.f.idx].newRate
 			}
 			load += r
 			mx = math.Max(mx, r)
 		}
-		lk.tentLoad, lk.tentMax, lk.statStamp = load, mx, fs.round
+		sc.tentLoad, sc.tentMax, sc.stat = load, mx, true
 	}
 	tol := 1 - fs.precision
-	return lk.tentLoad >= lk.capacityBps*tol && n.tentRate(f) >= lk.tentMax*tol
+	return sc.tentLoad >= lk.capacityBps*tol && n.tentRate(f) >= sc.tentMax*tol
 }
 
 // commit makes the solved rates current: flows whose rate changed are brought up to
@@ -369,19 +459,26 @@ func (n *Network) bottleneckAt(f *Flow, l int32) bool {
 func (n *Network) commit() {
 	fs := &n.flows
 	fs.stats.Touched += uint64(len(fs.set))
-	for _, g := range fs.hinted {
-		g.hint = g.newHint
+	for _, c := range fs.checked {
+		if c.found {
+			c.f.hint = c.hint
+		}
 	}
-	for _, f := range fs.set {
-		f.hint = f.newHint
-		if !fs.changed(f.rate, f.newRate) {
+	for i := range fs.set {
+		m := &fs.set[i]
+		f := m.f
+		f.hint = m.newHint
+		if !fs.changed(f.rate, m.newRate) {
+			for _, h := range f.fin() { // out of the set: the entries' sign bits clear
+				n.links[h.link].flows[h.pos].rateBps = f.rate
+			}
 			n.markCap(f) // its effective cap may be what changed
 			continue
 		}
-		n.applyRate(f, f.newRate)
+		n.applyRate(f, m.newRate) // which rewrites the entries, sign bits clear
 	}
-	for _, l := range fs.aff {
-		n.links[l].recomputeLoad()
+	for _, si := range fs.aff {
+		n.links[fs.ls[si].id].recomputeLoad()
 	}
 }
 
@@ -394,16 +491,16 @@ func (n *Network) applyRate(f *Flow, r float64) {
 	fs.stats.RateChanges++
 	f.advance(n.k.Now())
 	f.rate = r
-	for i, l := range f.links {
-		n.links[l].flows[f.pos[i]].rateBps = r
+	for _, h := range f.fin() {
+		n.links[h.link].flows[h.pos].rateBps = r
 	}
 	n.schedule(f)
 	n.markCap(f)
-	if len(f.relays) > 0 {
-		fs.relayQueue = append(fs.relayQueue, f.relays...)
+	if f.relays != 0 {
+		fs.relayQueue = append(fs.relayQueue, fs.relayLists[f.relays-1].flows...)
 	}
-	if f.OnRateChange != nil && f.notifyStamp != fs.op {
-		f.notifyStamp = fs.op
+	if f.OnRateChange != nil && !f.queued {
+		f.queued = true
 		fs.notify = append(fs.notify, f)
 	}
 }
@@ -412,7 +509,7 @@ func (n *Network) applyRate(f *Flow, r float64) {
 func (lk *link) recomputeLoad() {
 	lk.loadBps, lk.loadErr = 0, 0
 	for _, e := range lk.flows {
-		lk.loadBps, lk.loadErr = neumaier(lk.loadBps, lk.loadErr, e.f.rate)
+		lk.loadBps, lk.loadErr = neumaier(lk.loadBps, lk.loadErr, e.rateBps)
 	}
 }
 

@@ -109,7 +109,7 @@ type relayRef struct {
 // checkAllocation compares n's rates with bruteMaxMin, using as each relay's cap its
 // feeder's current rate (the allocation must be a fixed point), or once the feeder has
 // completed its last rate (the rate it had at the previous check: every event that
-// can change a rate is checked), or no bound once the feeder was aborted
+// can change a rate is checked), or no bound once the feeder was aborted or failed
 // (FlowOptions.Feeder). It tests feasibility, the bottleneck characterization and the
 // links' counts of flows below their caps directly, then records the rates.
 func checkAllocation(t *testing.T, n *Network, flows []*Flow, ref relayRef, tol float64) {
@@ -134,13 +134,13 @@ func checkAllocation(t *testing.T, n *Network, flows []*Flow, ref relayRef, tol 
 	fl := make([][]LinkID, len(live))
 	fc := make([]float64, len(live))
 	for i, f := range live {
-		fl[i] = f.links
+		fl[i] = finLinks(f)
 		fc[i] = f.capBps
 		if fd := ref.feederOf[f]; fd != nil {
 			switch {
 			case fd.Done():
 				fc[i] = math.Min(fc[i], ref.lastRate[fd])
-			case !fd.Aborted():
+			case !fd.Aborted() && !fd.Failed():
 				fc[i] = math.Min(fc[i], fd.Rate())
 			}
 		}
@@ -158,7 +158,7 @@ func checkAllocation(t *testing.T, n *Network, flows []*Flow, ref relayRef, tol 
 	load := make([]float64, len(n.links))
 	max := make([]float64, len(n.links))
 	for _, f := range live {
-		for _, l := range f.links {
+		for _, l := range finLinks(f) {
 			load[l] += f.rate
 			max[l] = math.Max(max[l], f.rate)
 		}
@@ -175,7 +175,7 @@ func checkAllocation(t *testing.T, n *Network, flows []*Flow, ref relayRef, tol 
 		}
 		below := 0
 		for _, f := range live {
-			for _, x := range f.links {
+			for _, x := range finLinks(f) {
 				if int(x) == l && f.rate < f.effCap*(1-n.flows.precision) {
 					below++
 				}
@@ -187,7 +187,7 @@ func checkAllocation(t *testing.T, n *Network, flows []*Flow, ref relayRef, tol 
 	}
 	for i, f := range live {
 		ok := f.rate >= fc[i]*(1-tol)
-		for _, l := range f.links {
+		for _, l := range finLinks(f) {
 			ok = ok || (load[l] >= n.links[l].capacityBps*(1-tol) && f.rate >= max[l]*(1-tol))
 		}
 		if !ok {
@@ -362,4 +362,13 @@ func TestIncrementalMatchesBruteForce(t *testing.T) {
 			t.Logf("%d allocations checked, %d shortcuts", events, shortcuts)
 		})
 	}
+}
+
+// finLinks is f's finite-capacity links, the ones the allocation is over.
+func finLinks(f *Flow) []LinkID {
+	var ls []LinkID
+	for _, h := range f.fin() {
+		ls = append(ls, h.link)
+	}
+	return ls
 }

@@ -22,60 +22,97 @@ type routeCache struct {
 }
 
 // spTree is a shortest-path tree: for every node, the link it is reached by (-1 for
-// the root and for unreachable nodes) and its distance.
+// the root and for unreachable nodes). Distances are summed again from the links when
+// a route is read, so a tree costs 4 bytes a node.
 type spTree struct {
-	pred  []LinkID
-	delay []sim.Time
-	hops  []int32
+	pred []LinkID
 }
 
 func (c *routeCache) clear() { c.trees = nil }
 
-// Route returns the shortest path from → to by propagation delay. Ties are broken by
-// fewer hops, then by the lower link ID at the last differing hop, so a route is a
-// function of the network alone. It is an error if to cannot be reached.
+// soleLink returns the only link of a list threaded by next (link.nextOut or nextIn),
+// or -1 if the list does not hold exactly one.
+func (n *Network) soleLink(first LinkID, out bool) LinkID {
+	if first < 0 {
+		return -1
+	}
+	next := n.links[first].nextIn
+	if out {
+		next = n.links[first].nextOut
+	}
+	if next >= 0 {
+		return -1
+	}
+	return first
+}
+
+// Route returns the shortest path from → to by propagation delay over the links that
+// are up. Ties are broken by fewer hops, then by the lower link ID at the last
+// differing hop, so a route is a function of the network alone. It is an error if to
+// cannot be reached (a host whose only link is down is unreachable).
 //
 // Shortest-path trees are computed by Dijkstra's algorithm (O(E log V)) once per
-// source router and cached; a node with a single outgoing link is routed through its
-// neighbour's tree and a node with a single incoming link is reached through its
-// neighbour, so a call costs O(hops) once the trees exist.
+// source router and cached until a link is added, fails or is restored; a node with a
+// single outgoing link is routed through its neighbour's tree and a node with a single
+// incoming link is reached through its neighbour, so a call costs O(hops) once the
+// trees exist.
 func (n *Network) Route(from, to NodeID) (Route, error) {
 	n.checkNode(from)
 	n.checkNode(to)
 	if from == to {
 		return Route{}, nil
 	}
+	noRoute := func() (Route, error) {
+		return Route{}, fmt.Errorf("topology: no route from %q to %q", n.nodes[from].name, n.nodes[to].name)
+	}
 	var pre, post LinkID = -1, -1
 	src, dst := from, to
 	// A shortest path never revisits a node, so a path leaving a node with one way
 	// out starts with that link, and one reaching a node with one way in ends with it.
-	if out := n.nodes[src].out; len(out) == 1 {
-		pre = out[0]
+	if l := n.soleLink(n.nodes[src].firstOut, true); l >= 0 {
+		if n.isDown(l) {
+			return noRoute()
+		}
+		pre = l
 		src = n.links[pre].to
 	}
-	if in := n.nodes[dst].in; len(in) == 1 && dst != src {
-		post = in[0]
+	if l := n.soleLink(n.nodes[dst].firstIn, false); l >= 0 && dst != src {
+		if n.isDown(l) {
+			return noRoute()
+		}
+		post = l
 		dst = n.links[post].from
 	}
-	var mid []LinkID
+	var t *spTree
+	mid := 0
 	if src != dst {
-		t := n.tree(src)
+		t = n.tree(src)
 		if t.pred[dst] < 0 {
-			return Route{}, fmt.Errorf("topology: no route from %q to %q", n.nodes[from].name, n.nodes[to].name)
+			return noRoute()
 		}
 		for v := dst; v != src; v = n.links[t.pred[v]].from {
-			mid = append(mid, t.pred[v])
+			mid++
 		}
 	}
-	r := Route{Links: make([]LinkID, 0, len(mid)+2)}
+	first := 0
 	if pre >= 0 {
-		r.Links = append(r.Links, pre)
+		first = 1
 	}
-	for i := len(mid) - 1; i >= 0; i-- {
-		r.Links = append(r.Links, mid[i])
+	total := first + mid
+	if post >= 0 {
+		total++
+	}
+	r := Route{Links: make([]LinkID, total)}
+	if pre >= 0 {
+		r.Links[0] = pre
 	}
 	if post >= 0 {
-		r.Links = append(r.Links, post)
+		r.Links[total-1] = post
+	}
+	i := first + mid
+	for v := dst; v != src; v = n.links[t.pred[v]].from {
+		i--
+		r.Links[i] = t.pred[v]
 	}
 	for _, l := range r.Links {
 		r.Delay += n.links[l].delay
@@ -109,33 +146,38 @@ func (n *Network) tree(src NodeID) *spTree {
 	return t
 }
 
-// dijkstra computes the shortest-path tree from src with a binary heap ordered by
-// (delay, hops, node), lazily deleting stale entries.
+// dijkstra computes the shortest-path tree from src over the links that are up, with
+// a binary heap ordered by (delay, hops, node), lazily deleting stale entries.
 func (n *Network) dijkstra(src NodeID) *spTree {
 	nv := len(n.nodes)
-	t := &spTree{pred: make([]LinkID, nv), delay: make([]sim.Time, nv), hops: make([]int32, nv)}
+	t := &spTree{pred: make([]LinkID, nv)}
+	delay := make([]sim.Time, nv)
+	hops := make([]int32, nv)
 	done := make([]bool, nv)
 	for i := range t.pred {
 		t.pred[i] = -1
-		t.delay[i] = sim.Never
+		delay[i] = sim.Never
 	}
-	t.delay[src] = 0
+	delay[src] = 0
 	h := []dItem{{0, 0, src}}
 	for len(h) > 0 {
 		it := dPop(&h)
 		v := it.v
-		if done[v] || it.d != t.delay[v] || it.hops != t.hops[v] {
+		if done[v] || it.d != delay[v] || it.hops != hops[v] {
 			continue
 		}
 		done[v] = true
-		for _, l := range n.nodes[v].out {
-			w := n.links[l].to
-			if done[w] {
+		for l := n.nodes[v].firstOut; l >= 0; l = n.links[l].nextOut {
+			lk := &n.links[l]
+			w := lk.to
+			if done[w] || n.isDown(l) {
 				continue
 			}
-			d, hp := it.d+n.links[l].delay, it.hops+1
-			if d < t.delay[w] || (d == t.delay[w] && (hp < t.hops[w] || (hp == t.hops[w] && l < t.pred[w]))) {
-				t.delay[w], t.hops[w], t.pred[w] = d, hp, l
+			// The order links are relaxed in does not matter: the tree keeps, for each
+			// node, the least (delay, hops, link) over its incoming links.
+			d, hp := it.d+lk.delay, it.hops+1
+			if d < delay[w] || (d == delay[w] && (hp < hops[w] || (hp == hops[w] && l < t.pred[w]))) {
+				delay[w], hops[w], t.pred[w] = d, hp, l
 				dPush(&h, dItem{d, hp, w})
 			}
 		}

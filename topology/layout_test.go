@@ -1,0 +1,26 @@
+package topology
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// TestMemoryLayout pins the sizes that the memory figures of issue 6 rest on
+// (BenchmarkRelayMeshMemory, BenchmarkIdleStarMemory): a Flow fills the allocator's
+// 128-byte size class, a link entry is a pointer and a rate, and an idle host is a
+// node and two links.
+func TestMemoryLayout(t *testing.T) {
+	for _, c := range []struct {
+		what      string
+		got, want uintptr
+	}{
+		{"Flow", unsafe.Sizeof(Flow{}), 128},
+		{"linkEntry", unsafe.Sizeof(linkEntry{}), 16},
+		{"link", unsafe.Sizeof(link{}), 80},
+		{"node", unsafe.Sizeof(node{}), 24},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s is %d bytes, want %d", c.what, c.got, c.want)
+		}
+	}
+}
