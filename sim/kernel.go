@@ -57,6 +57,7 @@ type slot struct {
 func NewKernel() *Kernel {
 	k := &Kernel{}
 	k.q.init()
+	k.q.slots = &k.slots
 	return k
 }
 

@@ -44,6 +44,10 @@ type queue struct {
 	spare  *chunk                // free list of chunks
 	nspare int
 	nheld  int // chunks held by buckets
+
+	// slots are the kernel's, read by split to warm the caches; see there.
+	slots *paged[slot]
+	warm  uint32
 }
 
 const (
@@ -237,8 +241,16 @@ func (q *queue) next(until Time) (entry, bool) {
 
 // split empties bucket i > 0, the lowest non-empty one: its minimum becomes last and
 // its entries move, in order, to lower buckets (bucket 0 among them).
+//
+// The slot of every entry that lands in level 0, and so runs within the next 256 ns
+// of virtual time, is read here, while the loop goes on: the reads miss the caches
+// in parallel, not one per event when each runs. At P = 10^6 the slots are 24 MB and
+// every event's slot is a miss; reading them early made BenchmarkHold 1.45 times
+// faster there (CPU time 276 ns an event down to 190), and changed nothing
+// measurable at P <= 10^5.
 func (q *queue) split(i int) {
 	src := q.b[i]
+	warm := uint32(0)
 	last := Time(src.min)
 	q.last = last
 	q.unmark(i)
@@ -253,6 +265,9 @@ func (q *queue) split(i int) {
 			if x := uint64(e.at ^ last); x != 0 {
 				level := uint(bits.Len64(x)-1) / digitBits
 				j = int(level<<digitBits | uint(e.at)>>(level*digitBits)&digitMask)
+			}
+			if j < 1<<digitBits {
+				warm += q.slots.at(e.ref).ver
 			}
 			b := &q.b[j]
 			if b.end == chunkLen {
@@ -275,6 +290,7 @@ func (q *queue) split(i int) {
 		c = next
 	}
 	q.b[i] = bucket{head: src.tail, tail: src.tail, min: empty}
+	q.warm += warm // so the compiler keeps the reads
 }
 
 // filter drops the entries for which live reports false, keeping the order of the
