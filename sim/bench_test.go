@@ -22,7 +22,29 @@ func BenchmarkHold(b *testing.B) {
 }
 
 func benchmarkHold(b *testing.B, population int) {
+	benchmarkHoldIn(b, population, 0)
+}
+
+// BenchmarkHoldInGroups is the hold model with every event in one of `groups` groups
+// (the timers of that many hosts): what grouping costs beside BenchmarkHold.
+func BenchmarkHoldInGroups(b *testing.B) {
+	for _, population := range []int{1_000, 1_000_000} {
+		b.Run(fmt.Sprintf("P=%d", population), func(b *testing.B) {
+			benchmarkHoldIn(b, population, population/10)
+		})
+	}
+}
+
+func benchmarkHoldIn(b *testing.B, population, groups int) {
 	k := NewKernel()
+	group := func() Group { return 0 }
+	if groups > 0 {
+		for range groups {
+			k.NewGroup()
+		}
+		next := Group(0)
+		group = func() Group { next = next%Group(groups) + 1; return next }
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	const mean = float64(Millisecond)
 	ran := 0
@@ -33,8 +55,16 @@ func benchmarkHold(b *testing.B, population int) {
 			k.Stop()
 		}
 	}
+	if groups > 0 {
+		hold = func() {
+			k.AtIn(group(), k.Now()+Time(rng.ExpFloat64()*mean), hold)
+			if ran++; ran == b.N {
+				k.Stop()
+			}
+		}
+	}
 	for range population {
-		k.At(Time(rng.ExpFloat64()*mean), hold)
+		k.AtIn(group(), Time(rng.ExpFloat64()*mean), hold)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

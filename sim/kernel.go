@@ -7,8 +7,9 @@ import (
 )
 
 // EventID names a scheduled event so it can be cancelled or moved. The zero EventID
-// names no event. An ID stays valid until its event runs or is cancelled; after that,
-// operations on it report false (a generation count makes stale IDs harmless).
+// names no event. An ID stays valid until its event runs (a periodic event's, until
+// it is cancelled) or is cancelled; after that, operations on it report false (a
+// generation count makes stale IDs harmless).
 type EventID uint64
 
 // Kernel is the event loop: a virtual clock and a queue of callbacks ordered by time
@@ -27,11 +28,14 @@ type EventID uint64
 // follow the peak number of pending events: they are reused, never freed.)
 // A Kernel is not safe for concurrent use: one run, one goroutine.
 type Kernel struct {
-	now   Time
-	q     queue
-	stale int // dead entries in q: cancelled or moved events
-	slots paged[slot]
-	free  uint32 // first unused slot + 1; 0 when none
+	now    Time
+	q      queue
+	stale  int // dead entries in q: cancelled or moved events
+	slots  paged[slot]
+	free   uint32 // first unused slot + 1; 0 when none
+	xslots paged[xslot]
+	xfree  uint32 // first unused xslot + 1
+	groups paged[groupList]
 
 	stopped bool
 	events  uint64
@@ -53,18 +57,23 @@ type slot struct {
 	ver uint32
 }
 
+// An entry's ref names its slot: an index into slots, or with extRef set into xslots,
+// the slots of grouped and periodic events. Keeping those apart means an event in no
+// group pays nothing for groups.
+const extRef = 1 << 31
+
 // NewKernel returns a kernel at virtual time zero with an empty queue.
 func NewKernel() *Kernel {
 	k := &Kernel{}
 	k.q.init()
-	k.q.slots = &k.slots
+	k.q.slots, k.q.xslots = &k.slots, &k.xslots
 	return k
 }
 
 // Now returns the current virtual time.
 func (k *Kernel) Now() Time { return k.now }
 
-// Events returns how many events have run.
+// Events returns how many events have run (each occurrence of a periodic one counts).
 func (k *Kernel) Events() uint64 { return k.events }
 
 // Len returns how many events are pending: exact at all times, O(1).
@@ -80,8 +89,8 @@ func (k *Kernel) At(at Time, fn func()) EventID {
 		k.free = uint32(k.slots.at(s).at)
 	} else {
 		s = k.slots.len()
-		if s >= 1<<32-1 {
-			panic("sim: more than 2^32-1 pending events")
+		if s >= extRef-1 {
+			panic("sim: more than 2^31-1 pending events")
 		}
 		k.slots.add()
 	}
@@ -103,13 +112,29 @@ func (k *Kernel) check(at Time, fn func()) {
 // After schedules fn to run d after now. d must not be negative.
 func (k *Kernel) After(d Time, fn func()) EventID { return k.At(k.now+d, fn) }
 
+// slotOf returns the slot an entry refers to.
+func (k *Kernel) slotOf(ref uint32) *slot {
+	if ref&extRef != 0 {
+		return &k.xslots.at(ref &^ extRef).slot
+	}
+	return k.slots.at(ref)
+}
+
 // lookup returns the ref and slot of a pending event, or nil.
 func (k *Kernel) lookup(id EventID) (uint32, *slot) {
 	r := uint32(id) - 1
-	if r >= k.slots.len() {
-		return 0, nil
+	var sl *slot
+	if r&extRef == 0 {
+		if r >= k.slots.len() {
+			return 0, nil
+		}
+		sl = k.slots.at(r)
+	} else {
+		if r&^extRef >= k.xslots.len() {
+			return 0, nil
+		}
+		sl = &k.xslots.at(r &^ extRef).slot
 	}
-	sl := k.slots.at(r)
 	if sl.fn == nil || sl.gen != uint32(id>>32) {
 		return 0, nil
 	}
@@ -123,7 +148,8 @@ func (k *Kernel) Pending(id EventID) bool {
 	return sl != nil
 }
 
-// When returns the time of a pending event, and false if id is not pending. O(1).
+// When returns the time of a pending event (a periodic one's next occurrence), and
+// false if id is not pending. O(1).
 func (k *Kernel) When(id EventID) (Time, bool) {
 	_, sl := k.lookup(id)
 	if sl == nil {
@@ -132,8 +158,8 @@ func (k *Kernel) When(id EventID) (Time, bool) {
 	return sl.at, true
 }
 
-// Cancel removes a pending event; it reports whether there was one. O(1): its entry
-// is dropped later.
+// Cancel removes a pending event, periodic or not; it reports whether there was one.
+// O(1): its entry is dropped later.
 func (k *Kernel) Cancel(id EventID) bool {
 	r, sl := k.lookup(id)
 	if sl == nil {
@@ -144,10 +170,11 @@ func (k *Kernel) Cancel(id EventID) bool {
 	return true
 }
 
-// Reschedule moves a pending event to time at, keeping its callback and ID. Among
-// events at the same instant it runs as if it had just been scheduled: after every
-// event already scheduled there. It reports false if id is not pending; a time
-// before now panics. O(1) amortised.
+// Reschedule moves a pending event to time at, keeping its callback, ID and group.
+// Among events at the same instant it runs as if it had just been scheduled: after
+// every event already scheduled there. A periodic event's next occurrence moves, and
+// later ones follow from there. It reports false if id is not pending; a time before
+// now panics. O(1) amortised.
 func (k *Kernel) Reschedule(id EventID, at Time) bool {
 	if at < k.now {
 		panic(fmt.Sprintf("sim: event rescheduled to %v, before now (%v)", at, k.now))
@@ -165,15 +192,24 @@ func (k *Kernel) Reschedule(id EventID, at Time) bool {
 
 // release frees the slot ref names: its entry turns dead and old IDs no longer match.
 func (k *Kernel) release(ref uint32) {
-	sl := k.slots.at(ref)
+	if ref&extRef != 0 {
+		k.releaseExt(ref &^ extRef)
+		return
+	}
+	k.freeSlot(ref)
+}
+
+// freeSlot is release for a plain slot, small enough to inline in the run loop.
+func (k *Kernel) freeSlot(s uint32) {
+	sl := k.slots.at(s)
 	sl.fn = nil
 	sl.gen++
 	sl.ver++
 	sl.at = Time(k.free)
-	k.free = ref + 1
+	k.free = s + 1
 }
 
-func (k *Kernel) live(e entry) bool { return k.slots.at(e.ref).ver == e.ver }
+func (k *Kernel) live(e entry) bool { return k.slotOf(e.ref).ver == e.ver }
 
 // addStale counts n more dead entries and filters the queue once dead entries
 // outnumber live ones, so memory stays proportional to pending events; the filter is
@@ -230,7 +266,12 @@ func (k *Kernel) run(until Time, advance bool) {
 		if !ok {
 			break
 		}
-		sl := k.slots.at(e.ref)
+		var sl *slot
+		if e.ref&extRef == 0 {
+			sl = k.slots.at(e.ref)
+		} else {
+			sl = &k.xslots.at(e.ref &^ extRef).slot
+		}
 		if sl.ver != e.ver {
 			k.stale--
 			continue
@@ -238,7 +279,11 @@ func (k *Kernel) run(until Time, advance bool) {
 		fn := sl.fn
 		k.now = e.at
 		k.events++
-		k.release(e.ref)
+		if e.ref&extRef == 0 {
+			k.freeSlot(e.ref)
+		} else {
+			k.firedExt(e) // a periodic event is queued again before fn runs
+		}
 		fn()
 		if k.progressFn != nil && k.events&progressCheckMask == 0 {
 			if now := time.Now(); now.Sub(k.lastProgress) >= k.progressEvery {

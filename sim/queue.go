@@ -46,8 +46,9 @@ type queue struct {
 	nheld  int // chunks held by buckets
 
 	// slots are the kernel's, read by split to warm the caches; see there.
-	slots *paged[slot]
-	warm  uint32
+	slots  *paged[slot]
+	xslots *paged[xslot]
+	warm   uint32
 }
 
 const (
@@ -267,7 +268,11 @@ func (q *queue) split(i int) {
 				j = int(level<<digitBits | uint(e.at)>>(level*digitBits)&digitMask)
 			}
 			if j < 1<<digitBits {
-				warm += q.slots.at(e.ref).ver
+				if e.ref&extRef == 0 {
+					warm += q.slots.at(e.ref).ver
+				} else {
+					warm += q.xslots.at(e.ref &^ extRef).ver
+				}
 			}
 			b := &q.b[j]
 			if b.end == chunkLen {
