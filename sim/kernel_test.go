@@ -2,8 +2,6 @@ package sim
 
 import (
 	"context"
-	"math/rand/v2"
-	"slices"
 	"testing"
 	"time"
 
@@ -23,75 +21,6 @@ func TestSameInstantRunsInScheduleOrder(t *testing.T) {
 	require.Equal(t, []int{-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, got)
 	require.Equal(t, 5*Second, k.Now())
 	require.Equal(t, uint64(11), k.Events())
-}
-
-// A reference queue: a slice sorted by (time, seq) with no cleverness at all.
-type refEvent struct {
-	at  Time
-	seq int
-	id  int
-}
-
-// The heap with cancel and reschedule must run exactly the events, in exactly the
-// order, that a sorted list would, over long random sequences of operations.
-func TestKernelMatchesReferenceQueue(t *testing.T) {
-	for seed := range uint64(20) {
-		rng := rand.New(rand.NewPCG(seed, 99))
-		k := NewKernel()
-		var ref []refEvent
-		ids := map[int]EventID{}
-		var ran, want []int
-		seq := 0
-		next := 0
-		schedule := func() {
-			id := next
-			next++
-			at := k.Now() + Time(rng.IntN(50))
-			ids[id] = k.At(at, func() { ran = append(ran, id) })
-			seq++
-			ref = append(ref, refEvent{at, seq, id})
-		}
-		for range 50 {
-			schedule()
-		}
-		for step := 0; step < 3000; step++ {
-			switch op := rng.IntN(10); {
-			case op < 3:
-				schedule()
-			case op < 5 && len(ref) > 0:
-				i := rng.IntN(len(ref))
-				require.True(t, k.Cancel(ids[ref[i].id]))
-				require.False(t, k.Cancel(ids[ref[i].id]), "second cancel")
-				ref = slices.Delete(ref, i, i+1)
-			case op < 7 && len(ref) > 0:
-				i := rng.IntN(len(ref))
-				at := k.Now() + Time(rng.IntN(50))
-				require.True(t, k.Reschedule(ids[ref[i].id], at))
-				seq++
-				ref[i].at, ref[i].seq = at, seq
-			default:
-				if len(ref) == 0 {
-					continue
-				}
-				// Run one instant's worth of events through RunUntil.
-				slices.SortFunc(ref, func(a, b refEvent) int {
-					if a.at != b.at {
-						return int(a.at - b.at)
-					}
-					return a.seq - b.seq
-				})
-				until := ref[0].at
-				for len(ref) > 0 && ref[0].at <= until {
-					want = append(want, ref[0].id)
-					ref = ref[1:]
-				}
-				k.RunUntil(until)
-				require.Equal(t, until, k.Now())
-			}
-			require.Equal(t, len(ref), k.Len())
-		}
-		require.Equal(t, want, ran, "seed %d", seed)
-	}
 }
 
 // The queue keeps no sequence numbers: equal times keep their scheduling order
