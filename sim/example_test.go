@@ -19,3 +19,22 @@ func ExampleKernel() {
 	k.Run()
 	// Output: retry at 40m0s
 }
+
+// A host's timers in its group: a periodic stabilize round and a one-shot retry. The
+// host crashes at 25 s, and both die with it.
+func ExampleKernel_CancelGroup() {
+	k := sim.NewKernel()
+	host := k.NewGroup()
+	k.EveryIn(host, 10*sim.Second, 10*sim.Second, func() { fmt.Println("stabilize at", k.Now()) })
+	k.AtIn(host, 40*sim.Second, func() { fmt.Println("retry") })
+	k.At(25*sim.Second, func() {
+		fmt.Println("crash:", k.CancelGroup(host), "timers cancelled")
+	})
+	k.Run()
+	fmt.Println("pending:", k.Len(), k.GroupLen(host))
+	// Output:
+	// stabilize at 10s
+	// stabilize at 20s
+	// crash: 2 timers cancelled
+	// pending: 0 0
+}

@@ -2,8 +2,6 @@ package sim
 
 import (
 	"context"
-	"math/rand/v2"
-	"slices"
 	"testing"
 	"time"
 
@@ -25,72 +23,87 @@ func TestSameInstantRunsInScheduleOrder(t *testing.T) {
 	require.Equal(t, uint64(11), k.Events())
 }
 
-// A reference queue: a slice sorted by (time, seq) with no cleverness at all.
-type refEvent struct {
-	at  Time
-	seq int
-	id  int
-}
-
-// The heap with cancel and reschedule must run exactly the events, in exactly the
-// order, that a sorted list would, over long random sequences of operations.
-func TestKernelMatchesReferenceQueue(t *testing.T) {
-	for seed := range uint64(20) {
-		rng := rand.New(rand.NewPCG(seed, 99))
-		k := NewKernel()
-		var ref []refEvent
-		ids := map[int]EventID{}
-		var ran, want []int
-		seq := 0
-		next := 0
-		schedule := func() {
-			id := next
-			next++
-			at := k.Now() + Time(rng.IntN(50))
-			ids[id] = k.At(at, func() { ran = append(ran, id) })
-			seq++
-			ref = append(ref, refEvent{at, seq, id})
-		}
-		for range 50 {
-			schedule()
-		}
-		for step := 0; step < 3000; step++ {
-			switch op := rng.IntN(10); {
-			case op < 3:
-				schedule()
-			case op < 5 && len(ref) > 0:
-				i := rng.IntN(len(ref))
-				require.True(t, k.Cancel(ids[ref[i].id]))
-				require.False(t, k.Cancel(ids[ref[i].id]), "second cancel")
-				ref = slices.Delete(ref, i, i+1)
-			case op < 7 && len(ref) > 0:
-				i := rng.IntN(len(ref))
-				at := k.Now() + Time(rng.IntN(50))
-				require.True(t, k.Reschedule(ids[ref[i].id], at))
-				seq++
-				ref[i].at, ref[i].seq = at, seq
-			default:
-				if len(ref) == 0 {
-					continue
-				}
-				// Run one instant's worth of events through RunUntil.
-				slices.SortFunc(ref, func(a, b refEvent) int {
-					if a.at != b.at {
-						return int(a.at - b.at)
-					}
-					return a.seq - b.seq
-				})
-				until := ref[0].at
-				for len(ref) > 0 && ref[0].at <= until {
-					want = append(want, ref[0].id)
-					ref = ref[1:]
-				}
-				k.RunUntil(until)
-				require.Equal(t, until, k.Now())
+// The queue keeps no sequence numbers: equal times keep their scheduling order
+// because a bucket is only ever split, in order, into empty buckets. These cases put
+// ties through splits at every level: far instants that share high digits, moves
+// into a crowd, events scheduled at the running instant, and a RunUntil in between.
+func TestEqualTimesKeepSchedulingOrderThroughSplits(t *testing.T) {
+	const far = 1<<40 + 3
+	for _, tc := range []struct {
+		name string
+		// script schedules through at, which names events in scheduling order.
+		script func(k *Kernel, at func(Time) EventID)
+		want   []int
+	}{{
+		name: "three far instants and a near one, interleaved, several chunks each",
+		script: func(k *Kernel, at func(Time) EventID) {
+			for i := range 400 {
+				at([]Time{far + 256, far, far + 1, 1 << 20}[i%4])
 			}
-			require.Equal(t, len(ref), k.Len())
-		}
-		require.Equal(t, want, ran, "seed %d", seed)
+		},
+		// 1<<20 first (names 3, 7, …), then far (1, 5, …), far+1 (2, 6, …), far+256.
+		want: func() []int {
+			var w []int
+			for _, r := range []int{3, 1, 2, 0} {
+				for i := r; i < 400; i += 4 {
+					w = append(w, i)
+				}
+			}
+			return w
+		}(),
+	}, {
+		name: "moved into a crowd: behind everything already there",
+		script: func(k *Kernel, at func(Time) EventID) {
+			ids := []EventID{at(far), at(far - 1), at(far + 1)}
+			for range 97 {
+				at(far)
+			}
+			k.Reschedule(ids[1], far)
+			k.Reschedule(ids[0], far)
+			k.Reschedule(ids[2], far)
+		},
+		want: func() []int {
+			w := []int{}
+			for i := 3; i < 100; i++ {
+				w = append(w, i)
+			}
+			return append(w, 1, 0, 2)
+		}(),
+	}, {
+		name: "scheduled at the running instant: after the instant's others",
+		script: func(k *Kernel, at func(Time) EventID) {
+			at(far)
+			k.At(far, func() { at(far); at(far) })
+			at(far)
+		},
+		want: []int{0, 1, 2, 3},
+	}, {
+		name: "RunUntil just before the instant, then more of it",
+		script: func(k *Kernel, at func(Time) EventID) {
+			at(far)
+			at(far + 1)
+			k.RunUntil(far - 1)
+			at(far + 1)
+			at(far)
+			k.RunUntil(far)
+			at(far + 1)
+		},
+		want: []int{0, 3, 1, 2, 4},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			k := NewKernel()
+			var got []int
+			name := 0
+			at := func(when Time) EventID {
+				n := name
+				name++
+				return k.At(when, func() { got = append(got, n) })
+			}
+			tc.script(k, at)
+			k.Run()
+			require.Equal(t, tc.want, got)
+			require.Equal(t, 0, k.Len())
+		})
 	}
 }
 
@@ -193,7 +206,7 @@ func TestRescheduleStormKeepsQueueSmall(t *testing.T) {
 		k.Reschedule(ids[3], Time(2000+n%7))
 	}
 	require.Equal(t, 10, k.Len())
-	require.Less(t, k.queued, 2100, "dead entries are compacted")
+	require.Less(t, k.q.n, 2100, "dead entries are compacted")
 	k.Run()
 	require.Equal(t, []int{0, 1, 2, 4, 5, 6, 7, 8, 9, 3}, order)
 	require.Equal(t, Time(2000+99_999%7), k.Now())
@@ -212,4 +225,33 @@ func TestRunContextStopsWhenCancelled(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	require.GreaterOrEqual(t, k.Now(), 1000*Hour)
 	require.Positive(t, k.Len(), "stopped with the ticker still pending")
+}
+
+// The live heap per pending event of the hold model at P = 10^6: a 16-byte entry and
+// a 24-byte slot, and about 1 byte of chunks part-filled or spare (issue 6 asks for
+// at most 48; the queue this one replaced held 77).
+func TestMemoryPerPendingEvent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a million events")
+	}
+	perEvent := heapPerPending(1_000_000)
+	require.GreaterOrEqual(t, perEvent, 40.0)
+	require.LessOrEqual(t, perEvent, 42.0)
+}
+
+// Once a burst of pending events has run, the queue gives its chunks back: it keeps
+// at most one empty chunk per bucket it has used and a bounded free list, whatever
+// the peak.
+func TestQueueGivesBackChunks(t *testing.T) {
+	k := NewKernel()
+	for i := range 200_000 {
+		k.At(Time(i%5000)*Microsecond, func() {})
+	}
+	require.Equal(t, 200_000, k.Len())
+	peak := k.q.nheld
+	require.GreaterOrEqual(t, peak, 200_000/chunkLen)
+	k.Run()
+	require.Equal(t, 0, k.Len())
+	require.LessOrEqual(t, k.q.nheld, nbuckets)
+	require.LessOrEqual(t, k.q.nspare, minSpare)
 }

@@ -1,6 +1,7 @@
 // Package sim is netsim's discrete-event kernel: a virtual clock, an event queue with
-// cancellable timers, named random streams and a wall-clock progress hook. It knows
-// nothing of networks.
+// cancellable, movable and periodic timers, groups of timers that are cancelled
+// together (a host's, when it crashes), named random streams and a wall-clock
+// progress hook. It knows nothing of networks.
 package sim
 
 import (
