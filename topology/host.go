@@ -193,10 +193,10 @@ func (h *host) Reschedule(id sim.EventID, d sim.Time) bool {
 	if !h.up || d < 0 {
 		return false
 	}
-	return h.s.k.RescheduleAny(id, h.s.k.Now()+d)
+	return h.s.k.Reschedule(id, h.s.k.Now()+d)
 }
 
-func (h *host) Cancel(id sim.EventID) bool { return h.s.k.CancelAny(id) }
+func (h *host) Cancel(id sim.EventID) bool { return h.s.k.Cancel(id) }
 
 func (h *host) OnLeave(fn func()) {
 	if h.up {

@@ -372,7 +372,7 @@ func (h *Host) Every(period sim.Time, fn func()) sim.EventID {
 }
 
 func (h *Host) Reschedule(id sim.EventID, d sim.Time) bool {
-	ok := h.k.RescheduleAny(id, h.k.Now()+d)
+	ok := h.k.Reschedule(id, h.k.Now()+d)
 	if ok {
 		h.Printf("timer %d: moved to %v from now", h.timers[id], d)
 	}
@@ -380,7 +380,7 @@ func (h *Host) Reschedule(id sim.EventID, d sim.Time) bool {
 }
 
 func (h *Host) Cancel(id sim.EventID) bool {
-	ok := h.k.CancelAny(id)
+	ok := h.k.Cancel(id)
 	if ok {
 		h.Printf("timer %d: cancelled", h.timers[id])
 	}
