@@ -124,45 +124,48 @@ type connEnd struct {
 	c       *tcpConn
 	h       *host
 	handler *ConnHandler
-	queue   []outgoing // queue[0] is on the wire when sending != nil
-	sending *Flow
+	queue   []outgoing  // the messages not wholly sent; queue[0] goes first
+	sending *Flow       // the flow carrying the segment on the wire, of kind onWire
 	flowEnd func(*Flow) // e.flowDone, made once
 	delay   sim.Time    // one-way delay of the route the current flow took
 	// lastArrival is when the last bits sent so far reach the peer: data still in
 	// propagation is lost if the peer crashes before then.
 	lastArrival sim.Time
+	left        int64 // bytes of queue[0] still to send after a failed link, 0 if none
 	shape       *shaping
 	// timer is the retransmission timer while rtx, else the FIN timeout once this
 	// end's FIN has left.
-	timer   sim.EventID
-	idx     int32 // in h.t.conns
-	lastID  SendID
-	port    uint16
-	tries   uint16 // retransmissions since the loss, while rtx
-	side    uint8
-	state   endState
-	dead    uint8 // why, once state is endDead
-	closing bool  // Close called: a FIN is queued
-	finSent bool
-	finRcvd bool
-	ackDue  bool // the dialling end's first segment carries the handshake's ACK
-	waiting bool // queue[0] has left but waits for its source to arrive whole
-	stalled bool // queue[0] relays a message that was lost: it never completes
-	rtx     bool // what it sent is unacknowledged (a failed link, a vanished peer)
+	timer     sim.EventID
+	idx       int32 // in h.t.conns
+	lastID    SendID
+	port      uint16
+	tries     uint16 // retransmissions since the loss, while rtx
+	side      uint8
+	state     endState
+	dead      uint8 // why, once state is endDead
+	onWire    segKind
+	closing   bool // Close called: a FIN follows the queued messages
+	finSent   bool
+	finRcvd   bool
+	ackDue    bool // the dialling end's first segment carries the handshake's ACK
+	bareACK   bool // nothing went with the ACK: a bare one goes first
+	resending bool // the control segment on the wire is sent again (a link failed)
+	waiting   bool // queue[0] has left but waits for its source to arrive whole
+	stalled   bool // queue[0] relays a message that was lost: it never completes
+	rtx       bool // what it sent is unacknowledged (a failed link, a vanished peer)
 }
 
-// outgoing is a queued segment of the stream: a message, or the handshake's bare ACK,
-// or the FIN.
+// outgoing is a queued message. The stream's control segments (the handshake's bare
+// ACK, the FIN) are not queued: they are its first and last, and flags say when.
 type outgoing struct {
 	m       Message
 	from    *Arrival // Forward's source
 	arr     *Arrival // this message arriving at the peer, once it has started
-	left    int64    // bytes still to send after a failed link, 0 if none
 	id      SendID
-	kind    segKind
 	started bool
 }
 
+// segKind is what a stream segment on the wire carries.
 type segKind uint8
 
 const (
@@ -340,8 +343,8 @@ func (e *connEnd) synAckArrived() {
 	done := hs.done
 	hs.done = nil
 	done(e, nil)
-	if e.state == endOpen && e.ackDue && len(e.queue) == 0 {
-		e.queue = append(e.queue, outgoing{kind: segACK})
+	if e.state == endOpen && e.ackDue && len(e.queue) == 0 && !e.closing {
+		e.bareACK = true
 		e.startNext()
 	}
 }
@@ -390,7 +393,7 @@ func (e *connEnd) enqueue(m Message, from *Arrival) (SendID, error) {
 func (e *connEnd) Unsend(id SendID) bool {
 	for i := range e.queue {
 		o := &e.queue[i]
-		if o.id == id && o.kind == segData {
+		if o.id == id {
 			if o.started {
 				return false
 			}
@@ -404,15 +407,12 @@ func (e *connEnd) Unsend(id SendID) bool {
 func (e *connEnd) Queued() (messages int, bytes int64) {
 	for i := range e.queue {
 		o := &e.queue[i]
-		if o.kind != segData {
-			continue
-		}
 		messages++
 		switch {
-		case i == 0 && e.sending != nil:
+		case i == 0 && e.sending != nil && e.onWire == segData:
 			bytes += int64((e.sending.RemainingBits() + 7) / 8)
-		case o.left > 0:
-			bytes += o.left
+		case i == 0 && e.left > 0:
+			bytes += e.left
 		case !o.started || !e.waiting:
 			bytes += o.m.SizeBytes
 		}
@@ -428,7 +428,6 @@ func (e *connEnd) Close() error {
 		return nil
 	}
 	e.closing = true
-	e.queue = append(e.queue, outgoing{kind: segFIN})
 	e.startNext()
 	return nil
 }
@@ -539,19 +538,30 @@ func (e *connEnd) kill() {
 // startNext puts the head of the queue on the wire as one flow: a stream's segments
 // leave back to back, so they arrive in order.
 func (e *connEnd) startNext() {
-	if e.sending != nil || e.waiting || e.stalled || e.rtx || e.state != endOpen || len(e.queue) == 0 {
+	if e.sending != nil || e.waiting || e.stalled || e.rtx || e.state != endOpen {
+		return
+	}
+	var out *outgoing
+	kind := segData
+	switch {
+	case len(e.queue) > 0:
+		out = &e.queue[0]
+	case e.bareACK:
+		kind = segACK
+	case e.closing && !e.finSent:
+		kind = segFIN
+	default:
 		return
 	}
 	s := e.stack()
 	p := e.peer()
-	out := &e.queue[0]
 	if p.state == endDead {
 		// The peer's end is gone (its host crashed): what we send is never
 		// acknowledged.
 		e.lose()
 		return
 	}
-	if out.from != nil && out.from.lost {
+	if out != nil && out.from != nil && out.from.lost {
 		e.stalled = true
 		return
 	}
@@ -561,20 +571,19 @@ func (e *connEnd) startNext() {
 		return
 	}
 	size := e.wireBytes(out)
-	if !out.started {
+	switch {
+	case out != nil && !out.started:
 		out.started = true
-		if out.kind == segData {
-			e.h.stats.BytesSent += out.m.SizeBytes
-			e.h.stats.MessagesSent++
-		} else {
-			e.h.stats.SegmentsSent++
-		}
-	} else {
+		e.h.stats.BytesSent += out.m.SizeBytes
+		e.h.stats.MessagesSent++
+	case out == nil && !e.resending:
+		e.h.stats.SegmentsSent++
+	default:
 		e.h.stats.Retransmissions++
 	}
 	e.h.stats.WireBytesSent += size
 	opts := FlowOptions{CapBps: e.capBps()}
-	if out.from != nil && !out.from.received {
+	if out != nil && out.from != nil && !out.from.received {
 		opts.Feeder = out.from.flow()
 	}
 	if e.flowEnd == nil {
@@ -589,8 +598,8 @@ func (e *connEnd) startNext() {
 		s.k.At(now+r.Delay, p.accept)
 	}
 	f := s.net.StartFlow(r, size, opts, e.flowEnd)
-	e.sending = f
-	if out.kind == segData {
+	e.sending, e.onWire = f, kind
+	if out != nil {
 		if out.arr == nil {
 			if p.handler == nil || p.handler.OnArriving != nil || p.state == endSynRcvd {
 				// The peer may set its handler only when it accepts, after this flow
@@ -607,16 +616,16 @@ func (e *connEnd) startNext() {
 	}
 }
 
-// wireBytes is the size of a queued segment on the wire: a message's bytes plus any
-// per-segment header overhead, or a control segment's size.
+// wireBytes is the size on the wire of the message o (what is left of it after a
+// failed link), with any per-segment header overhead, or of a control segment (o nil).
 func (e *connEnd) wireBytes(o *outgoing) int64 {
 	t := &e.stack().TCP
-	if o.kind != segData {
+	if o == nil {
 		return t.ControlBytes
 	}
 	n := o.m.SizeBytes
-	if o.left > 0 {
-		n = o.left
+	if e.left > 0 {
+		n = e.left
 	}
 	if t.SegmentOverheadBytes > 0 && n > 0 {
 		n += (n + t.MSSBytes - 1) / t.MSSBytes * t.SegmentOverheadBytes
@@ -624,22 +633,24 @@ func (e *connEnd) wireBytes(o *outgoing) int64 {
 	return n
 }
 
-// flowDone is the end of the flow carrying queue[0]: its last bit has left, or a link
-// under it failed.
+// flowDone is the end of the flow carrying the segment on the wire: its last bit has
+// left, or a link under it failed.
 func (e *connEnd) flowDone(f *Flow) {
 	if f != e.sending {
 		return
 	}
 	e.sending = nil
 	if f.Failed() {
-		o := &e.queue[0]
-		if o.kind == segData {
-			o.left = int64((f.RemainingBits() + 7) / 8)
-			if o.left == 0 {
-				o.left = max(o.m.SizeBytes, 1)
-			}
+		if e.onWire == segData {
+			e.left = max(int64((f.RemainingBits()+7)/8), 1)
+		} else {
+			e.resending = true
 		}
 		e.lose()
+		return
+	}
+	if e.onWire != segData {
+		e.finishSend()
 		return
 	}
 	if from := e.queue[0].from; from != nil && !from.received {
@@ -652,19 +663,27 @@ func (e *connEnd) flowDone(f *Flow) {
 	e.finishSend()
 }
 
-// finishSend: queue[0] has wholly left; it reaches the peer one propagation delay
-// later.
+// finishSend: the segment on the wire has wholly left; it reaches the peer one
+// propagation delay later.
 func (e *connEnd) finishSend() {
-	out := e.queue[0]
-	e.queue[0] = outgoing{}
-	e.queue = e.queue[1:]
+	kind := e.onWire
+	var out outgoing
+	if kind == segData {
+		out = e.queue[0]
+		e.queue[0] = outgoing{}
+		e.queue = e.queue[1:]
+		e.left = 0
+	}
+	e.resending = false
 	s := e.stack()
 	at := s.k.Now() + e.delay
 	e.lastArrival = at
 	c := e.c
 	p := e.peer()
-	s.k.At(at, func() { p.land(c, e, out) })
-	switch out.kind {
+	s.k.At(at, func() { p.land(c, e, kind, out) })
+	switch kind {
+	case segACK:
+		e.bareACK = false
 	case segFIN:
 		e.finSent = true
 		if e.finRcvd {
@@ -688,8 +707,9 @@ func (e *connEnd) finishSend() {
 	e.startNext()
 }
 
-// land is a segment of the stream arriving at this end from its peer `from`.
-func (e *connEnd) land(c *tcpConn, from *connEnd, o outgoing) {
+// land is a segment of the stream arriving at this end from its peer `from`: the
+// message o, or a control segment.
+func (e *connEnd) land(c *tcpConn, from *connEnd, kind segKind, o outgoing) {
 	if e.c != c {
 		return
 	}
@@ -705,7 +725,7 @@ func (e *connEnd) land(c *tcpConn, from *connEnd, o outgoing) {
 		}
 		return
 	}
-	switch o.kind {
+	switch kind {
 	case segData:
 		e.h.stats.BytesReceived += o.m.SizeBytes
 		if o.arr != nil {
