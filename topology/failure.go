@@ -58,7 +58,7 @@ func (n *Network) FailLink(id LinkID) {
 func (n *Network) failAll(victims []*Flow) []*Flow {
 	fs := &n.flows
 	seeds := fs.seeds[:0]
-	fs.ls = fs.ls[:0] // the seeds' dedup set; the solve starts its own
+	fs.newRound() // ls is the seeds' dedup set; the solve starts its own
 	failed := victims[:0]
 	for _, f := range victims {
 		if f.state != flowActive {

@@ -35,7 +35,7 @@ type Flow struct {
 	// The first 64 bytes are what the solver reads of a flow, in one cache line (a
 	// 128-byte object is 128-byte aligned); the second, what only its own events do.
 
-	short [2]hop    // the route's links if it has at most two, in order; short[lo:hi] are the finite ones
+	short [2]hop    // the route's links if it has at most two, finite ones first (rev: swapped)
 	long  *longPath // else the route
 	// rate is the rate in bit/s while the flow is active, and its last rate after:
 	// the bound a completed feeder leaves its relays (FlowOptions.Feeder).
@@ -49,7 +49,8 @@ type Flow struct {
 	idx    int32
 	hint   int16 // index in fin() of a link where it is bottlenecked, hintCap, or hintNone
 	nshort uint8 // links in short
-	lo, hi uint8
+	nfin   uint8 // finite ones among them
+	rev    bool  // short holds the route's two links in reverse order
 	state  flowStatus
 	capped bool  // rate >= effCap within the precision; counted in link.belowCap if not
 	queued bool  // in flowState.notify
@@ -100,7 +101,7 @@ func (f *Flow) fin() []hop {
 	if f.long != nil {
 		return f.long.hops[:f.long.nfin]
 	}
-	return f.short[f.lo:f.hi]
+	return f.short[:f.nfin]
 }
 
 // hops returns all the flow's hops, unconstrained links included.
@@ -128,19 +129,14 @@ func (f *Flow) setPath(links []LinkID, nfin int, n *Network) {
 		f.long = p
 		return
 	}
-	// With at most two links, the finite ones are always contiguous.
-	f.nshort = uint8(len(links))
-	lo, hi := 0, 0
+	f.nshort, f.nfin = uint8(len(links)), uint8(nfin)
 	for i, l := range links {
 		f.short[i].link = l
-		if finite(n.links[l].capacityBps) {
-			if hi == 0 {
-				lo = i
-			}
-			hi = i + 1
-		}
 	}
-	f.lo, f.hi = uint8(lo), uint8(hi)
+	if nfin == 1 && len(links) == 2 && !finite(n.links[links[0]].capacityBps) {
+		f.short[0].link, f.short[1].link = links[1], links[0]
+		f.rev = true
+	}
 }
 
 // Rate returns the flow's current rate in bit/s (0 once it has ended).
@@ -178,6 +174,9 @@ func (f *Flow) Route() Route {
 		r.Links = make([]LinkID, f.nshort)
 		for i := range r.Links {
 			r.Links[i] = f.short[i].link
+		}
+		if f.rev {
+			r.Links[0], r.Links[1] = r.Links[1], r.Links[0]
 		}
 	}
 	for _, l := range r.Links {

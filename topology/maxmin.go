@@ -50,18 +50,20 @@ const (
 
 // flowState is the allocator's state and its reusable scratch. The solver's per-flow
 // and per-link scratch lives here, in dense arrays sized by the solve, rather than in
-// every Flow and link: a flow or link records only its index (Flow.idx, lsIdx),
-// and membership is that index pointing back at it (a sparse set), so nothing needs
-// clearing between solves and no stamp can wrap.
+// every Flow and link: a flow records only its index (Flow.idx), membership being that
+// index pointing back at it (a sparse set), and a link only a tagged index (lsTag), so
+// nothing needs clearing between solves.
 type flowState struct {
 	precision float64
 	set       []member      // the solve set
 	checked   []checkedFlow // flows outside the set checked this round
 	ls        []linkScratch // the links this round works on: the fill's first, then those checked
-	// lsIdx[l] is link l's index in ls, valid while that entry names l. A dense array
-	// rather than a field of link: the fill and the check look a link's entry up for
-	// every hop, and 4 bytes a link stay in cache where 80-byte links do not.
-	lsIdx   []int32
+	// lsTag[l] is tag<<32 | link l's index in ls, for the round whose tag it holds. A
+	// dense array rather than a field of link: the fill and the check look a link's
+	// entry up for every hop, and 8 bytes a link stay in cache where 80-byte links do
+	// not; the tag makes the lookup one load and one compare.
+	lsTag   []uint64
+	tag     uint32  // the current round's; 0 is never one
 	aff     []int32 // indices in ls of links of flows whose rate changed this round
 	heap    []lvlItem
 	members []int32 // indices in set of the set's flows, grouped by link, for the fill
@@ -109,20 +111,33 @@ type linkScratch struct {
 	stat      bool
 }
 
+// newRound empties ls for a new round. When the tag wraps (after 2^32 rounds) every
+// link's tag is cleared, so that an old one cannot pass for the new round's.
+func (fs *flowState) newRound() {
+	fs.ls = fs.ls[:0]
+	if fs.tag++; fs.tag == 0 {
+		clear(fs.lsTag)
+		fs.tag = 1
+	}
+}
+
 // scratchOf returns link l's scratch in this round, or nil.
 func (n *Network) scratchOf(l LinkID) *linkScratch {
-	ls := n.flows.ls
-	if i := n.flows.lsIdx[l]; int(i) < len(ls) && ls[i].id == l {
-		return &ls[i]
+	fs := &n.flows
+	if t := fs.lsTag[l]; uint32(t>>32) == fs.tag {
+		return &fs.ls[uint32(t)]
 	}
 	return nil
 }
+
+// scratchAt returns the scratch of link l, which has one this round.
+func (fs *flowState) scratchAt(l LinkID) *linkScratch { return &fs.ls[uint32(fs.lsTag[l])] }
 
 // addScratch gives link l, which has none this round, a scratch entry. It may move
 // the others: pointers to them do not survive it.
 func (n *Network) addScratch(l LinkID) *linkScratch {
 	fs := &n.flows
-	fs.lsIdx[l] = int32(len(fs.ls))
+	fs.lsTag[l] = uint64(fs.tag)<<32 | uint64(len(fs.ls))
 	fs.ls = append(fs.ls, linkScratch{id: l})
 	return &fs.ls[len(fs.ls)-1]
 }
@@ -214,7 +229,7 @@ func (n *Network) fill() {
 	// The set's flows are listed per link (in members, by counting sort) so that the
 	// fill never walks the flows outside the set; the residual comes from the link's
 	// load, which holds the committed rates of all its flows.
-	fs.ls = fs.ls[:0]
+	fs.newRound()
 	for i := range set {
 		m := &set[i]
 		m.frozen, m.newRate, m.sat = false, 0, -1
@@ -248,7 +263,7 @@ func (n *Network) fill() {
 	members = append(members, make([]int32, total)...)
 	for i := range set {
 		for _, hp := range set[i].f.fin() {
-			sc := &ls[fs.lsIdx[hp.link]]
+			sc := fs.scratchAt(hp.link)
 			members[sc.next] = int32(i)
 			sc.next++
 		}
@@ -274,7 +289,7 @@ func (n *Network) fill() {
 			unfrozen--
 			continue
 		}
-		sc := &ls[fs.lsIdx[it.id]]
+		sc := fs.scratchAt(LinkID(it.id))
 		if it.version != sc.version || sc.unfrozen == 0 {
 			continue
 		}
@@ -305,7 +320,7 @@ func (n *Network) freeze(i int32, r float64, sat LinkID, h []lvlItem) []lvlItem 
 	m := &fs.set[i]
 	m.frozen, m.newRate, m.sat = true, r, sat
 	for k, hp := range m.f.fin() {
-		sc := &fs.ls[fs.lsIdx[hp.link]]
+		sc := fs.scratchAt(hp.link)
 		sc.frozenBps += r
 		sc.unfrozen--
 		if hp.link == sat {
@@ -329,7 +344,7 @@ func (n *Network) check() bool {
 	for i := range fs.set {
 		if m := &fs.set[i]; fs.changed(m.f.rate, m.newRate) {
 			for _, h := range m.f.fin() {
-				si := fs.lsIdx[h.link]
+				si := int32(uint32(fs.lsTag[h.link]))
 				if sc := &fs.ls[si]; !sc.aff {
 					sc.aff = true
 					aff = append(aff, si)

@@ -372,3 +372,22 @@ func finLinks(f *Flow) []LinkID {
 	}
 	return ls
 }
+
+func TestScratchTagWraps(t *testing.T) {
+	// The solver's per-link tags wrap after 2^32 rounds; across the wrap the rates stay
+	// exact, and a link that no round has used yet is not taken for one of the new
+	// round's. Two flows share a -> b (8 Mbit/s) at 4 each: 4 Mbit end at 1 s, and the
+	// other 12 Mbit have 8 left, at 8 Mbit/s: 2 s. The second solve, the first after
+	// the wrap, is for 8 Mbit on b -> a alone: 1 s.
+	k, n, r := pair(t, 8e6)
+	back, _ := n.Route(1, 0)
+	n.flows.tag = math.MaxUint32 - 1
+	var at [3]sim.Time
+	n.StartFlow(r, 500_000, FlowOptions{}, doneAt(k, &at[0]))
+	n.StartFlow(back, 1_000_000, FlowOptions{}, doneAt(k, &at[1]))
+	n.StartFlow(r, 1_500_000, FlowOptions{}, doneAt(k, &at[2]))
+	k.Run()
+	if at != [3]sim.Time{sim.Second, sim.Second, 2 * sim.Second} || n.flows.tag >= math.MaxUint32-1 {
+		t.Fatalf("done at %v (tag %d); want [1s 1s 2s] after the wrap", at, n.flows.tag)
+	}
+}

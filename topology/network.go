@@ -102,7 +102,7 @@ func (n *Network) reserve(nodes, links int) {
 	}
 	if need := len(n.links) + links; need > cap(n.links) {
 		n.links = append(make([]link, 0, need), n.links...)
-		n.flows.lsIdx = append(make([]int32, 0, need), n.flows.lsIdx...)
+		n.flows.lsTag = append(make([]uint64, 0, need), n.flows.lsTag...)
 	}
 	n.names.reserve(n.nodes, len(n.nodes)+nodes)
 }
@@ -182,7 +182,7 @@ func (n *Network) AddLink(from, to NodeID, capacityBps float64, delay sim.Time) 
 		nextOut: a.firstOut, nextIn: b.firstIn,
 	})
 	a.firstOut, b.firstIn = id, id
-	n.flows.lsIdx = append(n.flows.lsIdx, 0)
+	n.flows.lsTag = append(n.flows.lsTag, 0)
 	if n.failedAt != nil {
 		n.failedAt = append(n.failedAt, 0)
 		if int(id)/64 >= len(n.down) {
