@@ -15,6 +15,28 @@
 // routes are recomputed around it. Each link also carries a datagram loss probability
 // for the socket layer to draw from.
 //
-// The package knows nothing of messages or protocols: the simulated sockets built on it
-// add connection set-up, propagation delay to delivery and message framing.
+// On the flows sits a transport layer, Stack, and the Host interface that protocol
+// models see: a host's clock, its own timers and random stream, TCP connections (Conn)
+// and UDP sockets. Messages arrive whole, a propagation delay after their last bit
+// leaves; every one has the wire size of its real encoding, and TCP's control segments
+// (40 bytes by default) are flows too, so they take their transmission time and share
+// links like data.
+//
+// Things fail as on the real Internet:
+//   - Conn.Abort sends a reset: the local flows end at once and the peer hears OnReset
+//     (ErrReset) when the RST arrives. Calls on a dead socket return errors.
+//   - Stack.Crash stops a host as a power cut would: its flows, the TCP flows towards
+//     it, its sockets and its timers are gone at once, and nothing already on the wire
+//     towards it is delivered, even after it recovers. It sends no reset, so its peers
+//     learn of the crash only from their own retransmission timeouts (RFC 6298's
+//     backoff: 924.6 s with Linux's tcp_retries2), or from the reset the rebooted host
+//     answers to a connection it forgot. A dial to a dead host times out after its
+//     SYN retransmissions (127 s with tcp_syn_retries = 6); to a port nobody listens on
+//     it is refused after one RTT.
+//   - Stack.Recover brings a host back empty and starts its program again (Boot);
+//     Stack.Leave runs the program's leave hook, then takes the host down.
+//   - A connection whose flow fails with a link retransmits, and resumes over the new
+//     route at its first retransmission timeout if there is one.
+//
+// Package hosttest fakes a Host, so that a model can be tested alone from a script.
 package topology
