@@ -40,7 +40,8 @@ func (k *Kernel) list(g Group) *groupList {
 }
 
 // AtIn is At for an event in group g (0: no group): it leaves the group when it runs,
-// is cancelled, or the group is. O(1).
+// is cancelled, or the group is; Reschedule keeps it in. A group NewGroup did not
+// make panics, as do At's misuses. O(1).
 func (k *Kernel) AtIn(g Group, at Time, fn func()) EventID {
 	if g == 0 {
 		return k.At(at, fn)

@@ -226,9 +226,10 @@ func (q *queue) next(until Time) (entry, bool) {
 		return entry{}, false
 	}
 	if b.head == b.tail && b.end == 1 {
-		// A bucket of one, two times in three on the hold model: its entry is the
-		// minimum, and it need not pass through bucket 0. (Buckets above 0 are
-		// never read from the front, so their first is 0.)
+		// A bucket of one (37% of takes on the hold model at P = 10^6, 71 to 88%
+		// at smaller P): its entry is the minimum, and it need not pass through
+		// bucket 0. (Buckets above 0 are never read from the front, so their
+		// first is 0.)
 		e := b.head.e[0]
 		b.end, b.min = 0, empty
 		q.unmark(i)
