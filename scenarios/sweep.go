@@ -146,9 +146,10 @@ func GetParam(p any, key string) any {
 	return reflect.ValueOf(p).Elem().FieldByIndex(index).Interface()
 }
 
-// check runs the kind's Check on every sweep point and locates each problem: at the
+// Check runs the kind's Check on every sweep point and locates each problem: at the
 // sweep value that produced it, the --set that set it, its key in params, or, for a
-// default, at params: with "(default)".
+// default, at params: with "(default)". Then, with valid params, it checks the file's
+// platform against them (checkPlatform).
 func (s *Scenario) Check() error {
 	var errs Errors
 	seen := map[string]bool{}
@@ -162,6 +163,9 @@ func (s *Scenario) Check() error {
 				errs = append(errs, le)
 			}
 		}
+	}
+	if len(errs) == 0 {
+		errs = s.checkPlatform()
 	}
 	if len(errs) > 0 {
 		return sortErrors(errs)
