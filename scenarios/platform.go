@@ -187,23 +187,6 @@ func TimeAverage(ts TimeSeries) float64 {
 	return area / (ts.Time[n-1] - ts.Time[0])
 }
 
-// LinkCapacity returns the total capacity, bit/s, of the links that leave the host
-// named name (out) or arrive at it: what it can send or receive at most, the rates a
-// program is configured with (a peer announcing its upload rate). +Inf if one of them
-// is unconstrained.
-func (p *Platform) LinkCapacity(name string, out bool) float64 {
-	outs, ins := p.Network.NodeLinks(p.Node(name))
-	ls := ins
-	if out {
-		ls = outs
-	}
-	total := 0.0
-	for _, l := range ls {
-		total += p.Network.Link(l).CapacityBps
-	}
-	return total
-}
-
 // Links returns the links of the schedule's name for them (both directions of a duplex
 // link or of a host's access link), nil for a name the topology does not have.
 func (p *Platform) Links(name string) []topology.LinkID { return p.links[name] }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -164,6 +166,75 @@ func (t *Topology) Links() []string {
 		out = append(out, l.Name)
 	}
 	return out
+}
+
+// Group returns the hosts named prefix followed by digits (peer0, peer1, ... for
+// "peer"), in the topology's order: how a kind finds the hosts of a role.
+func (t *Topology) Group(prefix string) []string { return groupOf(prefix, t.Hosts()) }
+
+// Has reports whether the topology has a node named name.
+func (t *Topology) Has(name string) bool {
+	switch {
+	case t.Explicit != nil:
+		return slices.Contains(t.Explicit.Nodes, name)
+	case t.Star != nil:
+		return slices.ContainsFunc(t.Star.Hosts, func(h StarHost) bool { return h.has(name) })
+	}
+	return slices.Contains(t.Hosts(), name)
+}
+
+// Capacity returns the total capacity, bit/s, of the links that leave node name (out)
+// or arrive at it: the most it can send or receive, which is what a program is told
+// of its own access (a peer announcing its upload rate). +Inf if one of those links is
+// unconstrained, 0 for a name the topology does not have.
+func (t *Topology) Capacity(name string, out bool) float64 {
+	pick := func(up, down units.Rate) float64 {
+		if out {
+			return up.Bps()
+		}
+		return down.Bps()
+	}
+	if !t.Has(name) {
+		return 0
+	}
+	switch {
+	case t.Star != nil:
+		for _, h := range t.Star.Hosts {
+			if h.has(name) {
+				return pick(h.Upload, h.Download)
+			}
+		}
+	case t.Institution != nil:
+		if strings.HasPrefix(name, "server") {
+			return math.Inf(1) // origins sit beyond unconstrained links
+		}
+		return t.Institution.LANRate.Bps()
+	case t.Dumbbell != nil:
+		return t.Dumbbell.AccessRate.Bps()
+	case t.Explicit != nil:
+		total := 0.0
+		for _, l := range t.Explicit.Links {
+			from, to := l.From, l.To
+			if !out {
+				from, to = to, from
+			}
+			if from == name || l.Duplex && to == name {
+				total += l.Capacity.Bps()
+			}
+		}
+		return total
+	}
+	return 0
+}
+
+// has reports whether name is one of h's names, without listing them.
+func (h StarHost) has(name string) bool {
+	if h.Count == 0 {
+		return name == h.Name
+	}
+	rest, ok := strings.CutPrefix(name, h.Name)
+	i, err := strconv.Atoi(rest)
+	return ok && err == nil && i >= 0 && i < h.Count && strconv.Itoa(i) == rest
 }
 
 func (h StarHost) names() []string {
