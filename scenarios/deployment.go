@@ -51,17 +51,14 @@ func (d Deployment) hostList() string {
 	return strings.Join(names, ", ")
 }
 
-// checkPlatform checks what a file's topology: section means for its kind, before
-// anything runs: no parameter of the kind's default platform is set beside it (it would
-// be ignored), the kind can deploy its programs on it at every point, and every host the
-// schedule takes up or down runs one of them.
+// checkPlatform checks the platform a file's runs will have, before anything runs: no
+// parameter of the kind's default platform is set beside a topology: section (it would
+// be ignored), the kind can deploy its programs at every point (on the file's topology,
+// or its default one), and every host the schedule takes up or down runs one of them.
 func (s *Scenario) checkPlatform() Errors {
-	if s.Topology == nil {
-		return nil
-	}
 	var errs Errors
 	for _, p := range s.Kind.Params() {
-		if p.Platform {
+		if p.Platform && s.Topology != nil {
 			if e := s.platformParamSet(p.Key); e != nil {
 				errs = append(errs, e)
 			}

@@ -43,7 +43,8 @@ type Kind interface {
 	Sections() (topology, schedule bool)
 	// Deploy says which hosts of the platform t run the kind's programs, for params,
 	// or why t cannot serve (a *FieldError keyed by the file's path, e.g. "topology").
-	// The format calls it on a file's topology: section before anything runs.
+	// With t nil it deploys on the kind's default platform. The format calls it on
+	// every point before anything runs.
 	Deploy(params any, t *Topology) (Deployment, error)
 	// Tools are the commands the kind adds to netsim's command line.
 	Tools() []Tool
@@ -264,10 +265,14 @@ func (k *declared[P, R]) Sections() (bool, bool) {
 func (k *declared[P, R]) NewParams() any { return CopyParams(k.defaults) }
 
 func (k *declared[P, R]) Deploy(params any, t *Topology) (Deployment, error) {
+	p := params.(*P)
+	if t == nil && k.d.Platform != nil {
+		t = k.d.Platform(p, &RunEnv{})
+	}
 	if k.d.Deploy == nil || t == nil {
 		return nil, nil
 	}
-	return k.d.Deploy(params.(*P), t)
+	return k.d.Deploy(p, t)
 }
 
 func (k *declared[P, R]) Check(params any) error {

@@ -183,48 +183,53 @@ func (t *Topology) Has(name string) bool {
 	return slices.Contains(t.Hosts(), name)
 }
 
-// Capacity returns the total capacity, bit/s, of the links that leave node name (out)
-// or arrive at it: the most it can send or receive, which is what a program is told
-// of its own access (a peer announcing its upload rate). +Inf if one of those links is
-// unconstrained, 0 for a name the topology does not have.
-func (t *Topology) Capacity(name string, out bool) float64 {
+// Capacities returns, for every host (and, in an explicit graph, every node), the total
+// capacity in bit/s of the links that leave it (out) or arrive at it: the most it can
+// send or receive, which is what a program is told of its own access (a peer
+// announcing its upload rate). +Inf where one of those links is unconstrained.
+// O(hosts + links).
+func (t *Topology) Capacities(out bool) map[string]float64 {
 	pick := func(up, down units.Rate) float64 {
 		if out {
 			return up.Bps()
 		}
 		return down.Bps()
 	}
-	if !t.Has(name) {
-		return 0
-	}
+	caps := map[string]float64{}
 	switch {
 	case t.Star != nil:
 		for _, h := range t.Star.Hosts {
-			if h.has(name) {
-				return pick(h.Upload, h.Download)
+			for _, name := range h.names() {
+				caps[name] = pick(h.Upload, h.Download)
 			}
 		}
 	case t.Institution != nil:
-		if strings.HasPrefix(name, "server") {
-			return math.Inf(1) // origins sit beyond unconstrained links
+		for i := range t.Institution.Hosts {
+			caps[fmt.Sprintf("host%d", i)] = t.Institution.LANRate.Bps()
 		}
-		return t.Institution.LANRate.Bps()
+		for j := range t.Institution.Servers {
+			caps[fmt.Sprintf("server%d", j)] = math.Inf(1) // beyond unconstrained links
+		}
 	case t.Dumbbell != nil:
-		return t.Dumbbell.AccessRate.Bps()
+		for _, h := range t.Hosts() {
+			caps[h] = t.Dumbbell.AccessRate.Bps()
+		}
 	case t.Explicit != nil:
-		total := 0.0
+		for _, n := range t.Explicit.Nodes {
+			caps[n] = 0
+		}
 		for _, l := range t.Explicit.Links {
 			from, to := l.From, l.To
 			if !out {
 				from, to = to, from
 			}
-			if from == name || l.Duplex && to == name {
-				total += l.Capacity.Bps()
+			caps[from] += l.Capacity.Bps()
+			if l.Duplex {
+				caps[to] += l.Capacity.Bps()
 			}
 		}
-		return total
 	}
-	return 0
+	return caps
 }
 
 // has reports whether name is one of h's names, without listing them.

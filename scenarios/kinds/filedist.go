@@ -171,18 +171,18 @@ func (p *filedistParams) platform(env *scenarios.RunEnv) *scenarios.Topology {
 // named peer<i>. The server must know its upload rate (u_s, to plan), and in P2P mode
 // each peer its own, the rate it relays at: a link of theirs may not be unconstrained.
 func deployFiledist(p *filedistParams, t *scenarios.Topology) (scenarios.Deployment, error) {
-	peers := t.Group("peer")
+	peers, up := t.Group("peer"), t.Capacities(true)
 	switch {
 	case !t.Has("server"):
 		return nil, scenarios.Errorf("topology", "kind filedist needs a host named server, the file's source")
 	case len(peers) == 0:
 		return nil, scenarios.Errorf("topology", "kind filedist needs peers: hosts named peer0, peer1, ...")
-	case math.IsInf(t.Capacity("server", true), 1):
+	case math.IsInf(up["server"], 1):
 		return nil, scenarios.Errorf("topology", "kind filedist needs the server's upload rate, u_s: its links out are unconstrained")
 	}
 	dep := scenarios.Deployment{{Host: "server", Role: "server"}}
 	for _, h := range peers {
-		if p.Mode == string(filedist.P2P) && math.IsInf(t.Capacity(h, true), 1) {
+		if p.Mode == string(filedist.P2P) && math.IsInf(up[h], 1) {
 			return nil, scenarios.Errorf("topology", "kind filedist in p2p mode needs each peer's upload rate, at which it relays: %s's links out are unconstrained", h)
 		}
 		dep = append(dep, scenarios.Placement{Host: h, Role: "peer"})
@@ -200,15 +200,15 @@ func runFiledist(ctx context.Context, p *filedistParams, env scenarios.RunEnv) (
 	// flows they would change the times by parts in 10^7 and make every one of a
 	// large swarm's 10^6 handshakes re-solve a saturated uplink.
 	pl.Stack.TCP.ControlBytes = 0
-	t, peers := env.Topology, env.Deployment.Hosts("peer")
+	peers, ups, downs := env.Deployment.Hosts("peer"), env.Topology.Capacities(true), env.Topology.Capacities(false)
 	up, down := make([]float64, len(peers)), make([]float64, len(peers))
-	cfg := filedist.Config{Mode: filedist.Mode(p.Mode), FileBits: p.File.Bits(), ServerUploadBps: t.Capacity("server", true), ExpectedPeers: len(peers)}
+	cfg := filedist.Config{Mode: filedist.Mode(p.Mode), FileBits: p.File.Bits(), ServerUploadBps: ups["server"], ExpectedPeers: len(peers)}
 	var late map[string]bool
 	if env.Schedule != nil {
 		late = env.Schedule.DownAtStart()
 	}
 	for i, h := range peers {
-		up[i], down[i] = t.Capacity(h, true), t.Capacity(h, false)
+		up[i], down[i] = ups[h], downs[h]
 		if late[h] {
 			cfg.ExpectedPeers-- // the server plans with the peers there from the start
 		}
