@@ -1,6 +1,8 @@
 package webcache
 
 import (
+	"slices"
+
 	"netsim/apps/http"
 	"netsim/sim"
 	"netsim/topology"
@@ -23,7 +25,9 @@ type Exchange struct {
 // pool is an HTTP/1.1 client's persistent connections (RFC 7230 §6.3), one request
 // outstanding per connection (no pipelining): a request takes an idle connection to
 // its server, or opens a new one, which costs the handshake's RTT. Connections are
-// kept open for reuse.
+// kept open for reuse. One that dies (the server crashed: a reset from its reboot, or
+// the retransmissions' timeout; or it closed) leaves the pool, and the request it
+// carried is answered as a failed dial is, with status 0.
 type pool struct {
 	h    topology.Host
 	idle map[topology.Addr][]*pconn
@@ -61,7 +65,8 @@ func (p *pool) do(to topology.Addr, req *http.Request, done func(Exchange)) {
 			return
 		}
 		pc := &pconn{p: p, to: to, conn: c}
-		c.SetHandler(&topology.ConnHandler{OnMessage: pc.onMessage, OnArriving: pc.onArriving})
+		c.SetHandler(&topology.ConnHandler{OnMessage: pc.onMessage, OnArriving: pc.onArriving,
+			OnClose: func(topology.Conn) { pc.die() }, OnReset: func(topology.Conn, error) { pc.die() }})
 		pc.send(req, sent, done)
 	})
 }
@@ -69,7 +74,23 @@ func (p *pool) do(to topology.Addr, req *http.Request, done func(Exchange)) {
 func (pc *pconn) send(req *http.Request, sent sim.Time, done func(Exchange)) {
 	msg := http.MessageOfRequest(req)
 	pc.sent, pc.pending, pc.reqB = sent, done, msg.SizeBytes
-	pc.conn.Send(msg)
+	if _, err := pc.conn.Send(msg); err != nil {
+		pc.die()
+	}
+}
+
+// die takes a dead connection out of the pool and fails the request it carried.
+func (pc *pconn) die() {
+	pc.conn.Close()
+	list := pc.p.idle[pc.to]
+	if i := slices.Index(list, pc); i >= 0 {
+		pc.p.idle[pc.to] = slices.Delete(list, i, i+1)
+	}
+	if done := pc.pending; done != nil {
+		pc.pending = nil
+		now := pc.p.h.Now()
+		done(Exchange{Resp: &http.Response{}, Sent: pc.sent, Done: now, FirstByte: now, ReqBytes: pc.reqB})
+	}
 }
 
 func (pc *pconn) onArriving(c topology.Conn, a *topology.Arrival) {
