@@ -46,6 +46,11 @@ type bulkSpec struct {
 	Start units.Duration `yaml:"start" help:"when the sender dials"`
 }
 
+// String is the transfer as a file writes it, for runs.csv's column of a variant.
+func (b bulkSpec) String() string {
+	return fmt.Sprintf("{from: %s, to: %s, size: %s, start: %s}", b.From, b.To, b.Size, b.Start)
+}
+
 // A rate of 0 is refused (range (0,)), as in every kind: it would mean "no link", and
 // the closed forms' negligible transmission time is had with a fast link instead.
 
