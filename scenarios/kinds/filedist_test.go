@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"context"
+	"math"
 	"netsim/scenarios"
 	"netsim/scenarios/campaign"
 	"os"
@@ -49,4 +50,60 @@ func TestFiledistOutputIndependentOfWorkers(t *testing.T) {
 	require.Equal(t, string(outputs[1]), string(outputs[4]), "summary.csv")
 	require.Equal(t, string(outputs[2]), string(outputs[5]), "distribution-time.csv")
 	require.Greater(t, len(outputs[0]), 1000)
+}
+
+// Acceptance 5 of issue 7: a churn schedule drives the peers of a real run up and down —
+// each joining peer's program starts and asks the server for the file, each departure
+// crashes its host — and the measured mean population, the time-average of the peers
+// up (the peers_up series), matches Little's law. Arrivals are Poisson at λ = 0.5/s and
+// lifetimes exponential with mean m = 20 s: an M/M/∞ system, whose population at time t
+// started with n0 hosts has mean n0·e^{−t/m} + λm·(1 − e^{−t/m}) (the initial hosts still
+// alive, plus the arrivals since). With n0 = λm = 10 that is λm at every t, so the
+// expected time-average over [0, 2000 s] is λ·E[lifetime] = 10 exactly, no warm-up
+// needed; the pool of 60 hosts loses an arrival only when 60 are up, which a Poisson(10)
+// population never reaches in practice. The test: λm lies in the 95% Student-t interval
+// of the 20 replications' time-averages, and the hosts really came and went and served.
+func TestFiledistChurnPopulationIsLittlesLaw(t *testing.T) {
+	s, err := scenarios.Load("testdata/filedist-churn.yaml")
+	require.NoError(t, err)
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 2})
+	require.NoError(t, err)
+	require.Len(t, res.Runs, 20)
+	var means []float64
+	for _, r := range res.Runs {
+		ts := r.Series["peers_up"]
+		require.Equal(t, 2000.0, ts.Time[len(ts.Time)-1], "the series ends at the horizon")
+		require.Equal(t, 10.0, ts.Value[0], "the initial peers are up at time 0")
+		// About 2·λ·2000 s = 2000 joins and departures.
+		require.Greater(t, len(ts.Time), 1500, "run %d: the population changed", r.Run)
+		means = append(means, scenarios.TimeAverage(ts))
+		// Each join started the peer's program, which asked the server for the file:
+		// the server began one download of 1,250,000 bytes and a 25-byte piece header
+		// per join, but for a join whose host crashed before its request arrived (within
+		// about 1.5 RTT = 60 ms: 1 − e^{−0.06/20}, 0.3% of them).
+		joins := ts.Value[0]
+		for i := 1; i < len(ts.Value); i++ {
+			joins += max(ts.Value[i]-ts.Value[i-1], 0)
+		}
+		served := r.Values["server_bytes_sent"] / 1_250_025
+		t.Logf("run %d: %.0f joins, %.0f downloads served", r.Run, joins, served)
+		require.LessOrEqual(t, served, joins, "run %d", r.Run)
+		require.Greater(t, served, 0.98*joins, "run %d", r.Run)
+	}
+	mean, sd := meanSD(means)
+	half := 2.093 * sd / math.Sqrt(float64(len(means))) // t(0.975, 19)
+	t.Logf("mean peers up %.3f ± %.3f (λ·E[lifetime] = 10)", mean, half)
+	require.InDelta(t, 10, mean, half, "Little's law outside the 95%% interval")
+	require.Less(t, half, 0.5, "the interval says something")
+}
+
+func meanSD(xs []float64) (mean, sd float64) {
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	for _, x := range xs {
+		sd += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(sd / float64(len(xs)-1))
 }
