@@ -98,8 +98,12 @@ func (s *Scenario) checkPlatform() Errors {
 func (s *Scenario) platformParamSet(key string) *Error {
 	reason := fmt.Sprintf("describes kind %s's default platform, which the file's topology: section replaces: give it there", s.Kind.Name())
 	if a := s.AxisIndex(key); a >= 0 {
-		if arg := s.Sweep[a].setArg; arg != "" {
-			return &Error{File: "--set " + arg, Key: key, Reason: reason}
+		ax := s.Sweep[a]
+		if ax.setArg != "" {
+			return &Error{File: "--set " + ax.setArg, Key: key, Reason: reason}
+		}
+		if n := ax.nodes[0]; s.hasLines {
+			return s.src.errorAt(n.Line, n.Column, "sweep."+key, "%s", reason)
 		}
 		return s.errorAtKey("sweep."+key, reason)
 	}

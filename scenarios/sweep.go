@@ -231,7 +231,14 @@ func (s *Scenario) at(kv [2]*yaml.Node, which int, key, reason string) *Error {
 	return s.src.errorAt(n.Line, n.Column, key, "%s", reason)
 }
 
+// parentKey is the key that holds k: "a.b" for "a.b.c", "a" for "a[2]" (a list's
+// entry is held by the list), "" for a key at the top.
 func parentKey(k string) string {
+	if strings.HasSuffix(k, "]") {
+		if i := strings.LastIndex(k, "["); i > 0 && !strings.Contains(k[i:], ".") {
+			return k[:i]
+		}
+	}
 	i := strings.LastIndex(k, ".")
 	if i < 0 {
 		return ""
