@@ -46,17 +46,23 @@ type ExperimentConfig struct {
 	CacheBytes int64
 	Policy     Policy
 	Revalidate bool
+
+	// ResponseTimeout is how long the browsers and the cache wait for a response
+	// before giving up on it (0: for ever): a server that crashed with their request
+	// sends nothing more, and TCP, with nothing left to send, would never notice.
+	ResponseTimeout sim.Time
 }
 
 // DefaultExperiment is the textbook's example: 15 requests/s of 1 Mbit objects and a
 // cache that answers 40% of requests (on topology.DefaultInstitution's 100 Mbps LAN,
-// 15 Mbps access link and 2 s Internet delay).
+// 15 Mbps access link and 2 s Internet delay); browsers and cache give up on a
+// response after Firefox's 300 s (http.DefaultResponseTimeout).
 func DefaultExperiment() ExperimentConfig {
 	return ExperimentConfig{
 		Requests: 20000, Warmup: 2000, RatePerS: 15,
 		Workload: FixedHitWorkload, HitProb: 0.4, Hot: 100, Alpha: 0.8, Catalogue: 100000,
 		ObjectBytes: 125000, UseCache: true, CacheBytes: 1 << 30, Policy: LRU, Revalidate: true,
-		MaxAge: 24 * sim.Hour, HasMaxAge: true,
+		MaxAge: 24 * sim.Hour, HasMaxAge: true, ResponseTimeout: http.DefaultResponseTimeout,
 	}
 }
 
@@ -187,7 +193,7 @@ func NewExperiment(cfg ExperimentConfig, origins []string) (*Experiment, error) 
 // origins resolves an origin's name to its address.
 func (e *Experiment) CacheConfig(origins map[string]topology.Addr) Config {
 	return Config{CapacityBytes: e.cfg.CacheBytes, Policy: e.cfg.Policy, Revalidate: e.cfg.Revalidate,
-		Origins: origins, OnFetch: e.onFetch,
+		Origins: origins, OnFetch: e.onFetch, ResponseTimeout: e.cfg.ResponseTimeout,
 		OnServe: func(req *http.Request, s Served) { e.served[req] = s }}
 }
 

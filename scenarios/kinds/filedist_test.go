@@ -107,3 +107,39 @@ func meanSD(xs []float64) (mean, sd float64) {
 	}
 	return mean, math.Sqrt(sd / float64(len(xs)-1))
 }
+
+// A peer that crashes mid-download loses what it had and, when it recovers, asks the
+// server again. Client-server, F = 10 Mbit (10,000,200 bits with the 25-byte piece
+// header), u_s = 10 Mbps, d = 10 Mbps, every access link 10 ms, control segments free:
+// both requests (5 bytes at the peers' 1 Mbps uplinks: 40 µs) reach the server at
+// RTT + 40 µs = 60.04 ms, and the two downloads share u_s at 5 Mbps. peer0 crashes at
+// 0.5 s: its flow ends at once, and peer1 has the 7,800,400 bits left at 10 Mbps, done
+// at 0.5 + 0.78004 + 0.02 = 1.30004 s. peer0 recovers at 5 s and asks again: its whole
+// file arrives at 5 + 0.06004 + 1.00002 + 0.02 = 6.08006 s, the distribution time. The
+// server began three downloads.
+func TestFiledistPeerAsksAgainAfterCrash(t *testing.T) {
+	s, err := scenarios.Parse("crash.yaml", []byte(`kind: filedist
+params: {mode: client-server, file: 10Mbit}
+topology:
+  star:
+    hosts:
+      - {name: server, upload: 10Mbps, download: 10Mbps, delay: 10ms}
+      - {name: peer, count: 2, upload: 1Mbps, download: 10Mbps, delay: 10ms}
+schedule:
+  events:
+    - {at: 500ms, crash: peer0}
+    - {at: 5s, recover: peer0}
+`))
+	require.NoError(t, err)
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 1})
+	require.NoError(t, err)
+	r := res.Runs[0]
+	require.Equal(t, []float64{6.08006, 1.30004}, r.Samples["completion_s"])
+	require.Equal(t, 6.08006, r.Values["distribution_time_s"])
+	require.Equal(t, 3.0*1_250_025, r.Values["server_bytes_sent"])
+	// Two peers up, one from 0.5 s, two again from 5 s until the run's end (the
+	// server's connection to peer0's first life is reset once it is back).
+	ts := r.Series["peers_up"]
+	require.Equal(t, []float64{0, 0.5, 5}, ts.Time[:3])
+	require.Equal(t, []float64{2, 1, 2, 2}, ts.Value)
+}

@@ -179,3 +179,39 @@ func TestHTTPCrossTrafficMatchesHandComputation(t *testing.T) {
 		require.InDelta(t, want, got, 1e-6, "%s K=%d", pt.VariantName(s), k)
 	}
 }
+
+// A browser whose host crashes mid-load starts the load again when it is back: the
+// interrupted load is lost, and the one from 10 s takes exactly what a load takes on
+// an undisturbed run of the same platform (the default's star written out, which runs
+// as the default does: 25 ms each way on each access link, 1 Gbps). The crash at 150 ms comes before the base (at
+// 2 RTT), so the browser had no cookie yet; the server gives it another number, of the
+// same length, and the K = 10 object requests return it.
+func TestHTTPBrowserReloadsAfterCrash(t *testing.T) {
+	const file = `kind: http
+topology:
+  star:
+    hosts:
+      - {name: browser, upload: 1Gbps, download: 1Gbps, delay: 25ms}
+      - {name: www.someschool.edu, delay: 25ms}
+`
+	run := func(text string) campaign.RunResult {
+		s, err := scenarios.Parse("reload.yaml", []byte(text))
+		require.NoError(t, err)
+		res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 1})
+		require.NoError(t, err)
+		return res.Runs[0]
+	}
+	calm := run(file)
+	// The default platform is that star: a file without topology: runs the same.
+	require.Equal(t, run("kind: http\n").Values, calm.Values)
+	crashed := run(file + `schedule:
+  events:
+    - {at: 150ms, crash: browser}
+    - {at: 10s, recover: browser}
+`)
+	require.Greater(t, calm.Values["page_load_s"], 0.3)
+	for _, m := range []string{"page_load_s", "base_time_s", "conns_opened", "requests", "returning_requests"} {
+		require.Equal(t, calm.Values[m], crashed.Values[m], m)
+	}
+	require.Equal(t, 10.0, crashed.Values["returning_requests"])
+}

@@ -211,7 +211,11 @@ func runWebcache(ctx context.Context, p *webcacheParams, env scenarios.RunEnv) (
 	hosts := env.Deployment.Hosts("browser")
 	browsers := make([]*webcache.Browser, len(hosts))
 	for i, name := range hosts {
-		pl.Boot(name, func(h topology.Host) error { browsers[i] = webcache.NewBrowser(h, proxy, p.Cache, origins); return nil })
+		pl.Boot(name, func(h topology.Host) error {
+			browsers[i] = webcache.NewBrowser(h, proxy, p.Cache, origins)
+			browsers[i].SetResponseTimeout(cfg.ResponseTimeout)
+			return nil
+		})
 	}
 	exp.Start(pl.Kernel, env.Streams(), browsers, func() (in, out int64) {
 		for _, n := range nodes {
