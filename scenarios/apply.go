@@ -39,17 +39,17 @@ func (p *Platform) schedule(s *Schedule, events []Event) {
 func (p *Platform) apply(e Event) {
 	switch e.Action {
 	case FailLink:
-		for _, l := range p.links[e.Target] {
+		for _, l := range p.Links(e.Target) {
 			p.Network.FailLink(l)
 		}
 		return
 	case RestoreLink:
-		for _, l := range p.links[e.Target] {
+		for _, l := range p.Links(e.Target) {
 			p.Network.RestoreLink(l)
 		}
 		return
 	case SetLoss:
-		for _, l := range p.links[e.Target] {
+		for _, l := range p.Links(e.Target) {
 			p.Network.SetLinkLoss(l, e.Loss)
 		}
 		return

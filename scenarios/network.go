@@ -7,8 +7,9 @@ import (
 	"netsim/topology"
 )
 
-// build makes the network of t with topology's builders, and names its links as the
-// schedule does (topology.go): every link a name stands for, both directions.
+// build makes the network of t with topology's builders. For an explicit graph it also
+// returns its named links (both directions of a duplex one); a builder's are found by
+// linksOf.
 func (t *Topology) build(k *sim.Kernel) (*topology.Network, map[string][]topology.LinkID, error) {
 	var (
 		net *topology.Network
@@ -41,22 +42,30 @@ func (t *Topology) build(k *sim.Kernel) (*topology.Network, map[string][]topolog
 	if err != nil {
 		return nil, nil, err // the section was checked when decoded: a bug
 	}
-	links := map[string][]topology.LinkID{}
-	for _, h := range t.Hosts() {
-		id, _ := net.Node(h)
-		out, in := net.NodeLinks(id)
-		links[h] = append(out, in...)
-	}
-	switch {
-	case t.Institution != nil:
-		links["access"] = between(net, topology.InstitutionRouter, topology.InternetRouter)
-	case t.Dumbbell != nil:
-		links["bottleneck"] = between(net, topology.DumbbellLeftRouter, topology.DumbbellRightRouter)
-		for _, l := range links["bottleneck"] {
+	if t.Dumbbell != nil {
+		for _, l := range between(net, topology.DumbbellLeftRouter, topology.DumbbellRightRouter) {
 			net.SetLinkLoss(l, t.Dumbbell.BottleneckLoss)
 		}
 	}
-	return net, links, nil
+	return net, nil, nil
+}
+
+// linksOf returns the links a builder's topology names name, as the schedule does
+// (topology.go): a host's access link, both ways; the institution's access link and
+// the dumbbell's bottleneck, both ways. Found when asked, in O(degree), so that a
+// platform of a million hosts keeps no table of them.
+func (t *Topology) linksOf(net *topology.Network, name string) []topology.LinkID {
+	switch {
+	case t.Institution != nil && name == "access":
+		return between(net, topology.InstitutionRouter, topology.InternetRouter)
+	case t.Dumbbell != nil && name == "bottleneck":
+		return between(net, topology.DumbbellLeftRouter, topology.DumbbellRightRouter)
+	case !t.Has(name):
+		return nil
+	}
+	id, _ := net.Node(name)
+	out, in := net.NodeLinks(id)
+	return append(out, in...)
 }
 
 // between returns the links from router a to router b and back.

@@ -22,7 +22,7 @@ type Platform struct {
 	Stack *topology.Stack
 
 	env      RunEnv
-	links    map[string][]topology.LinkID // by the names the schedule uses: both directions
+	links    map[string][]topology.LinkID // an explicit graph's, by name: both directions
 	programs map[topology.NodeID][]func(topology.Host) error
 	err      error // the first program that could not start
 	// life is each host's ups and downs, as the stack had them after every event of
@@ -189,4 +189,9 @@ func TimeAverage(ts TimeSeries) float64 {
 
 // Links returns the links of the schedule's name for them (both directions of a duplex
 // link or of a host's access link), nil for a name the topology does not have.
-func (p *Platform) Links(name string) []topology.LinkID { return p.links[name] }
+func (p *Platform) Links(name string) []topology.LinkID {
+	if p.links != nil {
+		return p.links[name]
+	}
+	return p.env.Topology.linksOf(p.Network, name)
+}

@@ -110,3 +110,45 @@ schedule:
 		t.Error("a is down at the end")
 	}
 }
+
+// A builder's links go by the schedule's names: a host's access link (both ways), the
+// dumbbell's bottleneck and the institution's access link (both ways, between the
+// routers); the dumbbell's bottleneck_loss is on both directions.
+func TestPlatformBuilderLinkNames(t *testing.T) {
+	ends := func(p *Platform, name string) []string {
+		var out []string
+		for _, l := range p.Links(name) {
+			info := p.Network.Link(l)
+			out = append(out, p.Network.NodeName(info.From)+">"+p.Network.NodeName(info.To))
+		}
+		return out
+	}
+	p := platformOf(t, "topology:\n  dumbbell: {left: 2, bottleneck_loss: 0.1}\n")
+	for name, want := range map[string][]string{
+		"bottleneck": {"left-router>right-router", "right-router>left-router"},
+		"left1":      {"left1>left-router", "left-router>left1"},
+		"nowhere":    nil,
+	} {
+		if got := ends(p, name); !reflect.DeepEqual(got, want) {
+			t.Errorf("dumbbell %s: %v, want %v", name, got, want)
+		}
+	}
+	for _, l := range p.Links("bottleneck") {
+		if p.Network.LinkLoss(l) != 0.1 {
+			t.Errorf("bottleneck loss %v", p.Network.LinkLoss(l))
+		}
+	}
+	p = platformOf(t, "topology:\n  institution: {hosts: 2}\n")
+	for name, want := range map[string][]string{
+		"access":  {"institution>internet", "internet>institution"},
+		"server0": {"server0>internet", "internet>server0"},
+	} {
+		if got := ends(p, name); !reflect.DeepEqual(got, want) {
+			t.Errorf("institution %s: %v, want %v", name, got, want)
+		}
+	}
+	p = platformOf(t, "topology:\n  star:\n    hosts: [{name: a, upload: 1Mbps}, {name: b}]\n")
+	if got, want := ends(p, "a"), []string{"a>core", "core>a"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("star a: %v, want %v", got, want)
+	}
+}
