@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 
-	"netsim/apps/bulk"
 	"netsim/apps/http"
 	"netsim/scenarios"
 	"netsim/scenarios/units"
@@ -35,20 +34,7 @@ type httpParams struct {
 	IdleTimeout units.Duration               `yaml:"idle_timeout" default:"15s" help:"the server closes a persistent connection idle this long (Apache 2.2's KeepAliveTimeout); 0: never"`
 	ServerHost  string                       `yaml:"server_host" default:"www.someschool.edu" help:"the web server's host, in the topology and in the page's URL"`
 	BrowserHost string                       `yaml:"browser_host" default:"browser" help:"the browser's host in the topology"`
-	Bulk        []bulkSpec                   `yaml:"bulk" help:"cross traffic: bulk transfers between hosts of the topology while the page loads, each {from, to, size, start}"`
-}
-
-// bulkSpec is one bulk transfer of cross traffic (apps/bulk).
-type bulkSpec struct {
-	From  string         `yaml:"from" help:"the sending host"`
-	To    string         `yaml:"to" help:"the receiving host"`
-	Size  units.Size     `yaml:"size" help:"how much it moves"`
-	Start units.Duration `yaml:"start" help:"when the sender dials"`
-}
-
-// String is the transfer as a file writes it, for runs.csv's column of a variant.
-func (b bulkSpec) String() string {
-	return fmt.Sprintf("{from: %s, to: %s, size: %s, start: %s}", b.From, b.To, b.Size, b.Start)
+	Bulk        crossTraffic                 `yaml:"bulk" help:"cross traffic: bulk transfers between hosts of the topology while the page loads, each {from, to, size, start}"`
 }
 
 // A rate of 0 is refused (range (0,)), as in every kind: it would mean "no link", and
@@ -117,14 +103,7 @@ func (p *httpParams) check() error {
 	if p.ServerHost == p.BrowserHost {
 		errs = append(errs, scenarios.Errorf("browser_host", "must differ from server_host, %q", p.ServerHost))
 	}
-	for i, b := range p.Bulk {
-		if b.Size <= 0 {
-			errs = append(errs, scenarios.Errorf(fmt.Sprintf("bulk[%d].size", i), "must be positive, got %s", b.Size))
-		}
-		if b.Start < 0 {
-			errs = append(errs, scenarios.Errorf(fmt.Sprintf("bulk[%d].start", i), "must not be negative, got %s", b.Start))
-		}
-	}
+	errs = append(errs, p.Bulk.check("bulk")...)
 	return errors.Join(errs...)
 }
 
@@ -148,18 +127,8 @@ func (p *httpParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error)
 			errs = append(errs, scenarios.Errorf("topology", "kind http needs a host named %s for its %s (params.%s)", h.name, h.role, h.key))
 		}
 	}
-	dep := scenarios.Deployment{{Host: p.BrowserHost, Role: "browser"}, {Host: p.ServerHost, Role: "server"}}
-	for i, b := range p.Bulk {
-		for _, end := range []struct{ key, host, role string }{{"from", b.From, "bulk sender"}, {"to", b.To, "bulk receiver"}} {
-			if !t.Has(end.host) {
-				errs = append(errs, scenarios.Errorf(fmt.Sprintf("params.bulk[%d].%s", i, end.key), "unknown host %q", end.host))
-			}
-			dep = append(dep, scenarios.Placement{Host: end.host, Role: end.role})
-		}
-		if b.From == b.To {
-			errs = append(errs, scenarios.Errorf(fmt.Sprintf("params.bulk[%d].to", i), "a transfer joins two different hosts, not %q to itself", b.From))
-		}
-	}
+	dep, bulkErrs := p.Bulk.deploy("bulk", t, scenarios.Deployment{{Host: p.BrowserHost, Role: "browser"}, {Host: p.ServerHost, Role: "server"}})
+	errs = append(errs, bulkErrs...)
 	return dep, errors.Join(errs...)
 }
 
@@ -197,7 +166,7 @@ func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun,
 		URL:      http.URL{Host: p.ServerHost, Path: "/index.html"},
 		Sessions: p.Sessions, SessionGap: p.SessionGap.Time(),
 	}, &r.pages))
-	bootBulk(pl, p.Bulk)
+	p.Bulk.boot(pl)
 	if err := pl.Run(ctx); err != nil {
 		return httpRun{}, err
 	}
@@ -212,17 +181,4 @@ func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun,
 	r.rtt, err = pl.Network.RTT(pl.Node(p.BrowserHost), pl.Node(p.ServerHost))
 	r.events = pl.Kernel.Events()
 	return r, err
-}
-
-// bootBulk starts the cross traffic: a receiver on each host that receives, a sender
-// for each transfer.
-func bootBulk(pl *scenarios.Platform, specs []bulkSpec) {
-	receiving := map[string]bool{}
-	for _, b := range specs {
-		if !receiving[b.To] {
-			receiving[b.To] = true
-			pl.Boot(b.To, bulk.Receiver(bulk.DefaultPort, nil))
-		}
-		pl.Boot(b.From, bulk.Sender(bulk.Transfer{To: topology.Addr{Node: pl.Node(b.To), Port: bulk.DefaultPort}, SizeBytes: b.Size.Bytes(), Start: b.Start.Time()}))
-	}
 }
