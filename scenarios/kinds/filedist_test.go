@@ -143,3 +143,31 @@ schedule:
 	require.Equal(t, []float64{0, 0.5, 5}, ts.Time[:3])
 	require.Equal(t, []float64{2, 1, 2, 2}, ts.Value)
 }
+
+// The constructive P2P scheme has no redundancy: peer1 crashes at 1 s, halfway through
+// the D_P2P = N·F/(u_s + Σu_i) = 30/13 s distribution, and takes the part it relays
+// with it, so the other two peers never finish and the distribution time is NaN. When
+// peer1 is back at 5 s its hello comes after the plan, and the server sends it the whole
+// file: after the handshake (40 ms), the 21-byte hello at its 1 Mbps uplink (168 µs) and
+// 20 ms, the 10,000,200 bits at 10 Mbps and 20 ms: at 6.080188 s.
+func TestFiledistP2PLosesACrashedPeersPart(t *testing.T) {
+	s, err := scenarios.Parse("p2p-crash.yaml", []byte(`kind: filedist
+params: {mode: p2p, file: 10Mbit}
+topology:
+  star:
+    hosts:
+      - {name: server, upload: 10Mbps, download: 10Mbps, delay: 10ms}
+      - {name: peer, count: 3, upload: 1Mbps, download: 10Mbps, delay: 10ms}
+schedule:
+  events:
+    - {at: 1s, crash: peer1}
+    - {at: 5s, recover: peer1}
+`))
+	require.NoError(t, err)
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 1})
+	require.NoError(t, err)
+	r := res.Runs[0]
+	require.True(t, math.IsNaN(r.Values["distribution_time_s"]))
+	require.Equal(t, []float64{6.080188}, r.Samples["completion_s"])
+	require.InDelta(t, 30.0/13, r.Values["bound_s"], 1e-12)
+}
