@@ -34,7 +34,9 @@ import (
 //	      departure: crash                   # or leave, with grace:
 //	      initial: 10                        # hosts up at time 0
 //
-// Names are checked against the file's topology: section, which a schedule needs.
+// Names are checked against the file's topology: section, which a schedule needs, and
+// against the kind's deployment: a host the schedule takes down must run a program.
+// apply.go says what each event does to a run's platform.
 
 // Schedule is a decoded, valid `schedule:` section.
 type Schedule struct {

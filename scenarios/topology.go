@@ -39,8 +39,9 @@ import (
 // Every link has a name, which a schedule's fail, restore and loss events use: an
 // explicit link's own (default "from-to"), and the builders' as their docs below say.
 // The section is decoded into a Topology, checked whole (unknown or duplicate nodes,
-// self-links, impossible rates and losses, a graph that is not connected), and handed
-// to the kind, which builds the network from it.
+// self-links, impossible rates and losses, a graph that is not connected), checked
+// against the kind's deployment (Kind.Deploy), and built into each run's network by
+// NewPlatform (network.go). A kind's default platform is a Topology too.
 
 // Topology is a decoded, valid `topology:` section: exactly one of its parts is set.
 type Topology struct {
