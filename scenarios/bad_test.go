@@ -535,10 +535,10 @@ plots:
       |     ^`},
 
 	// The topology: section.
-	{"topology for a kind that builds its own", `kind: ladder
+	{"topology for a kind without a network", `kind: ladder
 topology:
   dumbbell: {left: 2}
-`, `bad.yaml:2: topology: kind ladder builds its own network and takes no topology: section yet
+`, `bad.yaml:2: topology: kind ladder runs on no network and takes no topology: section
     2 | topology:
       | ^`},
 	{"two builders at once", `kind: toy
@@ -688,7 +688,7 @@ schedule:
 schedule:
   events:
     - {at: 1s, crash: peer0}
-`, `bad.yaml:2: schedule: kind ladder takes no schedule: section yet
+`, `bad.yaml:2: schedule: kind ladder runs on no network and takes no schedule: section
     2 | schedule:
       | ^`},
 	{"event naming an unknown host", `kind: toy

@@ -33,6 +33,7 @@ type Event struct {
 	Target string   // a host or link name
 	Grace  sim.Time // Leave: how long the program has to say goodbye
 	Loss   float64  // SetLoss: the link's new loss probability
+	src    string   // where the file gave it (schedule.events[2].crash, schedule.churn[0].hosts)
 }
 
 // ChurnProcess is one churn generator of a schedule: hosts of a pool arrive as a
@@ -47,6 +48,7 @@ type ChurnProcess struct {
 	Departure Action   // Crash or Leave
 	Grace     sim.Time // with Leave
 	Initial   int      // hosts of the pool that join at time 0
+	src       string   // its hosts' key in the file: schedule.churn[i].hosts
 }
 
 // GenerateChurn returns the events of churn c up to horizon, in time order (ties in the
@@ -64,7 +66,7 @@ func GenerateChurn(c ChurnProcess, rng *rand.Rand, horizon sim.Time) (events []E
 		for i := range c.Hosts {
 			if !up[i] {
 				up[i] = true
-				events = append(events, Event{At: at, Action: Join, Target: c.Hosts[i]})
+				events = append(events, Event{At: at, Action: Join, Target: c.Hosts[i], src: c.src})
 				heap.Push(&pending, departure{at: at + sim.Seconds(lifetime()), host: i, seq: len(events)})
 				return
 			}
@@ -83,7 +85,7 @@ func GenerateChurn(c ChurnProcess, rng *rand.Rand, horizon sim.Time) (events []E
 				break
 			}
 			up[d.host] = false
-			e := Event{At: d.at, Action: c.Departure, Target: c.Hosts[d.host]}
+			e := Event{At: d.at, Action: c.Departure, Target: c.Hosts[d.host], src: c.src}
 			if c.Departure == Leave {
 				e.Grace = c.Grace
 			}

@@ -231,7 +231,7 @@ func (d *decoder) decodeSections(topo, sched *yaml.Node, s *Scenario) {
 	takesTopology, takesSchedule := s.Kind.Sections()
 	if topo.Kind != 0 {
 		if !takesTopology {
-			d.fail(d.keys["topology"][0], "topology", "kind %s builds its own network and takes no topology: section yet", s.Kind.Name())
+			d.fail(d.keys["topology"][0], "topology", "kind %s runs on no network and takes no topology: section", s.Kind.Name())
 		} else if s.Topology = d.decodeTopology(topo); s.Topology != nil {
 			s.topologyNode = topo
 			if d.topologyFileNode != nil {
@@ -241,7 +241,7 @@ func (d *decoder) decodeSections(topo, sched *yaml.Node, s *Scenario) {
 	}
 	if sched.Kind != 0 {
 		if !takesSchedule {
-			d.fail(d.keys["schedule"][0], "schedule", "kind %s takes no schedule: section yet", s.Kind.Name())
+			d.fail(d.keys["schedule"][0], "schedule", "kind %s runs on no network and takes no schedule: section", s.Kind.Name())
 		} else if _, hasTopology := d.keys["topology"]; hasTopology && s.Topology == nil {
 			return // the topology's own errors say enough
 		} else if s.Schedule = d.decodeSchedule(sched, s.Topology); s.Schedule != nil {

@@ -41,6 +41,11 @@ type Kind interface {
 	// Sections says whether the kind runs on a file's topology: and follows its
 	// schedule:.
 	Sections() (topology, schedule bool)
+	// Deploy says which hosts of the platform t run the kind's programs, for params,
+	// or why t cannot serve (a *FieldError keyed by the file's path, e.g. "topology").
+	// With t nil it deploys on the kind's default platform. The format calls it on
+	// every point before anything runs.
+	Deploy(params any, t *Topology) (Deployment, error)
 	// Tools are the commands the kind adds to netsim's command line.
 	Tools() []Tool
 }
@@ -81,6 +86,13 @@ type RunEnv struct {
 	RunIndex int
 	// Progress, if not nil, may be set as the kernel's progress hook.
 	Progress func(sim.Progress)
+	// Topology is the run's platform: the file's topology: section or, for a file
+	// without one, the kind's default built from the params (Decl.Platform), so that
+	// both are run by the same code. Schedule is the file's schedule:, nil if none.
+	Topology *Topology
+	Schedule *Schedule
+	// Deployment is which host runs which of the kind's programs (Decl.Deploy).
+	Deployment Deployment
 }
 
 // Streams returns the run's named random streams.
@@ -116,10 +128,20 @@ type Decl[P, R any] struct {
 	Theory  []TheoryOf[P]
 	// Tools are commands the kind adds to netsim's command line (filedist: bounds).
 	Tools []Tool
-	// Topology and Schedule say whether the kind builds its network from a file's
-	// topology: section and follows its schedule:. A kind that builds its own network
-	// refuses both, so that nothing a file says is silently ignored.
+	// Topology and Schedule say whether the kind runs on a file's topology: section
+	// and follows its schedule:. A kind that does not refuses them, so that nothing a
+	// file says is silently ignored.
 	Topology, Schedule bool
+	// Platform builds the kind's default topology from the params, for a file without
+	// a topology: section (env gives the run's streams, for rates drawn per run). The
+	// params tagged platform:"" are the ones it reads, which a file with its own
+	// topology: may not set.
+	Platform func(p *P, env *RunEnv) *Topology
+	// Deploy places the kind's programs on the hosts of t, by role, or returns a
+	// *FieldError keyed by the file's path ("topology") saying why t cannot serve
+	// (filedist on a topology without a host named server). It runs on the file's
+	// topology: before anything runs, and on every run's platform.
+	Deploy func(p *P, t *Topology) (Deployment, error)
 }
 
 // Reading is one metric of a Decl and how it is read from a run's result.
@@ -242,6 +264,17 @@ func (k *declared[P, R]) Sections() (bool, bool) {
 
 func (k *declared[P, R]) NewParams() any { return CopyParams(k.defaults) }
 
+func (k *declared[P, R]) Deploy(params any, t *Topology) (Deployment, error) {
+	p := params.(*P)
+	if t == nil && k.d.Platform != nil {
+		t = k.d.Platform(p, &RunEnv{})
+	}
+	if k.d.Deploy == nil || t == nil {
+		return nil, nil
+	}
+	return k.d.Deploy(p, t)
+}
+
 func (k *declared[P, R]) Check(params any) error {
 	p := params.(*P)
 	errs := checkTable(reflect.ValueOf(p).Elem(), k.params)
@@ -252,7 +285,18 @@ func (k *declared[P, R]) Check(params any) error {
 }
 
 func (k *declared[P, R]) Run(ctx context.Context, params any, env RunEnv) (Outcome, error) {
-	r, err := k.d.Run(ctx, params.(*P), env)
+	p := params.(*P)
+	if env.Topology == nil && k.d.Platform != nil {
+		env.Topology = k.d.Platform(p, &env)
+	}
+	if env.Deployment == nil && k.d.Deploy != nil && env.Topology != nil {
+		dep, err := k.d.Deploy(p, env.Topology)
+		if err != nil {
+			return Outcome{}, err
+		}
+		env.Deployment = dep
+	}
+	r, err := k.d.Run(ctx, p, env)
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -245,6 +245,10 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 		switch {
 		case want != "metric":
 			d.fail(tn, path+".theory", "theory curves are drawn against a swept x, not on a %s plot", p.Type)
+		case s.Topology != nil && theories[th]:
+			// A closed form reads the params of the kind's default platform, which a
+			// topology: section replaces: drawn beside the run, it would be of another network.
+			d.fail(tn, path+".theory", "%s is a closed form of kind %s's default platform, which the file's topology: section replaces", th, s.Kind.Name())
 		case !theories[th]:
 			have := strings.Join(theoryNames, ", ")
 			if have == "" {

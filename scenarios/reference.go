@@ -18,10 +18,15 @@ func Reference(k Kind) string {
 	tw := tabwriter.NewWriter(&b, 0, 8, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nParameters (params: in a scenario file; * may also be a distribution):\n")
 	fmt.Fprintf(tw, "  key\ttype\tdefault\tallowed\thelp\n")
+	platform := false
 	for _, p := range k.Params() {
 		key := p.Key
 		if p.Type.Implements(randomType) {
 			key += " *"
+		}
+		if p.Platform {
+			key += " (p)"
+			platform = true
 		}
 		allowed := ""
 		switch {
@@ -31,6 +36,9 @@ func Reference(k Kind) string {
 			allowed = p.Range.String(p.Type)
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", key, typeName(p), FormatValue(p.Default), dash(allowed), p.Help)
+	}
+	if platform {
+		fmt.Fprintf(tw, "  (p): the kind's default platform is built from it; not with a topology: section\n")
 	}
 	section := func(title string, ms []Metric) {
 		if len(ms) == 0 {

@@ -34,13 +34,38 @@ import (
 //	      departure: crash                   # or leave, with grace:
 //	      initial: 10                        # hosts up at time 0
 //
-// Names are checked against the file's topology: section, which a schedule needs.
+// Names are checked against the file's topology: section, which a schedule needs, and
+// against the kind's deployment: a host the schedule takes down must run a program.
+// apply.go says what each event does to a run's platform.
 
 // Schedule is a decoded, valid `schedule:` section.
 type Schedule struct {
 	Horizon sim.Time // 0: none given (then there is no churn)
 	Events  []Event  // the events at given times, in time order (file order on ties)
 	Churn   []ChurnProcess
+}
+
+// DownAtStart returns the hosts that are down at time 0, before their first event: the
+// hosts of the churn pools (GenerateChurn: the Initial ones join at time 0) and those
+// whose first event is a join.
+func (s *Schedule) DownAtStart() map[string]bool {
+	down := map[string]bool{}
+	for _, c := range s.Churn {
+		for _, h := range c.Hosts {
+			down[h] = true
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range s.Events { // in time order
+		if e.Action == FailLink || e.Action == RestoreLink || e.Action == SetLoss || seen[e.Target] {
+			continue
+		}
+		seen[e.Target] = true
+		if e.Action == Join {
+			down[e.Target] = true
+		}
+	}
+	return down
 }
 
 // Expand returns every event of one run: the given ones and those of each churn process
@@ -141,7 +166,7 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 		path := fmt.Sprintf("schedule.churn[%d]", i)
 		at := func(key string) *yaml.Node { return d.keys[path+"."+key][1] }
 		node := d.keys["schedule.churn"][1].Content[i]
-		p := ChurnProcess{Rate: c.Rate, Lifetime: c.Lifetime, Departure: Action(c.Departure), Grace: c.Grace.Time(), Initial: c.Initial}
+		p := ChurnProcess{Rate: c.Rate, Lifetime: c.Lifetime, Departure: Action(c.Departure), Grace: c.Grace.Time(), Initial: c.Initial, src: path + ".hosts"}
 		if !hasHorizon {
 			d.fail(node, path, "churn needs schedule.horizon, the time up to which it is generated")
 		}
@@ -219,6 +244,7 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 			continue
 		}
 		tn := at(string(e.Action))
+		e.src = path + "." + string(e.Action)
 		switch {
 		case at("at") == nil:
 			d.fail(node, path+".at", "missing: when the event happens, e.g. at: 10s")
@@ -258,7 +284,8 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 	}
 	// Each host's events must make sense in time order: a host that is up can leave or
 	// crash, one that is down can join (after a leave, or at first) or recover (after a
-	// crash). Every host of the topology not in a churn pool is up at time 0.
+	// crash). A host whose first event is a join is down until then (Schedule.DownAtStart);
+	// every other host not in a churn pool is up at time 0.
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].e.At < entries[j].e.At })
 	type state struct {
 		up      bool
@@ -274,7 +301,7 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 		}
 		h := st[e.Target]
 		if h == nil {
-			h = &state{up: true, since: "from the start"}
+			h = &state{up: e.Action != Join, since: "from the start"}
 			st[e.Target] = h
 		}
 		bad := ""

@@ -146,9 +146,10 @@ func GetParam(p any, key string) any {
 	return reflect.ValueOf(p).Elem().FieldByIndex(index).Interface()
 }
 
-// check runs the kind's Check on every sweep point and locates each problem: at the
+// Check runs the kind's Check on every sweep point and locates each problem: at the
 // sweep value that produced it, the --set that set it, its key in params, or, for a
-// default, at params: with "(default)".
+// default, at params: with "(default)". Then, with valid params, it checks the file's
+// platform against them (checkPlatform).
 func (s *Scenario) Check() error {
 	var errs Errors
 	seen := map[string]bool{}
@@ -162,6 +163,9 @@ func (s *Scenario) Check() error {
 				errs = append(errs, le)
 			}
 		}
+	}
+	if len(errs) == 0 {
+		errs = s.checkPlatform()
 	}
 	if len(errs) > 0 {
 		return sortErrors(errs)
@@ -227,7 +231,14 @@ func (s *Scenario) at(kv [2]*yaml.Node, which int, key, reason string) *Error {
 	return s.src.errorAt(n.Line, n.Column, key, "%s", reason)
 }
 
+// parentKey is the key that holds k: "a.b" for "a.b.c", "a" for "a[2]" (a list's
+// entry is held by the list), "" for a key at the top.
 func parentKey(k string) string {
+	if strings.HasSuffix(k, "]") {
+		if i := strings.LastIndex(k, "["); i > 0 && !strings.Contains(k[i:], ".") {
+			return k[:i]
+		}
+	}
 	i := strings.LastIndex(k, ".")
 	if i < 0 {
 		return ""

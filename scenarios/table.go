@@ -24,6 +24,8 @@ import (
 //	oneof:"a b"       the allowed values of a string
 //	unit:"1/s"        the unit of a plain number, for show-config and axis labels
 //	help:"..."        what the parameter means, and where it comes from
+//	platform:""       the kind's default platform is built from it (Decl.Platform): a
+//	                  file with its own topology: section may not set it
 type Param struct {
 	Key     string // dotted
 	Type    reflect.Type
@@ -33,6 +35,8 @@ type Param struct {
 	Range   *Range
 	Choices []string
 	Help    string
+	// Platform: the parameter describes the kind's default platform (see the tag).
+	Platform bool
 }
 
 // Range is an interval of allowed values; an absent end is ±Inf.
@@ -138,7 +142,8 @@ func paramTable(t reflect.Type) ([]Param, error) {
 				}
 				continue
 			}
-			p := Param{Key: key, Type: sf.Type, Index: idx, Unit: sf.Tag.Get("unit"), Help: f.help}
+			_, platform := sf.Tag.Lookup("platform")
+			p := Param{Key: key, Type: sf.Type, Index: idx, Unit: sf.Tag.Get("unit"), Help: f.help, Platform: platform}
 			if p.Unit == "" {
 				p.Unit = AxisUnit(plainType(sf.Type))
 			}

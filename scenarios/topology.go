@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -37,8 +39,9 @@ import (
 // Every link has a name, which a schedule's fail, restore and loss events use: an
 // explicit link's own (default "from-to"), and the builders' as their docs below say.
 // The section is decoded into a Topology, checked whole (unknown or duplicate nodes,
-// self-links, impossible rates and losses, a graph that is not connected), and handed
-// to the kind, which builds the network from it.
+// self-links, impossible rates and losses, a graph that is not connected), checked
+// against the kind's deployment (Kind.Deploy), and built into each run's network by
+// NewPlatform (network.go). A kind's default platform is a Topology too.
 
 // Topology is a decoded, valid `topology:` section: exactly one of its parts is set.
 type Topology struct {
@@ -164,6 +167,80 @@ func (t *Topology) Links() []string {
 		out = append(out, l.Name)
 	}
 	return out
+}
+
+// Group returns the hosts named prefix followed by digits (peer0, peer1, ... for
+// "peer"), in the topology's order: how a kind finds the hosts of a role.
+func (t *Topology) Group(prefix string) []string { return groupOf(prefix, t.Hosts()) }
+
+// Has reports whether the topology has a node named name.
+func (t *Topology) Has(name string) bool {
+	switch {
+	case t.Explicit != nil:
+		return slices.Contains(t.Explicit.Nodes, name)
+	case t.Star != nil:
+		return slices.ContainsFunc(t.Star.Hosts, func(h StarHost) bool { return h.has(name) })
+	}
+	return slices.Contains(t.Hosts(), name)
+}
+
+// Capacities returns, for every host (and, in an explicit graph, every node), the total
+// capacity in bit/s of the links that leave it (out) or arrive at it: the most it can
+// send or receive, which is what a program is told of its own access (a peer
+// announcing its upload rate). +Inf where one of those links is unconstrained.
+// O(hosts + links).
+func (t *Topology) Capacities(out bool) map[string]float64 {
+	pick := func(up, down units.Rate) float64 {
+		if out {
+			return up.Bps()
+		}
+		return down.Bps()
+	}
+	caps := map[string]float64{}
+	switch {
+	case t.Star != nil:
+		for _, h := range t.Star.Hosts {
+			for _, name := range h.names() {
+				caps[name] = pick(h.Upload, h.Download)
+			}
+		}
+	case t.Institution != nil:
+		for i := range t.Institution.Hosts {
+			caps[fmt.Sprintf("host%d", i)] = t.Institution.LANRate.Bps()
+		}
+		for j := range t.Institution.Servers {
+			caps[fmt.Sprintf("server%d", j)] = math.Inf(1) // beyond unconstrained links
+		}
+	case t.Dumbbell != nil:
+		for _, h := range t.Hosts() {
+			caps[h] = t.Dumbbell.AccessRate.Bps()
+		}
+	case t.Explicit != nil:
+		for _, n := range t.Explicit.Nodes {
+			caps[n] = 0
+		}
+		for _, l := range t.Explicit.Links {
+			from, to := l.From, l.To
+			if !out {
+				from, to = to, from
+			}
+			caps[from] += l.Capacity.Bps()
+			if l.Duplex {
+				caps[to] += l.Capacity.Bps()
+			}
+		}
+	}
+	return caps
+}
+
+// has reports whether name is one of h's names, without listing them.
+func (h StarHost) has(name string) bool {
+	if h.Count == 0 {
+		return name == h.Name
+	}
+	rest, ok := strings.CutPrefix(name, h.Name)
+	i, err := strconv.Atoi(rest)
+	return ok && err == nil && i >= 0 && i < h.Count && strconv.Itoa(i) == rest
 }
 
 func (h StarHost) names() []string {

@@ -2,7 +2,8 @@
 // (Kurose & Ross §2.5, "Peer-to-Peer File Distribution"): client-server, where the
 // server sends the whole file to every peer, and P2P, the textbook's constructive
 // scheme in which every peer relays a part of the file to all the others as it
-// arrives. Each is a program on its host, talking over simulated TCP.
+// arrives. Each is a program on its host, talking over simulated TCP: Server and
+// Peer return them, to be started on the hosts of a platform the caller builds.
 package filedist
 
 import (

@@ -14,19 +14,19 @@ const mbps = 1e6
 
 // peers builds n peers whose rates spread evenly around the given means, from
 // (1-spread)·mean to (1+spread)·mean, so no two are alike.
-func spreadPeers(n int, upMean, downMean, spread float64, delay sim.Time) []PeerSpec {
-	out := make([]PeerSpec, n)
+func spreadPeers(n int, upMean, downMean, spread float64, delay sim.Time) []testPeer {
+	out := make([]testPeer, n)
 	for i := range out {
 		f := 1.0
 		if n > 1 {
 			f = 1 - spread + 2*spread*float64(i)/float64(n-1)
 		}
-		out[i] = PeerSpec{UploadBps: upMean * f, DownloadBps: downMean * (2 - f), Delay: delay}
+		out[i] = testPeer{UploadBps: upMean * f, DownloadBps: downMean * (2 - f), Delay: delay}
 	}
 	return out
 }
 
-func rates(ps []PeerSpec) (up, down []float64) {
+func rates(ps []testPeer) (up, down []float64) {
 	for _, p := range ps {
 		up = append(up, p.UploadBps)
 		down = append(down, p.DownloadBps)
@@ -39,7 +39,7 @@ func rates(ps []PeerSpec) (up, down []float64) {
 var boundCases = []struct {
 	name            string
 	serverUploadBps float64
-	peers           []PeerSpec
+	peers           []testPeer
 	csTerm, p2pTerm string
 	skipCS, skipP2P bool
 }{
@@ -48,10 +48,10 @@ var boundCases = []struct {
 	{name: "server-limited", serverUploadBps: 1 * mbps, peers: spreadPeers(8, 8*mbps, 30*mbps, 0.5, 2*sim.Millisecond),
 		csTerm: "N·F/u_s", p2pTerm: "F/u_s"},
 	{name: "slowest-download-limited", serverUploadBps: 20 * mbps,
-		peers:  append(spreadPeers(6, 10*mbps, 40*mbps, 0.4, sim.Millisecond), PeerSpec{UploadBps: 3 * mbps, DownloadBps: 2 * mbps, Delay: 5 * sim.Millisecond}),
+		peers:  append(spreadPeers(6, 10*mbps, 40*mbps, 0.4, sim.Millisecond), testPeer{UploadBps: 3 * mbps, DownloadBps: 2 * mbps, Delay: 5 * sim.Millisecond}),
 		csTerm: "F/d_min", p2pTerm: "F/d_min"},
 	{name: "client-server download-limited", serverUploadBps: 100 * mbps,
-		peers:  append(spreadPeers(4, 1*mbps, 40*mbps, 0.4, sim.Millisecond), PeerSpec{UploadBps: 1 * mbps, DownloadBps: 5 * mbps}),
+		peers:  append(spreadPeers(4, 1*mbps, 40*mbps, 0.4, sim.Millisecond), testPeer{UploadBps: 1 * mbps, DownloadBps: 5 * mbps}),
 		csTerm: "F/d_min", p2pTerm: "F/d_min"},
 	{name: "aggregate-upload-limited, many peers", serverUploadBps: 10 * mbps, peers: spreadPeers(20, 1*mbps, 30*mbps, 0.5, 3*sim.Millisecond),
 		csTerm: "N·F/u_s", p2pTerm: "N·F/(u_s+Σu_i)"},
@@ -80,10 +80,10 @@ func TestDistributionTimeMatchesBounds(t *testing.T) {
 					bound, term = P2PBound(fileBits, tc.serverUploadBps, up, down)
 					require.Equal(t, tc.p2pTerm, term)
 				}
-				res, err := Simulate(context.Background(), Config{
+				res, err := simulate(context.Background(), star{
 					Mode: mode, FileBits: fileBits, ServerUploadBps: tc.serverUploadBps,
 					ServerDelay: sim.Millisecond, Peers: tc.peers,
-				}, 1, nil)
+				}, 1)
 				require.NoError(t, err)
 				got := res.DistributionTime.Seconds()
 				require.GreaterOrEqual(t, got, bound, "never below the bound")
@@ -129,16 +129,16 @@ func TestSplitBytesIsExact(t *testing.T) {
 // plus a piece header each, and the peers send only their requests.
 func TestByteCounts(t *testing.T) {
 	peers := spreadPeers(3, 1*mbps, 10*mbps, 0.2, sim.Millisecond)
-	res, err := Simulate(context.Background(), Config{
+	res, err := simulate(context.Background(), star{
 		Mode: ClientServer, FileBits: 8_000_000, ServerUploadBps: 3 * mbps, Peers: peers,
-	}, 1, nil)
+	}, 1)
 	require.NoError(t, err)
 	require.Equal(t, int64(3*(1_000_000+pieceHeaderBytes)), res.ServerBytesSent)
 	require.Equal(t, int64(3*headerBytes), res.PeerBytesSent)
 
-	res, err = Simulate(context.Background(), Config{
+	res, err = simulate(context.Background(), star{
 		Mode: P2P, FileBits: 8_000_000, ServerUploadBps: 3 * mbps, Peers: peers,
-	}, 1, nil)
+	}, 1)
 	require.NoError(t, err)
 	// Each peer relays its part to the 2 others; the parts and the direct share make
 	// one file, which the server sends once in all, plus plans and headers.
@@ -147,20 +147,18 @@ func TestByteCounts(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	good := Config{Mode: P2P, FileBits: 8, ServerUploadBps: 1, Peers: []PeerSpec{{UploadBps: 1, DownloadBps: 1}}}
+	good := star{Mode: P2P, FileBits: 8, ServerUploadBps: 1, Peers: []testPeer{{UploadBps: 1, DownloadBps: 1}}}
 	for _, tc := range []struct {
-		edit func(*Config)
+		edit func(*star)
 		want string
 	}{
-		{func(c *Config) { c.Mode = "torrent" }, `mode "torrent": want "client-server" or "p2p"`},
-		{func(c *Config) { c.FileBits = 0 }, "file size must be positive"},
-		{func(c *Config) { c.ServerUploadBps = -1 }, "server upload rate must be positive"},
-		{func(c *Config) { c.Peers = nil }, "at least one peer is needed"},
-		{func(c *Config) { c.Peers = []PeerSpec{{UploadBps: 1, DownloadBps: 0}} }, "peer 1: upload and download rates must be positive"},
+		{func(c *star) { c.Mode = "torrent" }, `mode "torrent": want "client-server" or "p2p"`},
+		{func(c *star) { c.FileBits = 0 }, "file size must be positive"},
+		{func(c *star) { c.ServerUploadBps = -1 }, "server upload rate must be positive"},
 	} {
 		c := good
 		tc.edit(&c)
-		_, err := Simulate(context.Background(), c, 1, nil)
+		_, err := simulate(context.Background(), c, 1)
 		require.EqualError(t, err, tc.want)
 	}
 }

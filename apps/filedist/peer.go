@@ -3,7 +3,6 @@ package filedist
 import (
 	"slices"
 
-	"netsim/sim"
 	"netsim/topology"
 )
 
@@ -16,14 +15,17 @@ import (
 // each way, as a BitTorrent client keeps one connection per neighbour: the peer with
 // the lower address dials. A peer tells the other peers' connections from the
 // server's by the addresses in its plan.
+//
+// A peer that comes back from a crash has lost what it had received and asks again:
+// a request, or a hello, which a server that has already planned answers with the
+// whole file.
 type peer struct {
 	h         topology.Host
 	handler   *topology.ConnHandler // one for all its connections
 	cfg       Config
-	self      PeerSpec
+	rec       *Record
 	fileBytes int64 // learned from the plan or the piece headers; 0 until then
 	gotBytes  int64
-	doneAt    sim.Time // when the last byte arrived; -1 until then
 
 	part      int             // the part this peer relays, from its plan; -1 before it
 	partBytes int64           // its length
@@ -35,8 +37,22 @@ type peer struct {
 	unplanned []*topology.Arrival // parts that began to arrive before the plan
 }
 
-func startPeer(h topology.Host, cfg Config, self PeerSpec, serverAddr topology.Addr) (*peer, error) {
-	p := &peer{h: h, cfg: cfg, self: self, doneAt: -1, part: -1}
+// Peer returns the program of a peer with the rates self, whose server is at
+// serverAddr; what it measures goes to rec.
+func Peer(cfg Config, self PeerSpec, serverAddr topology.Addr, rec *Record) func(topology.Host) error {
+	cfg = cfg.withDefaults()
+	return func(h topology.Host) error {
+		if err := self.check(); err != nil {
+			return err
+		}
+		rec.Starts++
+		rec.GotBytes = 0
+		return startPeer(h, cfg, self, serverAddr, rec)
+	}
+}
+
+func startPeer(h topology.Host, cfg Config, self PeerSpec, serverAddr topology.Addr, rec *Record) error {
+	p := &peer{h: h, cfg: cfg, rec: rec, part: -1}
 	handler := &topology.ConnHandler{
 		OnMessage:  p.onMessage,
 		OnArriving: p.onArriving,
@@ -51,7 +67,7 @@ func startPeer(h topology.Host, cfg Config, self PeerSpec, serverAddr topology.A
 		}
 		p.classify(c)
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	h.Dial(serverAddr, cfg.TCP, func(c topology.Conn, err error) {
 		if err != nil {
@@ -64,7 +80,7 @@ func startPeer(h topology.Host, cfg Config, self PeerSpec, serverAddr topology.A
 			c.Send(message(hello{UploadBps: self.UploadBps, DownloadBps: self.DownloadBps}))
 		}
 	})
-	return p, nil
+	return nil
 }
 
 // isPeer reports whether node is one of the plan's peers (not the server).
@@ -114,8 +130,9 @@ func (p *peer) onMessage(c topology.Conn, m topology.Message) {
 	case piece:
 		p.fileBytes = msg.FileBytes
 		p.gotBytes += msg.Length
-		if p.gotBytes >= p.fileBytes && p.doneAt < 0 {
-			p.doneAt = p.h.Now()
+		p.rec.GotBytes, p.rec.FileBytes = p.gotBytes, p.fileBytes
+		if p.gotBytes >= p.fileBytes && !p.rec.Done {
+			p.rec.Done, p.rec.DoneAt = true, p.h.Now()
 		}
 	}
 }

@@ -10,12 +10,19 @@ import (
 // request with the whole file; in P2P mode it waits for a hello from each of the N
 // peers it expects, plans the scheme from the rates they announced, and sends each
 // peer its plan, its part (paced at the part's rate) and the direct share.
+//
+// The plan is made once in the server's life, crashes included (it is on its disk): a
+// hello that comes after it — from a peer that joined late, or came back from a crash
+// having lost what it had — is answered with the whole file, as a request is. The
+// constructive scheme has no redundancy: a peer that crashes takes the part it relays
+// with it, and the peers still waiting for that part never finish. Hellos heard before
+// the server crashes are lost with it.
 type server struct {
 	h         topology.Host
 	cfg       Config
 	fileBytes int64
 	hellos    []peerHello
-	planned   bool
+	planned   *bool
 }
 
 type peerHello struct {
@@ -23,24 +30,41 @@ type peerHello struct {
 	hello
 }
 
-func startServer(h topology.Host, cfg Config) error {
-	s := &server{h: h, cfg: cfg, fileBytes: fileBytes(cfg.FileBits)}
-	handler := &topology.ConnHandler{OnMessage: s.onMessage}
-	_, err := h.Listen(cfg.Port, func(c topology.Conn) { c.SetHandler(handler) })
-	return err
+// Server returns the server's program for cfg, to be started on its host (and started
+// again each time the host recovers).
+func Server(cfg Config) func(topology.Host) error {
+	cfg = cfg.withDefaults()
+	planned := new(bool)
+	*planned = cfg.ExpectedPeers == 0 // no plan to wait for
+	return func(h topology.Host) error {
+		s := &server{h: h, cfg: cfg, fileBytes: fileBytes(cfg.FileBits), planned: planned}
+		handler := &topology.ConnHandler{OnMessage: s.onMessage}
+		_, err := h.Listen(cfg.Port, func(c topology.Conn) { c.SetHandler(handler) })
+		return err
+	}
 }
 
 func (s *server) onMessage(c topology.Conn, m topology.Message) {
 	switch msg := m.Payload.(type) {
 	case request:
-		c.Send(message(piece{Part: 0, Length: s.fileBytes, FileBytes: s.fileBytes}))
+		s.sendFile(c)
 	case hello:
+		if *s.planned {
+			s.sendFile(c)
+			return
+		}
+		// A peer heard from again has rebooted: its first connection is dead.
+		s.hellos = slices.DeleteFunc(s.hellos, func(p peerHello) bool { return p.conn.Remote().Node == c.Remote().Node })
 		s.hellos = append(s.hellos, peerHello{c, msg})
-		if len(s.hellos) == s.cfg.ExpectedPeers && !s.planned {
-			s.planned = true
+		if len(s.hellos) == s.cfg.ExpectedPeers {
+			*s.planned = true
 			s.distribute()
 		}
 	}
+}
+
+func (s *server) sendFile(c topology.Conn) {
+	c.Send(message(piece{Part: 0, Length: s.fileBytes, FileBytes: s.fileBytes}))
 }
 
 // distribute runs the P2P scheme once every expected peer has said hello.
@@ -76,7 +100,7 @@ func (s *server) sendPaced(to topology.Addr, p piece, rateBps float64) {
 	}
 	s.h.Dial(to, s.cfg.TCP, func(c topology.Conn, err error) {
 		if err != nil {
-			return // the peer has left; nothing in this model does that
+			return // the peer is down: its part is lost with it
 		}
 		r := c.(topology.RelayConn)
 		r.SetPacingRate(rateBps)

@@ -121,7 +121,7 @@ func TestIdleTimeoutClosesPersistentConnections(t *testing.T) {
 		{10 * sim.Second, 0, 2, 1},
 		{20 * sim.Second, 1, 3, 2},
 	} {
-		res := simulate(t, Config{Mode: Persistent, BaseBytes: 100, ObjectBytes: sizes(1, 100), RTT: rtt, Sessions: 2, SessionGap: c.gap})
+		res := simulate(t, pageConfig{Mode: Persistent, BaseBytes: 100, ObjectBytes: sizes(1, 100), RTT: rtt, Sessions: 2, SessionGap: c.gap})
 		second := res.Pages[1]
 		require.Equal(t, c.conns, second.ConnsOpened, "gap %v", c.gap)
 		require.Equal(t, c.loadRTTs*rtt, second.LoadTime(), "gap %v", c.gap)
@@ -133,7 +133,7 @@ func TestIdleTimeoutClosesPersistentConnections(t *testing.T) {
 	// (RFC 7230 §6.3.1). The server served its last response at 3 RTT − d, so it closes
 	// at 3 RTT − d + 15 s; the browser sends at 3 RTT + 15 s − d/2, before the FIN arrives.
 	d := rtt / 2
-	res := simulate(t, Config{Mode: Persistent, BaseBytes: 100, ObjectBytes: sizes(1, 100), RTT: rtt, Sessions: 2,
+	res := simulate(t, pageConfig{Mode: Persistent, BaseBytes: 100, ObjectBytes: sizes(1, 100), RTT: rtt, Sessions: 2,
 		SessionGap: DefaultIdleTimeout - d/2})
 	second := res.Pages[1]
 	require.Equal(t, 1, second.Retries)

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"testing"
@@ -11,13 +10,6 @@ import (
 	"netsim/sim"
 	"netsim/topology"
 )
-
-func simulate(t *testing.T, cfg Config) Result {
-	t.Helper()
-	res, err := Simulate(context.Background(), cfg, 1, nil)
-	require.NoError(t, err)
-	return res
-}
 
 func sizes(k int, each int64) []int64 {
 	s := make([]int64, k)
@@ -52,7 +44,7 @@ func TestPageLoadMatchesRTTFormulas(t *testing.T) {
 			}
 			for _, p := range ps {
 				name := fmt.Sprintf("%s/K=%d/P=%d", mode, k, p)
-				res := simulate(t, Config{Mode: mode, Parallel: p, BaseBytes: 6821, ObjectBytes: sizes(k, 20_000), RTT: rtt, Cookies: true})
+				res := simulate(t, pageConfig{Mode: mode, Parallel: p, BaseBytes: 6821, ObjectBytes: sizes(k, 20_000), RTT: rtt, Cookies: true})
 				require.Equal(t, rtt, res.RTT, name)
 				pg := res.Pages[0]
 				want := sim.Time(PageLoadRTTs(mode, k, p)) * rtt
@@ -126,7 +118,7 @@ func TestPageLoadExactWithTransmission(t *testing.T) {
 		for _, mode := range []Mode{NonPersistent, Persistent, Pipelined} {
 			name := fmt.Sprintf("%s/K=%d", mode, k)
 			pers := mode != NonPersistent
-			res := simulate(t, Config{Mode: mode, BaseBytes: base, ObjectBytes: objs, RTT: rtt,
+			res := simulate(t, pageConfig{Mode: mode, BaseBytes: base, ObjectBytes: objs, RTT: rtt,
 				BrowserDownloadBps: bps, BrowserUploadBps: bps, ServerUploadBps: bps, ServerDownloadBps: bps})
 			ctl := tx(topology.DefaultTCP().ControlBytes)
 			// The base: handshake, request, response.
@@ -189,7 +181,7 @@ func TestParallelConnectionsShareSlowLink(t *testing.T) {
 	r := rtt.Seconds()
 	want := 2*r + lb*8/c + 2*(2*r+5*lo*8/c)
 
-	res := simulate(t, Config{Mode: Parallel, Parallel: 5, BaseBytes: 10_000, ObjectBytes: sizes(10, 100_000), RTT: rtt, BrowserDownloadBps: c})
+	res := simulate(t, pageConfig{Mode: Parallel, Parallel: 5, BaseBytes: 10_000, ObjectBytes: sizes(10, 100_000), RTT: rtt, BrowserDownloadBps: c})
 	got := res.Pages[0].LoadTime().Seconds()
 	require.InEpsilon(t, want, got, 1e-3, "want %.6f s, got %.6f s", want, got)
 	t.Logf("hand %.9f s, simulated %.9f s (relative difference %.2g)", want, got, math.Abs(got-want)/want)
@@ -199,7 +191,7 @@ func TestParallelConnectionsShareSlowLink(t *testing.T) {
 	// now without "Connection: close".
 	close := float64(len("Connection: close\r\n"))
 	want = 3*r + (lb-close)*8/c + 10*(lo-close)*8/c
-	res = simulate(t, Config{Mode: Pipelined, BaseBytes: 10_000, ObjectBytes: sizes(10, 100_000), RTT: rtt, BrowserDownloadBps: c})
+	res = simulate(t, pageConfig{Mode: Pipelined, BaseBytes: 10_000, ObjectBytes: sizes(10, 100_000), RTT: rtt, BrowserDownloadBps: c})
 	got = res.Pages[0].LoadTime().Seconds()
 	require.InEpsilon(t, want, got, 1e-3, "pipelined: want %.6f s, got %.6f s", want, got)
 }
@@ -215,7 +207,7 @@ func TestFluidPageLoadAgreesWithSimulation(t *testing.T) {
 		obj    = 300_000
 	)
 	for _, mode := range Modes {
-		res := simulate(t, Config{Mode: mode, Parallel: 5, BaseBytes: 10_000, ObjectBytes: sizes(10, obj), RTT: rtt,
+		res := simulate(t, pageConfig{Mode: mode, Parallel: 5, BaseBytes: 10_000, ObjectBytes: sizes(10, obj), RTT: rtt,
 			BrowserDownloadBps: link, TCP: tcpWindow(window)})
 		want := FluidPageLoad(mode, 10, 5, rtt.Seconds(), 10_000, obj, link, window)
 		// Headers (about 200 bytes a response) are the only difference.

@@ -68,6 +68,9 @@ type Config struct {
 	OnServe func(req *http.Request, s Served)
 	// OnFetch, if set, is told of every exchange with an origin.
 	OnFetch func(x Exchange)
+	// ResponseTimeout gives up on an origin that has not answered in this long (0:
+	// never), answering the client as for an origin that cannot be reached.
+	ResponseTimeout sim.Time
 }
 
 // Cache is a web cache (Kurose & Ross §2.2.5): a server to the browsers that are
@@ -96,6 +99,7 @@ func StartCache(h topology.Host, cfg Config) (*Cache, error) {
 		return nil, fmt.Errorf("webcache: cache %s: capacity %d bytes, policy %q", h.Name(), cfg.CapacityBytes, cfg.Policy)
 	}
 	c := &Cache{h: h, cfg: cfg, store: NewStore(cfg.CapacityBytes, cfg.Policy), out: newPool(h)}
+	c.out.timeout = cfg.ResponseTimeout
 	_, err := h.Listen(cfg.Port, func(conn topology.Conn) {
 		conn.SetHandler(&topology.ConnHandler{OnMessage: c.onMessage})
 	})

@@ -1,6 +1,8 @@
 package webcache
 
 import (
+	"slices"
+
 	"netsim/apps/http"
 	"netsim/sim"
 	"netsim/topology"
@@ -23,10 +25,16 @@ type Exchange struct {
 // pool is an HTTP/1.1 client's persistent connections (RFC 7230 §6.3), one request
 // outstanding per connection (no pipelining): a request takes an idle connection to
 // its server, or opens a new one, which costs the handshake's RTT. Connections are
-// kept open for reuse.
+// kept open for reuse. One that dies (the server crashed: a reset from its reboot, or
+// the retransmissions' timeout; or it closed) leaves the pool, and the request it
+// carried is answered as a failed dial is, with status 0. So is a request whose
+// response has not come within the pool's timeout, if it has one: a server that
+// crashed after the request arrived sends nothing more, and TCP, with nothing left to
+// send, would wait for ever.
 type pool struct {
-	h    topology.Host
-	idle map[topology.Addr][]*pconn
+	h       topology.Host
+	idle    map[topology.Addr][]*pconn
+	timeout sim.Time // 0: none
 }
 
 type pconn struct {
@@ -37,6 +45,7 @@ type pconn struct {
 	first   sim.Time
 	reqB    int64
 	pending func(Exchange)
+	timer   sim.EventID // the response timeout, while a request is pending
 }
 
 func newPool(h topology.Host) *pool {
@@ -61,7 +70,8 @@ func (p *pool) do(to topology.Addr, req *http.Request, done func(Exchange)) {
 			return
 		}
 		pc := &pconn{p: p, to: to, conn: c}
-		c.SetHandler(&topology.ConnHandler{OnMessage: pc.onMessage, OnArriving: pc.onArriving})
+		c.SetHandler(&topology.ConnHandler{OnMessage: pc.onMessage, OnArriving: pc.onArriving,
+			OnClose: func(topology.Conn) { pc.die() }, OnReset: func(topology.Conn, error) { pc.die() }})
 		pc.send(req, sent, done)
 	})
 }
@@ -69,11 +79,43 @@ func (p *pool) do(to topology.Addr, req *http.Request, done func(Exchange)) {
 func (pc *pconn) send(req *http.Request, sent sim.Time, done func(Exchange)) {
 	msg := http.MessageOfRequest(req)
 	pc.sent, pc.pending, pc.reqB = sent, done, msg.SizeBytes
-	pc.conn.Send(msg)
+	if _, err := pc.conn.Send(msg); err != nil {
+		pc.die()
+		return
+	}
+	if pc.p.timeout > 0 {
+		pc.timer = pc.p.h.After(pc.p.timeout, func() {
+			pc.timer = 0
+			pc.conn.Abort()
+			pc.die()
+		})
+	}
+}
+
+// die takes a dead connection out of the pool and fails the request it carried.
+func (pc *pconn) die() {
+	pc.stopTimer()
+	pc.conn.Close()
+	list := pc.p.idle[pc.to]
+	if i := slices.Index(list, pc); i >= 0 {
+		pc.p.idle[pc.to] = slices.Delete(list, i, i+1)
+	}
+	if done := pc.pending; done != nil {
+		pc.pending = nil
+		now := pc.p.h.Now()
+		done(Exchange{Resp: &http.Response{}, Sent: pc.sent, Done: now, FirstByte: now, ReqBytes: pc.reqB})
+	}
 }
 
 func (pc *pconn) onArriving(c topology.Conn, a *topology.Arrival) {
 	pc.first = pc.p.h.Now()
+}
+
+func (pc *pconn) stopTimer() {
+	if pc.timer != 0 {
+		pc.p.h.Cancel(pc.timer)
+		pc.timer = 0
+	}
 }
 
 func (pc *pconn) onMessage(c topology.Conn, m topology.Message) {
@@ -83,6 +125,7 @@ func (pc *pconn) onMessage(c topology.Conn, m topology.Message) {
 	if done == nil || resp == nil {
 		return
 	}
+	pc.stopTimer()
 	pc.p.idle[pc.to] = append(pc.p.idle[pc.to], pc)
 	done(Exchange{Resp: resp, Sent: pc.sent, Done: pc.p.h.Now(), FirstByte: pc.first, ReqBytes: pc.reqB, RespBytes: m.SizeBytes})
 }
@@ -105,6 +148,10 @@ type Browser struct {
 func NewBrowser(h topology.Host, proxy topology.Addr, useProxy bool, origins map[string]topology.Addr) *Browser {
 	return &Browser{h: h, pool: newPool(h), proxy: proxy, use: useProxy, origins: origins, agent: "netsim-browser/1.0"}
 }
+
+// SetResponseTimeout makes the browser give up on a request whose response has not
+// come in d (0: never, the default), as a failed one.
+func (b *Browser) SetResponseTimeout(d sim.Time) { b.pool.timeout = d }
 
 // Get asks for target at origin host and calls done with the exchange.
 func (b *Browser) Get(host, target string, done func(req *http.Request, x Exchange)) {

@@ -56,19 +56,35 @@ type Origin struct {
 	Requests, NotModified, OK int64
 }
 
-// StartOrigin starts an origin server on h.
-func StartOrigin(h topology.Host, cfg OriginConfig) (*Origin, error) {
+// NewOrigin returns an origin server of cfg, not yet on a host.
+func NewOrigin(cfg OriginConfig) (*Origin, error) {
 	if cfg.Port == 0 {
 		cfg.Port = 80
 	}
 	if cfg.ObjectBytes < 0 || cfg.Catalogue < 0 || !(cfg.ChangesPerS >= 0) || cfg.MaxAge < 0 {
-		return nil, fmt.Errorf("webcache: origin %s: bad config %+v", h.Name(), cfg)
+		return nil, fmt.Errorf("webcache: origin: bad config %+v", cfg)
 	}
-	o := &Origin{h: h, cfg: cfg, lastMod: make([]sim.Time, cfg.Catalogue), seen: make([]sim.Time, cfg.Catalogue)}
-	_, err := h.Listen(cfg.Port, func(c topology.Conn) {
+	return &Origin{cfg: cfg, lastMod: make([]sim.Time, cfg.Catalogue), seen: make([]sim.Time, cfg.Catalogue)}, nil
+}
+
+// Serve is the origin's program: it serves on h. Its objects and their modification
+// times are on its disk: a rebooted origin serves them as they were, and they go on
+// changing while it is down.
+func (o *Origin) Serve(h topology.Host) error {
+	o.h = h
+	_, err := h.Listen(o.cfg.Port, func(c topology.Conn) {
 		c.SetHandler(&topology.ConnHandler{OnMessage: o.onMessage})
 	})
-	return o, err
+	return err
+}
+
+// StartOrigin starts an origin server on h.
+func StartOrigin(h topology.Host, cfg OriginConfig) (*Origin, error) {
+	o, err := NewOrigin(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return o, o.Serve(h)
 }
 
 // Modify records a modification of object id now, as an author editing the file on

@@ -340,7 +340,8 @@ func runOne(ctx context.Context, s *scenarios.Scenario, i int, prog *tracker) (r
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
-	env := scenarios.RunEnv{Seed: r.Seed, RunIndex: i, Progress: func(sp sim.Progress) { prog.update(i, sp) }}
+	env := scenarios.RunEnv{Seed: r.Seed, RunIndex: i, Progress: func(sp sim.Progress) { prog.update(i, sp) },
+		Topology: s.Topology, Schedule: s.Schedule}
 	out, err := s.Kind.Run(ctx, p.Params, env)
 	if err != nil {
 		return r, fmt.Errorf("run %d (point %d, replication %d): %w", i, r.Point, r.Replication, err)

@@ -3,53 +3,91 @@ package kinds
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 
 	"netsim/apps/filedist"
 	"netsim/scenarios"
 	"netsim/scenarios/units"
+	"netsim/sim"
+	"netsim/topology"
 )
 
 // filedist: one file from a server to N peers over an access-link star, client-server
 // or P2P (Kurose & Ross §2.5). The defaults are the textbook figure's setting: F/u =
-// 1 hour, u_s = 10u, d ≥ u_s.
+// 1 hour, u_s = 10u, d ≥ u_s. On a file's own topology the server is the host named
+// server and the peers are peer0, peer1, ...; each peer announces its links' rates.
 type filedistParams struct {
 	Mode           string                       `yaml:"mode" default:"p2p" oneof:"client-server p2p" help:"architecture: client-server or p2p"`
 	File           units.Size                   `yaml:"file" default:"3600Mbit" range:"(0,)" help:"F, the size of the file"`
-	ServerUpload   units.Rate                   `yaml:"server_upload" default:"10Mbps" range:"(0,)" help:"u_s, the server's upload rate"`
-	Peers          int                          `yaml:"peers" default:"10" range:"[1,)" help:"N, the number of peers"`
-	PeerUpload     scenarios.Random[units.Rate] `yaml:"peer_upload" default:"1Mbps" range:"(0,)" help:"the peers' upload rate: their mean, or a distribution each peer's is drawn from"`
-	PeerDownload   scenarios.Random[units.Rate] `yaml:"peer_download" default:"10Mbps" range:"(0,)" help:"the peers' download rate: their mean, or a distribution each peer's is drawn from"`
-	UploadSpread   float64                      `yaml:"upload_spread" range:"[0,1)" help:"peer upload rates spread evenly over mean·(1±spread); 0: all equal"`
-	DownloadSpread float64                      `yaml:"download_spread" range:"[0,1)" help:"peer download rates spread evenly over mean·(1±spread); 0: all equal"`
-	Delay          units.Duration               `yaml:"delay" default:"10ms" help:"one-way propagation delay from every host to the core"`
+	ServerUpload   units.Rate                   `yaml:"server_upload" platform:"" default:"10Mbps" range:"(0,)" help:"u_s, the server's upload rate"`
+	Peers          int                          `yaml:"peers" platform:"" default:"10" range:"[1,)" help:"N, the number of peers"`
+	PeerUpload     scenarios.Random[units.Rate] `yaml:"peer_upload" platform:"" default:"1Mbps" range:"(0,)" help:"the peers' upload rate: their mean, or a distribution each peer's is drawn from"`
+	PeerDownload   scenarios.Random[units.Rate] `yaml:"peer_download" platform:"" default:"10Mbps" range:"(0,)" help:"the peers' download rate: their mean, or a distribution each peer's is drawn from"`
+	UploadSpread   float64                      `yaml:"upload_spread" platform:"" range:"[0,1)" help:"peer upload rates spread evenly over mean·(1±spread); 0: all equal"`
+	DownloadSpread float64                      `yaml:"download_spread" platform:"" range:"[0,1)" help:"peer download rates spread evenly over mean·(1±spread); 0: all equal"`
+	Delay          units.Duration               `yaml:"delay" platform:"" default:"10ms" help:"one-way propagation delay from every host to the core"`
 }
 
 // filedistRun is a run's result with the rates it was run with, which the bound needs.
+// With a schedule, a peer may never have the whole file: the run's distribution time
+// is then NaN, and its completion samples are those of the peers that finished.
 type filedistRun struct {
-	filedist.Result
-	bound float64
+	completion                     []sim.Time
+	complete                       bool // every peer finished
+	serverBytes, peerBytes, events int64
+	bound                          float64
+	peersUp                        scenarios.TimeSeries
+}
+
+// last is when the last peer had the whole file; NaN if one never did.
+func (r *filedistRun) last() float64 {
+	if !r.complete {
+		return math.NaN()
+	}
+	var t sim.Time
+	for _, c := range r.completion {
+		t = max(t, c)
+	}
+	return t.Seconds()
+}
+
+// meanCompletion is the mean of the completion times, rounded once to the nanosecond.
+func (r *filedistRun) meanCompletion() float64 {
+	if len(r.completion) == 0 {
+		return math.NaN()
+	}
+	var sum float64
+	for _, t := range r.completion {
+		sum += float64(t)
+	}
+	return sim.Time(sum/float64(len(r.completion)) + 0.5).Seconds()
 }
 
 var _ = scenarios.Register(scenarios.Decl[filedistParams, filedistRun]{
-	Name:    "filedist",
-	Summary: "one file from a server to N peers: client-server against P2P distribution time (K&R §2.5)",
-	Run:     runFiledist,
-	Tools:   []scenarios.Tool{boundsTool},
+	Name:     "filedist",
+	Summary:  "one file from a server to N peers: client-server against P2P distribution time (K&R §2.5)",
+	Run:      runFiledist,
+	Tools:    []scenarios.Tool{boundsTool},
+	Topology: true, Schedule: true,
+	Platform: (*filedistParams).platform,
+	Deploy:   deployFiledist,
 	Metrics: []scenarios.Reading[filedistRun]{
-		scenarios.Scalar("distribution_time_s", "s", "when the last peer had the whole file", func(r *filedistRun) float64 { return r.DistributionTime.Seconds() }),
-		scenarios.Scalar("mean_completion_s", "s", "mean over peers of when each had the whole file", func(r *filedistRun) float64 { return r.MeanCompletion().Seconds() }),
-		scenarios.Scalar("max_completion_s", "s", "latest per-peer completion (equals the distribution time)", func(r *filedistRun) float64 { return r.DistributionTime.Seconds() }),
-		scenarios.Scalar("server_bytes_sent", "B", "bytes the server sent, headers included", func(r *filedistRun) float64 { return float64(r.ServerBytesSent) }),
-		scenarios.Scalar("peer_bytes_uploaded", "B", "bytes all peers sent, together", func(r *filedistRun) float64 { return float64(r.PeerBytesSent) }),
+		scenarios.Scalar("distribution_time_s", "s", "when the last peer had the whole file", (*filedistRun).last),
+		scenarios.Scalar("mean_completion_s", "s", "mean over peers of when each had the whole file", (*filedistRun).meanCompletion),
+		scenarios.Scalar("max_completion_s", "s", "latest per-peer completion (equals the distribution time)", (*filedistRun).last),
+		scenarios.Scalar("server_bytes_sent", "B", "bytes the server sent, headers included", func(r *filedistRun) float64 { return float64(r.serverBytes) }),
+		scenarios.Scalar("peer_bytes_uploaded", "B", "bytes all peers sent, together", func(r *filedistRun) float64 { return float64(r.peerBytes) }),
 		scenarios.Scalar("bound_s", "s", "the lower bound for this mode and these rates: D_cs or D_P2P", func(r *filedistRun) float64 { return r.bound }),
-		scenarios.Scalar("events", "", "kernel events in the run", func(r *filedistRun) float64 { return float64(r.Events) }),
+		scenarios.Scalar("events", "", "kernel events in the run", func(r *filedistRun) float64 { return float64(r.events) }),
 		scenarios.Sample("completion_s", "s", "when each peer had the whole file", func(r *filedistRun) []float64 {
-			out := make([]float64, len(r.Completion))
-			for i, c := range r.Completion {
+			out := make([]float64, len(r.completion))
+			for i, c := range r.completion {
 				out[i] = c.Seconds()
 			}
 			return out
 		}),
+		scenarios.Series("peers_up", "", "how many peers are up (the schedule's churn), a step function", func(r *filedistRun) scenarios.TimeSeries { return r.peersUp }),
 	},
 	Theory: []scenarios.TheoryOf[filedistParams]{
 		{Name: "d_cs", Label: "D_cs (client-server bound)", Metric: "distribution_time_s", Value: filedistBound(func(p *filedistParams, up, down []float64) float64 {
@@ -118,24 +156,88 @@ func filedistTerm(f func(filedist.P2PBoundTerms) float64) func(*filedistParams) 
 	})
 }
 
-func runFiledist(ctx context.Context, p *filedistParams, env scenarios.RunEnv) (filedistRun, error) {
-	up, down := p.rates(&env)
-	cfg := filedist.Config{
-		Mode: filedist.Mode(p.Mode), FileBits: p.File.Bits(), ServerUploadBps: p.ServerUpload.Bps(),
-		ServerDelay: p.Delay.Time(),
-	}
+// platform is the textbook's access-link star: the server, and peer1 .. peerN with the
+// params' rates, all at the same delay from the core.
+func (p *filedistParams) platform(env *scenarios.RunEnv) *scenarios.Topology {
+	up, down := p.rates(env)
+	hosts := []scenarios.StarHost{{Name: "server", Upload: p.ServerUpload, Download: p.ServerUpload, Delay: p.Delay}}
 	for i := range up {
-		cfg.Peers = append(cfg.Peers, filedist.PeerSpec{UploadBps: up[i], DownloadBps: down[i], Delay: p.Delay.Time()})
+		hosts = append(hosts, scenarios.StarHost{Name: fmt.Sprintf("peer%d", i+1), Upload: units.Rate(up[i]), Download: units.Rate(down[i]), Delay: p.Delay})
 	}
-	res, err := filedist.Simulate(ctx, cfg, env.Seed, env.Progress)
+	return &scenarios.Topology{Star: &scenarios.StarTopology{Hosts: hosts}}
+}
+
+// deployFiledist puts the server on the host named server and a peer on each host
+// named peer<i>. The server must know its upload rate (u_s, to plan), and in P2P mode
+// each peer its own, the rate it relays at: a link of theirs may not be unconstrained.
+func deployFiledist(p *filedistParams, t *scenarios.Topology) (scenarios.Deployment, error) {
+	peers, up := t.Group("peer"), t.Capacities(true)
+	switch {
+	case !t.Has("server"):
+		return nil, scenarios.Errorf("topology", "kind filedist needs a host named server, the file's source")
+	case len(peers) == 0:
+		return nil, scenarios.Errorf("topology", "kind filedist needs peers: hosts named peer0, peer1, ...")
+	case math.IsInf(up["server"], 1):
+		return nil, scenarios.Errorf("topology", "kind filedist needs the server's upload rate, u_s: its links out are unconstrained")
+	}
+	dep := scenarios.Deployment{{Host: "server", Role: "server"}}
+	for _, h := range peers {
+		if p.Mode == string(filedist.P2P) && math.IsInf(up[h], 1) {
+			return nil, scenarios.Errorf("topology", "kind filedist in p2p mode needs each peer's upload rate, at which it relays: %s's links out are unconstrained", h)
+		}
+		dep = append(dep, scenarios.Placement{Host: h, Role: "peer"})
+	}
+	return dep, nil
+}
+
+func runFiledist(ctx context.Context, p *filedistParams, env scenarios.RunEnv) (filedistRun, error) {
+	pl, err := scenarios.NewPlatform(env)
 	if err != nil {
 		return filedistRun{}, err
 	}
-	r := filedistRun{Result: res}
+	// The fluid model the bounds are proven in (Kurose & Ross §2.5) has no control
+	// packets: TCP's handshake and FIN cost propagation only. Charged as 40-byte
+	// flows they would change the times by parts in 10^7 and make every one of a
+	// large swarm's 10^6 handshakes re-solve a saturated uplink.
+	pl.Stack.TCP.ControlBytes = 0
+	peers, ups, downs := env.Deployment.Hosts("peer"), env.Topology.Capacities(true), env.Topology.Capacities(false)
+	up, down := make([]float64, len(peers)), make([]float64, len(peers))
+	cfg := filedist.Config{Mode: filedist.Mode(p.Mode), FileBits: p.File.Bits(), ServerUploadBps: ups["server"], ExpectedPeers: len(peers)}
+	var late map[string]bool
+	if env.Schedule != nil {
+		late = env.Schedule.DownAtStart()
+	}
+	for i, h := range peers {
+		up[i], down[i] = ups[h], downs[h]
+		if late[h] {
+			cfg.ExpectedPeers-- // the server plans with the peers there from the start
+		}
+	}
+	server := pl.Node("server")
+	pl.Boot("server", filedist.Server(cfg))
+	recs := make([]filedist.Record, len(peers))
+	for i, h := range peers {
+		pl.Boot(h, filedist.Peer(cfg, filedist.PeerSpec{UploadBps: up[i], DownloadBps: down[i]}, topology.Addr{Node: server, Port: filedist.DefaultPort}, &recs[i]))
+	}
+	if err := pl.Run(ctx); err != nil {
+		return filedistRun{}, err
+	}
+	r := filedistRun{complete: true, serverBytes: pl.Stack.Stats(server).BytesSent, events: int64(pl.Kernel.Events()), peersUp: pl.UpSeries(peers, pl.End())}
+	for i, rec := range recs {
+		r.peerBytes += pl.Stack.Stats(pl.Node(peers[i])).BytesSent
+		switch {
+		case rec.Done:
+			r.completion = append(r.completion, rec.DoneAt)
+		case env.Schedule == nil: // nothing stops a peer: a bug
+			return filedistRun{}, fmt.Errorf("%s never received the whole file (%d of %d bytes)", peers[i], rec.GotBytes, rec.FileBytes)
+		default:
+			r.complete = false
+		}
+	}
 	if cfg.Mode == filedist.ClientServer {
-		r.bound, _ = filedist.ClientServerBound(float64(p.File.Bits()), p.ServerUpload.Bps(), down)
+		r.bound, _ = filedist.ClientServerBound(float64(p.File.Bits()), cfg.ServerUploadBps, down)
 	} else {
-		r.bound = filedist.P2PTerms(float64(p.File.Bits()), p.ServerUpload.Bps(), up, down).Max()
+		r.bound = filedist.P2PTerms(float64(p.File.Bits()), cfg.ServerUploadBps, up, down).Max()
 	}
 	return r, nil
 }

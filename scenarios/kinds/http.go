@@ -3,11 +3,13 @@ package kinds
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 
 	"netsim/apps/http"
 	"netsim/scenarios"
 	"netsim/scenarios/units"
+	"netsim/sim"
 	"netsim/topology"
 )
 
@@ -21,49 +23,65 @@ type httpParams struct {
 	Objects     int                          `yaml:"objects" default:"10" range:"[0,)" help:"K, the objects the base HTML file references"`
 	BaseSize    units.Size                   `yaml:"base_size" default:"6821B" help:"size of the base HTML file's body"`
 	ObjectSize  scenarios.Random[units.Size] `yaml:"object_size" default:"10kB" help:"size of each referenced object's body, or a distribution each is drawn from (in whole bytes)"`
-	RTT         units.Duration               `yaml:"rtt" default:"100ms" range:"(0,)" help:"round-trip propagation time between browser and server"`
-	Download    units.Rate                   `yaml:"download" default:"1Gbps" range:"(0,)" help:"the browser's access link, server to browser"`
-	Upload      units.Rate                   `yaml:"upload" default:"1Gbps" range:"(0,)" help:"the browser's access link, browser to server"`
+	RTT         units.Duration               `yaml:"rtt" platform:"" default:"100ms" range:"(0,)" help:"round-trip propagation time between browser and server"`
+	Download    units.Rate                   `yaml:"download" platform:"" default:"1Gbps" range:"(0,)" help:"the browser's access link, server to browser"`
+	Upload      units.Rate                   `yaml:"upload" platform:"" default:"1Gbps" range:"(0,)" help:"the browser's access link, browser to server"`
 	Window      units.Size                   `yaml:"window" help:"TCP window: caps each connection at window/RTT; 0 for no cap"`
 	SlowStart   bool                         `yaml:"slow_start" help:"TCP slow start from 10 segments on every new connection (RFC 5681, RFC 6928)"`
 	Cookies     bool                         `yaml:"cookies" default:"true" help:"the server identifies users with Set-Cookie and a back-end table (K&R §2.2.4)"`
 	Sessions    int                          `yaml:"sessions" default:"1" range:"[1,)" help:"how many times the page is loaded; the browser keeps its cookies and open connections between loads"`
 	SessionGap  units.Duration               `yaml:"session_gap" default:"1h" help:"time between the end of one load and the start of the next"`
 	IdleTimeout units.Duration               `yaml:"idle_timeout" default:"15s" help:"the server closes a persistent connection idle this long (Apache 2.2's KeepAliveTimeout); 0: never"`
+	ServerHost  string                       `yaml:"server_host" default:"www.someschool.edu" help:"the web server's host, in the topology and in the page's URL"`
+	BrowserHost string                       `yaml:"browser_host" default:"browser" help:"the browser's host in the topology"`
+	Bulk        crossTraffic                 `yaml:"bulk" help:"cross traffic: bulk transfers between hosts of the topology while the page loads, each {from, to, size, start}"`
 }
 
 // A rate of 0 is refused (range (0,)), as in every kind: it would mean "no link", and
 // the closed forms' negligible transmission time is had with a fast link instead.
 
 // httpRun is a run's result; its metrics are per page load, averaged over sessions.
-type httpRun struct{ http.Result }
+type httpRun struct {
+	pages     []http.PageResult // the loads that finished
+	rtt       sim.Time          // browser to server and back, along the routes
+	returning int64             // requests the server recognized by a cookie
+	events    uint64
+}
 
-// perLoad averages f over the page loads.
-func perLoad(f func(pg *http.PageResult, r *http.Result) float64) func(*httpRun) float64 {
+// perLoad averages f over the page loads; NaN if none finished (a schedule kept the
+// browser or the server down).
+func perLoad(f func(pg *http.PageResult, r *httpRun) float64) func(*httpRun) float64 {
 	return func(r *httpRun) float64 {
+		if len(r.pages) == 0 {
+			return math.NaN()
+		}
 		var sum float64
-		for i := range r.Pages {
-			sum += f(&r.Pages[i], &r.Result) / float64(len(r.Pages))
+		for i := range r.pages {
+			sum += f(&r.pages[i], r) / float64(len(r.pages))
 		}
 		return sum
 	}
 }
 
 var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
-	Name:    "http",
-	Summary: "a web page of K objects: non-persistent, parallel, persistent and pipelined HTTP (K&R §2.2.2)",
-	Run:     runHTTP,
+	Name:     "http",
+	Summary:  "a web page of K objects: non-persistent, parallel, persistent and pipelined HTTP (K&R §2.2.2)",
+	Run:      runHTTP,
+	Check:    (*httpParams).check,
+	Topology: true, Schedule: true,
+	Platform: (*httpParams).platform,
+	Deploy:   (*httpParams).deploy,
 	Metrics: []scenarios.Reading[httpRun]{
-		scenarios.Scalar("page_load_s", "s", "page load time: from the click to the last object (mean over sessions)", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return pg.LoadTime().Seconds() })),
-		scenarios.Scalar("base_time_s", "s", "time to the base HTML file (mean over sessions)", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return pg.BaseTime().Seconds() })),
-		scenarios.Scalar("page_load_rtts", "", "page load time in RTTs", perLoad(func(pg *http.PageResult, r *http.Result) float64 { return float64(pg.LoadTime()) / float64(r.RTT) })),
-		scenarios.Scalar("conns_opened", "", "TCP connections opened per page load", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return float64(pg.ConnsOpened) })),
-		scenarios.Scalar("handshake_rtts", "", "RTTs spent in TCP handshakes per page load (one per connection, overlapping ones included)", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return float64(pg.HandshakeRTTs) })),
-		scenarios.Scalar("requests", "", "HTTP requests sent per page load", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return float64(pg.Requests) })),
-		scenarios.Scalar("request_bytes", "B", "wire bytes of the requests per page load", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return float64(pg.RequestBytes) })),
-		scenarios.Scalar("response_bytes", "B", "wire bytes of the responses per page load", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return float64(pg.ResponseBytes) })),
-		scenarios.Scalar("returning_requests", "", "requests the server recognized by a cookie it issued, over all sessions", func(r *httpRun) float64 { return float64(r.Server.ReturningRequests) }),
-		scenarios.Scalar("events", "", "kernel events in the run", func(r *httpRun) float64 { return float64(r.Events) }),
+		scenarios.Scalar("page_load_s", "s", "page load time: from the click to the last object (mean over sessions)", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return pg.LoadTime().Seconds() })),
+		scenarios.Scalar("base_time_s", "s", "time to the base HTML file (mean over sessions)", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return pg.BaseTime().Seconds() })),
+		scenarios.Scalar("page_load_rtts", "", "page load time in RTTs", perLoad(func(pg *http.PageResult, r *httpRun) float64 { return float64(pg.LoadTime()) / float64(r.rtt) })),
+		scenarios.Scalar("conns_opened", "", "TCP connections opened per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.ConnsOpened) })),
+		scenarios.Scalar("handshake_rtts", "", "RTTs spent in TCP handshakes per page load (one per connection, overlapping ones included)", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.HandshakeRTTs) })),
+		scenarios.Scalar("requests", "", "HTTP requests sent per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.Requests) })),
+		scenarios.Scalar("request_bytes", "B", "wire bytes of the requests per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.RequestBytes) })),
+		scenarios.Scalar("response_bytes", "B", "wire bytes of the responses per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.ResponseBytes) })),
+		scenarios.Scalar("returning_requests", "", "requests the server recognized by a cookie it issued, over all sessions", func(r *httpRun) float64 { return float64(r.returning) }),
+		scenarios.Scalar("events", "", "kernel events in the run", func(r *httpRun) float64 { return float64(r.events) }),
 	},
 	Theory: []scenarios.TheoryOf[httpParams]{
 		{Name: "rtt_formula", Label: "RTT formula", Metric: "page_load_s", Value: func(p *httpParams) (float64, error) {
@@ -80,7 +98,45 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 	},
 })
 
+func (p *httpParams) check() error {
+	var errs []error
+	if p.ServerHost == p.BrowserHost {
+		errs = append(errs, scenarios.Errorf("browser_host", "must differ from server_host, %q", p.ServerHost))
+	}
+	errs = append(errs, p.Bulk.check("bulk")...)
+	return errors.Join(errs...)
+}
+
+// platform is two hosts on an access-link star: the browser with the params' rates, a
+// quarter of the RTT from the core, and the server, unconstrained, the rest of it away
+// (odd nanoseconds are kept).
+func (p *httpParams) platform(*scenarios.RunEnv) *scenarios.Topology {
+	quarter := p.RTT / 4
+	return &scenarios.Topology{Star: &scenarios.StarTopology{Hosts: []scenarios.StarHost{
+		{Name: p.BrowserHost, Upload: p.Upload, Download: p.Download, Delay: quarter},
+		{Name: p.ServerHost, Upload: scenarios.Unconstrained, Download: scenarios.Unconstrained, Delay: p.RTT/2 - quarter},
+	}}}
+}
+
+// deploy puts the browser and the server on their hosts, and each bulk transfer's
+// sender and receiver on theirs.
+func (p *httpParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) {
+	var errs []error
+	for _, h := range []struct{ name, role, key string }{{p.BrowserHost, "browser", "browser_host"}, {p.ServerHost, "server", "server_host"}} {
+		if !t.Has(h.name) {
+			errs = append(errs, scenarios.Errorf("topology", "kind http needs a host named %s for its %s (params.%s)", h.name, h.role, h.key))
+		}
+	}
+	dep, bulkErrs := p.Bulk.deploy("bulk", t, scenarios.Deployment{{Host: p.BrowserHost, Role: "browser"}, {Host: p.ServerHost, Role: "server"}})
+	errs = append(errs, bulkErrs...)
+	return dep, errors.Join(errs...)
+}
+
 func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun, error) {
+	pl, err := scenarios.NewPlatform(env)
+	if err != nil {
+		return httpRun{}, err
+	}
 	objs := make([]int64, p.Objects)
 	size, fixed := p.ObjectSize.Const()
 	draw := p.ObjectSize.Sampler(env.Streams().Stream("http/object-sizes"))
@@ -91,15 +147,38 @@ func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun,
 			objs[i] = int64(math.Round(draw() / 8)) // bits drawn, whole bytes sent
 		}
 	}
-	cfg := http.Config{
-		Mode: http.Mode(p.Mode), Parallel: p.Parallel, BaseBytes: p.BaseSize.Bytes(), ObjectBytes: objs,
-		RTT: p.RTT.Time(), BrowserDownloadBps: p.Download.Bps(), BrowserUploadBps: p.Upload.Bps(),
-		TCP:         topology.TCPOptions{WindowBytes: p.Window.Bytes(), SlowStart: p.SlowStart},
-		IdleTimeout: p.IdleTimeout.Time(), Cookies: p.Cookies, Sessions: p.Sessions, SessionGap: p.SessionGap.Time(),
+	idle := p.IdleTimeout.Time()
+	if idle == 0 {
+		idle = -1 // 0 in a file means "never", not "the default"
 	}
-	if cfg.IdleTimeout == 0 {
-		cfg.IdleTimeout = -1 // 0 in a file means "never", not "the default"
+	// The server's catalogue and counts are on its disk: a rebooted server serves the
+	// same page, and its counts add up over its lives.
+	var servers []*http.Server
+	pl.Boot(p.ServerHost, func(h topology.Host) error {
+		s, err := http.NewServer(h, http.ServerConfig{Objects: http.Page(p.BaseSize.Bytes(), objs), IdleTimeout: idle, Cookies: p.Cookies})
+		servers = append(servers, s)
+		return err
+	})
+	var r httpRun
+	pl.Boot(p.BrowserHost, http.Visits(http.VisitConfig{
+		Browser: http.BrowserConfig{Mode: http.Mode(p.Mode), Parallel: p.Parallel,
+			TCP: topology.TCPOptions{WindowBytes: p.Window.Bytes(), SlowStart: p.SlowStart}, Resolve: pl.Network.Node},
+		URL:      http.URL{Host: p.ServerHost, Path: "/index.html"},
+		Sessions: p.Sessions, SessionGap: p.SessionGap.Time(),
+	}, &r.pages))
+	p.Bulk.boot(pl)
+	if err := pl.Run(ctx); err != nil {
+		return httpRun{}, err
 	}
-	res, err := http.Simulate(ctx, cfg, env.Seed, env.Progress)
-	return httpRun{res}, err
+	if len(r.pages) != p.Sessions && env.Schedule == nil {
+		return httpRun{}, fmt.Errorf("%d of %d page loads finished", len(r.pages), p.Sessions)
+	}
+	for _, s := range servers {
+		if s != nil {
+			r.returning += s.Stats().ReturningRequests
+		}
+	}
+	r.rtt, err = pl.Network.RTT(pl.Node(p.BrowserHost), pl.Node(p.ServerHost))
+	r.events = pl.Kernel.Events()
+	return r, err
 }

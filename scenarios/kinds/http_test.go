@@ -2,8 +2,10 @@ package kinds
 
 import (
 	"context"
+	"netsim/apps/http"
 	"netsim/scenarios"
 	"netsim/scenarios/campaign"
+	"netsim/sim"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -119,4 +121,97 @@ func TestHTTPRejectsZeroRate(t *testing.T) {
 	_, err := scenarios.Parse("zero.yaml", []byte("kind: http\nparams:\n  download: 0bps\n"))
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "zero.yaml:3: params.download: must be positive, got 0bps")
+}
+
+// Acceptance 2 of issue 7: the built-in http-cross-traffic runs the page over a
+// dumbbell written out in YAML — 1 Gbps access links of 1 ms, a 10 Mbps bottleneck of
+// 20 ms — alone, and while a 50 MB bulk transfer crosses the bottleneck the same way as
+// the responses. By hand, for the pipelined page of a base of Lb bytes and K objects of
+// Lo bytes each (wire sizes, headers counted from the text): R = 2·(1 + 20 + 1) ms =
+// 44 ms; the handshake is one RTT plus the SYN and the SYN-ACK, 40 bytes each through
+// the bottleneck C = 10 Mbps; the base request q_b is sent, the base response comes
+// back (with the user's cookie), then the K requests go out back to back and the K
+// responses come back to back, so only the first object request's transmission q_1
+// adds to the responses':
+//
+//	alone:          T = 3R + 8(2·40 + q_b + q_1)/C + 8(Lb + K·Lo)/C
+//	cross traffic:  T = 3R + 8(2·40 + q_b + q_1)/C + 8(Lb + K·Lo)/(C/2)
+//
+// since the transfer, dialled at time 0, is on the bottleneck from one RTT on, long
+// before the base response starts (1.5 R), and outlasts the page (400 Mbit at 5 Mbps):
+// max-min sharing gives each of the two flows C/2 (Kurose & Ross §1.4.4, throughput
+// over a shared link). The requests cross the bottleneck the other way, unshared. The
+// transmission on the 1 Gbps access links does not add: in the fluid model a flow runs
+// at its bottleneck rate on its whole path. What remains is the rounding of each flow
+// to the nanosecond: within 1 µs of the hand computation.
+func TestHTTPCrossTrafficMatchesHandComputation(t *testing.T) {
+	s, err := scenarios.Load("http-cross-traffic")
+	require.NoError(t, err)
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 2})
+	require.NoError(t, err)
+	require.Len(t, res.Runs, 10)
+	const (
+		rtt = 0.044
+		c   = 10e6
+	)
+	// The texts as the browser and server write them: the server gives the user a
+	// cookie with the base (Set-Cookie: 1678, §2.2.4), which every later request carries.
+	req := func(path, cookie string) float64 {
+		r := http.Request{Method: "GET", Target: path, Version: "HTTP/1.1", Host: "server", UserAgent: http.DefaultUserAgent, Cookie: cookie}
+		return float64(r.WireBytes())
+	}
+	resp := func(size int64, ctype, cookie string) float64 {
+		r := http.Response{Version: "HTTP/1.1", Status: 200, Server: http.DefaultServerName, LastModified: -24 * sim.Hour,
+			HasLastModified: true, ContentLength: size, ContentType: ctype, BodyBytes: size, SetCookie: cookie}
+		return float64(r.WireBytes())
+	}
+	for _, r := range res.Runs {
+		pt := s.Point(r.Point)
+		k := pt.Params.(*httpParams).Objects
+		share := c
+		if pt.VariantName(s) == "cross-traffic" {
+			share = c / 2
+		}
+		want := 3*rtt + 8*(2*40+req("/index.html", "")+req("/img/1.jpg", "1678"))/c +
+			8*(resp(10_000, "text/html", "1678")+float64(k)*resp(100_000, "image/jpeg", ""))/share
+		got := r.Values["page_load_s"]
+		t.Logf("%s K=%d: hand %.7f s, simulated %.7f s", pt.VariantName(s), k, want, got)
+		require.InDelta(t, want, got, 1e-6, "%s K=%d", pt.VariantName(s), k)
+	}
+}
+
+// A browser whose host crashes mid-load starts the load again when it is back: the
+// interrupted load is lost, and the one from 10 s takes exactly what a load takes on
+// an undisturbed run of the same platform (the default's star written out, which runs
+// as the default does: 25 ms each way on each access link, 1 Gbps). The crash at 150 ms comes before the base (at
+// 2 RTT), so the browser had no cookie yet; the server gives it another number, of the
+// same length, and the K = 10 object requests return it.
+func TestHTTPBrowserReloadsAfterCrash(t *testing.T) {
+	const file = `kind: http
+topology:
+  star:
+    hosts:
+      - {name: browser, upload: 1Gbps, download: 1Gbps, delay: 25ms}
+      - {name: www.someschool.edu, delay: 25ms}
+`
+	run := func(text string) campaign.RunResult {
+		s, err := scenarios.Parse("reload.yaml", []byte(text))
+		require.NoError(t, err)
+		res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 1})
+		require.NoError(t, err)
+		return res.Runs[0]
+	}
+	calm := run(file)
+	// The default platform is that star: a file without topology: runs the same.
+	require.Equal(t, run("kind: http\n").Values, calm.Values)
+	crashed := run(file + `schedule:
+  events:
+    - {at: 150ms, crash: browser}
+    - {at: 10s, recover: browser}
+`)
+	require.Greater(t, calm.Values["page_load_s"], 0.3)
+	for _, m := range []string{"page_load_s", "base_time_s", "conns_opened", "requests", "returning_requests"} {
+		require.Equal(t, calm.Values[m], crashed.Values[m], m)
+	}
+	require.Equal(t, 10.0, crashed.Values["returning_requests"])
 }

@@ -3,17 +3,21 @@ package kinds
 import (
 	"context"
 	"math"
+	"slices"
 
 	"netsim/apps/webcache"
 	"netsim/scenarios"
 	"netsim/scenarios/units"
+	"netsim/topology"
 )
 
 // webcache: browsers on an institution's LAN behind an access link, with or without a
 // proxy cache, requesting objects from origins an Internet delay away (Kurose & Ross
-// §2.2.5, §2.2.6). The defaults are the textbook's example, webcache.DefaultSimConfig:
-// 15 requests/s of 1 Mbit objects, 100 Mbps LAN, 15 Mbps access link, 2 s Internet
-// delay, a cache answering 40% of requests.
+// §2.2.5, §2.2.6). The defaults are the textbook's example, webcache.DefaultExperiment
+// on topology.DefaultInstitution: 15 requests/s of 1 Mbit objects, 100 Mbps LAN,
+// 15 Mbps access link, 2 s Internet delay, a cache answering 40% of requests. On a
+// file's own topology the cache is host0, the browsers host1, host2, ..., the origins
+// server0, server1, ..., and the link named access is the one whose load is measured.
 type webcacheParams struct {
 	Requests      int            `yaml:"requests" default:"20000" range:"[1,)" help:"requests in a run, warm-up included"`
 	Warmup        int            `yaml:"warmup" default:"2000" range:"[0,)" help:"first requests left out of the metrics (cold cache, new connections); fewer than requests"`
@@ -32,19 +36,20 @@ type webcacheParams struct {
 	CacheFraction float64        `yaml:"cache_fraction" range:"[0,)" help:"if > 0, the capacity as a fraction of the catalogue's bytes (overrides cache_size)"`
 	Policy        string         `yaml:"policy" default:"lru" oneof:"lru lfu" help:"eviction: lru or lfu"`
 	Revalidate    bool           `yaml:"revalidate" default:"true" help:"revalidate stale copies with a conditional GET; false: fetch them again whole"`
-	Browsers      int            `yaml:"browsers" default:"10" range:"[1,)" help:"browser hosts on the LAN"`
-	Origins       int            `yaml:"origins" default:"4" range:"[1,)" help:"origin servers; object i is on origin i mod origins"`
-	LANRate       units.Rate     `yaml:"lan_rate" default:"100Mbps" range:"(0,)" help:"each LAN link's rate"`
-	AccessRate    units.Rate     `yaml:"access_rate" default:"15Mbps" range:"(0,)" help:"the access link's rate, each way"`
-	LANDelay      units.Duration `yaml:"lan_delay" help:"one-way propagation delay, host to institution router"`
-	AccessDelay   units.Duration `yaml:"access_delay" help:"one-way propagation delay across the access link"`
-	InternetDelay units.Duration `yaml:"internet_delay" default:"2s" help:"round trip from the Internet router to an origin (the textbook's Internet delay)"`
+	Browsers      int            `yaml:"browsers" platform:"" default:"10" range:"[1,)" help:"browser hosts on the LAN"`
+	Origins       int            `yaml:"origins" platform:"" default:"4" range:"[1,)" help:"origin servers; object i is on origin i mod origins"`
+	LANRate       units.Rate     `yaml:"lan_rate" platform:"" default:"100Mbps" range:"(0,)" help:"each LAN link's rate"`
+	AccessRate    units.Rate     `yaml:"access_rate" platform:"" default:"15Mbps" range:"(0,)" help:"the access link's rate, each way"`
+	LANDelay      units.Duration `yaml:"lan_delay" platform:"" help:"one-way propagation delay, host to institution router"`
+	AccessDelay   units.Duration `yaml:"access_delay" platform:"" help:"one-way propagation delay across the access link"`
+	InternetDelay units.Duration `yaml:"internet_delay" platform:"" default:"2s" help:"round trip from the Internet router to an origin (the textbook's Internet delay)"`
 }
 
 // webcacheRun is a run's result and the access rate its utilization is of.
 type webcacheRun struct {
 	webcache.Result
 	accessBps float64
+	events    uint64
 }
 
 // revalidations counts the conditional GETs: answered 304 (Validated) or 200 (Changed).
@@ -69,11 +74,10 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 		}
 		return nil
 	},
-	Run: func(ctx context.Context, p *webcacheParams, env scenarios.RunEnv) (webcacheRun, error) {
-		cfg := p.config()
-		r, err := webcache.Simulate(ctx, cfg, env.Seed, env.Progress)
-		return webcacheRun{r, cfg.Net.AccessBps}, err
-	},
+	Run:      runWebcache,
+	Topology: true, Schedule: true,
+	Platform: (*webcacheParams).platform,
+	Deploy:   deployWebcache,
 	Metrics: []scenarios.Reading[webcacheRun]{
 		scenarios.Scalar("hit_ratio", "", "fraction of requests answered from the cache's copy (fresh hits and 304-validated)", func(r *webcacheRun) float64 { return r.HitRatio() }),
 		scenarios.Scalar("byte_hit_ratio", "", "fraction of body bytes answered from the cache's copies", func(r *webcacheRun) float64 { return r.ByteHitRatio() }),
@@ -101,13 +105,13 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 		scenarios.Scalar("hit_response_p95_s", "s", "95th percentile of those (0 if none)", func(r *webcacheRun) float64 { return orZero(r.HitResponse.Quantile(0.95)) }),
 		scenarios.Scalar("miss_response_mean_s", "s", "mean response time of the other requests (0 if none)", func(r *webcacheRun) float64 { return orZero(r.MissResponse.Mean()) }),
 		scenarios.Scalar("miss_response_p95_s", "s", "95th percentile of those (0 if none)", func(r *webcacheRun) float64 { return orZero(r.MissResponse.Quantile(0.95)) }),
-		scenarios.Scalar("events", "", "kernel events in the run", func(r *webcacheRun) float64 { return float64(r.Events) }),
+		scenarios.Scalar("events", "", "kernel events in the run", func(r *webcacheRun) float64 { return float64(r.events) }),
 	},
 	Theory: []scenarios.TheoryOf[webcacheParams]{
 		{Name: "response_time", Label: "K&R: LAN + Δ/(1−Δβ) + Internet delay", Metric: "response_mean_s", Value: exact((*webcacheParams).textbookResponse)},
 		{Name: "access_delay", Label: "Δ/(1−Δβ)", Metric: "access_delay_s", Value: exact(func(p *webcacheParams) float64 {
 			c := p.config()
-			d := webcache.AccessDelay(float64(c.OKWireBytes())*8/c.Net.AccessBps, (1-p.expectedHitRatio())*c.RatePerS)
+			d := webcache.AccessDelay(float64(c.OKWireBytes())*8/p.AccessRate.Bps(), (1-p.expectedHitRatio())*c.RatePerS)
 			if math.IsInf(d, 1) {
 				return math.NaN()
 			}
@@ -123,8 +127,8 @@ func exact[P any](f func(p *P) float64) func(*P) (float64, error) {
 }
 
 // config turns params into the model's experiment.
-func (p *webcacheParams) config() webcache.SimConfig {
-	c := webcache.DefaultSimConfig()
+func (p *webcacheParams) config() webcache.ExperimentConfig {
+	c := webcache.DefaultExperiment()
 	c.Requests, c.Warmup, c.RatePerS = p.Requests, p.Warmup, p.Rate
 	c.Workload, c.HitProb, c.Hot, c.Alpha, c.Catalogue = webcache.Workload(p.Workload), p.HitProb, p.Hot, p.Alpha, p.Catalogue
 	c.ObjectBytes, c.ChangesPerS = p.ObjectSize.Bytes(), p.ChangeRate
@@ -133,10 +137,101 @@ func (p *webcacheParams) config() webcache.SimConfig {
 	if p.CacheFraction > 0 {
 		c.CacheBytes = int64(math.Round(p.CacheFraction * float64(p.catalogue()) * float64(c.ObjectBytes)))
 	}
-	c.Browsers, c.Origins = p.Browsers, p.Origins
-	c.Net.LANBps, c.Net.AccessBps = p.LANRate.Bps(), p.AccessRate.Bps()
-	c.Net.LANDelay, c.Net.AccessDelay, c.Net.InternetDelay = p.LANDelay.Time(), p.AccessDelay.Time(), p.InternetDelay.Time()
 	return c
+}
+
+// platform is the institution network of §2.2.5: the cache and the browsers on the LAN
+// (host0 and host1 ..), the origins beyond the access link and the Internet delay.
+func (p *webcacheParams) platform(*scenarios.RunEnv) *scenarios.Topology {
+	return &scenarios.Topology{Institution: &scenarios.InstitutionTopology{
+		Hosts: p.Browsers + 1, Servers: p.Origins, LANRate: p.LANRate, LANDelay: p.LANDelay,
+		AccessRate: p.AccessRate, AccessDelay: p.AccessDelay, InternetDelay: p.InternetDelay,
+	}}
+}
+
+// steadyBrowser is why a browser's host may not go down: the workload is the users,
+// who have no model of a machine that is off; crash the cache or an origin instead.
+const steadyBrowser = "the request workload drives it"
+
+// deployWebcache puts the cache on host0 (with cache: false, host0 runs nothing, so
+// that the browsers are the same hosts either way), a browser on each other host<i>,
+// an origin on each server<j>, and measures the link named access.
+func deployWebcache(p *webcacheParams, t *scenarios.Topology) (scenarios.Deployment, error) {
+	browsers := slices.DeleteFunc(t.Group("host"), func(h string) bool { return h == "host0" })
+	origins := t.Group("server")
+	switch {
+	case !t.Has("host0"):
+		return nil, scenarios.Errorf("topology", "kind webcache needs a host named host0, the cache's")
+	case len(browsers) == 0:
+		return nil, scenarios.Errorf("topology", "kind webcache needs browsers: hosts named host1, host2, ...")
+	case len(origins) == 0:
+		return nil, scenarios.Errorf("topology", "kind webcache needs origins: hosts named server0, server1, ...")
+	case !slices.Contains(t.Links(), "access"):
+		return nil, scenarios.Errorf("topology", "kind webcache needs a link named access, whose load it measures")
+	}
+	var dep scenarios.Deployment
+	if p.Cache {
+		dep = append(dep, scenarios.Placement{Host: "host0", Role: "cache"})
+	}
+	for _, h := range browsers {
+		dep = append(dep, scenarios.Placement{Host: h, Role: "browser", Steady: steadyBrowser})
+	}
+	for _, h := range origins {
+		dep = append(dep, scenarios.Placement{Host: h, Role: "origin"})
+	}
+	return dep, nil
+}
+
+func runWebcache(ctx context.Context, p *webcacheParams, env scenarios.RunEnv) (webcacheRun, error) {
+	pl, err := scenarios.NewPlatform(env)
+	if err != nil {
+		return webcacheRun{}, err
+	}
+	cfg := p.config()
+	names := env.Deployment.Hosts("origin")
+	exp, err := webcache.NewExperiment(cfg, names)
+	if err != nil {
+		return webcacheRun{}, err
+	}
+	origins := map[string]topology.Addr{}
+	nodes := make([]topology.NodeID, len(names))
+	for j, name := range names {
+		o, err := webcache.NewOrigin(cfg.OriginConfig())
+		if err != nil {
+			return webcacheRun{}, err
+		}
+		pl.Boot(name, o.Serve)
+		nodes[j] = pl.Node(name)
+		origins[name] = topology.Addr{Node: nodes[j], Port: 80}
+	}
+	if p.Cache {
+		pl.Boot("host0", func(h topology.Host) error { _, err := webcache.StartCache(h, exp.CacheConfig(origins)); return err })
+	}
+	proxy := topology.Addr{Node: pl.Node("host0"), Port: 80}
+	hosts := env.Deployment.Hosts("browser")
+	browsers := make([]*webcache.Browser, len(hosts))
+	for i, name := range hosts {
+		pl.Boot(name, func(h topology.Host) error {
+			browsers[i] = webcache.NewBrowser(h, proxy, p.Cache, origins)
+			browsers[i].SetResponseTimeout(cfg.ResponseTimeout)
+			return nil
+		})
+	}
+	exp.Start(pl.Kernel, env.Streams(), browsers, func() (in, out int64) {
+		for _, n := range nodes {
+			st := pl.Stack.Stats(n)
+			in += st.BytesSent
+			out += st.BytesReceived
+		}
+		return in, out
+	})
+	if err := pl.Run(ctx); err != nil {
+		return webcacheRun{}, err
+	}
+	res, err := exp.Result()
+	// The access link's rate, of its first direction (the builder's are equal).
+	access := pl.Network.Link(pl.Links("access")[0]).CapacityBps
+	return webcacheRun{res, access, pl.Kernel.Events()}, err
 }
 
 func (p *webcacheParams) catalogue() int {
@@ -169,14 +264,14 @@ func (p *webcacheParams) expectedHitRatio() float64 {
 func (p *webcacheParams) textbookResponse() float64 {
 	c := p.config()
 	h := p.expectedHitRatio()
-	delta := float64(c.OKWireBytes()) * 8 / c.Net.AccessBps
+	delta := float64(c.OKWireBytes()) * 8 / p.AccessRate.Bps()
 	access := webcache.AccessDelay(delta, (1-h)*c.RatePerS)
 	if math.IsInf(access, 1) {
 		return math.NaN()
 	}
 	lan := 0.0
 	if p.Cache {
-		lan = float64(c.OKWireBytes()) * 8 / c.Net.LANBps
+		lan = float64(c.OKWireBytes()) * 8 / p.LANRate.Bps()
 	}
-	return h*lan + (1-h)*(c.Net.InternetDelay.Seconds()+access+lan)
+	return h*lan + (1-h)*(p.InternetDelay.Seconds()+access+lan)
 }

@@ -1,7 +1,6 @@
 package webcache
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -23,10 +22,11 @@ const (
 	FixedHitWorkload Workload = "fixed-hit"
 )
 
-// SimConfig is one web-cache experiment on the institution network of Kurose & Ross
-// §2.2.5: browsers and the cache on a LAN, an access link, origins an Internet delay
-// away.
-type SimConfig struct {
+// ExperimentConfig is one web-cache experiment of Kurose & Ross §2.2.5: the users'
+// requests, the objects the origins serve, and the cache. The platform (the institution
+// network: browsers and the cache on a LAN, an access link, origins an Internet delay
+// away) is the caller's.
+type ExperimentConfig struct {
 	Requests int     // requests in the run, warm-up included
 	Warmup   int     // the first Warmup requests are not measured
 	RatePerS float64 // Poisson arrival rate of requests, over all browsers
@@ -47,25 +47,27 @@ type SimConfig struct {
 	Policy     Policy
 	Revalidate bool
 
-	Browsers, Origins int
-	Net               topology.InstitutionConfig // Hosts and Servers are set from the above
+	// ResponseTimeout is how long the browsers and the cache wait for a response
+	// before giving up on it (0: for ever): a server that crashed with their request
+	// sends nothing more, and TCP, with nothing left to send, would never notice.
+	ResponseTimeout sim.Time
 }
 
-// DefaultSimConfig is the textbook's example: 15 requests/s of 1 Mbit objects, a
-// 100 Mbps LAN, a 15 Mbps access link, a 2 s Internet delay, a cache that answers 40%
-// of requests.
-func DefaultSimConfig() SimConfig {
-	return SimConfig{
+// DefaultExperiment is the textbook's example: 15 requests/s of 1 Mbit objects and a
+// cache that answers 40% of requests (on topology.DefaultInstitution's 100 Mbps LAN,
+// 15 Mbps access link and 2 s Internet delay); browsers and cache give up on a
+// response after Firefox's 300 s (http.DefaultResponseTimeout).
+func DefaultExperiment() ExperimentConfig {
+	return ExperimentConfig{
 		Requests: 20000, Warmup: 2000, RatePerS: 15,
 		Workload: FixedHitWorkload, HitProb: 0.4, Hot: 100, Alpha: 0.8, Catalogue: 100000,
 		ObjectBytes: 125000, UseCache: true, CacheBytes: 1 << 30, Policy: LRU, Revalidate: true,
-		MaxAge: 24 * sim.Hour, HasMaxAge: true,
-		Browsers: 10, Origins: 4, Net: topology.DefaultInstitution(),
+		MaxAge: 24 * sim.Hour, HasMaxAge: true, ResponseTimeout: http.DefaultResponseTimeout,
 	}
 }
 
 // Check reports the first impossible value.
-func (c SimConfig) Check() error {
+func (c ExperimentConfig) Check() error {
 	switch {
 	case c.Requests < 1 || c.Warmup < 0 || c.Warmup >= c.Requests:
 		return fmt.Errorf("requests %d, warm-up %d: want 0 ≤ warm-up < requests", c.Requests, c.Warmup)
@@ -79,21 +81,19 @@ func (c SimConfig) Check() error {
 		return fmt.Errorf("workload %q: want %q or %q", c.Workload, ZipfWorkload, FixedHitWorkload)
 	case c.ObjectBytes < 0 || c.CacheBytes < 0 || !(c.ChangesPerS >= 0) || c.MaxAge < 0:
 		return errors.New("object size, cache size, change rate and max-age must not be negative")
-	case c.Browsers < 1 || c.Origins < 1:
-		return fmt.Errorf("%d browsers, %d origins: want at least 1 each", c.Browsers, c.Origins)
 	}
 	return nil
 }
 
-func (c SimConfig) catalogue() int64 {
+func (c ExperimentConfig) catalogue() int64 {
 	if c.Workload == ZipfWorkload {
 		return int64(c.Catalogue)
 	}
 	return int64(c.Hot)
 }
 
-// originConfig is what every origin serves.
-func (c SimConfig) originConfig() OriginConfig {
+// OriginConfig is what every origin serves.
+func (c ExperimentConfig) OriginConfig() OriginConfig {
 	return OriginConfig{ObjectBytes: c.ObjectBytes, Catalogue: c.catalogue(), ChangesPerS: c.ChangesPerS,
 		MaxAge: c.MaxAge, HasMaxAge: c.HasMaxAge, Name: "netsim-origin/1.0"}
 }
@@ -101,8 +101,8 @@ func (c SimConfig) originConfig() OriginConfig {
 // OKWireBytes is the wire size of an origin's 200 response carrying an object: its
 // header text (whose length does not depend on the time: HTTP dates are fixed-width)
 // and the body.
-func (c SimConfig) OKWireBytes() int64 {
-	oc := c.originConfig()
+func (c ExperimentConfig) OKWireBytes() int64 {
+	oc := c.OriginConfig()
 	r := &http.Response{Version: http.Version11, Status: http.StatusOK, Server: oc.Name,
 		HasLastModified: true, ContentLength: oc.ObjectBytes, BodyBytes: oc.ObjectBytes,
 		ContentType: "application/octet-stream", CacheControlMaxAge: oc.MaxAge, HasMaxAge: oc.HasMaxAge}
@@ -134,7 +134,6 @@ type Result struct {
 	// BytesSaved is what the cache kept off the access link: for each measured request,
 	// what a direct fetch would have moved minus what the cache's exchange moved.
 	BytesSaved int64
-	Events     uint64
 }
 
 // HitRatio is the fraction of requests answered from the cache's copy.
@@ -158,67 +157,61 @@ func (r Result) Utilization(accessBps float64) float64 {
 	return float64(r.AccessBytesIn) * 8 / (accessBps * r.Window.Seconds())
 }
 
-// Simulate runs one experiment. seed names the run's random streams: the arrivals
-// ("workload/arrivals"), the objects ("workload/objects"), the browser each request
-// comes from ("workload/browsers"), and each host's own. It stops early with an error if
-// ctx is cancelled; progress, if not nil, is the kernel's progress hook.
-func Simulate(ctx context.Context, cfg SimConfig, seed uint64, progress func(sim.Progress)) (Result, error) {
+// Experiment is the users of one experiment and what they measure: requests arriving
+// as a Poisson process, each for an object the workload chooses, from a browser chosen
+// at random, through the cache if there is one; and, for the requests after the
+// warm-up, how each was answered and how long it took. It is not a program on a host
+// but the people at the browsers, with the experimenter's notebook.
+type Experiment struct {
+	cfg     ExperimentConfig
+	origins []string
+	res     Result
+	started bool
+	// winStart is when the first measured request arrived.
+	winStart sim.Time
+	// served is what the cache said about each request, until its browser has the
+	// response.
+	served map[*http.Request]Served
+}
+
+// NewExperiment returns the experiment of cfg, whose objects are spread over the
+// origins named (object i on origins[i mod len(origins)]).
+func NewExperiment(cfg ExperimentConfig, origins []string) (*Experiment, error) {
 	if err := cfg.Check(); err != nil {
-		return Result{}, err
+		return nil, err
+	}
+	if len(origins) == 0 {
+		return nil, errors.New("webcache: no origins")
 	}
 	if cfg.Policy == "" {
 		cfg.Policy = LRU
 	}
-	k := sim.NewKernel()
-	netCfg := cfg.Net
-	netCfg.Hosts, netCfg.Servers = cfg.Browsers+1, cfg.Origins
-	network, err := topology.BuildInstitution(k, netCfg)
-	if err != nil {
-		return Result{}, err
-	}
-	streams := sim.NewStreams(seed)
-	stack := topology.NewStack(network, streams)
+	return &Experiment{cfg: cfg, origins: origins, served: map[*http.Request]Served{}}, nil
+}
 
-	origins := map[string]topology.Addr{}
-	originNodes := make([]topology.NodeID, cfg.Origins)
-	originNames := make([]string, cfg.Origins)
-	for j := range cfg.Origins {
-		h, _ := stack.HostNamed(fmt.Sprintf("server%d", j))
-		if _, err := StartOrigin(h, cfg.originConfig()); err != nil {
-			return Result{}, err
-		}
-		originNames[j] = h.Name()
-		originNodes[j] = h.Node()
-		origins[h.Name()] = topology.Addr{Node: h.Node(), Port: 80}
-	}
+// CacheConfig is the proxy cache's configuration in the experiment, reporting to it;
+// origins resolves an origin's name to its address.
+func (e *Experiment) CacheConfig(origins map[string]topology.Addr) Config {
+	return Config{CapacityBytes: e.cfg.CacheBytes, Policy: e.cfg.Policy, Revalidate: e.cfg.Revalidate,
+		Origins: origins, OnFetch: e.onFetch, ResponseTimeout: e.cfg.ResponseTimeout,
+		OnServe: func(req *http.Request, s Served) { e.served[req] = s }}
+}
 
-	var res Result
-	started := false
-	var winStart sim.Time
-	// What the cache said about each request, until its browser has the response.
-	served := map[*http.Request]Served{}
-	onFetch := func(x Exchange) {
-		if started && x.Sent >= winStart {
-			res.AccessDelay.Add(x.Done - x.FirstByte)
-			res.AccessRespBytes += x.RespBytes
-		}
+func (e *Experiment) onFetch(x Exchange) {
+	if e.started && x.Sent >= e.winStart {
+		e.res.AccessDelay.Add(x.Done - x.FirstByte)
+		e.res.AccessRespBytes += x.RespBytes
 	}
-	cacheHost, _ := stack.HostNamed("host0")
-	if cfg.UseCache {
-		_, err := StartCache(cacheHost, Config{CapacityBytes: cfg.CacheBytes, Policy: cfg.Policy, Revalidate: cfg.Revalidate,
-			Origins: origins, OnFetch: onFetch,
-			OnServe: func(req *http.Request, s Served) { served[req] = s }})
-		if err != nil {
-			return Result{}, err
-		}
-	}
-	proxy := topology.Addr{Node: cacheHost.Node(), Port: 80}
-	browsers := make([]*Browser, cfg.Browsers)
-	for i := range browsers {
-		h, _ := stack.HostNamed(fmt.Sprintf("host%d", i+1))
-		browsers[i] = NewBrowser(h, proxy, cfg.UseCache, origins)
-	}
+}
 
+// Start schedules the requests on k. Their random streams are the run's: the arrivals
+// ("workload/arrivals"), the objects ("workload/objects"), the browser each request
+// comes from ("workload/browsers"). browsers are the users' browsers (a slot a boot
+// fills); access says how many bytes have crossed the access link so far, inbound and
+// outbound (the origins' socket counts: every byte an origin sends or receives crosses
+// it).
+func (e *Experiment) Start(k *sim.Kernel, streams sim.Streams, browsers []*Browser, access func() (in, out int64)) {
+	cfg := e.cfg
 	var objects workload.Objects
 	if cfg.Workload == ZipfWorkload {
 		objects = workload.ZipfObjects{Z: workload.NewZipf(cfg.Catalogue, cfg.Alpha)}
@@ -239,25 +232,18 @@ func Simulate(ctx context.Context, cfg SimConfig, seed uint64, progress func(sim
 	objectRng := streams.Stream("workload/objects")
 	browserRng := streams.Stream("workload/browsers")
 
-	accessBytes := func() (in, out int64) {
-		for _, n := range originNodes {
-			st := stack.Stats(n)
-			in += st.BytesSent
-			out += st.BytesReceived
-		}
-		return in, out
-	}
+	res := &e.res
 	done := func(measured bool) func(req *http.Request, x Exchange) {
 		return func(req *http.Request, x Exchange) {
-			s, ok := served[req]
+			s, ok := e.served[req]
 			if ok {
-				delete(served, req)
+				delete(e.served, req)
 			} else {
 				s = Served{Outcome: Miss, BodyBytes: x.Resp.BodyBytes}
 				if x.Resp.Status != http.StatusOK {
 					s.Outcome = Failed
 				}
-				onFetch(x)
+				e.onFetch(x)
 			}
 			if !measured {
 				return
@@ -283,31 +269,31 @@ func Simulate(ctx context.Context, cfg SimConfig, seed uint64, progress func(sim
 	var arrive func()
 	arrive = func() {
 		if n == cfg.Warmup {
-			started = true
-			winStart = k.Now()
-			in0, out0 = accessBytes()
+			e.started = true
+			e.winStart = k.Now()
+			in0, out0 = access()
 		}
 		measured := n >= cfg.Warmup
 		n++
 		id := objects.Next(objectRng)
 		b := browsers[browserRng.IntN(len(browsers))]
-		b.Get(originNames[id%int64(cfg.Origins)], target(id), done(measured))
+		b.Get(e.origins[id%int64(len(e.origins))], target(id), done(measured))
 		if n < cfg.Requests {
 			k.After(workload.Interarrival(arrivalRng, cfg.RatePerS), arrive)
 			return
 		}
-		in1, out1 := accessBytes()
+		in1, out1 := access()
 		res.AccessBytesIn, res.AccessBytesOut = in1-in0, out1-out0
-		res.Window = k.Now() - winStart
+		res.Window = k.Now() - e.winStart
 	}
 	k.After(workload.Interarrival(arrivalRng, cfg.RatePerS), arrive)
+}
 
-	if err := k.RunContext(ctx, progress); err != nil {
-		return Result{}, err
+// Result returns what the experiment measured, once the run is over: an error if a
+// measured request was never answered.
+func (e *Experiment) Result() (Result, error) {
+	if want := int64(e.cfg.Requests - e.cfg.Warmup); e.res.Requests != want {
+		return Result{}, fmt.Errorf("webcache: %d of %d measured requests were answered", e.res.Requests, want)
 	}
-	res.Events = k.Events()
-	if res.Requests != int64(cfg.Requests-cfg.Warmup) {
-		return Result{}, fmt.Errorf("webcache: %d of %d measured requests were answered", res.Requests, cfg.Requests-cfg.Warmup)
-	}
-	return res, nil
+	return e.res, nil
 }
