@@ -135,31 +135,3 @@ func TestNonPersistentClientOpensAConnectionPerRequest(t *testing.T) {
 	require.Equal(t, int64(2), srv.Stats().ConnsAccepted)
 	require.Equal(t, topology.Live{Listeners: 1}, p.stack.Live(), "every connection closed both ways")
 }
-
-// A dynamic resource (ServerConfig.Handlers) answers a request whose target carries a
-// query (RFC 3986 §3.4: the path is what precedes '?'), knows the client's address, and
-// its body's bytes travel in the response, counted in its wire size; a path with no
-// handler still gets the catalogue (a 404 here).
-func TestServerHandlerAnswersAQuery(t *testing.T) {
-	var from topology.Addr
-	p, _, to := clientPeer(t, ServerConfig{Handlers: map[string]Handler{
-		"/announce": func(req *Request, a topology.Addr) *Response {
-			from = a
-			body := []byte("d8:intervali1800ee")
-			return &Response{Status: StatusOK, ContentType: "text/plain", ContentLength: int64(len(body)), BodyBytes: int64(len(body)), Body: body}
-		},
-	}})
-	cl := NewClient(p.client, ClientConfig{NonPersistent: true})
-	var xs []Exchange
-	cl.Do(to, get("/announce?left=0&event=started"), func(x Exchange) { xs = append(xs, x) })
-	cl.Do(to, get("/announced"), func(x Exchange) { xs = append(xs, x) })
-	p.k.RunUntil(sim.Second)
-	require.Len(t, xs, 2)
-	require.NoError(t, xs[0].Err)
-	require.Equal(t, StatusOK, xs[0].Resp.Status)
-	require.Equal(t, "d8:intervali1800ee", string(xs[0].Resp.Body))
-	require.Equal(t, int64(len(xs[0].Resp.Text()))+18, xs[0].RespBytes)
-	require.Equal(t, p.client.Node(), from.Node)
-	require.Equal(t, 80*sim.Millisecond, xs[0].Done)
-	require.Equal(t, StatusNotFound, xs[1].Resp.Status)
-}

@@ -174,10 +174,6 @@ type Response struct {
 	// finds by parsing it. They travel inside the body, counted in BodyBytes; Text
 	// does not show them.
 	Links []string
-	// Body, when a model needs the body's content and not only its length (a
-	// BitTorrent tracker's bencoded answer), is the body's bytes: then BodyBytes is
-	// len(Body). The receiver must not modify it.
-	Body []byte
 }
 
 // Text returns the response's wire text: the status line and the header fields in the

@@ -58,18 +58,7 @@ type ServerConfig struct {
 	// Trace, if set, sees every request served (nil when it did not parse) and its
 	// response, as a server's access log would.
 	Trace func(req *Request, resp *Response)
-	// Handlers are the server's dynamic resources, by path: a request whose target's
-	// path (up to any '?' and query, RFC 3986 §3.4) is listed gets the handler's
-	// response — a program's answer computed from the request, such as a BitTorrent
-	// tracker's to an announce — instead of a catalogue object. The server fills in
-	// Version, Date, Server and Connection.
-	Handlers map[string]Handler
 }
-
-// Handler computes the response to a request for a dynamic resource. It sees the
-// request as the server parsed it, and the address of the client that sent it (what
-// a server learns from the connection: a tracker records the peer's IP address).
-type Handler func(req *Request, from topology.Addr) *Response
 
 // Visit is one row of the server's back-end cookie table: a request made by a
 // recognized (or newly numbered) user.
@@ -247,7 +236,7 @@ func (s *Server) serve(sc *serverConn, m topology.Message) {
 		// find the next message, and closes the connection.
 		resp = &Response{Version: Version11, Status: StatusOf(err)}
 	} else {
-		resp = s.respond(req, sc.c.Remote())
+		resp = s.respond(req)
 		keep = persistent(req)
 	}
 	resp.Date = s.h.Now()
@@ -277,14 +266,9 @@ func persistent(req *Request) bool {
 	return !strings.EqualFold(req.Connection, "close")
 }
 
-// respond builds the response to a valid request from the client at `from`, before
-// the Date, Server and Connection fields.
-func (s *Server) respond(req *Request, from topology.Addr) *Response {
-	if h := s.cfg.Handlers[targetPath(req.Target)]; h != nil {
-		resp := h(req, from)
-		resp.Version = Version11
-		return resp
-	}
+// respond builds the response to a valid request, before the Date, Server and
+// Connection fields.
+func (s *Server) respond(req *Request) *Response {
 	resp := &Response{Version: Version11}
 	if s.cfg.Cookies {
 		id, known := s.cookieOf(req.Cookie)
@@ -358,12 +342,4 @@ func (s *Server) cookieOf(v string) (int64, bool) {
 	}
 	_, ok := s.cookies[id]
 	return id, ok
-}
-
-// targetPath is the path of an origin-form request target: what precedes its query.
-func targetPath(target string) string {
-	if i := strings.IndexByte(target, '?'); i >= 0 {
-		return target[:i]
-	}
-	return target
 }
