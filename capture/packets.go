@@ -187,16 +187,14 @@ func ackAll(pkts []packet, conns []conn) {
 	for _, ends := range byConn {
 		for e := range 2 {
 			mine, theirs := ends[e], slices.Clone(ends[1-e])
-			slices.SortStableFunc(mine, func(a, b int32) int { return cmp.Compare(pkts[a].sent, pkts[b].sent) })
-			slices.SortStableFunc(theirs, func(a, b int32) int { return cmp.Compare(pkts[a].arrival(), pkts[b].arrival()) })
+			slices.SortStableFunc(theirs, func(a, b int32) int { return pkts[a].arrivalKey(a).compare(pkts[b].arrivalKey(b)) })
 			var got uint32
 			heard := false
 			j := 0
 			for _, i := range mine {
 				p := &pkts[i]
-				for ; j < len(theirs) && pkts[theirs[j]].arrival() <= p.sent; j++ {
-					q := &pkts[theirs[j]]
-					got = max(got, q.seqEnd())
+				for ; j < len(theirs) && pkts[theirs[j]].arrivalKey(theirs[j]).compare(p.sendKey(i)) < 0; j++ {
+					got = max(got, pkts[theirs[j]].seqEnd())
 					heard = true
 				}
 				if heard {
@@ -206,6 +204,29 @@ func ackAll(pkts []packet, conns []conn) {
 		}
 	}
 }
+
+// order is where a frame falls among the events at one interface: by time, then by
+// when it was sent, then in the order the frames were made (which follows the
+// kernel's order of events). So at one instant a frame sent earlier comes first, and
+// over a route of no delay an answer never precedes what it answers.
+type order struct {
+	at, sent sim.Time
+	i        int32
+}
+
+func (a order) compare(b order) int {
+	if c := cmp.Compare(a.at, b.at); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.sent, b.sent); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.i, b.i)
+}
+
+// sendKey and arrivalKey place packet i at its sender's and its receiver's interface.
+func (p *packet) sendKey(i int32) order    { return order{p.sent, p.sent, i} }
+func (p *packet) arrivalKey(i int32) order { return order{p.arrival(), p.sent, i} }
 
 // numberIPs gives each sender's frames their IP identification, counting from 1 in
 // the order they leave it.

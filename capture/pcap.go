@@ -2,7 +2,6 @@ package capture
 
 import (
 	"bufio"
-	"cmp"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 
-	"netsim/sim"
 	"netsim/topology"
 )
 
@@ -25,37 +23,25 @@ var Epoch = time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
 
 // view is one frame as one host's interface sees it.
 type view struct {
-	at sim.Time
+	order
 	in bool // arriving at the host, not leaving it
-	i  int32
 }
 
 // views lists the frames that cross host's interface, in the order a capture there
-// shows them: by time, and at the same instant what arrives before what leaves (so
-// that an acknowledgement never precedes the segment it acknowledges).
+// shows them (order.compare: an acknowledgement never precedes the segment it
+// acknowledges, nor an answer its question).
 func views(pkts []packet, host topology.NodeID) []view {
 	var vs []view
 	for i := range pkts {
 		p := &pkts[i]
 		if p.rec.From.Node == host {
-			vs = append(vs, view{at: p.sent, i: int32(i)})
+			vs = append(vs, view{order: p.sendKey(int32(i))})
 		}
 		if p.rec.To.Node == host && !p.rec.Dropped {
-			vs = append(vs, view{at: p.arrival(), in: true, i: int32(i)})
+			vs = append(vs, view{order: p.arrivalKey(int32(i)), in: true})
 		}
 	}
-	slices.SortStableFunc(vs, func(a, b view) int {
-		if c := cmp.Compare(a.at, b.at); c != 0 {
-			return c
-		}
-		if a.in != b.in {
-			if a.in {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(a.i, b.i)
-	})
+	slices.SortFunc(vs, func(a, b view) int { return a.compare(b.order) })
 	return vs
 }
 
