@@ -39,6 +39,10 @@ type Config struct {
 	Port int
 	// TCP shapes every connection; the zero value is the fluid model of the bounds.
 	TCP topology.TCPOptions
+	// Attach, if set, is called with the stack once the network is built and before
+	// anything runs: where a capture attaches its taps (package capture). An error
+	// stops the simulation before it starts.
+	Attach func(*topology.Stack) error
 }
 
 // DefaultPort is the TCP port of the server and the peers.
@@ -121,6 +125,11 @@ func Simulate(ctx context.Context, cfg Config, seed uint64, progress func(sim.Pr
 	// flows they would change the times by parts in 10^7 and make every one of a
 	// large swarm's 10^6 handshakes re-solve a saturated uplink.
 	stack.TCP.ControlBytes = 0
+	if cfg.Attach != nil {
+		if err := cfg.Attach(stack); err != nil {
+			return Result{}, err
+		}
+	}
 	srvHost, _ := stack.HostNamed("server")
 	if err := startServer(srvHost, cfg); err != nil {
 		return Result{}, err

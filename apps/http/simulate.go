@@ -39,6 +39,10 @@ type Config struct {
 	// the previous load ended; the browser keeps its cookie file between them.
 	Sessions   int
 	SessionGap sim.Time
+	// Attach, if set, is called with the stack once the network is built and before
+	// anything runs: where a capture attaches its taps (package capture). An error
+	// stops the simulation before it starts.
+	Attach func(*topology.Stack) error
 }
 
 // Result is what Simulate measured.
@@ -120,6 +124,11 @@ func Simulate(ctx context.Context, cfg Config, seed uint64, progress func(sim.Pr
 		return Result{}, err
 	}
 	stack := topology.NewStack(net, sim.NewStreams(seed))
+	if cfg.Attach != nil {
+		if err := cfg.Attach(stack); err != nil {
+			return Result{}, err
+		}
+	}
 	sh, _ := stack.HostNamed(ServerHost)
 	bh, _ := stack.HostNamed(BrowserHost)
 	srv, err := NewServer(sh, ServerConfig{Objects: cfg.Page(), IdleTimeout: cfg.IdleTimeout, Cookies: cfg.Cookies})

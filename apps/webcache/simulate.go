@@ -49,6 +49,10 @@ type SimConfig struct {
 
 	Browsers, Origins int
 	Net               topology.InstitutionConfig // Hosts and Servers are set from the above
+	// Attach, if set, is called with the stack once the network is built and before
+	// anything runs: where a capture attaches its taps (package capture). An error
+	// stops the simulation before it starts.
+	Attach func(*topology.Stack) error
 }
 
 // DefaultSimConfig is the textbook's example: 15 requests/s of 1 Mbit objects, a
@@ -178,6 +182,11 @@ func Simulate(ctx context.Context, cfg SimConfig, seed uint64, progress func(sim
 	}
 	streams := sim.NewStreams(seed)
 	stack := topology.NewStack(network, streams)
+	if cfg.Attach != nil {
+		if err := cfg.Attach(stack); err != nil {
+			return Result{}, err
+		}
+	}
 
 	origins := map[string]topology.Addr{}
 	originNodes := make([]topology.NodeID, cfg.Origins)
