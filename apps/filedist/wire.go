@@ -97,7 +97,9 @@ func (p plan) Encode() []byte {
 }
 
 // Label names the plan on a sequence chart.
-func (p plan) Label() string { return fmt.Sprintf("plan: relay part %d to %d peers", p.Part, len(p.Peers)) }
+func (p plan) Label() string {
+	return fmt.Sprintf("plan: relay part %d to %d peers", p.Part, len(p.Peers))
+}
 
 // piece carries bytes of the file: part Part, Length bytes, in a file of FileBytes.
 // In client-server mode the one piece is the whole file.
