@@ -254,7 +254,7 @@ func (c *Chart) drawMessage(dc draw.Canvas, m Message, x func(int) vg.Length, y 
 	if banded {
 		// In the middle of the band, clear of a segment that leaves with the last bit.
 		ts.YAlign = draw.YCenter
-		mid.Y = y(clip((m.SendMs+m.SentMs+m.DelayMs)/2))
+		mid.Y = y(clip((m.SendMs + m.SentMs + m.DelayMs) / 2))
 	}
 	if m.From == m.To || n == 0 {
 		ts.XAlign = draw.XLeft
