@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"netsim/sim"
+	"netsim/topology"
 )
 
 // A Kind is one protocol model as a scenario type: `kind: filedist` in a file. It is
@@ -81,6 +82,10 @@ type RunEnv struct {
 	RunIndex int
 	// Progress, if not nil, may be set as the kernel's progress hook.
 	Progress func(sim.Progress)
+	// Attach, if not nil, is for the kind to hand its app (Config.Attach): called with
+	// the run's stack once its network is built and before anything runs, it is where
+	// a capture taps hosts. A kind that never calls it cannot be captured.
+	Attach func(*topology.Stack) error
 }
 
 // Streams returns the run's named random streams.

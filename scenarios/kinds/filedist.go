@@ -122,7 +122,7 @@ func runFiledist(ctx context.Context, p *filedistParams, env scenarios.RunEnv) (
 	up, down := p.rates(&env)
 	cfg := filedist.Config{
 		Mode: filedist.Mode(p.Mode), FileBits: p.File.Bits(), ServerUploadBps: p.ServerUpload.Bps(),
-		ServerDelay: p.Delay.Time(),
+		ServerDelay: p.Delay.Time(), Attach: env.Attach,
 	}
 	for i := range up {
 		cfg.Peers = append(cfg.Peers, filedist.PeerSpec{UploadBps: up[i], DownloadBps: down[i], Delay: p.Delay.Time()})

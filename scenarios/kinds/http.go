@@ -96,6 +96,7 @@ func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun,
 		RTT: p.RTT.Time(), BrowserDownloadBps: p.Download.Bps(), BrowserUploadBps: p.Upload.Bps(),
 		TCP:         topology.TCPOptions{WindowBytes: p.Window.Bytes(), SlowStart: p.SlowStart},
 		IdleTimeout: p.IdleTimeout.Time(), Cookies: p.Cookies, Sessions: p.Sessions, SessionGap: p.SessionGap.Time(),
+		Attach: env.Attach,
 	}
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = -1 // 0 in a file means "never", not "the default"

@@ -71,6 +71,7 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 	},
 	Run: func(ctx context.Context, p *webcacheParams, env scenarios.RunEnv) (webcacheRun, error) {
 		cfg := p.config()
+		cfg.Attach = env.Attach
 		r, err := webcache.Simulate(ctx, cfg, env.Seed, env.Progress)
 		return webcacheRun{r, cfg.Net.AccessBps}, err
 	},
