@@ -186,7 +186,8 @@ func ackAll(pkts []packet, conns []conn) {
 	}
 	for _, ends := range byConn {
 		for e := range 2 {
-			mine, theirs := ends[e], slices.Clone(ends[1-e])
+			mine, theirs := slices.Clone(ends[e]), slices.Clone(ends[1-e])
+			slices.SortStableFunc(mine, func(a, b int32) int { return pkts[a].sendKey(a).compare(pkts[b].sendKey(b)) })
 			slices.SortStableFunc(theirs, func(a, b int32) int { return pkts[a].arrivalKey(a).compare(pkts[b].arrivalKey(b)) })
 			var got uint32
 			heard := false
