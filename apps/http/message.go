@@ -149,6 +149,10 @@ func (r *Request) Text() string {
 // WireBytes is the request's size on the wire: its text and its body.
 func (r *Request) WireBytes() int64 { return int64(len(r.Text())) + r.BodyBytes }
 
+// Encode is the request's real bytes as far as the model carries them: its text. The
+// body, BodyBytes long, follows as filler in a capture (topology.Encoder).
+func (r *Request) Encode() []byte { return []byte(r.Text()) }
+
 // Response is an HTTP/1.1 response message (Kurose & Ross §2.2.3; RFC 7230 §3).
 type Response struct {
 	Version string // "HTTP/1.1"
@@ -216,6 +220,10 @@ func (r *Response) Text() string {
 
 // WireBytes is the response's size on the wire: its text and its body.
 func (r *Response) WireBytes() int64 { return int64(len(r.Text())) + r.BodyBytes }
+
+// Encode is the response's text: its status line and header; the body follows as
+// filler in a capture (topology.Encoder).
+func (r *Response) Encode() []byte { return []byte(r.Text()) }
 
 func field(b *strings.Builder, name, value string) {
 	if value == "" {
