@@ -32,13 +32,13 @@ type nbr struct {
 	inSocket      topology.SendID
 	inSocketBlock blockRef
 
-	down, up                               rateMeter // block bytes from it and to it
-	downBytes, upBytes                     int64
-	connectedAt, lastBlock                 sim.Time
-	lastRecv, lastSent, lastUnchoked       sim.Time
-	keep                                   uint32 // the choke round that keeps it unchoked
-	dropped                                bool
-	wasUnchokedOnce                        bool
+	down, up                         rateMeter // block bytes from it and to it
+	downBytes, upBytes               int64
+	connectedAt, lastBlock           sim.Time
+	lastRecv, lastSent, lastUnchoked sim.Time
+	keep                             uint32 // the choke round that keeps it unchoked
+	dropped                          bool
+	wasUnchokedOnce                  bool
 }
 
 // blockRef names a block: a piece and the block's index in it.

@@ -97,7 +97,9 @@ func (m *Msg) Text() string {
 	return m.Type.String()
 }
 
-func (m *Msg) message() topology.Message { return topology.Message{SizeBytes: m.WireBytes(), Payload: m} }
+func (m *Msg) message() topology.Message {
+	return topology.Message{SizeBytes: m.WireBytes(), Payload: m}
+}
 
 // control messages carry no payload and are never modified: one of each is shared.
 var controls = func() (c [KeepAlive + 1]*Msg) {
