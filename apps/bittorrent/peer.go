@@ -64,11 +64,12 @@ func Peer(cfg *Config, spec PeerSpec, rec *Record) func(topology.Host) error {
 	d := cfg.withDefaults()
 	g := newGeometry(d.Torrent)
 	return func(h topology.Host) error {
-		return startPeer(h, &d, g, spec, rec)
+		_, err := startPeer(h, &d, g, spec, rec)
+		return err
 	}
 }
 
-func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Record) error {
+func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Record) (*peer, error) {
 	now := h.Now()
 	if rec.Starts == 0 {
 		rec.JoinedAt = now
@@ -93,7 +94,7 @@ func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Re
 	p.handler = &topology.ConnHandler{OnMessage: p.onMessage, OnSent: p.onSent, OnClose: p.onClose, OnReset: p.onReset}
 	l, err := h.Listen(cfg.Port, p.accept)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p.lst = l
 	rec.Active = true
@@ -106,7 +107,7 @@ func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Re
 	if p.complete() {
 		p.seedFor()
 	}
-	return nil
+	return p, nil
 }
 
 func (p *peer) complete() bool { return p.nHave == p.g.pieces }

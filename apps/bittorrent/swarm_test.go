@@ -124,3 +124,16 @@ func TestSmallSwarmCompletes(t *testing.T) {
 		t.Logf("%d: done %v at %v up %d down %d dup %d", i, r.Done, r.DoneAt, r.UpBytes, r.DownBytes, r.DupBytes)
 	}
 }
+
+// BenchmarkSwarm is a flash crowd of 50 leechers and one seed on a 16 MiB file: the
+// profile of a swarm's costs.
+func BenchmarkSwarm(b *testing.B) {
+	for range b.N {
+		s := testSwarm{
+			Torrent: Torrent{FileBytes: 16 << 20}, Seeds: 1, SeedUpBps: 10e6,
+			UpBps: uniform(50, 1e6), DownBps: uniform(50, 10e6), Delay: 10 * sim.Millisecond,
+		}
+		res := runSwarm(b, s, 1)
+		b.ReportMetric(float64(res.k.Events()), "events")
+	}
+}
