@@ -129,8 +129,12 @@ var _ = scenarios.Register(scenarios.Decl[bittorrentParams, bittorrentRun]{
 		scenarios.Scalar("mean_completion_s", "s", "mean over the leechers that finished of their download time, join to completion", func(r *bittorrentRun) float64 { return meanOf(r.completions()) }).Optional(),
 		scenarios.Scalar("completed", "", "leechers that had the whole file by the end", func(r *bittorrentRun) float64 { return float64(len(r.completions())) }),
 		scenarios.Scalar("bound_s", "s", "D_P2P for the run's rates (K&R §2.5)", func(r *bittorrentRun) float64 { return r.bound }),
-		scenarios.Scalar("seed_bytes_uploaded", "B", "block bytes the initial seeds uploaded (the server's load)", func(r *bittorrentRun) float64 { return r.sum(true, func(x *bittorrent.Record) int64 { return x.UpBytes }) }),
-		scenarios.Scalar("leecher_bytes_uploaded", "B", "block bytes the leechers uploaded, together", func(r *bittorrentRun) float64 { return r.sum(false, func(x *bittorrent.Record) int64 { return x.UpBytes }) }),
+		scenarios.Scalar("seed_bytes_uploaded", "B", "block bytes the initial seeds uploaded (the server's load)", func(r *bittorrentRun) float64 {
+			return r.sum(true, func(x *bittorrent.Record) int64 { return x.UpBytes })
+		}),
+		scenarios.Scalar("leecher_bytes_uploaded", "B", "block bytes the leechers uploaded, together", func(r *bittorrentRun) float64 {
+			return r.sum(false, func(x *bittorrent.Record) int64 { return x.UpBytes })
+		}),
 		scenarios.Scalar("bytes_downloaded_per_leecher", "B", "block bytes received per leecher, duplicates included", func(r *bittorrentRun) float64 {
 			return r.sum(false, func(x *bittorrent.Record) int64 { return x.DownBytes }) / float64(len(r.leechers))
 		}),
