@@ -49,6 +49,13 @@ func trailingZeros(w uint64) int { return bits.TrailingZeros64(w) }
 func (p *peer) onMessage(c topology.Conn, m topology.Message) {
 	n := p.conns[c]
 	if n == nil || p.quit {
+		// A connection this peer has hung up on still delivers what was on its way
+		// (a half-closed TCP connection): counted, and discarded.
+		p.rec.WireReceived += m.SizeBytes
+		if msg, ok := m.Payload.(*Msg); ok && msg.Type == Piece {
+			p.rec.DownBytes += int64(msg.Length)
+			p.rec.DupBytes += int64(msg.Length)
+		}
 		return
 	}
 	n.lastRecv = p.h.Now()
@@ -232,6 +239,19 @@ func (p *peer) serve(n *nbr) {
 	length := p.g.blockLen(int(b.piece), int(b.block))
 	id := p.send(n, &Msg{Type: Piece, Index: uint32(b.piece), Begin: uint32(int64(b.block) * p.g.BlockBytes), Length: uint32(length)})
 	n.inSocket, n.inSocketBlock = id, b
+	if id != 0 {
+		p.rec.UpBytes += length // it leaves even if the connection is closed now
+	}
+}
+
+// unsend takes back the block in n's socket, if it has not begun to leave.
+func (p *peer) unsend(n *nbr) bool {
+	if n.inSocket == 0 || !n.c.Unsend(n.inSocket) {
+		return false
+	}
+	n.inSocket = 0
+	p.rec.UpBytes -= p.g.blockLen(int(n.inSocketBlock.piece), int(n.inSocketBlock.block))
+	return true
 }
 
 func (p *peer) onSent(c topology.Conn, id topology.SendID) {
@@ -244,7 +264,6 @@ func (p *peer) onSent(c topology.Conn, id topology.SendID) {
 	now := p.h.Now()
 	n.up.add(now, length, p.cfg.RateWindow)
 	n.upBytes += length
-	p.rec.UpBytes += length
 	p.serve(n)
 }
 
@@ -255,8 +274,7 @@ func (p *peer) gotCancel(n *nbr, b blockRef) {
 			return
 		}
 	}
-	if n.inSocket != 0 && n.inSocketBlock == b && n.c.Unsend(n.inSocket) {
-		n.inSocket = 0
+	if n.inSocket != 0 && n.inSocketBlock == b && p.unsend(n) {
 		p.serve(n)
 	}
 }
@@ -269,9 +287,7 @@ func (p *peer) choke(n *nbr) {
 	}
 	n.amChoking = true
 	n.pending = n.pending[:0]
-	if n.inSocket != 0 && n.c.Unsend(n.inSocket) {
-		n.inSocket = 0
-	}
+	p.unsend(n)
 	p.send(n, controls[Choke])
 }
 
