@@ -1,6 +1,7 @@
 package bittorrent
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 
@@ -95,6 +96,60 @@ func (m *Msg) Text() string {
 		return fmt.Sprintf("handshake %x %q", m.InfoHash[:4], m.PeerID[:])
 	}
 	return m.Type.String()
+}
+
+// protocolName is the handshake's pstr (BEP 3).
+const protocolName = "BitTorrent protocol"
+
+// Encode is the message's real encoding (BEP 3), for a capture: all of it but a
+// piece's block, which the simulation does not carry and a capture writes as filler.
+// A bitfield's first byte holds pieces 0 to 7, the high bit first.
+func (m *Msg) Encode() []byte {
+	switch m.Type {
+	case Handshake:
+		b := make([]byte, 0, HandshakeBytes)
+		b = append(b, byte(len(protocolName)))
+		b = append(b, protocolName...)
+		b = append(b, make([]byte, 8)...) // reserved: no extensions
+		b = append(b, m.InfoHash[:]...)
+		return append(b, m.PeerID[:]...)
+	case KeepAlive:
+		return make([]byte, 4)
+	}
+	n := m.WireBytes()
+	if m.Type == Piece {
+		n = 13
+	}
+	b := binary.BigEndian.AppendUint32(make([]byte, 0, n), uint32(m.WireBytes()-4))
+	b = append(b, byte(m.Type))
+	switch m.Type {
+	case Have:
+		b = binary.BigEndian.AppendUint32(b, m.Index)
+	case Request, Cancel:
+		b = binary.BigEndian.AppendUint32(b, m.Index)
+		b = binary.BigEndian.AppendUint32(b, m.Begin)
+		b = binary.BigEndian.AppendUint32(b, m.Length)
+	case Piece:
+		b = binary.BigEndian.AppendUint32(b, m.Index)
+		b = binary.BigEndian.AppendUint32(b, m.Begin)
+	case BitfieldMsg:
+		bits := make([]byte, (m.NBits+7)/8)
+		for i := range m.NBits {
+			if m.Bits.has(i) {
+				bits[i/8] |= 0x80 >> (i % 8)
+			}
+		}
+		b = append(b, bits...)
+	}
+	return b
+}
+
+// Label names the message on a sequence chart: its text, a bitfield by its count.
+func (m *Msg) Label() string {
+	if m.Type == BitfieldMsg {
+		return fmt.Sprintf("bitfield (%d of %d pieces)", m.Bits.count(), m.NBits)
+	}
+	return m.Text()
 }
 
 func (m *Msg) message() topology.Message {
