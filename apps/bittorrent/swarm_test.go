@@ -2,6 +2,7 @@ package bittorrent
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"netsim/apps/filedist"
@@ -185,5 +186,31 @@ func BenchmarkSwarmWide(b *testing.B) {
 		res := runSwarm(b, s, 1)
 		b.ReportMetric(float64(res.k.Events()), "events")
 		b.ReportMetric(res.last.Seconds(), "distribution-s")
+		st := res.net.Stats()
+		b.ReportMetric(float64(st.Starts), "flows")
+		b.ReportMetric(float64(st.Solves)/float64(st.Events), "solves/event")
+		b.ReportMetric(float64(st.Touched)/float64(st.Solves), "flows-touched/solve")
+	}
+}
+
+// BenchmarkSwarmMemory reports the heap a peer of a running swarm holds: 500
+// leechers and a seed of a 100 MiB file (400 pieces), 20 s into a flash crowd, when
+// every peer has its neighbours, their bitfields and its pieces in progress.
+func BenchmarkSwarmMemory(b *testing.B) {
+	for range b.N {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		s := testSwarm{
+			Torrent: Torrent{FileBytes: 100 << 20}, Seeds: 1, SeedUpBps: 10e6,
+			UpBps: uniform(500, 1e6), DownBps: uniform(500, 10e6), Delay: 10 * sim.Millisecond,
+			Limit: 20 * sim.Second,
+		}
+		res := runSwarm(b, s, 1)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/float64(len(res.recs)), "heap-B/peer")
+		b.ReportMetric(float64(res.net.Stats().Starts), "flows")
+		runtime.KeepAlive(res)
 	}
 }

@@ -276,10 +276,23 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 	}
 	r.bound = filedist.P2PTerms(float64(p.File.Bits()), us, up, down).Max()
 	// The experimenter's watch, once a second: the population, and the end — every
-	// leecher done (without a schedule), the schedule's horizon, or the limit.
-	end := p.Limit.Time()
-	if env.Schedule != nil && env.Schedule.Horizon > 0 {
-		end = min(end, env.Schedule.Horizon)
+	// leecher done once the schedule's given events are past (with churn, at its
+	// horizon instead), or the limit.
+	end, quiet := p.Limit.Time(), sim.Time(0)
+	if sc := env.Schedule; sc != nil {
+		if sc.Horizon > 0 {
+			end = min(end, sc.Horizon)
+		}
+		if len(sc.Churn) > 0 {
+			quiet = end
+		}
+		for _, e := range sc.Events {
+			quiet = max(quiet, e.At)
+		}
+	}
+	nodes := make([]topology.NodeID, len(peers))
+	for i, h := range peers {
+		nodes[i] = pl.Node(h)
 	}
 	var watch func()
 	watch = func() {
@@ -289,7 +302,7 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 		for i := range r.leechers {
 			l := &r.leechers[i]
 			done = done && l.Done
-			if l.Active {
+			if l.Active && pl.Stack.Up(nodes[i]) { // a crashed host's program is gone
 				counts[int(b2f(l.Done))]++
 			}
 		}
@@ -299,7 +312,7 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 				s.Time, s.Value = append(s.Time, now.Seconds()), append(s.Value, counts[k])
 			}
 		}
-		if (done && env.Schedule == nil) || now >= end {
+		if (done && now >= quiet) || now >= end {
 			pl.Kernel.Stop()
 			return
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"netsim/scenarios"
+	"netsim/scenarios/campaign"
 )
 
 // A swarm run through the scenario format reads its metrics from the peers' records:
@@ -31,4 +32,33 @@ params: {peers: 6, file: 1MiB, seed_upload: 2Mbps, peer_upload: 1Mbps, peer_down
 	require.GreaterOrEqual(t, v["bytes_downloaded_per_leecher"], float64(1<<20))
 	require.GreaterOrEqual(t, v["seed_bytes_uploaded"], float64(1<<20))
 	require.Len(t, out.Samples["completion_s"], 6)
+}
+
+// A leecher that crashes mid-download keeps its pieces on disk (Kurose & Ross §2.6.1:
+// peers "leave with part of the file and come back"): back at 20 s it announces
+// again, reconnects and finishes; the population series shows it gone and back.
+func TestBittorrentCrashedLeecherComesBackWithItsPieces(t *testing.T) {
+	s, err := scenarios.Parse("churn.yaml", []byte(`kind: bittorrent
+params: {file: 4MiB}
+topology:
+  star:
+    hosts:
+      - {name: tracker, upload: 1Gbps, download: 1Gbps, delay: 10ms}
+      - {name: seed0, upload: 2Mbps, download: 2Mbps, delay: 10ms}
+      - {name: peer, count: 4, upload: 1Mbps, download: 8Mbps, delay: 10ms}
+schedule:
+  events:
+    - {at: 5s, crash: peer0}
+    - {at: 20s, recover: peer0}
+`))
+	require.NoError(t, err)
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 1})
+	require.NoError(t, err)
+	r := res.Runs[0]
+	require.Equal(t, 4.0, r.Values["completed"])
+	require.Greater(t, r.Values["distribution_time_s"], 20.0)
+	// Leechers running without the file: 4, then 3 from the crash, 4 again from 20 s.
+	ls := r.Series["leechers"]
+	require.Equal(t, []float64{4, 3, 4}, ls.Value[:3])
+	require.Equal(t, []float64{0, 5, 20}, ls.Time[:3])
 }
