@@ -214,3 +214,29 @@ func BenchmarkSwarmMemory(b *testing.B) {
 		runtime.KeepAlive(res)
 	}
 }
+
+// BenchmarkSimGridWorkload is SimGrid 3.32's app-bittorrent workload (the built-in
+// bittorrent-simgrid): 999 leechers and a seed of an 800 KiB file of 10 pieces of 5
+// blocks, 250 kB/s up and 1.25 MB/s down, 10 ms delays, for the first simulated
+// minute.
+func BenchmarkSimGridWorkload(b *testing.B) {
+	for range b.N {
+		s := testSwarm{
+			Torrent: Torrent{FileBytes: 10 * 5 << 14, PieceBytes: 5 << 14}, Seeds: 1, SeedUpBps: 2e6,
+			UpBps: uniform(999, 2e6), DownBps: uniform(999, 10e6), Delay: 10 * sim.Millisecond,
+			ControlFree: true, Limit: sim.Minute,
+		}
+		res := runSwarm(b, s, 1)
+		st := res.net.Stats()
+		done := 0
+		for _, r := range res.recs[1:] {
+			if r.Done {
+				done++
+			}
+		}
+		b.ReportMetric(float64(done), "done")
+		b.ReportMetric(float64(res.k.Events()), "events")
+		b.ReportMetric(float64(st.Starts), "flows")
+		b.ReportMetric(float64(st.Touched)/float64(st.Solves), "flows-touched/solve")
+	}
+}
