@@ -18,9 +18,12 @@ func (s *Scenario) Resolved() ([]byte, error) {
 	return encodeYAML(s.resolvedNode(true))
 }
 
-// Hash identifies the campaign's runs: a SHA-256 of the resolved kind, seed,
-// replications, params and sweep, without comments, name, description or plots, which do
-// not change any run. A campaign re-run into a folder resumes only if the hash matches.
+// Hash identifies the campaign's runs: a SHA-256 of the resolved kind, seed, params and
+// sweep, without comments, name, description or plots, which do not change any run. A
+// campaign re-run into a folder resumes only if the hash matches. Replications are left
+// out too: a run is (hash, run index), and raising replications adds runs without
+// changing the index or seed of any old one (RunIndex), so a folder of the same
+// campaign with fewer replications is topped up rather than refused.
 func (s *Scenario) Hash() (string, error) {
 	data, err := encodeYAML(s.resolvedNode(false))
 	if err != nil {
@@ -60,7 +63,9 @@ func (s *Scenario) resolvedNode(full bool) *yaml.Node {
 		add("description", "", scalar(s.Description))
 	}
 	add("seed", "master seed: run i's seed is RunSeed(seed, i)", encodeNode(s.Seed))
-	add("replications", "runs per sweep point, each with its own seed", encodeNode(s.Replications))
+	if full {
+		add("replications", "runs per sweep point, each with its own seed", encodeNode(s.Replications))
+	}
 	add("params", "", paramsNode(reflect.ValueOf(s.Params).Elem(), full))
 	if len(s.Sweep) > 0 {
 		sw := &yaml.Node{Kind: yaml.MappingNode}

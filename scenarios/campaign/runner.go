@@ -73,7 +73,8 @@ type Result struct {
 var outputFiles = []string{"manifest.json", journalName, "runs.csv", "summary.csv", "samples.csv", "series.csv"}
 
 func newRunResult(s *scenarios.Scenario, run int) RunResult {
-	return RunResult{Run: run, Point: run / s.Replications, Replication: run % s.Replications,
+	point, rep := s.RunPoint(run)
+	return RunResult{Run: run, Point: point, Replication: rep,
 		Seed: scenarios.RunSeed(s.Seed, run), Values: map[string]float64{}}
 }
 
