@@ -56,6 +56,11 @@ out/<scenario name> by default.`,
 			if outDir == "" {
 				outDir = filepath.Join("out", s.Name())
 			}
+			for _, w := range append([]string{args[0], outDir}, o.args()...) {
+				if strings.ContainsAny(w, "\n\r") {
+					return usagef(nil, "%q: a line break cannot stand in a batch script's lines", w)
+				}
+			}
 			j := slurmJob{Scenario: args[0], Overrides: o.args(), Tasks: tasks, Dir: filepath.Clean(outDir), Name: s.Name()}
 			fmt.Fprint(c.stdout, j.script())
 			return nil
@@ -104,7 +109,7 @@ MERGE
 fi
 %[7]s --shard "$SLURM_ARRAY_TASK_ID/%[2]d" \
 	-o "%[8]s/shard-$SLURM_ARRAY_TASK_ID-of-%[2]d" -j "${SLURM_CPUS_PER_TASK:-1}" -q
-`, j.Name, j.Tasks, printedBy, j.Dir, job, shellQuote(j.Dir), run, doubleQuoted(j.Dir))
+`, strings.Join(strings.Fields(j.Name), " "), j.Tasks, printedBy, j.Dir, job, shellQuote(j.Dir), run, doubleQuoted(j.Dir))
 }
 
 // jobName is name with every character but letters, digits, '.', '_' and '-' replaced

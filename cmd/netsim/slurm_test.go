@@ -115,7 +115,8 @@ func readLog(t *testing.T, dir, name string) string {
 }
 
 // The array's size: 8 by default, the number of runs if fewer, and no more tasks than
-// runs; a scenario name with characters a job name cannot hold is made safe.
+// runs; a scenario name with characters a job name cannot hold is made safe, and a
+// line break, which would end a line of the script, is refused.
 func TestSlurmTasks(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "cs.yaml")
@@ -130,17 +131,21 @@ func TestSlurmTasks(t *testing.T) {
 		if code != 0 || stderr != "" || m == nil || m[1] != c.array {
 			t.Errorf("netsim slurm %v: exit %d, stderr %q, array %v, want %s", c.args, code, stderr, m, c.array)
 		}
-		if !strings.Contains(stdout, "#SBATCH --job-name=netsim-c-s-1\n") || !strings.Contains(stdout, " -o out/c s/1\n") && !strings.Contains(stdout, " -o 'out/c s/1'\n") {
+		if !strings.Contains(stdout, "#SBATCH --job-name=netsim-c-s-1\n") || !strings.Contains(stdout, " -o 'out/c s/1'\n") {
 			t.Errorf("netsim slurm %v: job name or folder:\n%s", c.args, stdout)
 		}
 	}
-	for _, c := range []struct{ tasks, want string }{
-		{"0", "netsim slurm: --tasks 0: want at least 1\n"},
-		{"7", "netsim slurm: --tasks 7: the campaign has 6 runs, so at most 6 tasks have work\n"},
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--tasks", "0"}, "netsim slurm: --tasks 0: want at least 1\n"},
+		{[]string{"--tasks", "7"}, "netsim slurm: --tasks 7: the campaign has 6 runs, so at most 6 tasks have work\n"},
+		{[]string{"-o", "a\nb"}, "netsim slurm: \"a\\nb\": a line break cannot stand in a batch script's lines\n"},
 	} {
-		code, _, stderr := exec(t, backend{}, "slurm", file, "--tasks", c.tasks)
+		code, _, stderr := exec(t, backend{}, append([]string{"slurm", file}, c.args...)...)
 		if first, _, _ := strings.Cut(stderr, "usage:"); code != exitUsage || first != c.want {
-			t.Errorf("--tasks %s: exit %d, stderr %q, want %q", c.tasks, code, stderr, c.want)
+			t.Errorf("%q: exit %d, stderr %q, want %q", c.args, code, stderr, c.want)
 		}
 	}
 }
