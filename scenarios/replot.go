@@ -15,7 +15,7 @@ type plotsOnly struct {
 
 // ReadPlots reads the figures of filename for s, to redraw a campaign's figures from
 // its results without running it again. The file is either a whole scenario, which
-// must describe the same runs as s (the same Hash), or a file with only plots:; either
+// must describe the same runs as s (the same Hash and replications), or a file with only plots:; either
 // way every plot is checked against s's kind, sweep and variants, and a problem is an
 // *Error at its line.
 func (s *Scenario) ReadPlots(filename string, data []byte) ([]Plot, error) {
@@ -28,7 +28,7 @@ func (s *Scenario) ReadPlots(filename string, data []byte) ([]Plot, error) {
 			}
 			h1, err1 := s.Hash()
 			h2, err2 := other.Hash()
-			if err1 != nil || err2 != nil || h1 != h2 {
+			if err1 != nil || err2 != nil || h1 != h2 || s.Replications != other.Replications {
 				return nil, Errors{{File: filename, Reason: "describes other runs than the output folder's campaign (a different kind, seed, replications, params, sweep or variants): only its plots may differ"}}
 			}
 			return other.Plots, nil

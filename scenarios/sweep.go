@@ -79,8 +79,8 @@ func (s *Scenario) Point(i int) Point {
 }
 
 // RunSeed derives the seed of run runIndex of a campaign from its master seed. The run
-// index is point × replications + replication, so a run's seed does not depend on which
-// worker runs it, nor when.
+// index is replication × points + point (RunIndex), so a run's seed does not depend on
+// which worker runs it, nor when, nor on how many replications there are.
 //
 // It is SplitMix64's output function (Steele, Lea, Flood, "Fast splittable
 // pseudorandom number generators", OOPSLA 2014) applied twice: once to the master seed,

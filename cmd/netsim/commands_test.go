@@ -66,8 +66,8 @@ func TestRunsCommand(t *testing.T) {
 	code, stdout, stderr := exec(t, backend{}, "runs", file, "--set", "peers=[2,3]", "--seed", "5")
 	want := "run  point  replication  seed                  peers\n" +
 		"0    0      0            " + seedOf(5, 0) + "  2\n" +
-		"1    0      1            " + seedOf(5, 1) + "  2\n" +
-		"2    1      0            " + seedOf(5, 2) + "  3\n" +
+		"1    1      0            " + seedOf(5, 1) + "  3\n" +
+		"2    0      1            " + seedOf(5, 2) + "  2\n" +
 		"3    1      1            " + seedOf(5, 3) + "  3\n"
 	if code != 0 || stderr != "" || !sameLinesTrimmed(stdout, want) {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, stderr, stdout, want)

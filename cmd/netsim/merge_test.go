@@ -86,10 +86,10 @@ func TestShardAndMergeCampaign(t *testing.T) {
 	}
 	sep := string(filepath.Separator)
 
-	// Shard 3 missing: runs 2 and 5.
+	// Shard 3 missing: runs 2 and 5, named with the shard to run again.
 	out := filepath.Join(dir, "merged")
 	code, stdout, stderr := exec(t, backend{}, "merge", "-o", out, shards[0], shards[1])
-	want := "netsim: merge: 2 of 6 runs missing (run 2, 5); nothing written: run the missing runs (--run-index) or shards, and merge again with their folders\n"
+	want := "netsim: merge: 2 of 6 runs missing (run 2, 5) of shard 3/3; nothing written: run the missing runs (--run-index) or shards, and merge again with their folders\n"
 	if code != exitError || stdout != "" || stderr != want {
 		t.Errorf("merge without shard 3: exit %d, stdout %q, stderr %q\nwant %q", code, stdout, stderr, want)
 	}

@@ -51,3 +51,16 @@ func (o *overrides) load(eng engine, nameOrPath string) (scenario, error) {
 	}
 	return s, nil
 }
+
+// args are the overrides as command-line arguments, for a command that runs netsim
+// again with them (netsim slurm).
+func (o *overrides) args() []string {
+	var out []string
+	for _, kv := range o.sets {
+		out = append(out, "--set", kv)
+	}
+	if o.seedSet {
+		out = append(out, "--seed", fmt.Sprint(o.seed))
+	}
+	return out
+}

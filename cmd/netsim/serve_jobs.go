@@ -429,11 +429,3 @@ func (s *server) view(j *job) jobView {
 	}
 	return v
 }
-
-// shellQuote quotes an argument for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}

@@ -136,7 +136,7 @@ func TestMergeErrors(t *testing.T) {
 	// Runs 2, 5, 8, 11, 14 and 17 (shard 3/3) are missing.
 	_, err := Merge([]string{s1, s2}, MergeOptions{OutDir: out})
 	var missing *MissingRunsError
-	want := "merge: 6 of 18 runs missing (run 2, 5, 8, 11, 14, ...); nothing written: run the missing runs (--run-index) or shards, and merge again with their folders"
+	want := "merge: 6 of 18 runs missing (run 2, 5, 8, 11, 14, ...) of shard 3/3; nothing written: run the missing runs (--run-index) or shards, and merge again with their folders"
 	if err == nil || err.Error() != want || !errors.As(err, &missing) || len(missing.Missing) != 6 {
 		t.Errorf("missing runs: %v\nwant: %s", err, want)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -73,7 +74,8 @@ type Result struct {
 var outputFiles = []string{"manifest.json", journalName, "runs.csv", "summary.csv", "samples.csv", "series.csv"}
 
 func newRunResult(s *scenarios.Scenario, run int) RunResult {
-	return RunResult{Run: run, Point: run / s.Replications, Replication: run % s.Replications,
+	point, rep := s.RunPoint(run)
+	return RunResult{Run: run, Point: point, Replication: rep,
 		Seed: scenarios.RunSeed(s.Seed, run), Values: map[string]float64{}}
 }
 
@@ -199,6 +201,7 @@ func prepareDir(dir string, s *scenarios.Scenario, hash string, part *Subset, fo
 	if err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return isPartDir(filepath.Join(dir, e.Name()), hash) })
 	if len(entries) > 0 {
 		m, err := ReadManifest(dir)
 		switch {
@@ -227,6 +230,15 @@ func prepareDir(dir string, s *scenarios.Scenario, hash string, part *Subset, fo
 		}
 	}
 	return map[int]RunResult{}, nil
+}
+
+// isPartDir says whether path is the folder of a part (a shard, or runs) of the
+// campaign hash. Such folders may sit inside the whole campaign's folder, which is where
+// 'netsim run --shard' puts them by default (out/NAME/shard-i-of-n) and where a job
+// array's merge writes (netsim slurm), so they do not make it "not empty".
+func isPartDir(path, hash string) bool {
+	m, err := ReadManifest(path)
+	return err == nil && m.Subset != nil && m.ScenarioHash == hash
 }
 
 func writeOutputs(dir string, s *scenarios.Scenario, res *Result) error {

@@ -121,7 +121,7 @@ func summarizeRuns(s *scenarios.Scenario, runs []RunResult) []PointSummary {
 	for i := range out {
 		ps := out[i]
 		ps.Stats = map[string]Stats{}
-		group := runs[i*s.Replications : (i+1)*s.Replications]
+		group := pointRuns(s, runs, i)
 		for _, m := range s.Kind.Metrics() {
 			xs := make([]float64, len(group))
 			for j, r := range group {
@@ -130,6 +130,16 @@ func summarizeRuns(s *scenarios.Scenario, runs []RunResult) []PointSummary {
 			ps.Stats[m.Name] = summarize(xs)
 		}
 		out[i] = ps
+	}
+	return out
+}
+
+// pointRuns are the runs of point, in the order of their replications, from runs
+// ordered by run index, all present (see scenarios.RunIndex).
+func pointRuns(s *scenarios.Scenario, runs []RunResult, point int) []RunResult {
+	out := make([]RunResult, s.Replications)
+	for rep := range out {
+		out[rep] = runs[s.RunIndex(point, rep)]
 	}
 	return out
 }
