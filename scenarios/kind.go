@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"netsim/sim"
 )
@@ -50,6 +53,37 @@ type Metric struct {
 	Name string // snake_case, e.g. "distribution_time_s"; unique among a kind's readings
 	Unit string // "s", "B", "" for a count or ratio
 	Help string
+	// Label names the metric on axes and in legends ("Page load time"); "" for one
+	// made from Name (see Title).
+	Label string
+	// Proportion says that every value is a fraction in [0, 1] (a hit ratio, a share
+	// of requests): its interval is the Wilson interval, which stays inside [0, 1].
+	Proportion bool
+}
+
+// Title is the metric's name for a reader: its Label, or else its Name in words
+// ("distribution_time_s" is "Distribution time").
+func (m Metric) Title() string {
+	if m.Label != "" {
+		return m.Label
+	}
+	return Words(m.Name, m.Unit)
+}
+
+// Words turns a snake_case key into a phrase for a reader: underscores become spaces, a
+// last word that only repeats the unit goes ("page_load_s" in s is "Page load"), and
+// the first letter is a capital.
+func Words(key, unit string) string {
+	words := strings.FieldsFunc(key, func(r rune) bool { return r == '_' || r == '.' })
+	if n := len(words); n > 1 && unit != "" && words[n-1] == strings.ToLower(unit) {
+		words = words[:n-1]
+	}
+	s := strings.Join(words, " ")
+	if s == "" {
+		return s
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // TimeSeries is one run's curve of a variable against virtual time, in seconds.
@@ -141,19 +175,32 @@ const (
 
 // Scalar declares a number per run, a column of runs.csv and summary.csv.
 func Scalar[R any](name, unit, help string, read func(*R) float64) Reading[R] {
-	return Reading[R]{Metric: Metric{name, unit, help}, shape: scalarShape, scalar: read}
+	return Reading[R]{Metric: Metric{Name: name, Unit: unit, Help: help}, shape: scalarShape, scalar: read}
+}
+
+// Named gives the reading a label for axes and legends (see Metric.Title).
+func (r Reading[R]) Named(label string) Reading[R] {
+	r.Label = label
+	return r
+}
+
+// AsProportion declares that the reading is a fraction in [0, 1], summarised with the
+// Wilson interval.
+func (r Reading[R]) AsProportion() Reading[R] {
+	r.Proportion = true
+	return r
 }
 
 // Sample declares a sample set per run (one value per peer, request, lookup): rows of
 // samples.csv, drawn by cdf, pdf and histogram figures.
 func Sample[R any](name, unit, help string, read func(*R) []float64) Reading[R] {
-	return Reading[R]{Metric: Metric{name, unit, help}, shape: sampleShape, sample: read}
+	return Reading[R]{Metric: Metric{Name: name, Unit: unit, Help: help}, shape: sampleShape, sample: read}
 }
 
 // Series declares a time series per run: rows of series.csv, drawn by timeseries
 // figures.
 func Series[R any](name, unit, help string, read func(*R) TimeSeries) Reading[R] {
-	return Reading[R]{Metric: Metric{name, unit, help}, shape: seriesShape, series: read}
+	return Reading[R]{Metric: Metric{Name: name, Unit: unit, Help: help}, shape: seriesShape, series: read}
 }
 
 // TheoryOf is an analytic result of a Decl, evaluated on its typed params.
@@ -202,6 +249,9 @@ func Register[P, R any](d Decl[P, R]) Kind {
 			panic("scenarios: kind " + d.Name + ": reading " + m.Name + " declared twice")
 		}
 		seen[m.Name] = true
+		if m.Proportion && m.Unit != "" {
+			panic("scenarios: kind " + d.Name + ": reading " + m.Name + " is a proportion, which has no unit, not " + m.Unit)
+		}
 		switch m.shape {
 		case scalarShape:
 			k.metrics = append(k.metrics, m.Metric)
@@ -308,6 +358,16 @@ func TheoryByName(k Kind, name string) Theory {
 		}
 	}
 	panic("scenarios: theory " + name + " was checked when parsed")
+}
+
+// ParamByKey returns k's parameter key (dotted for a nested one).
+func ParamByKey(k Kind, key string) (Param, bool) {
+	for _, p := range k.Params() {
+		if p.Key == key {
+			return p, true
+		}
+	}
+	return Param{}, false
 }
 
 // MetricByName finds a reading of k of any shape, and says which list holds it:

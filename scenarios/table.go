@@ -23,6 +23,8 @@ import (
 //	                  an empty end is unbounded
 //	oneof:"a b"       the allowed values of a string
 //	unit:"1/s"        the unit of a plain number, for show-config and axis labels
+//	label:"..."       its name on axes ("Access-link rate"); absent, the key in words
+//	symbol:"α"        its symbol in legends ("α = 0.64"); absent, the label
 //	help:"..."        what the parameter means, and where it comes from
 type Param struct {
 	Key     string // dotted
@@ -33,6 +35,16 @@ type Param struct {
 	Range   *Range
 	Choices []string
 	Help    string
+	Label   string // for axes; "" for the key in words (see Title)
+	Symbol  string // for legends ("α"); "" for Title
+}
+
+// Title is the parameter's name on an axis: its label, or its key in words.
+func (p Param) Title() string {
+	if p.Label != "" {
+		return p.Label
+	}
+	return Words(p.Key, "")
 }
 
 // Range is an interval of allowed values; an absent end is ±Inf.
@@ -138,7 +150,8 @@ func paramTable(t reflect.Type) ([]Param, error) {
 				}
 				continue
 			}
-			p := Param{Key: key, Type: sf.Type, Index: idx, Unit: sf.Tag.Get("unit"), Help: f.help}
+			p := Param{Key: key, Type: sf.Type, Index: idx, Unit: sf.Tag.Get("unit"), Help: f.help,
+				Label: sf.Tag.Get("label"), Symbol: sf.Tag.Get("symbol")}
 			if p.Unit == "" {
 				p.Unit = AxisUnit(plainType(sf.Type))
 			}

@@ -75,8 +75,8 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 		return webcacheRun{r, cfg.Net.AccessBps}, err
 	},
 	Metrics: []scenarios.Reading[webcacheRun]{
-		scenarios.Scalar("hit_ratio", "", "fraction of requests answered from the cache's copy (fresh hits and 304-validated)", func(r *webcacheRun) float64 { return r.HitRatio() }),
-		scenarios.Scalar("byte_hit_ratio", "", "fraction of body bytes answered from the cache's copies", func(r *webcacheRun) float64 { return r.ByteHitRatio() }),
+		scenarios.Scalar("hit_ratio", "", "fraction of requests answered from the cache's copy (fresh hits and 304-validated)", func(r *webcacheRun) float64 { return r.HitRatio() }).AsProportion(),
+		scenarios.Scalar("byte_hit_ratio", "", "fraction of body bytes answered from the cache's copies", func(r *webcacheRun) float64 { return r.ByteHitRatio() }).AsProportion(),
 		scenarios.Scalar("revalidations", "", "conditional GETs the cache sent", func(r *webcacheRun) float64 { return float64(r.revalidations()) }),
 		scenarios.Scalar("not_modified", "", "of those, how many the origin answered 304 Not Modified", func(r *webcacheRun) float64 { return float64(r.Outcomes[webcache.Validated]) }),
 		scenarios.Scalar("not_modified_ratio", "", "not_modified / revalidations (0 when none)", func(r *webcacheRun) float64 {
@@ -84,7 +84,7 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 				return 0
 			}
 			return float64(r.Outcomes[webcache.Validated]) / float64(r.revalidations())
-		}),
+		}).AsProportion(),
 		scenarios.Scalar("refetches", "", "stale copies fetched again whole (revalidation off)", func(r *webcacheRun) float64 { return float64(r.Outcomes[webcache.Refetched]) }),
 		scenarios.Scalar("bytes_saved", "B", "bytes kept off the access link: direct-fetch bytes minus the cache's own exchange, summed over requests", func(r *webcacheRun) float64 { return float64(r.BytesSaved) }),
 		scenarios.Scalar("access_bytes_in", "B", "bytes into the institution over the access link (socket-layer count at the origins)", func(r *webcacheRun) float64 { return float64(r.AccessBytesIn) }),
