@@ -4,6 +4,7 @@ import (
 	"math"
 	"netsim/scenarios"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -12,7 +13,8 @@ import (
 // name them (<metric>_t_ci95_lo, <metric>_wilson_ci95_lo).
 const (
 	// StudentT is the mean ± t·SD/√n, t the 0.975 quantile of Student's t with n−1
-	// degrees of freedom: the interval for the mean of n independent runs.
+	// degrees of freedom: the interval for the mean of n independent runs, cut at 0
+	// for values that are never negative.
 	StudentT = "t"
 	// Wilson is the Wilson score interval (Wilson, JASA 22, 1927) for a proportion, with
 	// the runs' own variance in place of the binomial one: see wilsonRuns.
@@ -63,6 +65,12 @@ func summarizeAs(xs []float64, proportion bool) Stats {
 	}
 	half := t * st.SD / math.Sqrt(float64(st.N))
 	st.Lo, st.Hi = st.Mean-half, st.Mean+half
+	if st.Lo < 0 && floats.Min(xs) >= 0 {
+		// The mean of values that are never negative (times, counts, bytes) is not
+		// negative either: the interval ends at 0, which keeps its coverage (an
+		// interval cut to the parameter's possible values covers it as often).
+		st.Lo = 0
+	}
 	return st
 }
 

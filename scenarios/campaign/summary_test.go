@@ -53,14 +53,17 @@ func TestSummarizeOneRun(t *testing.T) {
 // √(0.21/126 + c²/(4·126²)) = 0.125856, so [0.189001, 0.440759]; Student's t:
 // 0.3 ± c·√v = [0.170077, 0.429923]. Level 1, {0.001, 0, 0.002, 0.0005}: mean 0.000875,
 // v = 1.8229e-7, n* = 4795.8: Wilson [0.000209660, 0.00364404] inside [0, 1] where
-// Student's t is [−0.000483765, 0.00223377].
+// Student's t is [−0.000483765, 0.00223377], cut at 0 (the values are never
+// negative). Its negation has Student's t [−0.00223377, 0.000483765], uncut, and is no
+// proportion.
 func TestSummarizeProportion(t *testing.T) {
 	for _, c := range []struct {
 		xs                 []float64
 		wlo, whi, tlo, thi float64
 	}{
 		{[]float64{0.2, 0.4, 0.3, 0.3}, 0.18900121767752268, 0.4407589114017827, 0.17007717363746624, 0.42992282636253376},
-		{[]float64{0.001, 0, 0.002, 0.0005}, 0.00020966048675900135, 0.0036440415709659097, -0.0004837654418982446, 0.0022337654418982445},
+		{[]float64{-0.001, 0, -0.002, -0.0005}, math.NaN(), math.NaN(), -0.0022337654418982445, 0.0004837654418982446},
+		{[]float64{0.001, 0, 0.002, 0.0005}, 0.00020966048675900135, 0.0036440415709659097, 0, 0.0022337654418982445},
 	} {
 		w, st := summarizeAs(c.xs, true), summarizeAs(c.xs, false)
 		if w.Method != Wilson || st.Method != StudentT {
@@ -70,10 +73,15 @@ func TestSummarizeProportion(t *testing.T) {
 			name      string
 			got, want float64
 		}{{"wilson lo", w.Lo, c.wlo}, {"wilson hi", w.Hi, c.whi}, {"t lo", st.Lo, c.tlo}, {"t hi", st.Hi, c.thi}} {
-			if math.Abs(g.got-g.want) > 1e-9*math.Max(1e-3, math.Abs(g.want)) {
+			if math.IsNaN(g.want) != math.IsNaN(g.got) || math.Abs(g.got-g.want) > 1e-9*math.Max(1e-3, math.Abs(g.want)) {
 				t.Errorf("%v: %s = %.12g, want %.12g", c.xs, g.name, g.got, g.want)
 			}
 		}
+	}
+	// Student's t interval of values that are never negative stops at 0: level 1's
+	// plain interval is [0, 0.00223377], not [−0.000483765, 0.00223377].
+	if st := summarizeAs([]float64{0.001, 0, 0.002, 0.0005}, false); st.Lo != 0 || math.Abs(st.Hi-0.0022337654418982445) > 1e-15 {
+		t.Errorf("non-negative values: [%g, %g], want [0, 0.00223377]", st.Lo, st.Hi)
 	}
 	// Every run alike: no spread, and the interval is the point, as Student's t's is.
 	if st := summarizeAs([]float64{0, 0, 0}, true); st.Lo != 0 || st.Hi != 0 || st.SD != 0 {
