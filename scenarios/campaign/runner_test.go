@@ -290,27 +290,32 @@ func TestFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	fig := figs["time"]
-	if len(fig.Points) != 2 || fig.Points[0].Label != "upload=1Mbps" || fig.Points[1].Label != "upload=2Mbps" {
+	// Labels come from the kind's table: the parameter's and metric's names in words,
+	// with their units.
+	if len(fig.Points) != 2 || fig.Points[0].Label != "Upload = 1Mbps" || fig.Points[1].Label != "Upload = 2Mbps" {
 		t.Fatalf("series %+v", fig.Points)
 	}
 	if got := fig.Points[1].X; len(got) != 3 || got[0] != 1e6 || got[2] != 8e6 {
 		t.Errorf("x = %v", got)
 	}
-	if fig.XLabel != "file (bit)" || fig.YLabel != "time_s (s)" || fig.Title != "campaign" {
+	if fig.XLabel != "File (bit)" || fig.YLabel != "Time (s)" || fig.Title != "campaign" {
 		t.Errorf("labels %q %q %q", fig.XLabel, fig.YLabel, fig.Title)
 	}
-	// transfer = F/u depends on upload: one curve per upload; per_peer errs above 50
-	// peers, never here. File is an integer (bits) with more than 1000 values in range:
-	// 200 samples.
+	if fig.Note != "mean of n = 3 runs, 95% CI (Student's t)" {
+		t.Errorf("note %q", fig.Note)
+	}
+	// transfer = F/u depends on upload: one curve per upload, in its series' colour;
+	// per_peer errs above 50 peers, never here. File is an integer (bits) with more
+	// than 1000 values in range: 200 samples.
 	if len(fig.Curves) != 4 {
 		t.Fatalf("%d curves", len(fig.Curves))
 	}
 	c := fig.Curves[1]
-	if c.Label != "F/u, upload=2Mbps" || len(c.X) != 200 || c.X[0] != 1e6 || c.Y[0] != 0.5 || c.Y[199] != 4 {
-		t.Errorf("curve %q: %d points from (%v, %v) to (%v, %v)", c.Label, len(c.X), c.X[0], c.Y[0], c.X[199], c.Y[199])
+	if c.Label != "F/u" || c.Of != "Upload = 2Mbps" || len(c.X) != 200 || c.X[0] != 1e6 || c.Y[0] != 0.5 || c.Y[199] != 4 {
+		t.Errorf("curve %q of %q: %d points from (%v, %v) to (%v, %v)", c.Label, c.Of, len(c.X), c.X[0], c.Y[0], c.X[199], c.Y[199])
 	}
 	d := figs["draws"]
-	if len(d.Points) != 2 || d.Points[0].Label != "time_s" || d.Points[1].Label != "draw" || len(d.Points[0].X) != 3 {
+	if len(d.Points) != 2 || d.Points[0].Label != "Time" || d.Points[1].Label != "Draw" || len(d.Points[0].X) != 3 {
 		t.Errorf("draws %+v", d.Points)
 	}
 }
@@ -370,7 +375,7 @@ plots:
 	if c.X[0] != 1 || c.X[len(c.X)-1] != 2 || c.Y[0] != 8 {
 		t.Errorf("curve from (%v, %v) to %v, want from (1, 8) to 2", c.X[0], c.Y[0], c.X[len(c.X)-1])
 	}
-	if fig.XLabel != "upload (Mbps)" {
+	if fig.XLabel != "Upload (Mbps)" {
 		t.Errorf("xlabel %q", fig.XLabel)
 	}
 }

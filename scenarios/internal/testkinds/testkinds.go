@@ -103,7 +103,7 @@ var Ladder = scenarios.Register(scenarios.Decl[LadderParams, float64]{
 // SamplerParams are those of the kind sampler: per-run samples and a time series with
 // known distributions.
 type SamplerParams struct {
-	Rate  float64                      `yaml:"rate" default:"1" range:"(0,)" unit:"1/s" help:"rate of the exponential samples and of the arrivals"`
+	Rate  float64                      `yaml:"rate" default:"1" range:"(0,)" unit:"1/s" symbol:"λ" help:"rate of the exponential samples and of the arrivals"`
 	N     int                          `yaml:"n" default:"200" range:"[1,)" help:"samples per run"`
 	Until units.Duration               `yaml:"until" default:"10s" range:"(0,)" help:"end of the time series"`
 	Size  scenarios.Random[units.Size] `yaml:"size" default:"1kB" range:"(0,)" help:"what size draws, a distribution or not"`
