@@ -59,10 +59,7 @@ func TestPageLoadMatchesRTTFormulas(t *testing.T) {
 				require.Equal(t, want, pg.LoadTime(), name)
 				require.Equal(t, 2*rtt, pg.BaseTime(), name+": base object after 2 RTT")
 				require.Equal(t, k+1, pg.Objects, name)
-				conns := 1 // the persistent modes: one connection for the whole page
-				if mode == NonPersistent || mode == Parallel {
-					conns = k + 1 // one per object
-				}
+				conns := ConnectionsPerPage(mode, k)
 				require.Equal(t, conns, pg.ConnsOpened, name)
 				require.Equal(t, conns, pg.HandshakeRTTs, name)
 				require.Equal(t, sim.Time(conns)*rtt, pg.HandshakeTime, name)

@@ -100,10 +100,13 @@ type Browser struct {
 	agent   string
 }
 
+// BrowserAgent is the User-Agent of a Browser's requests.
+const BrowserAgent = "netsim-browser/1.0"
+
 // NewBrowser returns a browser on h. With a proxy, every request goes to it; without
 // (useProxy false), to the origin named by the request's host.
 func NewBrowser(h topology.Host, proxy topology.Addr, useProxy bool, origins map[string]topology.Addr) *Browser {
-	return &Browser{h: h, pool: newPool(h), proxy: proxy, use: useProxy, origins: origins, agent: "netsim-browser/1.0"}
+	return &Browser{h: h, pool: newPool(h), proxy: proxy, use: useProxy, origins: origins, agent: BrowserAgent}
 }
 
 // Get asks for target at origin host and calls done with the exchange.
