@@ -17,8 +17,8 @@ import (
 // fast link with a 100 ms RTT, where the RTT formulas of §2.2.2 hold.
 type httpParams struct {
 	Mode        string                       `yaml:"mode" default:"pipelined" oneof:"nonpersistent parallel persistent pipelined" help:"how the browser uses connections: nonpersistent (serial), parallel (P at once, non-persistent), persistent (no pipelining) or pipelined"`
-	Parallel    int                          `yaml:"parallel" default:"5" range:"[1,)" help:"P, the most connections open at once in parallel mode"`
-	Objects     int                          `yaml:"objects" default:"10" range:"[0,)" help:"K, the objects the base HTML file references"`
+	Parallel    int                          `yaml:"parallel" default:"5" range:"[1,)" symbol:"P" help:"P, the most connections open at once in parallel mode"`
+	Objects     int                          `yaml:"objects" default:"10" range:"[0,)" label:"Objects referenced by the page K" symbol:"K" help:"K, the objects the base HTML file references"`
 	BaseSize    units.Size                   `yaml:"base_size" default:"6821B" help:"size of the base HTML file's body"`
 	ObjectSize  scenarios.Random[units.Size] `yaml:"object_size" default:"10kB" help:"size of each referenced object's body, or a distribution each is drawn from (in whole bytes)"`
 	RTT         units.Duration               `yaml:"rtt" default:"100ms" range:"(0,)" help:"round-trip propagation time between browser and server"`
@@ -54,10 +54,10 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 	Summary: "a web page of K objects: non-persistent, parallel, persistent and pipelined HTTP (K&R §2.2.2)",
 	Run:     runHTTP,
 	Metrics: []scenarios.Reading[httpRun]{
-		scenarios.Scalar("page_load_s", "s", "page load time: from the click to the last object (mean over sessions)", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return pg.LoadTime().Seconds() })),
+		scenarios.Scalar("page_load_s", "s", "page load time: from the click to the last object (mean over sessions)", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return pg.LoadTime().Seconds() })).Named("Page load time"),
 		scenarios.Scalar("base_time_s", "s", "time to the base HTML file (mean over sessions)", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return pg.BaseTime().Seconds() })),
 		scenarios.Scalar("page_load_rtts", "", "page load time in RTTs", perLoad(func(pg *http.PageResult, r *http.Result) float64 { return float64(pg.LoadTime()) / float64(r.RTT) })),
-		scenarios.Scalar("conns_opened", "", "TCP connections opened per page load", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return float64(pg.ConnsOpened) })),
+		scenarios.Scalar("conns_opened", "", "TCP connections opened per page load", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return float64(pg.ConnsOpened) })).Named("TCP connections per page load"),
 		scenarios.Scalar("handshake_rtts", "", "RTTs spent in TCP handshakes per page load (one per connection, overlapping ones included)", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return float64(pg.HandshakeRTTs) })),
 		scenarios.Scalar("requests", "", "HTTP requests sent per page load", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return float64(pg.Requests) })),
 		scenarios.Scalar("request_bytes", "B", "wire bytes of the requests per page load", perLoad(func(pg *http.PageResult, _ *http.Result) float64 { return float64(pg.RequestBytes) })),
@@ -68,6 +68,12 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 	Theory: []scenarios.TheoryOf[httpParams]{
 		{Name: "rtt_formula", Label: "RTT formula", Metric: "page_load_s", Value: func(p *httpParams) (float64, error) {
 			return float64(http.PageLoadRTTs(http.Mode(p.Mode), p.Objects, p.Parallel)) * p.RTT.Seconds(), nil
+		}},
+		{Name: "connections", Label: "K + 1 non-persistent, 1 persistent", Metric: "conns_opened", Value: func(p *httpParams) (float64, error) {
+			if p.Sessions > 1 && (p.Mode == string(http.Persistent) || p.Mode == string(http.Pipelined)) {
+				return 0, errors.New("a persistent connection may outlive the gap between sessions")
+			}
+			return float64(http.ConnectionsPerPage(http.Mode(p.Mode), p.Objects)), nil
 		}},
 		{Name: "fluid", Label: "RTTs + transmission", Metric: "page_load_s", Value: func(p *httpParams) (float64, error) {
 			size, ok := p.ObjectSize.Const()
