@@ -91,7 +91,9 @@ func wilsonRuns(p, v, c float64) (lo, hi float64) {
 		// Values in [0, 1] averaging 0 or 1 are all 0 or all 1: no spread.
 		return p, p
 	}
-	return wilson(p, p*(1-p)/v, c)
+	lo, hi = wilson(p, p*(1-p)/v, c)
+	// The score interval holds p; rounding must not say otherwise when v is tiny.
+	return math.Min(lo, p), math.Max(hi, p)
 }
 
 // wilson is the Wilson score interval for a proportion p observed in n trials with

@@ -94,6 +94,19 @@ func TestSummarizeProportion(t *testing.T) {
 	}
 }
 
+// The Wilson interval of the runs holds their mean even where the closed form, in
+// floating point, does not: for p = 1 − 2⁻⁵³, a mean's variance of 1e−32 and
+// c = 1.96, the score interval's upper end rounds to 1 − 2⁻⁵², below p.
+func TestWilsonRunsHoldsMean(t *testing.T) {
+	p := 1 - 0x1p-53
+	if _, hi := wilson(p, p*(1-p)/1e-32, 1.96); !(hi < p) {
+		t.Fatalf("the case no longer rounds below p (hi %v): find another", hi)
+	}
+	if lo, hi := wilsonRuns(p, 1e-32, 1.96); !(lo <= p && p <= hi && hi <= 1) {
+		t.Errorf("wilsonRuns(%v) = [%v, %v], which leaves out the mean", p, lo, hi)
+	}
+}
+
 // summary.csv names each interval's method in its header and leaves the sd and the
 // interval empty with one replication.
 func TestSummaryCSVMethods(t *testing.T) {
