@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -260,5 +261,26 @@ func TestTickLabels(t *testing.T) {
 		if got := labels(tt.ticker.Ticks(tt.lo, tt.hi)); got != tt.want {
 			t.Errorf("%s: labels %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// Titles wrap at spaces, never inside "K = 10", into lines of even length.
+func TestWrap(t *testing.T) {
+	if got := strings.Join(words("load (K = 10, P = 10 ms)"), "|"); got != "load|(K = 10,|P = 10|ms)" {
+		t.Errorf("words: %s", got)
+	}
+	sty := draw.TextStyle{Font: textFont(titleSize), Handler: plot.DefaultTextHandler}
+	title := "Page load time against object size (K = 10, P = 10, 20 Mbps, RTT 100 ms, 65535 B window)"
+	width := sty.Rectangle(title).Size().X * 0.7
+	lines := wrap(sty, title, width)
+	if len(lines) != 2 {
+		t.Fatalf("%d lines: %q", len(lines), lines)
+	}
+	w0, w1 := sty.Rectangle(lines[0]).Size().X, sty.Rectangle(lines[1]).Size().X
+	if w0 > width || w1 > width || math.Abs(float64(w0-w1)) > 0.25*float64(width) {
+		t.Errorf("uneven lines %q (%v, %v) for width %v", lines, w0, w1, width)
+	}
+	if strings.Join(lines, " ") != title {
+		t.Errorf("wrapping lost words: %q", lines)
 	}
 }
