@@ -121,7 +121,7 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 			bytes, _, err := p.config().ConditionalGETTraffic()
 			return bytes, err
 		}},
-		{Name: "hit_ratio", Label: "Che's approximation for LRU (fixed-hit: its rate)", Metric: "hit_ratio", Value: exact((*webcacheParams).expectedHitRatio)},
+		{Name: "hit_ratio", Label: "Che's approximation (LRU)", Metric: "hit_ratio", Value: exact((*webcacheParams).expectedHitRatio)},
 	},
 })
 
