@@ -10,7 +10,10 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -282,5 +285,33 @@ func TestWrap(t *testing.T) {
 	}
 	if strings.Join(lines, " ") != title {
 		t.Errorf("wrapping lost words: %q", lines)
+	}
+}
+
+// Markers of two series at the same x are set side by side only where one would hide
+// the other, their centres nearer than half the smaller radius (Kurose & Ross's
+// non-persistent and parallel connection counts, equal at every K); a little farther
+// apart both shapes show, and each stays on its x, so on its theory curve.
+func TestDodgeOnlyHidden(t *testing.T) {
+	p := plot.New()
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 10, 0, 100
+	dc := p.DataCanvas(draw.New(vgimg.New(Width, Height)))
+	perPoint := 100 / float64(dc.Size().Y) // y units per point
+	for _, c := range []struct {
+		dyRadii float64 // the centres' distance, in the smaller marker's radii
+		moved   bool
+	}{{0, true}, {0.4, true}, {0.6, false}, {2, false}} {
+		a := &pointSet{style: style{glyph: shapes[0]}}
+		b := &pointSet{style: style{glyph: shapes[1]}}
+		dy := c.dyRadii * float64(min(a.radius(), b.radius())) * perPoint
+		a.xys, b.xys = plotter.XYs{{X: 5, Y: 50}}, plotter.XYs{{X: 5, Y: 50 + dy}}
+		a.dx, b.dx = make([]vg.Length, 1), make([]vg.Length, 1)
+		dodge([]*pointSet{a, b}, p, dc)
+		if moved := a.dx[0] != 0 || b.dx[0] != 0; moved != c.moved {
+			t.Errorf("centres %g radii apart: moved %v (dx %v, %v), want %v", c.dyRadii, moved, a.dx[0], b.dx[0], c.moved)
+		}
+		if c.moved && !(a.dx[0] < 0 && b.dx[0] > 0 && b.dx[0]-a.dx[0] >= 2*a.radius()) {
+			t.Errorf("centres %g radii apart: dx %v, %v: not side by side in series order", c.dyRadii, a.dx[0], b.dx[0])
+		}
 	}
 }

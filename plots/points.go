@@ -47,6 +47,12 @@ func newPointSet(s Series, st style, xlog, ylog bool) *pointSet {
 
 func (ps *pointSet) radius() vg.Length { return ps.style.glyph.radius() }
 
+// hides is how near, vertically, the centres of a marker of a and one of b at the same
+// x must be for one to hide the other: half the smaller radius. Farther apart, their
+// different shapes and colours both show, and moving them sideways would only take
+// each off its x (on a log axis, visibly off its theory curve).
+func hides(a, b *pointSet) vg.Length { return min(a.radius(), b.radius()) / 2 }
+
 // Plot draws the error bars, then the markers over them.
 func (ps *pointSet) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
@@ -92,8 +98,8 @@ func (ps *pointSet) marks() []mark {
 	return out
 }
 
-// dodge moves apart, sideways, the markers of different series that would cover each
-// other in the data area dc: at the same x, nearer than a marker's size. A group of m
+// dodge moves apart, sideways, the markers of different series that would hide each
+// other in the data area dc: at the same x, nearer than hides says. A group of m
 // such markers is spread evenly, in the order of the series, over at most a marker's
 // width apart and at most 70% of the space to the neighbouring x, centred on their x,
 // so that a hidden series shows (Kurose & Ross's non-persistent and parallel connection
@@ -128,7 +134,7 @@ func dodge(sets []*pointSet, p *plot.Plot, dc draw.Canvas) {
 		sort.SliceStable(group, func(a, b int) bool { return group[a].y < group[b].y })
 		for start := 0; start < len(group); {
 			end := start + 1
-			for end < len(group) && group[end].y-group[end-1].y < sets[group[end].set].radius()+sets[group[end-1].set].radius() {
+			for end < len(group) && group[end].y-group[end-1].y < hides(sets[group[end].set], sets[group[end-1].set]) {
 				end++
 			}
 			if m := end - start; m > 1 {
