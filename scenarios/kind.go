@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"netsim/sim"
 	"netsim/topology"
@@ -60,6 +63,37 @@ type Metric struct {
 	// whole). Its reading returns NaN, an empty cell of runs.csv; summary.csv leaves
 	// the run out of the metric's statistics and counts it in <name>_excluded.
 	Optional bool
+	// Label names the metric on axes and in legends ("Page load time"); "" for one
+	// made from Name (see Title).
+	Label string
+	// Proportion says that every value is a fraction in [0, 1] (a hit ratio, a share
+	// of requests): its interval is the Wilson interval, which stays inside [0, 1].
+	Proportion bool
+}
+
+// Title is the metric's name for a reader: its Label, or else its Name in words
+// ("distribution_time_s" is "Distribution time").
+func (m Metric) Title() string {
+	if m.Label != "" {
+		return m.Label
+	}
+	return Words(m.Name, m.Unit)
+}
+
+// Words turns a snake_case key into a phrase for a reader: underscores become spaces, a
+// last word that only repeats the unit goes ("page_load_s" in s is "Page load"), and
+// the first letter is a capital.
+func Words(key, unit string) string {
+	words := strings.FieldsFunc(key, func(r rune) bool { return r == '_' || r == '.' })
+	if n := len(words); n > 1 && unit != "" && words[n-1] == strings.ToLower(unit) {
+		words = words[:n-1]
+	}
+	s := strings.Join(words, " ")
+	if s == "" {
+		return s
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // TimeSeries is one run's curve of a variable against virtual time, in seconds.
@@ -181,6 +215,19 @@ func (r Reading[R]) Optional() Reading[R] {
 	return r
 }
 
+// Named gives the reading a label for axes and legends (see Metric.Title).
+func (r Reading[R]) Named(label string) Reading[R] {
+	r.Label = label
+	return r
+}
+
+// AsProportion declares that the reading is a fraction in [0, 1], summarised with the
+// Wilson interval.
+func (r Reading[R]) AsProportion() Reading[R] {
+	r.Proportion = true
+	return r
+}
+
 // Sample declares a sample set per run (one value per peer, request, lookup): rows of
 // samples.csv, drawn by cdf, pdf and histogram figures.
 func Sample[R any](name, unit, help string, read func(*R) []float64) Reading[R] {
@@ -239,6 +286,9 @@ func Register[P, R any](d Decl[P, R]) Kind {
 			panic("scenarios: kind " + d.Name + ": reading " + m.Name + " declared twice")
 		}
 		seen[m.Name] = true
+		if m.Proportion && m.Unit != "" {
+			panic("scenarios: kind " + d.Name + ": reading " + m.Name + " is a proportion, which has no unit, not " + m.Unit)
+		}
 		switch m.shape {
 		case scalarShape:
 			k.metrics = append(k.metrics, m.Metric)
@@ -367,6 +417,16 @@ func TheoryByName(k Kind, name string) Theory {
 		}
 	}
 	panic("scenarios: theory " + name + " was checked when parsed")
+}
+
+// ParamByKey returns k's parameter key (dotted for a nested one).
+func ParamByKey(k Kind, key string) (Param, bool) {
+	for _, p := range k.Params() {
+		if p.Key == key {
+			return p, true
+		}
+	}
+	return Param{}, false
 }
 
 // MetricByName finds a reading of k of any shape, and says which list holds it:

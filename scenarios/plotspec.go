@@ -30,6 +30,9 @@ type Plot struct {
 	XUnit  string   // display unit of x: of a swept x with units ("Mbps", "KiB", "ms"), or a time unit
 	Bins   int      // pdf and histogram: the number of bins (0: 20)
 	Only   []Filter // keep only the points with these values
+	// YMin and YMax fix the ends of the y axis, in its displayed unit; nil: a linear
+	// axis starts at 0 (if no value is negative), a log axis at the data.
+	YMin, YMax *float64
 }
 
 // Filter is one key of a plot's only: the values of a swept key, or of "variant", that
@@ -64,6 +67,8 @@ type plotSpec struct {
 	XUnit  string    `yaml:"xunit"`
 	Bins   int       `yaml:"bins"`
 	Only   yaml.Node `yaml:"only"`
+	YMin   *float64  `yaml:"ymin"`
+	YMax   *float64  `yaml:"ymax"`
 }
 
 // stringSet is one string or a list of them: `y: delay_s` or `y: [a, b]`.
@@ -113,7 +118,8 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 		return &yaml.Node{}
 	}
 	p := Plot{Name: ps.Name, Type: ps.Type, Title: ps.Title, X: ps.X, Y: ps.Y, Series: ps.Series, Theory: ps.Theory,
-		XLog: ps.XLog, YLog: ps.YLog, XLabel: ps.XLabel, YLabel: ps.YLabel, YUnit: ps.YUnit, XUnit: ps.XUnit, Bins: ps.Bins}
+		XLog: ps.XLog, YLog: ps.YLog, XLabel: ps.XLabel, YLabel: ps.YLabel, YUnit: ps.YUnit, XUnit: ps.XUnit, Bins: ps.Bins,
+		YMin: ps.YMin, YMax: ps.YMax}
 	// values lists what each key a plot can show or fix takes: the swept keys, and
 	// "variant" when the file has variants.
 	values := map[string][]any{}
@@ -213,6 +219,12 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 	}
 	if n := at("yunit"); n != nil && YUnits[p.YUnit] == 0 {
 		d.fail(n, path+".yunit", "unknown time unit %q (want ms, s, min, h or d)", p.YUnit)
+	}
+	switch {
+	case p.YMin != nil && p.YMax != nil && !(*p.YMin < *p.YMax):
+		d.fail(at("ymax"), path+".ymax", "must be above ymin (%g), got %g", *p.YMin, *p.YMax)
+	case p.YLog && p.YMin != nil && !(*p.YMin > 0):
+		d.fail(at("ymin"), path+".ymin", "a log axis starts above 0, got %g", *p.YMin)
 	}
 	if n := at("bins"); n != nil {
 		switch {

@@ -208,6 +208,12 @@ func plotNode(p Plot) *yaml.Node {
 	if p.Bins > 0 {
 		add("bins", encodeNode(p.Bins))
 	}
+	if p.YMin != nil {
+		add("ymin", encodeNode(*p.YMin))
+	}
+	if p.YMax != nil {
+		add("ymax", encodeNode(*p.YMax))
+	}
 	if len(p.Only) > 0 {
 		only := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
 		for _, f := range p.Only {

@@ -124,15 +124,19 @@ func runsCSV(s *scenarios.Scenario, runs []RunResult) []byte {
 }
 
 // summaryCSV is summary.csv: point, the point's columns as in runs.csv, n, then for each
-// metric its mean, sd, ci95_lo and ci95_hi (see Stats), and for an optional metric the
-// runs left out of them, <name>_excluded.
+// metric its mean, sd and the ends of its 95% interval, whose column names say the
+// method: <metric>_t_ci95_lo and _hi for Student's t, <metric>_wilson_ci95_lo and _hi
+// for a proportion's Wilson interval (see Stats). With n = 1 the sd and the interval
+// are empty cells: one run has no spread. An optional metric adds the runs left out of
+// them, <name>_excluded.
 func summaryCSV(s *scenarios.Scenario, sum []PointSummary) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	header := append([]string{"point"}, labelColumns(s)...)
 	header = append(header, "n")
 	for _, m := range s.Kind.Metrics() {
-		header = append(header, m.Name+"_mean", m.Name+"_sd", m.Name+"_ci95_lo", m.Name+"_ci95_hi")
+		ci := m.Name + "_" + intervalMethod(m) + "_ci95_"
+		header = append(header, m.Name+"_mean", m.Name+"_sd", ci+"lo", ci+"hi")
 		if m.Optional {
 			header = append(header, m.Name+"_excluded")
 		}

@@ -62,7 +62,7 @@ func TestReplotByteForByte(t *testing.T) {
 		t.Fatalf("replot with %s: %v, %v", plots, names, err)
 	}
 	// Every size is 1kB = 8000 bits: one bin holds all 200 per run.
-	if csv, _ := os.ReadFile(filepath.Join(dir, "sizes.csv")); !strings.Contains(string(csv), "line,rate=1,8000,200,,\n") {
+	if csv, _ := os.ReadFile(filepath.Join(dir, "sizes.csv")); !strings.Contains(string(csv), "line,λ = 1,8000,200,,,\n") {
 		t.Errorf("sizes.csv:\n%s", csv)
 	}
 	os.WriteFile(plots, []byte("plots:\n  - name: bad\n    type: cdf\n    y: mean_delay_s\n    series: rate\n"), 0o644)

@@ -103,7 +103,7 @@ var Ladder = scenarios.Register(scenarios.Decl[LadderParams, float64]{
 // SamplerParams are those of the kind sampler: per-run samples and a time series with
 // known distributions.
 type SamplerParams struct {
-	Rate  float64                      `yaml:"rate" default:"1" range:"(0,)" unit:"1/s" help:"rate of the exponential samples and of the arrivals"`
+	Rate  float64                      `yaml:"rate" default:"1" range:"(0,)" unit:"1/s" symbol:"λ" help:"rate of the exponential samples and of the arrivals"`
 	N     int                          `yaml:"n" default:"200" range:"[1,)" help:"samples per run"`
 	Until units.Duration               `yaml:"until" default:"10s" range:"(0,)" help:"end of the time series"`
 	Size  scenarios.Random[units.Size] `yaml:"size" default:"1kB" range:"(0,)" help:"what size draws, a distribution or not"`
@@ -158,5 +158,38 @@ var Sampler = scenarios.Register(scenarios.Decl[SamplerParams, samplerRun]{
 	},
 	Theory: []scenarios.TheoryOf[SamplerParams]{
 		{Name: "mean", Label: "1/rate", Metric: "mean_delay_s", Value: func(p *SamplerParams) (float64, error) { return 1 / p.Rate, nil }},
+	},
+})
+
+// ShareParams are those of the kind share: runs whose results are a proportion and the
+// same numbers as a plain metric, known in advance.
+type ShareParams struct {
+	Level int `yaml:"level" range:"[0,1]" label:"Pattern" help:"which list of shares the runs report"`
+}
+
+// ShareRuns are the shares run i reports, by level: value ShareRuns[level][i mod 4].
+// Level 0 is far from the ends of [0, 1]; level 1 near 0, where Student's t interval of
+// its mean goes below 0.
+var ShareRuns = [2][4]float64{{0.2, 0.4, 0.3, 0.3}, {0.001, 0, 0.002, 0.0005}}
+
+// Share is the kind share.
+var Share = scenarios.Register(scenarios.Decl[ShareParams, float64]{
+	Name:    "share",
+	Summary: "a proportion with known values",
+	Run: func(_ context.Context, p *ShareParams, env scenarios.RunEnv) (float64, error) {
+		return ShareRuns[p.Level][env.RunIndex%4], nil
+	},
+	Metrics: []scenarios.Reading[float64]{
+		scenarios.Scalar("share", "", "a proportion", func(v *float64) float64 { return *v }).Named("Share of trials").AsProportion(),
+		scenarios.Scalar("plain", "", "the same numbers, not declared a proportion", func(v *float64) float64 { return *v }),
+	},
+	Theory: []scenarios.TheoryOf[ShareParams]{
+		{Name: "share", Label: "the mean share", Metric: "share", Value: func(p *ShareParams) (float64, error) {
+			sum := 0.0
+			for _, v := range ShareRuns[p.Level] {
+				sum += v
+			}
+			return sum / 4, nil
+		}},
 	},
 })
