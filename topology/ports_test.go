@@ -38,3 +38,29 @@ func TestDialFromAFixedLocalPort(t *testing.T) {
 	require.EqualError(t, bad, "server: dial client:50000: local port 50000 is not in 1..49151")
 	require.Equal(t, 0, st.Live().ConnEnds, "both connections closed and released")
 }
+
+// TCP and UDP have separate port spaces (RFC 793 and RFC 768 each define their own
+// ports): the texts' TCPServer and UDPServer both use port 12000, on one host.
+func TestTCPAndUDPShareAPortNumber(t *testing.T) {
+	k, _, client, server := clientServer(t, sim.Millisecond, sim.Millisecond)
+	var got []string
+	_, err := server.Listen(12000, func(c Conn) {
+		c.SetHandler(&ConnHandler{OnMessage: func(c Conn, m Message) { got = append(got, "tcp "+m.Payload.(string)) }})
+	})
+	require.NoError(t, err)
+	_, err = server.BindUDP(12000, func(_ Addr, m Message) { got = append(got, "udp "+m.Payload.(string)) })
+	require.NoError(t, err)
+	_, err = server.BindUDP(12000, nil)
+	require.ErrorIs(t, err, ErrPortInUse, "but one UDP socket per port")
+	_, err = server.Listen(12000, nil)
+	require.ErrorIs(t, err, ErrPortInUse, "and one listener")
+	u, err := client.BindUDP(0, nil)
+	require.NoError(t, err)
+	require.NoError(t, u.SendTo(Addr{server.Node(), 12000}, Message{SizeBytes: 5, Payload: "hello"}))
+	client.Dial(Addr{server.Node(), 12000}, TCPOptions{}, func(c Conn, err error) {
+		require.NoError(t, err)
+		c.Send(Message{SizeBytes: 5, Payload: "hello"})
+	})
+	k.Run()
+	require.Equal(t, []string{"udp hello", "tcp hello"}, got)
+}
