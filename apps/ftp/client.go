@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"netsim/apps/crlf"
 	"netsim/apps/transcript"
 	"netsim/sim"
 	"netsim/topology"
@@ -73,7 +74,7 @@ var (
 // in res.
 func Client(cfg ClientConfig, res *Session) func(topology.Host) error {
 	return func(h topology.Host) error {
-		c := &client{h: h, cfg: cfg, res: res, in: lines{max: MaxLineBytes}}
+		c := &client{h: h, cfg: cfg, res: res, in: crlf.Reader{Max: MaxLineBytes}}
 		c.start()
 		return nil
 	}
@@ -85,7 +86,7 @@ type client struct {
 	res   *Session
 	ctrl  topology.Conn
 	ctrlN int
-	in    lines
+	in    crlf.Reader
 	reply replyReader
 	// onReply is what the client does with the next complete reply.
 	onReply func(code int, text string)
@@ -242,7 +243,7 @@ func (c *client) input(m topology.Message) {
 	}
 	c.cfg.Trace.Text("S", text)
 	c.res.ControlBytes += m.SizeBytes
-	c.in.feed(text, func(line string, tooLong bool) bool {
+	c.in.Feed(text, func(line string, tooLong bool) bool {
 		if tooLong {
 			c.fail(ErrBadReply)
 			return false

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"netsim/apps/crlf"
 	"netsim/sim"
 	"netsim/topology"
 	"netsim/topology/hosttest"
@@ -84,8 +85,8 @@ func FuzzReply(f *testing.F) {
 	f.Add("150 ok\r\n226 done\r\n-23 x\r\n99 x\r\n6000\r\n", 100, "")
 	f.Fuzz(func(t *testing.T, data string, code int, text string) {
 		var r replyReader
-		in := lines{max: MaxLineBytes}
-		in.feed(data, func(line string, tooLong bool) bool {
+		in := crlf.Reader{Max: MaxLineBytes}
+		in.Feed(data, func(line string, tooLong bool) bool {
 			if tooLong {
 				return false
 			}

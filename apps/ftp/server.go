@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"netsim/apps/crlf"
 	"netsim/sim"
 	"netsim/topology"
 )
@@ -73,7 +74,7 @@ func (s *Server) Stats() ServerStats { return *s.stats }
 type session struct {
 	s        *Server
 	c        topology.Conn
-	in       lines
+	in       crlf.Reader
 	queue    []string // lines read while a transfer is under way, answered after it
 	user     string   // from USER, "" before
 	loggedIn bool
@@ -103,7 +104,7 @@ type transfer struct {
 
 func (s *Server) accept(c topology.Conn) {
 	s.stats.Sessions++
-	ss := &session{s: s, c: c, cwd: "/", in: lines{max: MaxLineBytes}}
+	ss := &session{s: s, c: c, cwd: "/", in: crlf.Reader{Max: MaxLineBytes}}
 	c.SetHandler(&topology.ConnHandler{
 		OnMessage: func(_ topology.Conn, m topology.Message) { ss.input(m) },
 		OnClose:   func(topology.Conn) { ss.end(); c.Close() },
@@ -132,7 +133,7 @@ func (ss *session) input(m topology.Message) {
 		ss.reply(ReplyUnknown)
 		return
 	}
-	ss.in.feed(text, func(line string, tooLong bool) bool {
+	ss.in.Feed(text, func(line string, tooLong bool) bool {
 		if tooLong {
 			ss.s.stats.Commands++
 			ss.reply(ReplyLineTooLong)
