@@ -37,7 +37,7 @@ type imapd struct {
 	readOnly bool    // EXAMINE
 	exists   int     // what the client was last told EXISTS
 	out      strings.Builder
-	idle     sim.EventID
+	idle     *idleTimer
 	done     bool
 }
 
@@ -55,11 +55,7 @@ func (s *Server) acceptIMAP(c topology.Conn) {
 }
 
 func (d *imapd) arm() {
-	if d.idle != 0 {
-		d.s.h.Cancel(d.idle)
-	}
-	d.idle = d.s.h.After(IMAPIdle, func() {
-		d.idle = 0
+	d.idle = newIdleTimer(d.s.h, IMAPIdle, func() {
 		d.line("* BYE Autologout; idle for too long")
 		d.flush()
 		d.end()
@@ -69,10 +65,7 @@ func (d *imapd) arm() {
 
 func (d *imapd) end() {
 	d.done = true
-	if d.idle != 0 {
-		d.s.h.Cancel(d.idle)
-		d.idle = 0
-	}
+	d.idle.stop()
 }
 
 // line adds a response line; flush sends what the command produced, as one message.
@@ -97,7 +90,7 @@ func (d *imapd) input(m topology.Message) {
 		return
 	}
 	d.s.countIn(ProtoIMAP, m.SizeBytes)
-	d.arm()
+	d.idle.touch()
 	text, ok := textOf(m)
 	if !ok {
 		d.line("* BAD Not an IMAP command")

@@ -30,7 +30,7 @@ type pop3d struct {
 	acct    *Account
 	view    []*Stored // the maildrop, numbered from 1
 	deleted []bool
-	idle    sim.EventID
+	idle    *idleTimer
 	done    bool
 }
 
@@ -49,11 +49,7 @@ func (s *Server) acceptPOP3(c topology.Conn) {
 }
 
 func (d *pop3d) arm() {
-	if d.idle != 0 {
-		d.s.h.Cancel(d.idle)
-	}
-	d.idle = d.s.h.After(POP3Idle, func() {
-		d.idle = 0
+	d.idle = newIdleTimer(d.s.h, POP3Idle, func() {
 		d.end() // autologout: no update
 		d.c.Close()
 	})
@@ -65,10 +61,7 @@ func (d *pop3d) end() {
 		return
 	}
 	d.done = true
-	if d.idle != 0 {
-		d.s.h.Cancel(d.idle)
-		d.idle = 0
-	}
+	d.idle.stop()
 	if d.acct != nil {
 		delete(d.s.pop3Locks(), strings.ToLower(d.acct.Name))
 	}
@@ -99,7 +92,7 @@ func (d *pop3d) input(m topology.Message) {
 		return
 	}
 	d.s.countIn(ProtoPOP3, m.SizeBytes)
-	d.arm()
+	d.idle.touch()
 	text, ok := textOf(m)
 	if !ok {
 		d.send("-ERR not a POP3 command")

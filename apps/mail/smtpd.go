@@ -60,7 +60,7 @@ type smtpd struct {
 	bad    bool // the message broke a rule (too big, 8-bit): refused at its end
 	tooBig bool
 	errors int
-	idle   sim.EventID
+	idle   *idleTimer
 	done   bool
 }
 
@@ -77,11 +77,7 @@ func (s *Server) acceptSMTP(c topology.Conn) {
 }
 
 func (d *smtpd) arm() {
-	if d.idle != 0 {
-		d.s.h.Cancel(d.idle)
-	}
-	d.idle = d.s.h.After(SMTPServerIdle, func() {
-		d.idle = 0
+	d.idle = newIdleTimer(d.s.h, SMTPServerIdle, func() {
 		d.reply("421 " + d.s.cfg.Domain + " Timeout, closing transmission channel")
 		d.end()
 		d.c.Close()
@@ -89,10 +85,7 @@ func (d *smtpd) arm() {
 }
 
 func (d *smtpd) end() {
-	if d.idle != 0 {
-		d.s.h.Cancel(d.idle)
-		d.idle = 0
-	}
+	d.idle.stop()
 	d.done = true
 }
 
@@ -112,7 +105,7 @@ func (d *smtpd) input(m topology.Message) {
 		return
 	}
 	d.s.countIn(ProtoSMTP, m.SizeBytes)
-	d.arm()
+	d.idle.touch()
 	text, ok := textOf(m)
 	if !ok {
 		d.reply(replyNotText)

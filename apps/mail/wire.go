@@ -3,6 +3,7 @@ package mail
 import (
 	"strings"
 
+	"netsim/sim"
 	"netsim/topology"
 )
 
@@ -82,4 +83,39 @@ func textOf(m topology.Message) (string, bool) {
 
 func textMessage(s string) topology.Message {
 	return topology.Message{SizeBytes: int64(len(s)), Payload: s}
+}
+
+// idleTimer is a server's inactivity timeout (RFC 5321 §4.5.3.2.7, RFC 1939 §3, RFC
+// 9051 §5.4): it fires d after the last touch. One timer serves the whole session; it
+// is moved on only when it comes due, not at every command.
+type idleTimer struct {
+	h    topology.Host
+	d    sim.Time
+	last sim.Time
+	id   sim.EventID
+	fire func()
+}
+
+func newIdleTimer(h topology.Host, d sim.Time, fire func()) *idleTimer {
+	t := &idleTimer{h: h, d: d, last: h.Now(), fire: fire}
+	t.id = h.After(d, t.due)
+	return t
+}
+
+func (t *idleTimer) touch() { t.last = t.h.Now() }
+
+func (t *idleTimer) due() {
+	t.id = 0
+	if wait := t.last + t.d - t.h.Now(); wait > 0 {
+		t.id = t.h.After(wait, t.due)
+		return
+	}
+	t.fire()
+}
+
+func (t *idleTimer) stop() {
+	if t != nil && t.id != 0 {
+		t.h.Cancel(t.id)
+		t.id = 0
+	}
 }
