@@ -58,12 +58,6 @@ type ServerConfig struct {
 	// Trace, if set, sees every request served (nil when it did not parse) and its
 	// response, as a server's access log would.
 	Trace func(req *Request, resp *Response)
-	// Handle, if set, is asked first about every valid request: the resources a
-	// program makes as they are asked for (web mail's mailbox pages and messages). It
-	// returns the response's status, fields and Body (Content-Length and BodyBytes
-	// are set from Body), or nil to let the catalogue answer. The server adds Date,
-	// Server and Connection.
-	Handle func(req *Request) *Response
 }
 
 // Visit is one row of the server's back-end cookie table: a request made by a
@@ -275,19 +269,6 @@ func persistent(req *Request) bool {
 // respond builds the response to a valid request, before the Date, Server and
 // Connection fields.
 func (s *Server) respond(req *Request) *Response {
-	if s.cfg.Handle != nil {
-		if resp := s.cfg.Handle(req); resp != nil {
-			resp.Version = Version11
-			if resp.Body != "" {
-				resp.ContentLength = int64(len(resp.Body))
-				resp.BodyBytes = resp.ContentLength
-			}
-			if req.Method == MethodHead {
-				resp.BodyBytes, resp.Body = 0, ""
-			}
-			return resp
-		}
-	}
 	resp := &Response{Version: Version11}
 	if s.cfg.Cookies {
 		id, known := s.cookieOf(req.Cookie)
