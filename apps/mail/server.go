@@ -147,7 +147,7 @@ func NewServer(h topology.Host, cfg ServerConfig, stats *ServerStats) (*Server, 
 		}
 	}
 	if cfg.WebPort > 0 {
-		web, err := http.NewServer(h, http.ServerConfig{Port: cfg.WebPort, Handle: s.webmail, Trace: s.countWeb, Name: "netsim-webmail"})
+		web, err := http.NewServer(h, http.ServerConfig{Port: cfg.WebPort, Handler: s.webmail, Trace: s.countWeb, Name: webName})
 		if err != nil {
 			return nil, fmt.Errorf("mail server: %w", err)
 		}

@@ -23,38 +23,61 @@ import (
 // The model does not authenticate the browser (a real site would, with a session
 // cookie).
 
-// webmail answers the pages; nil for a path that is not one.
-func (s *Server) webmail(req *http.Request) *http.Response {
-	parts := strings.Split(strings.TrimPrefix(req.Target, "/"), "/")
-	if len(parts) != 2 {
-		return nil
+// webName is the front end's Server field.
+const webName = "netsim-webmail"
+
+// webmail is the front end's http.Handler: it answers every request, with a page or
+// 404. A Handler's answer goes out as it is built, so it sets Date, Server and the
+// body's length itself; a response to HEAD carries none (RFC 7230 §3.3.3).
+func (s *Server) webmail(req *http.Request, w *http.Reply) {
+	resp := s.webPage(req)
+	resp.Version = http.Version11
+	resp.Date = s.h.Now()
+	resp.Server = webName
+	resp.ContentLength = int64(len(resp.Body))
+	resp.BodyBytes = resp.ContentLength
+	if req.Method == http.MethodHead {
+		resp.Body, resp.BodyBytes = "", 0
 	}
-	acct, ok := s.store.Account(parts[0])
-	if !ok {
-		return nil
-	}
+	w.Send(resp)
+}
+
+// webPage answers the pages; 404 for a path that is not one.
+func (s *Server) webPage(req *http.Request) *http.Response {
 	page := func(status int, ct, body string) *http.Response {
 		return &http.Response{Status: status, ContentType: ct, Body: body}
 	}
+	notFound := page(http.StatusNotFound, "text/html", "<html><body><p>Not found.</p></body></html>\n")
+	parts := strings.Split(strings.TrimPrefix(req.Target, "/"), "/")
+	if len(parts) != 2 {
+		return notFound
+	}
+	acct, ok := s.store.Account(parts[0])
+	if !ok {
+		return notFound
+	}
 	inbox, _ := acct.Folder(Inbox)
+	get := req.Method == http.MethodGet || req.Method == http.MethodHead
 	switch what := parts[1]; {
-	case what == "inbox" && req.Method == http.MethodGet:
+	case what == "inbox" && get:
 		return page(http.StatusOK, "text/html", inboxPage(acct.Name, inbox))
 	case what == "send" && req.Method == http.MethodPost:
 		if err := s.submitWeb(acct, req.Body); err != nil {
 			return page(http.StatusBadRequest, "text/html", "<html><body><p>"+html.EscapeString(err.Error())+"</p></body></html>\n")
 		}
 		return page(http.StatusOK, "text/html", "<html><body><p>Message sent.</p></body></html>\n")
-	case req.Method == http.MethodGet:
+	case get:
 		n, err := strconv.Atoi(what)
 		if err != nil || n < 1 || n > len(inbox.Msgs) {
-			return nil
+			return notFound
 		}
 		m := inbox.Msgs[n-1]
-		m.Seen = true
+		if req.Method == http.MethodGet {
+			m.Seen = true
+		}
 		return page(http.StatusOK, "message/rfc822", m.Text)
 	}
-	return nil
+	return notFound
 }
 
 // inboxPage is the listing of a folder.
@@ -114,7 +137,6 @@ func (s *Server) countWeb(req *http.Request, resp *http.Response) {
 		s.countIn(ProtoHTTP, http.MessageOfRequest(req).SizeBytes)
 	}
 	s.countOut(ProtoHTTP, resp.WireBytes())
-	s.stats.Sessions[ProtoHTTP]++
 }
 
 // WebmailConfig is a user at a browser: what to send and what to read.
