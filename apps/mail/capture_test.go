@@ -72,4 +72,3 @@ func svgOf(t *testing.T, c *msc.Chart) string {
 	require.NoError(t, c.Encode(&b, "svg"))
 	return b.String()
 }
-
