@@ -80,3 +80,39 @@ func inboxOf(t *testing.T, s *Store, user string) *Folder {
 	f, _ := mustAccount(t, s, user).Folder(Inbox)
 	return f
 }
+
+// RFC 5321 §4.5.2, transparency, end to end: messages whose lines begin with dots,
+// hold a lone "." or end without a CRLF go through a real session (the agent stuffs,
+// the server unstuffs) and land in Bob's mailbox as they were sent (with the final
+// CRLF added and the server's trace fields above them); the session's one DATA per
+// message shows no line was taken for the end of the data.
+func TestDotStuffingRoundTripsThroughSMTP(t *testing.T) {
+	bodies := []string{".\r\n", "..\r\n.\r\n...\r\n", "a\r\n.\r\nb", ".hidden\r\n\r\n.\r\n\r\n", ketchup + ".\r\n" + ketchup}
+	w := newWorld(t, map[string]sim.Time{"crepes.fr": 25 * sim.Millisecond, "hamburger.edu": 25 * sim.Millisecond}, "crepes.fr", "hamburger.edu")
+	store := NewStore()
+	store.AddUser("bob", "hungry", 0)
+	_, err := NewServer(w.host(t, "hamburger.edu"), ServerConfig{Domain: "hamburger.edu", Store: store}, nil)
+	require.NoError(t, err)
+	var out []Outgoing
+	for _, b := range bodies {
+		out = append(out, Outgoing{To: []string{"bob@hamburger.edu"}, Data: b})
+	}
+	var res SendResult
+	require.NoError(t, Sender(SenderConfig{Server: w.addr(t, "hamburger.edu", SMTPPort), Hello: "crepes.fr",
+		From: "alice@crepes.fr", Messages: out}, &res)(w.host(t, "crepes.fr")))
+	w.k.Run()
+	msgs := inboxOf(t, store, "bob").Msgs
+	require.Len(t, msgs, len(bodies))
+	for i, b := range bodies {
+		if !strings.HasSuffix(b, "\r\n") {
+			b += "\r\n"
+		}
+		trace := strings.SplitAfterN(msgs[i].Text, "\r\n", 3)
+		require.Len(t, trace, 3)
+		require.Equal(t, "Return-Path: <alice@crepes.fr>\r\n", trace[0])
+		require.True(t, strings.HasPrefix(trace[1], "Received: from crepes.fr by hamburger.edu; "), trace[1])
+		require.Equal(t, b, trace[2], "message %d", i)
+	}
+	require.Equal(t, int64(2+3*len(bodies)), res.Stats.Commands, "HELO, QUIT, and MAIL, RCPT and DATA per message")
+	require.Equal(t, int64(3+4*len(bodies)), res.Stats.Replies, "220, HELO's, 221, and per message MAIL's, RCPT's, 354 and one 250 after the data")
+}
