@@ -74,3 +74,13 @@ func TestPcapOfEcho(t *testing.T) {
 		require.Equal(t, [][]string{{hex.EncodeToString([]byte(line))}, {hex.EncodeToString([]byte("HELLO FROM THE CLIENT"))}}, payloads, proto)
 	}
 }
+
+// Web mail (Kurose & Ross §2.4.4) at Bob's browser: HTTP GETs of the inbox page and
+// of a message, whose message/rfc822 body tshark decodes as the message itself (its
+// Subject), the stream equal to the bytes the server built.
+func TestPcapOfWebmail(t *testing.T) {
+	c, _ := captureOf(t, "kind: mailaccess\nparams: {method: webmail, messages: 2, open: 1}\n", "bob-pc")
+	c.Check(t)
+	require.Equal(t, [][]string{{"/bob/inbox"}, {"/bob/1"}}, c.Fields(t, "bob-pc", "http.request", "http.request.uri"))
+	require.Equal(t, [][]string{{"Searching for the meaning of life, part 1"}}, c.Fields(t, "bob-pc", "imf", "imf.subject"))
+}
