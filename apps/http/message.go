@@ -153,9 +153,10 @@ func (r *Request) Text() string {
 // WireBytes is the request's size on the wire: its text and its body.
 func (r *Request) WireBytes() int64 { return int64(len(r.Text())) + r.BodyBytes }
 
-// Encode is the request's real bytes as far as the model carries them: its text. The
-// body, BodyBytes long, follows as filler in a capture (topology.Encoder).
-func (r *Request) Encode() []byte { return []byte(r.Text()) }
+// Encode is the request's real bytes as far as the model carries them: its text, and
+// its Body if it carries one (web mail's posted message); a body only counted in
+// BodyBytes follows as filler in a capture (topology.Encoder).
+func (r *Request) Encode() []byte { return encode(r.Text(), r.Body, r.BodyBytes) }
 
 // Response is an HTTP/1.1 response message (Kurose & Ross §2.2.3; RFC 7230 §3).
 type Response struct {
@@ -229,9 +230,18 @@ func (r *Response) Text() string {
 // WireBytes is the response's size on the wire: its text and its body.
 func (r *Response) WireBytes() int64 { return int64(len(r.Text())) + r.BodyBytes }
 
-// Encode is the response's text: its status line and header; the body follows as
+// Encode is the response's text: its status line and header, and its Body if it
+// carries one (a page a program built); a body only counted in BodyBytes follows as
 // filler in a capture (topology.Encoder).
-func (r *Response) Encode() []byte { return []byte(r.Text()) }
+func (r *Response) Encode() []byte { return encode(r.Text(), r.Body, r.BodyBytes) }
+
+// encode is a message's text and, if it fits the body's length, its body's bytes.
+func encode(text, body string, bodyBytes int64) []byte {
+	if body == "" || int64(len(body)) > bodyBytes {
+		return []byte(text)
+	}
+	return []byte(text + body)
+}
 
 func field(b *strings.Builder, name, value string) {
 	if value == "" {
