@@ -228,19 +228,10 @@ func splitNumber(s string) (num, suffix string) {
 }
 
 func (backend) Figures(s scenario) []figureInfo {
+	sc := s.(loaded).s
 	var out []figureInfo
-	for _, p := range s.(loaded).s.Plots {
-		title := p.Title
-		if title == "" {
-			title = s.Name()
-		}
-		x, y := p.XLabel, p.YLabel
-		if x == "" {
-			x = p.X
-		}
-		if y == "" {
-			y = strings.Join(p.Y, ", ")
-		}
+	for _, p := range sc.Plots {
+		title, x, y := campaign.Labels(sc, p)
 		out = append(out, figureInfo{Name: p.Name, Title: title, XLabel: x, YLabel: y, XLog: p.XLog, YLog: p.YLog})
 	}
 	return out

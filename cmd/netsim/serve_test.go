@@ -158,8 +158,9 @@ func TestServeWithoutJavaScriptMatchesRun(t *testing.T) {
 	require.Contains(t, page2, loc2+"/compare/distribution-time.svg")
 	status, svg := get(t, ts.URL+loc2+"/compare/distribution-time.svg")
 	require.Equal(t, http.StatusOK, status)
-	require.Contains(t, svg, "previous: mode=p2p")
-	require.Contains(t, svg, "this run: mode=p2p")
+	require.Contains(t, svg, ">previous: p2p<")
+	require.Contains(t, svg, ">this run: p2p<")
+	require.Contains(t, svg, ">Number of peers N<", "the x axis labelled as the figure is")
 }
 
 // A bad value is answered with the message --set gives, beside its field; a campaign

@@ -326,3 +326,11 @@ func sampleX(integer bool, lo, hi float64, xlog bool) []float64 {
 	}
 	return xs
 }
+
+// Labels are the title and axis labels plot p of s is drawn with: its own, or those
+// the kind's table gives (as buildFigure makes them), for a figure drawn elsewhere from
+// the plot's CSV (netsim serve's comparison of two results).
+func Labels(s *scenarios.Scenario, p scenarios.Plot) (title, xlabel, ylabel string) {
+	fig := buildFigure(s, p, nil, nil)
+	return fig.Title, fig.XLabel, fig.YLabel
+}
