@@ -210,10 +210,11 @@ const (
 	ephemeralCount = 65536 - ephemeralFirst
 )
 
-// binding returns the index of port's binding, or -1.
-func (h *host) bound(port uint16) int {
+// bound returns the index of port's binding, or -1: a UDP socket's if udp, else a
+// listener's. TCP and UDP have a port space each (DNS listens on both 53s).
+func (h *host) bound(port uint16, udp bool) int {
 	for i := range h.ports {
-		if h.ports[i].port == port {
+		if h.ports[i].port == port && (h.ports[i].u != nil) == udp {
 			return i
 		}
 	}
@@ -223,7 +224,7 @@ func (h *host) bound(port uint16) int {
 // inUse reports whether port is bound or is the local port of a dialling end still
 // in the host's table: an ephemeral port is never handed out twice while in use.
 func (h *host) inUse(port uint16) bool {
-	if h.bound(port) >= 0 {
+	if h.bound(port, false) >= 0 || h.bound(port, true) >= 0 {
 		return true
 	}
 	if port < ephemeralFirst || h.t == nil || h.t.dialled == nil {
@@ -264,7 +265,7 @@ func (h *host) ephemeralPort() uint16 {
 }
 
 // takePort checks a requested port and picks one for 0.
-func (h *host) takePort(what string, port int) (uint16, error) {
+func (h *host) takePort(what string, port int, udp bool) (uint16, error) {
 	if !h.up {
 		return 0, fmt.Errorf("%s: %s: %w", h.Name(), what, ErrHostDown)
 	}
@@ -278,14 +279,14 @@ func (h *host) takePort(what string, port int) (uint16, error) {
 		}
 		return p, nil
 	}
-	if h.bound(uint16(port)) >= 0 {
+	if h.bound(uint16(port), udp) >= 0 {
 		return 0, fmt.Errorf("%s: %s: port %d: %w", h.Name(), what, port, ErrPortInUse)
 	}
 	return uint16(port), nil
 }
 
-func (h *host) unbind(port uint16) {
-	if i := h.bound(port); i >= 0 {
+func (h *host) unbind(port uint16, udp bool) {
+	if i := h.bound(port, udp); i >= 0 {
 		last := len(h.ports) - 1
 		h.ports[i] = h.ports[last]
 		h.ports[last] = binding{}
@@ -302,7 +303,7 @@ type listener struct {
 }
 
 func (h *host) Listen(port int, accept func(Conn)) (Listener, error) {
-	p, err := h.takePort("listen", port)
+	p, err := h.takePort("listen", port, false)
 	if err != nil {
 		return nil, err
 	}
@@ -318,13 +319,13 @@ func (l *listener) Close() error {
 		return ErrClosed
 	}
 	l.closed = true
-	l.h.unbind(l.port)
+	l.h.unbind(l.port, false)
 	return nil
 }
 
 // listenerAt returns the open listener on port, or nil.
 func (h *host) listenerAt(port uint16) *listener {
-	if i := h.bound(port); i >= 0 {
+	if i := h.bound(port, false); i >= 0 {
 		return h.ports[i].l
 	}
 	return nil
