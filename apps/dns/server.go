@@ -231,11 +231,7 @@ func checkQuery(b []byte, st *ServerStats, reply func(*Msg)) (*Msg, bool) {
 // sendUDP packs and sends a response; one longer than 512 bytes goes with its header
 // and question only and TC set (RFC 1035 §4.2.1; RFC 2181 §9).
 func sendUDP(sock topology.UDPSocket, to topology.Addr, r *Msg, st *ServerStats) {
-	b, err := r.Pack()
-	if err != nil {
-		r = &Msg{ID: r.ID, Response: true, RCode: RCodeServFail, Question: r.Question, hasQuestion: r.hasQuestion, RecursionDesired: r.RecursionDesired}
-		b, _ = r.Pack()
-	}
+	b := packReply(r)
 	if len(b) > MaxUDPBytes {
 		st.Truncated++
 		t := *r
@@ -247,16 +243,23 @@ func sendUDP(sock topology.UDPSocket, to topology.Addr, r *Msg, st *ServerStats)
 	sock.SendTo(to, Wire(b, false))
 }
 
+// packReply packs a response; one that cannot be packed (a question name that parsed
+// but does not encode again) goes as FORMERR without its question.
+func packReply(r *Msg) []byte {
+	b, err := r.Pack()
+	if err != nil {
+		b, _ = (&Msg{ID: r.ID, Response: true, RCode: RCodeFormErr, RecursionDesired: r.RecursionDesired}).Pack()
+	}
+	return b
+}
+
 // serveTCP answers the queries that arrive on an accepted connection, each with its
 // length prefix (RFC 1035 §4.2.2), and closes when the asker does.
 func serveTCP(c topology.Conn, handle func(b []byte, tcp bool, reply func(*Msg)), st *ServerStats) {
 	c.SetHandler(&topology.ConnHandler{
 		OnMessage: func(c topology.Conn, tm topology.Message) {
 			handle(payload(tm), true, func(r *Msg) {
-				b, err := r.Pack()
-				if err != nil {
-					return
-				}
+				b := packReply(r)
 				st.Answered++
 				c.Send(Wire(b, true))
 			})

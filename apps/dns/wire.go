@@ -211,11 +211,21 @@ func Parse(b []byte) (m *Msg, err error) {
 	if err != nil {
 		return m, fmt.Errorf("dns: question: %w", err)
 	}
-	if len(qs) != 1 {
+	switch {
+	case len(qs) == 0 && h.Response:
+		// A FORMERR may come back with no question (RFC 1035 §4.1.1).
+	case len(qs) != 1:
 		return m, fmt.Errorf("dns: %d questions, want 1", len(qs))
+	}
+	if len(qs) == 0 {
+		return m, parseRecords(&p, m)
 	}
 	m.Question = Question{Name: strings.ToLower(qs[0].Name.String()), Type: qs[0].Type}
 	m.hasQuestion = true
+	return m, parseRecords(&p, m)
+}
+
+func parseRecords(p *dnsmessage.Parser, m *Msg) error {
 	for _, sec := range []struct {
 		what string
 		all  func() ([]dnsmessage.Resource, error)
@@ -223,7 +233,7 @@ func Parse(b []byte) (m *Msg, err error) {
 	}{{"answer", p.AllAnswers, &m.Answer}, {"authority", p.AllAuthorities, &m.Authority}, {"additional", p.AllAdditionals, &m.Additional}} {
 		res, err := sec.all()
 		if err != nil {
-			return m, fmt.Errorf("dns: %s: %w", sec.what, err)
+			return fmt.Errorf("dns: %s: %w", sec.what, err)
 		}
 		for _, r := range res {
 			if rr, ok := rrOf(r); ok {
@@ -231,7 +241,7 @@ func Parse(b []byte) (m *Msg, err error) {
 			}
 		}
 	}
-	return m, nil
+	return nil
 }
 
 func rrOf(r dnsmessage.Resource) (RR, bool) {

@@ -4,7 +4,6 @@ import (
 	"math"
 	"testing"
 
-
 	"netsim/sim"
 	"netsim/topology"
 )
@@ -117,4 +116,3 @@ func (w *world) lookup(name string, t Type) (Result, int64) {
 	}
 	return *res, w.messages() - before
 }
-
