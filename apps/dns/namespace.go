@@ -12,6 +12,9 @@ type ZoneSpec struct {
 	Origin  string
 	Servers []string
 	Records []RR
+	// DelegationTTL, if not 0, is the TTL of this zone's NS and glue records in place
+	// of the name space's (a domain's owner sets it, not the TLD's).
+	DelegationTTL uint32
 }
 
 // Namespace is a tree of zones laid on server hosts: each zone is served by its
@@ -50,14 +53,18 @@ func (ns *Namespace) Build(addr func(server string) (RR, bool)) (map[string][]*Z
 	byServer := map[string][]*Zone{}
 	for _, o := range order {
 		z, spec := zones[o], specs[o]
+		ttl := ns.DelegationTTL
+		if spec.DelegationTTL > 0 {
+			ttl = spec.DelegationTTL
+		}
 		for _, s := range spec.Servers {
 			s = Fqdn(s)
 			a, ok := addr(s)
 			if !ok {
 				return nil, fmt.Errorf("dns: zone %s: no host for its server %s", o, s)
 			}
-			a.Name, a.TTL = s, ns.DelegationTTL
-			nsRR := RR{Name: o, Type: TypeNS, TTL: ns.DelegationTTL, Target: s}
+			a.Name, a.TTL = s, ttl
+			nsRR := RR{Name: o, Type: TypeNS, TTL: ttl, Target: s}
 			if err := z.Add(nsRR); err != nil {
 				return nil, err
 			}
