@@ -58,6 +58,16 @@ type BrowserConfig struct {
 	// begun, or has stopped arriving, for this long (0: DefaultResponseTimeout;
 	// negative: never). Its requests count as errors.
 	ResponseTimeout sim.Time
+	// Resolver, if set, is used instead of Resolve: a name lookup that takes time
+	// (apps/dns's stub resolver implements it), which each dial waits for.
+	Resolver Resolver
+}
+
+// Resolver looks up a host name's node asynchronously and calls done once, never
+// re-entrantly, with the node or false (K&R §2.5.1: the browser passes the hostname to
+// the client side of DNS and waits for the reply before it opens a TCP connection).
+type Resolver interface {
+	Resolve(host string, done func(topology.NodeID, bool))
 }
 
 // PageResult is what one page load measured.
@@ -112,7 +122,7 @@ func NewBrowser(h topology.Host, cfg BrowserConfig) (*Browser, error) {
 	default:
 		return nil, fmt.Errorf("http browser %s: unknown mode %q", h.Name(), cfg.Mode)
 	}
-	if cfg.Resolve == nil {
+	if cfg.Resolve == nil && cfg.Resolver == nil {
 		return nil, fmt.Errorf("http browser %s: no Resolve", h.Name())
 	}
 	if cfg.UserAgent == "" {
@@ -273,10 +283,22 @@ type conn struct {
 
 func (b *Browser) dial(host string, persistent bool, l *pageLoad) *conn {
 	c := &conn{b: b, host: host, load: l, persistent: persistent}
-	node, ok := b.cfg.Resolve(host)
+	if b.cfg.Resolver != nil {
+		b.cfg.Resolver.Resolve(host, func(node topology.NodeID, ok bool) { b.connect(c, node, ok) })
+	} else {
+		node, ok := b.cfg.Resolve(host)
+		b.connect(c, node, ok)
+	}
+	return c
+}
+
+// connect dials the resolved node for c, or fails c's fetches if the name did not
+// resolve.
+func (b *Browser) connect(c *conn, node topology.NodeID, ok bool) {
+	l := c.load
 	if !ok {
 		b.h.After(0, func() { c.fail() })
-		return c
+		return
 	}
 	b.h.Dial(topology.Addr{Node: node, Port: b.cfg.Port}, b.cfg.TCP, func(tc topology.Conn, err error) {
 		if err != nil {
@@ -295,7 +317,6 @@ func (b *Browser) dial(host string, persistent bool, l *pageLoad) *conn {
 		})
 		c.pump()
 	})
-	return c
 }
 
 // pump sends queued requests: all of them when pipelining, else one when none is
