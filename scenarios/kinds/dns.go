@@ -19,7 +19,7 @@ import (
 // workload poisson is a population of clients querying a generated name space
 // (N TLDs × M domains × K hosts) with Zipf popularity.
 type dnsParams struct {
-	Workload     string                           `yaml:"workload" default:"poisson" oneof:"textbook poisson" help:"textbook (one resolution of gaia.cs.umass.edu, K&R §2.5.2) or poisson (clients querying a generated name space)"`
+	Workload     string                           `yaml:"workload" default:"poisson" oneof:"textbook poisson web" help:"textbook (one resolution of gaia.cs.umass.edu, K&R §2.5.2), poisson (clients querying a generated name space) or web (cis.poly.edu's browser loads a page from www.someschool.edu, resolving its name first)"`
 	Mode         string                           `yaml:"mode" default:"iterative" oneof:"iterative recursive" help:"the local server walks the hierarchy itself (iterative) or asks the root with RD set and each server asks the next (recursive)"`
 	Intermediate bool                             `yaml:"intermediate" help:"textbook: dns.umass.edu delegates cs.umass.edu to the intermediate server dns.cs.umass.edu"`
 	Cached       int                              `yaml:"cached" range:"[0,2]" help:"textbook: how far down the hierarchy the local cache reaches before the lookup: 0 nothing, 1 the edu TLD servers (from a lookup of www.someschool.edu), 2 the answer"`
@@ -50,6 +50,14 @@ type dnsParams struct {
 	Select       string                           `yaml:"select" default:"lowest-rtt" oneof:"in-order random round-robin lowest-rtt" help:"how a resolver picks among an NS set's servers"`
 	Timeout      units.Duration                   `yaml:"timeout" default:"2s" range:"(0,)" help:"the local server's wait for one try"`
 	Tries        int                              `yaml:"tries" default:"3" range:"[1,20]" help:"rounds over an NS set before the local server gives up"`
+	HTTPMode     string                           `yaml:"http_mode" default:"pipelined" oneof:"nonpersistent parallel persistent pipelined" help:"web: how the browser uses TCP connections (K&R §2.2.2)"`
+	Parallel     int                              `yaml:"parallel" default:"5" range:"[1,)" help:"web: P, connections at once in parallel mode"`
+	Objects      int                              `yaml:"objects" default:"10" range:"[0,10000]" help:"web: K, objects the base HTML file references"`
+	ObjectSize   units.Size                       `yaml:"object_size" default:"10kB" help:"web: size of each object's body (the base file is 6821 B, §2.2.3)"`
+	WebDelay     units.Duration                   `yaml:"web_delay" platform:"" default:"40ms" help:"web: one-way delay, www.someschool.edu to the core"`
+	Pages        int                              `yaml:"pages" default:"1" range:"[1,1000]" help:"web: page loads, each page_gap after the last ended"`
+	PageGap      units.Duration                   `yaml:"page_gap" default:"1h" help:"web: time between page loads"`
+	StubCache    bool                             `yaml:"stub_cache" default:"true" help:"the clients' hosts keep answers in a cache of their own (web: a second load, or a second connection, skips the lookup)"`
 	Loss         float64                          `yaml:"loss" range:"[0,1)" help:"probability that the local server's access link drops a datagram, each way"`
 }
 
@@ -64,6 +72,7 @@ type dnsRun struct {
 	upstream           dns.ExchangeStats
 	authPerServer      []float64
 	replicaShare       []float64
+	pageLoads          []float64 // seconds, web
 	events             uint64
 }
 
@@ -80,8 +89,8 @@ var _ = scenarios.Register(scenarios.Decl[dnsParams, dnsRun]{
 	Metrics: []scenarios.Reading[dnsRun]{
 		scenarios.Scalar("latency_s", "s", "mean resolution latency at the clients, answered lookups", func(r *dnsRun) float64 { return mean(r.latency) }),
 		scenarios.Sample("resolution_s", "s", "each answered lookup's latency", func(r *dnsRun) []float64 { return r.latency }),
-		scenarios.Scalar("messages", "", "DNS messages sent by every host, per measured lookup", func(r *dnsRun) float64 { return r.per(r.messages) }),
-		scenarios.Scalar("bytes", "B", "DNS message bytes sent by every host, per measured lookup", func(r *dnsRun) float64 { return r.per(r.bytes) }),
+		scenarios.Scalar("messages", "", "messages sent by every host, per measured lookup (web: the page's HTTP messages too)", func(r *dnsRun) float64 { return r.per(r.messages) }),
+		scenarios.Scalar("bytes", "B", "message bytes sent by every host, per measured lookup (web: HTTP too)", func(r *dnsRun) float64 { return r.per(r.bytes) }),
 		scenarios.Scalar("root_queries", "", "queries the root servers received, per measured lookup", func(r *dnsRun) float64 { return r.per(r.rootQ) }),
 		scenarios.Scalar("tld_queries", "", "queries the TLD servers received, per measured lookup", func(r *dnsRun) float64 { return r.per(r.tldQ) }),
 		scenarios.Scalar("auth_queries", "", "queries the authoritative servers received, per measured lookup", func(r *dnsRun) float64 { return r.per(r.authQ) }),
@@ -93,6 +102,7 @@ var _ = scenarios.Register(scenarios.Decl[dnsParams, dnsRun]{
 		scenarios.Scalar("failed", "", "measured lookups that got no answer (timeout or SERVFAIL)", func(r *dnsRun) float64 { return float64(r.failed) }),
 		scenarios.Sample("replica_share", "", "fraction of answered A lookups whose first address was each replica's (replica order)", func(r *dnsRun) []float64 { return r.replicaShare }),
 		scenarios.Scalar("replica_max_share", "", "the largest replica_share: 1/replicas when load is spread evenly", func(r *dnsRun) float64 { return maxOf(r.replicaShare) }),
+		scenarios.Scalar("page_load_s", "s", "web: page load time, resolution included, mean over the loads", func(r *dnsRun) float64 { return mean(r.pageLoads) }),
 		scenarios.Scalar("events", "", "kernel events in the run", func(r *dnsRun) float64 { return float64(r.events) }),
 	},
 	Theory: []scenarios.TheoryOf[dnsParams]{
@@ -103,6 +113,9 @@ var _ = scenarios.Register(scenarios.Decl[dnsParams, dnsRun]{
 		{Name: "rtt_sum", Label: "sum of the RTTs on the path", Metric: "latency_s", Value: func(p *dnsParams) (float64, error) {
 			_, d, err := p.textbookPath()
 			return d.Seconds(), err
+		}},
+		{Name: "dns_web", Label: "DNS: the RTTs to the servers visited; HTTP: the RTT formula", Metric: "page_load_s", Value: func(p *dnsParams) (float64, error) {
+			return p.webPageLoad()
 		}},
 		{Name: "ttl_cache", Label: "TTL cache: Σ p_i λ_i T/(1+λ_i T)", Metric: "hit_ratio", Value: (*dnsParams).ttlCacheHitRatio},
 		{Name: "even_share", Label: "1/replicas", Metric: "replica_max_share", Value: func(p *dnsParams) (float64, error) {
@@ -152,19 +165,24 @@ type dnsSpace struct {
 	tld, auth      []string
 	names, domains []string
 	local, client  string
+	web            string // the Web server's host, web only
 	clients        []string
 }
 
 func (p *dnsParams) space(r *rand.Rand) dnsSpace {
-	if p.Workload == "textbook" {
+	if p.Workload != "poisson" {
 		ns := dns.TextbookNamespace(p.Intermediate, uint32(p.ttlConst()), dns.RR{Type: dns.TypeA, Addr: dns.AddrOfNode(0)}, dns.RR{Type: dns.TypeA, Addr: dns.AddrOfNode(0)})
 		ns.Zones[0].Servers = dns.RootLetters(p.Roots)
 		auth := []string{dns.TextbookAuth, dns.TextbookWebAuth}
 		if p.Intermediate {
 			auth = append(auth, dns.TextbookCSAuth)
 		}
-		return dnsSpace{ns: ns, tld: dns.TextbookTLDServers, auth: auth, local: trim(dns.TextbookLocal),
+		sp := dnsSpace{ns: ns, tld: dns.TextbookTLDServers, auth: auth, local: trim(dns.TextbookLocal),
 			client: trim(dns.TextbookClient), clients: []string{trim(dns.TextbookClient)}}
+		if p.Workload == "web" {
+			sp.web = trim(dns.TextbookWeb)
+		}
+		return sp
 	}
 	draw := p.TTL.Sampler(r)
 	g := dns.Generate(dns.GenerateConfig{Roots: p.Roots, TLDs: p.TLDs, TLDServers: p.TLDServers, Domains: p.Domains,
@@ -206,6 +224,9 @@ func (p *dnsParams) platform(env *scenarios.RunEnv) *scenarios.Topology {
 	for _, t := range s.tld {
 		add(trim(t), p.TLDDelay)
 	}
+	if s.web != "" {
+		add(s.web, p.WebDelay)
+	}
 	for _, a := range s.auth {
 		d := p.AuthDelay
 		if a == dns.TextbookCSAuth {
@@ -233,6 +254,9 @@ func (p *dnsParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) 
 		place(c, "client", "the query workload drives it")
 	}
 	place(s.local, "local", "")
+	if s.web != "" {
+		place(s.web, "web", "")
+	}
 	for _, r := range s.ns.Zones[0].Servers {
 		place(trim(r), "root", "")
 	}

@@ -3,11 +3,13 @@ package kinds
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/netip"
 
 	"netsim/apps/dns"
+	"netsim/apps/http"
 	"netsim/apps/webcache/workload"
 	"netsim/scenarios"
 	"netsim/sim"
@@ -29,6 +31,15 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 		return dnsRun{}, err
 	}
 	s := p.space(rand.New(rand.NewPCG(env.Seed, 1)))
+	if s.web != "" {
+		for i := range s.ns.Zones {
+			for j := range s.ns.Zones[i].Records {
+				if rr := &s.ns.Zones[i].Records[j]; rr.Name == dns.TextbookWeb {
+					rr.Addr = dns.AddrOfNode(pl.Node(s.web))
+				}
+			}
+		}
+	}
 	zones, err := s.ns.Build(func(name string) (dns.RR, bool) {
 		id, ok := pl.Network.Node(trim(name))
 		return dns.RR{Type: dns.TypeA, Addr: dns.AddrOfNode(id)}, ok
@@ -67,10 +78,15 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 		return err
 	})
 	local := []topology.NodeID{pl.Node(s.local)}
+	var stubCache *dns.CacheConfig
+	if p.StubCache {
+		c := dns.DefaultCache()
+		stubCache = &c
+	}
 	stubs := make([]*dns.Stub, len(s.clients))
 	for i, c := range s.clients {
 		pl.Boot(c, func(h topology.Host) error {
-			st, err := dns.NewStub(h, dns.StubConfig{Servers: local})
+			st, err := dns.NewStub(h, dns.StubConfig{Servers: local, Cache: stubCache})
 			stubs[i] = st
 			return err
 		})
@@ -129,7 +145,28 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 			}
 		}
 	}
-	if p.Workload == "textbook" {
+	var pages []http.PageResult
+	switch p.Workload {
+	case "web":
+		objs := make([]int64, p.Objects)
+		for i := range objs {
+			objs[i] = p.ObjectSize.Bytes()
+		}
+		pl.Boot(s.web, func(h topology.Host) error {
+			_, err := http.NewServer(h, http.ServerConfig{Objects: http.Page(6821, objs)})
+			return err
+		})
+		visits := http.VisitConfig{
+			Browser:  http.BrowserConfig{Mode: http.Mode(p.HTTPMode), Parallel: p.Parallel},
+			URL:      http.URL{Host: s.web, Path: "/index.html"},
+			Sessions: p.Pages, SessionGap: p.PageGap.Time(),
+		}
+		pl.Boot(s.client, func(h topology.Host) error {
+			v := visits
+			v.Browser.Resolver = timedResolver{stub: stubs[0], record: record}
+			return http.Visits(v, &pages)(h)
+		})
+	case "textbook":
 		client := func() *dns.Stub { return stubs[0] }
 		warm := []string{"", dns.TextbookWeb, dns.TextbookTarget}[p.Cached]
 		if warm != "" {
@@ -139,7 +176,7 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 			start = tally()
 			client().Lookup(dns.Question{Name: dns.TextbookTarget, Type: dns.TypeA}, record)
 		})
-	} else {
+	default:
 		zipf := workload.NewZipf(len(s.names), p.Alpha)
 		pop := &dns.Population{RatePerS: p.Rate, Queries: p.Queries, Warmup: p.Warmup, Clients: len(s.clients),
 			Stub: func(i int) *dns.Stub { return stubs[i] },
@@ -158,6 +195,9 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 	if err := pl.Run(ctx); err != nil {
 		return dnsRun{}, err
 	}
+	if p.Workload == "web" {
+		end = tally()
+	}
 	if run.lookups == 0 {
 		return dnsRun{}, errors.New("no measured lookup finished")
 	}
@@ -166,7 +206,11 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 	run.window = (end.at - start.at).Seconds()
 	run.local = dns.ResolverStats{Queries: end.local.Queries - start.local.Queries, Hits: end.local.Hits - start.local.Hits}
 	for i := range end.perAuth {
-		run.authPerServer = append(run.authPerServer, float64(end.perAuth[i]-start.perAuth[i]))
+		before := int64(0)
+		if i < len(start.perAuth) {
+			before = start.perAuth[i]
+		}
+		run.authPerServer = append(run.authPerServer, float64(end.perAuth[i]-before))
 	}
 	for _, r := range locals {
 		x := r.Exchange()
@@ -177,6 +221,12 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 			shares[i] /= float64(answeredA)
 		}
 		run.replicaShare = shares
+	}
+	for _, pg := range pages {
+		run.pageLoads = append(run.pageLoads, pg.LoadTime().Seconds())
+	}
+	if p.Workload == "web" && len(pages) != p.Pages {
+		return dnsRun{}, fmt.Errorf("%d of %d page loads finished", len(pages), p.Pages)
 	}
 	run.events = pl.Kernel.Events()
 	return run, nil
@@ -258,4 +308,53 @@ func (p *dnsParams) ttlCacheHitRatio() (float64, error) {
 		h += pi * lt / (1 + lt)
 	}
 	return h, nil
+}
+
+// webPageLoad is the web workload's page load time: the DNS part, the sum of the RTTs
+// of the exchanges its resolution makes (client ↔ local, then root, TLD and
+// dns.someschool.edu, iteratively or recursively), plus the HTTP part, the RTT
+// formula of §2.2.2 for the mode times the browser–server RTT — for the first load;
+// later loads find the name in the host's cache (stub_cache) and pay the HTTP part
+// alone. In nanoseconds, then seconds once, as the simulation measures it.
+func (p *dnsParams) webPageLoad() (float64, error) {
+	if p.Workload != "web" || !p.StubCache || p.Cached != 0 || p.Select != string(dns.InOrder) {
+		return 0, errors.New("for the web workload with a stub cache, nothing cached before and select: in-order")
+	}
+	rtt := func(a, b sim.Time) sim.Time { return 2 * (a + b) }
+	c, l := p.ClientDelay.Time(), p.LocalDelay.Time()
+	root, tld, auth := p.RootDelay.Time(), p.TLDDelay.Time(), p.AuthDelay.Time()
+	d := rtt(c, l)
+	if p.Mode == "recursive" {
+		d += rtt(l, root) + rtt(root, tld) + rtt(tld, auth)
+	} else {
+		d += rtt(l, root) + rtt(l, tld) + rtt(l, auth)
+	}
+	web := sim.Time(http.PageLoadRTTs(http.Mode(p.HTTPMode), p.Objects, p.Parallel)) * rtt(c, p.WebDelay.Time())
+	total := d + sim.Time(p.Pages)*web
+	if p.Pages == 1 {
+		return total.Seconds(), nil
+	}
+	return total.Seconds() / float64(p.Pages), nil
+}
+
+// timedResolver is the browser's resolver: the host's stub, with each lookup's
+// result kept for the metrics.
+type timedResolver struct {
+	stub   *dns.Stub
+	record func(dns.Result)
+}
+
+var _ http.Resolver = timedResolver{}
+
+func (t timedResolver) Resolve(host string, done func(topology.NodeID, bool)) {
+	t.stub.Lookup(dns.Question{Name: host, Type: dns.TypeA}, func(r dns.Result) {
+		t.record(r)
+		if addrs := r.Addrs(); r.Err == nil && len(addrs) > 0 {
+			if id, ok := dns.NodeOfAddr(addrs[0]); ok {
+				done(id, true)
+				return
+			}
+		}
+		done(0, false)
+	})
 }

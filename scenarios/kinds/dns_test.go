@@ -9,6 +9,8 @@ import (
 
 	"netsim/scenarios"
 	"netsim/scenarios/campaign"
+	"netsim/scenarios/units"
+	"netsim/sim"
 )
 
 // The built-in dns-resolution reproduces Kurose & Ross §2.5.2 exactly: every run's
@@ -95,4 +97,44 @@ func TestDNSKindUnderLoss(t *testing.T) {
 	require.Equal(t, 3000.0, answered+v.Values["failed"], "every lookup ends")
 	require.Greater(t, v.Values["timeouts"], 100.0)
 	require.False(t, math.IsNaN(v.Values["latency_s"]))
+}
+
+// The built-in dns-web (acceptance 5 of the DNS issue): for K = 0..10 and the four
+// HTTP modes, the page load time equals, to the nanosecond, the DNS part (the sum of
+// the RTTs of the resolution's exchanges) plus the HTTP part (K&R §2.2.2's RTT
+// formula times the browser–server RTT).
+func TestBuiltinDNSWebIsExact(t *testing.T) {
+	s, err := scenarios.Load("dns-web")
+	require.NoError(t, err)
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 2})
+	require.NoError(t, err)
+	require.Len(t, res.Runs, 4*11)
+	for _, r := range res.Runs {
+		pt := s.Point(r.Point)
+		p := pt.Params.(*dnsParams)
+		require.Equal(t, theoryOf(t, s.Kind, "dns_web", p), r.Values["page_load_s"], "%v", pt.Assign)
+	}
+	// One of them by hand: pipelined, K = 10: DNS 2(1+3) + 2(3+19) + 2(3+29) + 2(3+39)
+	// = 200 ms, HTTP 3 RTT of 2(1+40) = 82 ms.
+	for _, r := range res.Runs {
+		if pt := s.Point(r.Point); pt.VariantName(s) == "pipelined" && pt.Params.(*dnsParams).Objects == 10 {
+			require.Equal(t, 0.446, r.Values["page_load_s"])
+		}
+	}
+}
+
+// With caching, a second page load from the same host skips the lookup (the issue's
+// "The Web rides on it"): two loads, the second pays the HTTP part alone, and the
+// local server is asked once.
+func TestDNSWebSecondLoadSkipsLookup(t *testing.T) {
+	k, _ := scenarios.LookupKind("dns")
+	p := k.NewParams().(*dnsParams)
+	p.Workload, p.Select, p.Pages, p.HTTPMode, p.Objects = "web", "in-order", 2, "persistent", 3
+	p.PageGap = units.Duration(10 * sim.Minute) // within the 1 h TTL
+	require.NoError(t, k.Check(p))
+	v, err := k.Run(context.Background(), p, scenarios.RunEnv{Seed: 1})
+	require.NoError(t, err)
+	require.Equal(t, theoryOf(t, k, "dns_web", p), v.Values["page_load_s"])
+	require.Equal(t, []float64{0.198, 0}, v.Samples["resolution_s"], "one real lookup, then the host's cache")
+	require.Equal(t, 1.0, v.Values["root_queries"]*2)
 }
