@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"netsim/sim"
+	"netsim/topology"
 )
 
 // A Kind is one protocol model as a scenario type: `kind: filedist` in a file. It is
@@ -55,6 +56,10 @@ type Metric struct {
 	Name string // snake_case, e.g. "distribution_time_s"; unique among a kind's readings
 	Unit string // "s", "B", "" for a count or ratio
 	Help string
+	// Optional: a run may have no value (a page load time when the page did not load
+	// whole). Its reading returns NaN, an empty cell of runs.csv; summary.csv leaves
+	// the run out of the metric's statistics and counts it in <name>_excluded.
+	Optional bool
 }
 
 // TimeSeries is one run's curve of a variable against virtual time, in seconds.
@@ -93,6 +98,10 @@ type RunEnv struct {
 	Schedule *Schedule
 	// Deployment is which host runs which of the kind's programs (Decl.Deploy).
 	Deployment Deployment
+	// Attach, if not nil, is called with the run's stack once its network is built and
+	// before anything runs (scenarios.NewPlatform does it): it is where a capture taps
+	// hosts.
+	Attach func(*topology.Stack) error
 }
 
 // Streams returns the run's named random streams.
@@ -163,19 +172,25 @@ const (
 
 // Scalar declares a number per run, a column of runs.csv and summary.csv.
 func Scalar[R any](name, unit, help string, read func(*R) float64) Reading[R] {
-	return Reading[R]{Metric: Metric{name, unit, help}, shape: scalarShape, scalar: read}
+	return Reading[R]{Metric: Metric{Name: name, Unit: unit, Help: help}, shape: scalarShape, scalar: read}
+}
+
+// Optional marks a scalar that a run may not have (see Metric.Optional).
+func (r Reading[R]) Optional() Reading[R] {
+	r.Metric.Optional = true
+	return r
 }
 
 // Sample declares a sample set per run (one value per peer, request, lookup): rows of
 // samples.csv, drawn by cdf, pdf and histogram figures.
 func Sample[R any](name, unit, help string, read func(*R) []float64) Reading[R] {
-	return Reading[R]{Metric: Metric{name, unit, help}, shape: sampleShape, sample: read}
+	return Reading[R]{Metric: Metric{Name: name, Unit: unit, Help: help}, shape: sampleShape, sample: read}
 }
 
 // Series declares a time series per run: rows of series.csv, drawn by timeseries
 // figures.
 func Series[R any](name, unit, help string, read func(*R) TimeSeries) Reading[R] {
-	return Reading[R]{Metric: Metric{name, unit, help}, shape: seriesShape, series: read}
+	return Reading[R]{Metric: Metric{Name: name, Unit: unit, Help: help}, shape: seriesShape, series: read}
 }
 
 // TheoryOf is an analytic result of a Decl, evaluated on its typed params.

@@ -1,9 +1,9 @@
 package http
 
 import (
+	"errors"
 	"fmt"
 	"maps"
-	"strings"
 
 	"netsim/sim"
 	"netsim/topology"
@@ -59,7 +59,7 @@ type BrowserConfig struct {
 	// negative: never). Its requests count as errors.
 	ResponseTimeout sim.Time
 	// Resolver, if set, is used instead of Resolve: a name lookup that takes time
-	// (apps/dns's stub resolver implements it), which each dial waits for.
+	// (apps/dns's stub resolver implements it), which each request waits for.
 	Resolver Resolver
 }
 
@@ -74,23 +74,30 @@ type Resolver interface {
 type PageResult struct {
 	URL    URL
 	Start  sim.Time
-	BaseAt sim.Time // when the base object (after any redirects) had arrived
-	DoneAt sim.Time // when the last object had arrived
+	BaseAt sim.Time // when the base object (after any redirects) had arrived, or failed
+	DoneAt sim.Time // when the last object had arrived, or failed
 	// Requests sent and responses received (a 301 and a retried request count).
 	Requests, Responses int
-	Objects             int // 200 responses
+	Objects             int // 200 responses: the objects fetched
 	Redirects           int // 301 responses followed
-	Errors              int // other statuses, refused connections, bad links
-	Retries             int // requests sent again after a server closed an idle connection
-	// ConnsOpened counts the TCP connections this load opened. Each costs one RTT of
-	// handshake (SYN, SYN-ACK; §2.2.2), so HandshakeRTTs equals it and HandshakeTime
-	// is the sum of those connections' RTTs (overlapping ones included).
+	// Errors counts the objects the load did not get: other statuses, failed dials,
+	// requests that went unanswered (reset, closed, the response timeout), bad links.
+	Errors  int
+	Retries int // requests sent again after their connection closed under them
+	// ConnsOpened counts the TCP connections this load opened: each cost one RTT of
+	// handshake (SYN, SYN-ACK; §2.2.2). HandshakeRTTs counts those on the load's
+	// critical path — the chain of fetches, back from the last, each of which waited
+	// for the one before it (the base for the objects it links, a free connection) —
+	// which are the handshakes the load time contains: overlapping handshakes of
+	// parallel connections count once.
 	ConnsOpened   int
 	HandshakeRTTs int
-	HandshakeTime sim.Time
 	RequestBytes  int64 // wire bytes of the requests sent
 	ResponseBytes int64 // wire bytes of the responses received
 }
+
+// Complete reports whether the load got every object: the base and all it links.
+func (r PageResult) Complete() bool { return r.Errors == 0 && r.Objects > 0 }
 
 // BaseTime is the time from the click to the base object.
 func (r PageResult) BaseTime() sim.Time { return r.BaseAt - r.Start }
@@ -99,14 +106,13 @@ func (r PageResult) BaseTime() sim.Time { return r.BaseAt - r.Start }
 func (r PageResult) LoadTime() sim.Time { return r.DoneAt - r.Start }
 
 // Browser is an HTTP client on one host: it loads pages (a base HTML object and the
-// objects it links) and keeps a cookie file (Kurose & Ross §2.2.4).
+// objects it links) over a Client, and keeps a cookie file (Kurose & Ross §2.2.4).
 type Browser struct {
 	h   topology.Host
 	cfg BrowserConfig
 	// jar is the cookie file: host name → the identification number that host set.
 	jar map[string]string
-	// pool holds the open persistent connections, by host.
-	pool map[string]*conn
+	cl  *Client // its connections stay open from one load to the next
 }
 
 // NewBrowser returns a browser on h.
@@ -125,22 +131,18 @@ func NewBrowser(h topology.Host, cfg BrowserConfig) (*Browser, error) {
 	if cfg.Resolve == nil && cfg.Resolver == nil {
 		return nil, fmt.Errorf("http browser %s: no Resolve", h.Name())
 	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
-	}
 	if cfg.Port == 0 {
 		cfg.Port = DefaultPort
 	}
 	if cfg.MaxRedirects == 0 {
 		cfg.MaxRedirects = DefaultMaxRedirects
 	}
-	if cfg.ResponseTimeout == 0 {
-		cfg.ResponseTimeout = DefaultResponseTimeout
-	}
-	b := &Browser{h: h, cfg: cfg, jar: maps.Clone(cfg.CookieFile), pool: map[string]*conn{}}
+	b := &Browser{h: h, cfg: cfg, jar: maps.Clone(cfg.CookieFile)}
 	if b.jar == nil {
 		b.jar = map[string]string{}
 	}
+	b.cl = NewClient(h, ClientConfig{TCP: cfg.TCP, NonPersistent: !b.persistent(), Pipelining: cfg.Mode == Pipelined,
+		ResponseTimeout: cfg.ResponseTimeout, UserAgent: cfg.UserAgent})
 	return b, nil
 }
 
@@ -149,78 +151,162 @@ func (b *Browser) CookieFile() map[string]string { return maps.Clone(b.jar) }
 
 func (b *Browser) persistent() bool { return b.cfg.Mode == Persistent || b.cfg.Mode == Pipelined }
 
+// errUnknownHost is a link to a host the browser cannot resolve.
+var errUnknownHost = errors.New("unknown host")
+
 // Load fetches the page at u: the base object, then every object it links, as the
-// browser's mode says; done gets the measurements when the last object has arrived.
+// browser's mode says; done gets the measurements when the last object has arrived
+// or failed.
 func (b *Browser) Load(u URL, done func(PageResult)) {
-	l := &pageLoad{b: b, done: done, res: PageResult{URL: u, Start: b.h.Now()}}
-	l.submit(&fetch{url: u, load: l, base: true})
+	l := &pageLoad{b: b, done: done, res: PageResult{URL: u, Start: b.h.Now()}, busy: map[string]bool{}}
+	l.submit(&fetch{url: u, base: true}, nil)
 }
 
 // fetch is one object being fetched.
 type fetch struct {
 	url       URL
-	load      *pageLoad
 	base      bool
 	redirects int
-	retried   bool
+	// after is the fetch whose end let this one be sent: the page's critical path
+	// runs back along it.
+	after   *fetch
+	newConn bool // it opened the connection it went on
 }
 
 // pageLoad is the state of one Load.
 type pageLoad struct {
-	b       *Browser
-	res     PageResult
-	done    func(PageResult)
-	open    int      // fetches not finished
-	pending []*fetch // non-persistent modes: fetches waiting for a connection
-	active  int      // non-persistent modes: connections open
+	b    *Browser
+	res  PageResult
+	done func(PageResult)
+	open int // fetches not finished
+	// waiting holds the fetches not yet sent: in the non-persistent modes for one of
+	// the P connections (active counts those in use), in persistent mode for their
+	// server's connection to be free (busy).
+	waiting []*fetch
+	active  int
+	busy    map[string]bool
 }
 
-// submit starts a new fetch.
-func (l *pageLoad) submit(f *fetch) {
+// submit starts a new fetch, which cause's end brought about, or queues it.
+func (l *pageLoad) submit(f *fetch, cause *fetch) {
 	l.open++
-	l.place(f)
-}
-
-// place puts f on a connection: the server's persistent one (opened if need be), or
-// a new one of its own when a slot among the P is free.
-func (l *pageLoad) place(f *fetch) {
-	b := l.b
-	if b.persistent() {
-		c := b.pool[f.url.Host]
-		if c == nil {
-			c = b.dial(f.url.Host, true, l)
-			b.pool[f.url.Host] = c
-		}
-		c.queue = append(c.queue, f)
-		c.pump()
+	switch {
+	case l.b.cfg.Mode == Pipelined:
+	case l.b.cfg.Mode == Persistent && !l.busy[f.url.Host]:
+		l.busy[f.url.Host] = true
+	case !l.b.persistent() && l.active < l.b.cfg.Parallel:
+		l.active++
+	default:
+		l.waiting = append(l.waiting, f)
 		return
 	}
-	l.pending = append(l.pending, f)
-	l.pumpSlots()
+	l.send(f, cause)
 }
 
-// pumpSlots opens connections for pending fetches while fewer than P are open.
-func (l *pageLoad) pumpSlots() {
-	for l.active < l.b.cfg.Parallel && len(l.pending) > 0 {
-		f := l.pending[0]
-		l.pending = l.pending[1:]
-		l.active++
-		c := l.b.dial(f.url.Host, false, l)
-		c.queue = append(c.queue, f)
+// release gives up f's connection: the next waiting fetch it frees is sent.
+func (l *pageLoad) release(f *fetch) {
+	switch l.b.cfg.Mode {
+	case Pipelined:
+		return
+	case Persistent:
+		l.busy[f.url.Host] = false
+		for i, w := range l.waiting {
+			if w.url.Host == f.url.Host {
+				l.waiting = append(l.waiting[:i], l.waiting[i+1:]...)
+				l.busy[w.url.Host] = true
+				l.send(w, f)
+				return
+			}
+		}
+	default:
+		l.active--
+		if len(l.waiting) > 0 && l.active < l.b.cfg.Parallel {
+			w := l.waiting[0]
+			l.waiting = l.waiting[1:]
+			l.active++
+			l.send(w, f)
+		}
+	}
+}
+
+// send asks for f's object.
+func (l *pageLoad) send(f *fetch, cause *fetch) {
+	f.after = cause
+	b := l.b
+	if b.cfg.Resolver != nil {
+		b.cfg.Resolver.Resolve(f.url.Host, func(node topology.NodeID, ok bool) { l.request(f, node, ok) })
+		return
+	}
+	node, ok := b.cfg.Resolve(f.url.Host)
+	l.request(f, node, ok)
+}
+
+// request sends f's request to the node its host resolved to, or fails f if the name
+// did not resolve.
+func (l *pageLoad) request(f *fetch, node topology.NodeID, ok bool) {
+	b := l.b
+	if !ok {
+		b.h.After(0, func() { l.finished(f, Exchange{Err: errUnknownHost}) })
+		return
+	}
+	req := &Request{
+		Method: MethodGet, Target: f.url.Path, Version: Version11, Host: f.url.Host,
+		// §2.2.4: the browser consults its cookie file for this host only.
+		Cookie: b.jar[f.url.Host],
+	}
+	b.cl.Do(topology.Addr{Node: node, Port: b.cfg.Port}, req, func(x Exchange) { l.finished(f, x) })
+}
+
+// finished counts what f's exchange did and acts on its response.
+func (l *pageLoad) finished(f *fetch, x Exchange) {
+	r := &l.res
+	r.Requests++
+	r.RequestBytes += x.ReqBytes
+	if x.Retried {
+		r.Requests++
+		r.Retries++
+	}
+	if x.NewConn {
+		r.ConnsOpened++
+		f.newConn = true
+	}
+	if x.Err != nil || x.Resp == nil {
+		r.Errors++
+		if f.base {
+			r.BaseAt = l.b.h.Now()
+		}
+	} else {
+		r.Responses++
+		r.ResponseBytes += x.RespBytes
+		if x.Resp.SetCookie != "" {
+			// §2.2.4: the browser appends the host name and the number to its cookie file.
+			l.b.jar[f.url.Host] = x.Resp.SetCookie
+		}
+		l.handle(f, x.Resp)
+	}
+	l.release(f)
+	if l.open--; l.open == 0 {
+		r.DoneAt = l.b.h.Now()
+		for g := f; g != nil; g = g.after {
+			if g.newConn {
+				r.HandshakeRTTs++
+			}
+		}
+		if l.done != nil {
+			l.done(*r)
+		}
 	}
 }
 
 // handle acts on the response to f.
 func (l *pageLoad) handle(f *fetch, resp *Response) {
-	now := l.b.h.Now()
 	switch {
 	case resp.Status == StatusMovedPermanently && resp.Location != "":
 		// §2.2.3: "the client software will automatically retrieve the new URL".
 		l.res.Redirects++
 		u, err := ParseURL(resp.Location, f.url)
 		if err == nil && f.redirects < l.b.cfg.MaxRedirects {
-			l.submit(&fetch{url: u, load: l, base: f.base, redirects: f.redirects + 1})
-			l.finish()
+			l.submit(&fetch{url: u, base: f.base, redirects: f.redirects + 1}, f)
 			return
 		}
 		l.res.Errors++
@@ -230,248 +316,14 @@ func (l *pageLoad) handle(f *fetch, resp *Response) {
 		l.res.Errors++
 	}
 	if f.base {
-		l.res.BaseAt = now
+		l.res.BaseAt = l.b.h.Now()
 		for _, link := range resp.Links {
 			u, err := ParseURL(link, f.url)
 			if err != nil {
 				l.res.Errors++
 				continue
 			}
-			l.submit(&fetch{url: u, load: l})
+			l.submit(&fetch{url: u}, f)
 		}
-	}
-	l.finish()
-}
-
-// finish ends one fetch; the page is loaded when none is left.
-func (l *pageLoad) finish() {
-	l.open--
-	if l.open == 0 {
-		l.res.DoneAt = l.b.h.Now()
-		if l.done != nil {
-			l.done(l.res)
-		}
-		return
-	}
-	if !l.b.persistent() {
-		l.pumpSlots()
-	}
-}
-
-// fail ends f with an error.
-func (l *pageLoad) fail(f *fetch) {
-	l.res.Errors++
-	if f.base {
-		l.res.BaseAt = l.b.h.Now()
-	}
-	l.finish()
-}
-
-// conn is one of the browser's TCP connections.
-type conn struct {
-	b          *Browser
-	host       string
-	load       *pageLoad // the load that opened it (its P slots)
-	tc         topology.Conn
-	persistent bool
-	queue      []*fetch // not yet sent
-	inflight   []*fetch // sent, awaiting responses in order
-	dead       bool
-	timer      sim.EventID       // the response timeout, while responses are awaited
-	arriving   *topology.Arrival // the response now arriving, if any
-}
-
-func (b *Browser) dial(host string, persistent bool, l *pageLoad) *conn {
-	c := &conn{b: b, host: host, load: l, persistent: persistent}
-	if b.cfg.Resolver != nil {
-		b.cfg.Resolver.Resolve(host, func(node topology.NodeID, ok bool) { b.connect(c, node, ok) })
-	} else {
-		node, ok := b.cfg.Resolve(host)
-		b.connect(c, node, ok)
-	}
-	return c
-}
-
-// connect dials the resolved node for c, or fails c's fetches if the name did not
-// resolve.
-func (b *Browser) connect(c *conn, node topology.NodeID, ok bool) {
-	l := c.load
-	if !ok {
-		b.h.After(0, func() { c.fail() })
-		return
-	}
-	b.h.Dial(topology.Addr{Node: node, Port: b.cfg.Port}, b.cfg.TCP, func(tc topology.Conn, err error) {
-		if err != nil {
-			c.fail()
-			return
-		}
-		l.res.ConnsOpened++
-		l.res.HandshakeRTTs++
-		l.res.HandshakeTime += tc.RTT()
-		c.tc = tc
-		tc.SetHandler(&topology.ConnHandler{
-			OnMessage:  c.onMessage,
-			OnArriving: func(_ topology.Conn, a *topology.Arrival) { c.arriving = a; c.armTimeout() },
-			OnClose:    func(topology.Conn) { c.end() },
-			OnReset:    func(topology.Conn, error) { c.end() },
-		})
-		c.pump()
-	})
-}
-
-// pump sends queued requests: all of them when pipelining, else one when none is
-// outstanding.
-func (c *conn) pump() {
-	if c.tc == nil || c.dead {
-		return
-	}
-	for len(c.queue) > 0 && (c.b.cfg.Mode == Pipelined || len(c.inflight) == 0) {
-		f := c.queue[0]
-		c.queue = c.queue[1:]
-		req := &Request{
-			Method: MethodGet, Target: f.url.Path, Version: Version11,
-			Host: f.url.Host, UserAgent: c.b.cfg.UserAgent,
-			// §2.2.4: the browser consults its cookie file for this host only.
-			Cookie: c.b.jar[f.url.Host],
-		}
-		if !c.persistent {
-			req.Connection = "close"
-		}
-		m := MessageOfRequest(req)
-		f.load.res.Requests++
-		f.load.res.RequestBytes += m.SizeBytes
-		c.inflight = append(c.inflight, f)
-		c.tc.Send(m)
-		if c.timer == 0 {
-			c.armTimeout()
-		}
-	}
-}
-
-// armTimeout (re)starts the response timeout.
-func (c *conn) armTimeout() {
-	if c.timer != 0 {
-		c.b.h.Cancel(c.timer)
-		c.timer = 0
-	}
-	if t := c.b.cfg.ResponseTimeout; t > 0 && !c.dead {
-		c.timer = c.b.h.After(t, c.timedOut)
-	}
-}
-
-func (c *conn) stopTimeout() {
-	if c.timer != 0 {
-		c.b.h.Cancel(c.timer)
-		c.timer = 0
-	}
-}
-
-// timedOut: no response has begun, or the one arriving has stopped, for the whole
-// timeout. A response still arriving (a big object on a slow link) is waited for.
-func (c *conn) timedOut() {
-	c.timer = 0
-	if c.dead || len(c.inflight) == 0 {
-		return
-	}
-	if a := c.arriving; a != nil && !a.Received() && !a.Stalled() {
-		c.armTimeout()
-		return
-	}
-	c.dead = true
-	c.tc.Abort()
-	c.release()
-	sent, queued := c.inflight, c.queue
-	c.inflight, c.queue = nil, nil
-	for _, f := range sent {
-		f.load.fail(f)
-	}
-	for _, f := range queued {
-		f.load.place(f)
-	}
-}
-
-func (c *conn) onMessage(_ topology.Conn, m topology.Message) {
-	if c.dead {
-		return
-	}
-	resp, ok := m.Payload.(*Response)
-	if !ok || len(c.inflight) == 0 {
-		// Not a response to anything sent: a real client gives up on the connection.
-		c.end()
-		return
-	}
-	f := c.inflight[0]
-	c.inflight = c.inflight[1:]
-	c.arriving = nil
-	if len(c.inflight) > 0 {
-		c.armTimeout()
-	} else {
-		c.stopTimeout()
-	}
-	l := f.load
-	l.res.Responses++
-	l.res.ResponseBytes += m.SizeBytes
-	if resp.SetCookie != "" {
-		// §2.2.4: the browser appends the host name and the number to its cookie file.
-		c.b.jar[f.url.Host] = resp.SetCookie
-	}
-	closing := !c.persistent || strings.EqualFold(resp.Connection, "close")
-	if closing {
-		c.end() // frees the slot (non-persistent) before the links are placed
-	}
-	l.handle(f, resp)
-	if !closing {
-		c.pump()
-	}
-}
-
-// end stops using the connection: closes it, and puts the requests it did not
-// complete on another (RFC 7230 §6.3.1: a client may retry an idempotent request
-// when the server closed the connection before answering; once per request).
-func (c *conn) end() {
-	if c.dead {
-		return
-	}
-	c.dead = true
-	if c.tc != nil {
-		c.tc.Close()
-	}
-	c.release()
-	sent, queued := c.inflight, c.queue
-	c.inflight, c.queue = nil, nil
-	for _, f := range sent {
-		if f.retried {
-			f.load.fail(f)
-			continue
-		}
-		f.retried = true
-		f.load.res.Retries++
-		f.load.place(f)
-	}
-	for _, f := range queued {
-		f.load.place(f)
-	}
-}
-
-// release gives up the connection's place: in the pool, or among the P slots.
-func (c *conn) release() {
-	c.stopTimeout()
-	if c.persistent {
-		if c.b.pool[c.host] == c {
-			delete(c.b.pool, c.host)
-		}
-	} else {
-		c.load.active--
-	}
-}
-
-// fail ends every fetch waiting for a connection that could not be opened.
-func (c *conn) fail() {
-	c.dead = true
-	c.release()
-	left := c.queue
-	c.queue = nil
-	for _, f := range left {
-		f.load.fail(f)
 	}
 }

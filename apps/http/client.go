@@ -21,12 +21,15 @@ type Exchange struct {
 	// Done when the whole response had arrived (or the exchange failed). Done −
 	// FirstByte is the response's time on the network once under way.
 	Sent, FirstByte, Done sim.Time
-	// ReqBytes and RespBytes are the wire sizes of the request and the response.
+	// ReqBytes is the request's wire size, counted each time it was sent (twice
+	// after a retry); RespBytes the response's.
 	ReqBytes, RespBytes int64
-	// NewConn reports that the exchange opened a connection (it paid a handshake).
+	// NewConn reports that the exchange opened the connection it went on: it paid a
+	// handshake.
 	NewConn bool
 	// Retried reports that the request was sent again on a fresh connection after
-	// the reused one closed or reset under it (RFC 7230 §6.3.1).
+	// the one it was on closed or reset before any of the answer came (RFC 7230
+	// §6.3.1).
 	Retried bool
 }
 
@@ -37,8 +40,14 @@ type ClientConfig struct {
 	// own (HTTP/1.0's way); by default connections are kept open and reused (RFC 7230
 	// §6.3).
 	NonPersistent bool
-	// ResponseTimeout gives up on an exchange whose response has not begun, or has
-	// stopped arriving, for this long (0: DefaultResponseTimeout; negative: never).
+	// Pipelining keeps one connection per server and sends each request on it at
+	// once, behind the requests whose responses are still due (RFC 7230 §6.3.2). By
+	// default a connection carries one request at a time, and a request that finds
+	// no idle connection opens a new one.
+	Pipelining bool
+	// ResponseTimeout gives up on an exchange whose response has not begun within
+	// this long of the request's last bit leaving, or has stopped arriving for this
+	// long (0: DefaultResponseTimeout; negative: never).
 	ResponseTimeout sim.Time
 	// UserAgent is sent with every request that has none; "" for DefaultUserAgent.
 	UserAgent string
@@ -53,14 +62,15 @@ var (
 
 // Client is an HTTP/1.1 client at the level of single exchanges: Do sends one request
 // to a server and calls back once with its response. Requests to one server take an
-// idle persistent connection to it, or open a new one (paying the handshake's RTT);
-// one request is outstanding per connection (no pipelining). It is what the proxy
-// cache, the BitTorrent tracker's announces and web mail use; the page-loading
-// Browser, with its parallel and pipelined modes, is built for whole pages.
+// idle persistent connection to it, or open a new one (paying the handshake's RTT),
+// or, pipelining, queue on the server's one connection. It is what the Browser loads
+// pages with, and what the proxy cache, the BitTorrent tracker's announces and web
+// mail use.
 type Client struct {
-	h    topology.Host
-	cfg  ClientConfig
-	idle map[topology.Addr][]*clientConn
+	h     topology.Host
+	cfg   ClientConfig
+	idle  map[topology.Addr][]*clientConn
+	pipes map[topology.Addr]*clientConn // with Pipelining: each server's connection
 }
 
 // NewClient returns a client on h.
@@ -71,20 +81,25 @@ func NewClient(h topology.Host, cfg ClientConfig) *Client {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
 	}
-	return &Client{h: h, cfg: cfg, idle: map[topology.Addr][]*clientConn{}}
+	return &Client{h: h, cfg: cfg, idle: map[topology.Addr][]*clientConn{}, pipes: map[topology.Addr]*clientConn{}}
+}
+
+// call is an exchange under way.
+type call struct {
+	x        Exchange
+	arriving func(*topology.Arrival)
+	done     func(Exchange)
 }
 
 // clientConn is one of the client's connections.
 type clientConn struct {
 	cl       *Client
 	to       topology.Addr
-	tc       topology.Conn
-	x        *Exchange // the exchange under way, nil while idle
-	done     func(Exchange)
-	reused   bool // the exchange under way is not the connection's first
+	tc       topology.Conn // nil while dialling
+	calls    []*call       // sent (or waiting for the dial), answered in order
 	dead     bool
 	timer    sim.EventID
-	arriving *topology.Arrival
+	arriving *topology.Arrival // the response now arriving, for calls[0]
 }
 
 // Idle returns how many idle connections the client keeps to `to`.
@@ -94,64 +109,89 @@ func (cl *Client) Idle(to topology.Addr) int { return len(cl.idle[to]) }
 // fills in the User-Agent if req has none and, for a non-persistent client, asks the
 // server to close the connection after its answer.
 func (cl *Client) Do(to topology.Addr, req *Request, done func(Exchange)) {
+	cl.Stream(to, req, nil, done)
+}
+
+// Stream is Do that also calls arriving when the response's first bits are here: the
+// Arrival carries the response's header (Payload) and is what a proxy relays the
+// response from as it comes (topology.RelayConn.Forward). A request whose response
+// has begun is never sent again.
+func (cl *Client) Stream(to topology.Addr, req *Request, arriving func(*topology.Arrival), done func(Exchange)) {
 	if req.UserAgent == "" {
 		req.UserAgent = cl.cfg.UserAgent
 	}
 	if cl.cfg.NonPersistent {
 		req.Connection = "close"
 	}
-	x := &Exchange{Req: req, Sent: cl.h.Now()}
-	cl.start(to, x, done)
+	cl.start(to, &call{x: Exchange{Req: req, Sent: cl.h.Now()}, arriving: arriving, done: done}, false)
 }
 
-// start puts the exchange on an idle connection to `to` if there is one, or on a
-// new one.
-func (cl *Client) start(to topology.Addr, x *Exchange, done func(Exchange)) {
-	if list := cl.idle[to]; len(list) > 0 {
+// start puts c on a connection to `to`: the server's pipelined one, an idle one
+// (unless fresh), or a new one.
+func (cl *Client) start(to topology.Addr, c *call, fresh bool) {
+	pipe := cl.cfg.Pipelining && !cl.cfg.NonPersistent
+	if cc := cl.pipes[to]; pipe && cc != nil {
+		cc.add(c)
+		return
+	}
+	if list := cl.idle[to]; len(list) > 0 && !fresh && !pipe {
 		cc := list[len(list)-1]
 		list[len(list)-1] = nil
 		cl.idle[to] = list[:len(list)-1]
-		cc.reused = true
-		cc.send(x, done)
+		cc.add(c)
 		return
 	}
-	x.NewConn = true
+	cc := &clientConn{cl: cl, to: to, calls: []*call{c}}
+	if pipe {
+		cl.pipes[to] = cc
+	}
 	cl.h.Dial(to, cl.cfg.TCP, func(tc topology.Conn, err error) {
 		if err != nil {
-			x.Err = err
-			x.Done = cl.h.Now()
-			done(*x)
+			cc.retire()
+			cc.fail(err)
 			return
 		}
-		cc := &clientConn{cl: cl, to: to, tc: tc}
+		cc.tc = tc
 		tc.SetHandler(&topology.ConnHandler{
 			OnMessage:  cc.onMessage,
 			OnArriving: func(_ topology.Conn, a *topology.Arrival) { cc.onArriving(a) },
+			OnSent:     func(topology.Conn, topology.SendID) { cc.arm() },
 			OnClose:    func(topology.Conn) { cc.lost(ErrConnClosed) },
 			OnReset:    func(_ topology.Conn, err error) { cc.lost(err) },
 		})
-		cc.send(x, done)
+		c.x.NewConn = true
+		for _, c := range cc.calls {
+			if !cc.send(c) {
+				return
+			}
+		}
 	})
 }
 
-func (cc *clientConn) send(x *Exchange, done func(Exchange)) {
-	m := MessageOfRequest(x.Req)
-	x.ReqBytes = m.SizeBytes
-	cc.x, cc.done = x, done
-	if _, err := cc.tc.Send(m); err != nil {
-		cc.lost(err)
-		return
+// add sends c on the connection (or queues it for the dial under way).
+func (cc *clientConn) add(c *call) {
+	cc.calls = append(cc.calls, c)
+	if cc.tc != nil {
+		cc.send(c)
 	}
-	cc.arm()
 }
 
-// arm (re)starts the response timeout.
-func (cc *clientConn) arm() {
-	if cc.timer != 0 {
-		cc.cl.h.Cancel(cc.timer)
-		cc.timer = 0
+// send puts c's request on the wire; false if the connection turned out dead.
+func (cc *clientConn) send(c *call) bool {
+	m := MessageOfRequest(c.x.Req)
+	c.x.ReqBytes += m.SizeBytes
+	if _, err := cc.tc.Send(m); err != nil {
+		cc.lost(err)
+		return false
 	}
-	if t := cc.cl.cfg.ResponseTimeout; t > 0 {
+	return true
+}
+
+// arm (re)starts the response timeout, while responses are due. It runs from when a
+// request's last bit has left, and again from each sign of the response.
+func (cc *clientConn) arm() {
+	cc.disarm()
+	if t := cc.cl.cfg.ResponseTimeout; t > 0 && len(cc.calls) > 0 && !cc.dead {
 		cc.timer = cc.cl.h.After(t, cc.timedOut)
 	}
 }
@@ -164,11 +204,15 @@ func (cc *clientConn) disarm() {
 }
 
 func (cc *clientConn) onArriving(a *topology.Arrival) {
-	if cc.x == nil {
+	if len(cc.calls) == 0 {
 		return
 	}
-	if cc.x.FirstByte == 0 {
-		cc.x.FirstByte = cc.cl.h.Now()
+	c := cc.calls[0]
+	if c.x.FirstByte == 0 {
+		c.x.FirstByte = cc.cl.h.Now()
+		if c.arriving != nil {
+			c.arriving(a)
+		}
 	}
 	cc.arriving = a
 	cc.arm()
@@ -178,105 +222,115 @@ func (cc *clientConn) onArriving(a *topology.Arrival) {
 // timeout; one still arriving (a big body on a slow link) is waited for.
 func (cc *clientConn) timedOut() {
 	cc.timer = 0
-	if cc.x == nil {
-		return
-	}
 	if a := cc.arriving; a != nil && !a.Received() && !a.Stalled() {
 		cc.arm()
 		return
 	}
 	cc.tc.Abort()
+	cc.retire()
 	cc.fail(fmt.Errorf("%w (%v)", ErrResponseTimeout, cc.cl.cfg.ResponseTimeout))
 }
 
 func (cc *clientConn) onMessage(_ topology.Conn, m topology.Message) {
-	x := cc.x
-	if x == nil {
+	if len(cc.calls) == 0 {
 		// Nothing was asked: a real client gives up on the connection.
 		cc.tc.Abort()
-		cc.drop()
+		cc.retire()
 		return
 	}
-	cc.disarm()
-	cc.x, cc.arriving = nil, nil
-	done := cc.done
-	cc.done = nil
+	c := cc.calls[0]
+	cc.calls[0] = nil
+	cc.calls = cc.calls[1:]
+	cc.arriving = nil
+	cc.arm()
+	x := &c.x
 	x.Done = cc.cl.h.Now()
 	if x.FirstByte == 0 {
 		x.FirstByte = x.Done
 	}
 	x.RespBytes = m.SizeBytes
 	resp, ok := m.Payload.(*Response)
-	if !ok || resp == nil {
+	switch {
+	case !ok || resp == nil:
 		x.Err = ErrNotHTTP
 		cc.tc.Abort()
-		cc.drop()
-		done(*x)
-		return
-	}
-	x.Resp = resp
-	if cc.cl.cfg.NonPersistent || strings.EqualFold(resp.Connection, "close") {
+		cc.retire()
+		cc.fail(ErrNotHTTP)
+	case cc.cl.cfg.NonPersistent || strings.EqualFold(resp.Connection, "close"):
+		x.Resp = resp
 		cc.tc.Close()
-		cc.drop()
-	} else {
-		cc.cl.idle[cc.to] = append(cc.cl.idle[cc.to], cc)
+		cc.lost(ErrConnClosed) // what was pipelined behind it goes again
+	default:
+		x.Resp = resp
+		if len(cc.calls) == 0 && cc.cl.pipes[cc.to] != cc {
+			cc.cl.idle[cc.to] = append(cc.cl.idle[cc.to], cc)
+		}
 	}
-	done(*x)
+	c.done(*x)
 }
 
-// lost: the connection closed or reset under the client. An idle one leaves the
-// pool. An exchange on a reused connection is sent again, once, on a fresh one: the
-// server may have closed an idle connection just as the request went out (RFC 7230
-// §6.3.1, for idempotent methods); otherwise it fails.
+// lost: the connection closed or reset under the client. It leaves the pool, and
+// every request on it whose answer had not begun is sent again, once, on a fresh
+// connection: the server may have closed an idle connection just as it went out, or
+// closed after an earlier answer (RFC 7230 §6.3.1, §6.3.2, for idempotent methods).
+// The others fail.
 func (cc *clientConn) lost(err error) {
 	if cc.dead {
 		return
 	}
-	cc.tc.Close()
-	x, done := cc.x, cc.done
-	cc.drop()
-	if x == nil {
-		return
+	if cc.tc != nil {
+		cc.tc.Close()
 	}
-	if cc.reused && !x.Retried && idempotent(x.Req.Method) {
-		x.Retried = true
-		x.NewConn = false
-		x.FirstByte = 0
-		cc.cl.start(cc.to, x, done)
-		return
+	cc.retire()
+	calls := cc.calls
+	cc.calls = nil
+	for _, c := range calls {
+		if c.x.FirstByte == 0 && !c.x.Retried && idempotent(c.x.Req.Method) {
+			c.x.Retried = true
+			c.x.NewConn = false
+			cc.cl.start(cc.to, c, true)
+			continue
+		}
+		cc.end(c, err)
 	}
-	x.Err = err
-	x.Done = cc.cl.h.Now()
-	done(*x)
 }
 
-// fail ends the exchange under way with err and drops the connection.
+// fail ends every exchange on the connection with err.
 func (cc *clientConn) fail(err error) {
-	x, done := cc.x, cc.done
-	cc.drop()
-	if x != nil {
-		x.Err = err
-		x.Done = cc.cl.h.Now()
-		done(*x)
+	calls := cc.calls
+	cc.calls = nil
+	for _, c := range calls {
+		cc.end(c, err)
 	}
 }
 
-// drop takes the connection out of use and out of the pool.
-func (cc *clientConn) drop() {
+func (cc *clientConn) end(c *call, err error) {
+	c.x.Err = err
+	c.x.Done = cc.cl.h.Now()
+	c.done(c.x)
+}
+
+// retire takes the connection out of use: out of the pool, and no longer the
+// server's pipelined one.
+func (cc *clientConn) retire() {
 	cc.disarm()
 	cc.dead = true
-	cc.x, cc.done, cc.arriving = nil, nil, nil
-	list := cc.cl.idle[cc.to]
+	cc.arriving = nil
+	cl := cc.cl
+	if cl.pipes[cc.to] == cc {
+		delete(cl.pipes, cc.to)
+	}
+	list := cl.idle[cc.to]
 	for i, o := range list {
 		if o == cc {
 			list[i] = list[len(list)-1]
 			list[len(list)-1] = nil
-			cc.cl.idle[cc.to] = list[:len(list)-1]
+			cl.idle[cc.to] = list[:len(list)-1]
 			break
 		}
 	}
-	if len(cc.cl.idle[cc.to]) == 0 {
-		delete(cc.cl.idle, cc.to)
+	if len(cl.idle[cc.to]) == 0 {
+		delete(cl.idle, cc.to)
 	}
 }
 

@@ -17,7 +17,9 @@ const DefaultPort = 80
 // 15 s, the KeepAliveTimeout default of Apache httpd 1.1 to 2.2 (the server of the
 // textbook's example response, "Apache/2.2.3 (CentOS)"; httpd 2.4 lowered it to 5 s).
 // Kurose & Ross §2.2.2: "an HTTP server closes a connection when it isn't used for a
-// certain time (a configurable timeout interval)".
+// certain time (a configurable timeout interval)". A connection is idle from when its
+// last response has wholly left and no request is arriving or awaiting its answer:
+// Apache's KeepAliveTimeout is the wait for the next request.
 const DefaultIdleTimeout = 15 * sim.Second
 
 // DefaultServerName is the Server header of the textbook's example response (§2.2.3).
@@ -44,8 +46,18 @@ type ServerConfig struct {
 	Port int // 0: DefaultPort
 	// Objects is the catalogue, path → object; the server keeps its own copy.
 	Objects map[string]Object
-	// IdleTimeout closes a persistent connection when no request has come for this
-	// long after the last response was sent (0: DefaultIdleTimeout; negative: never).
+	// Lookup, if set, is asked for a path Objects does not hold: a site with more
+	// files than are worth listing (a web-cache study's millions of objects). Put
+	// overrides what it returns; DELETE cannot remove its objects.
+	Lookup func(path string) (Object, bool)
+	// Handler, if set, answers every request that parses, in place of the catalogue:
+	// a proxy's way (apps/webcache). It must answer each request once through its
+	// Reply, now or later; the server sends the answers in the order the requests
+	// came, sets their Connection field, and sends the handler's other fields as
+	// they are (a proxy keeps the origin's Date and Server).
+	Handler func(req *Request, w *Reply)
+	// IdleTimeout closes a persistent connection that has been idle this long (see
+	// DefaultIdleTimeout; 0: DefaultIdleTimeout; negative: never).
 	IdleTimeout sim.Time
 	Name        string // the Server header; "" for DefaultServerName
 	// Cookies makes the server identify users (Kurose & Ross §2.2.4): a request without
@@ -55,8 +67,8 @@ type ServerConfig struct {
 	// FirstCookie is the first identification number issued (0: 1678, the textbook's
 	// example).
 	FirstCookie int64
-	// Trace, if set, sees every request served (nil when it did not parse) and its
-	// response, as a server's access log would.
+	// Trace, if set, sees every response as it is sent, and the request it answers
+	// (nil when it did not parse), as a server's access log would.
 	Trace func(req *Request, resp *Response)
 }
 
@@ -124,9 +136,12 @@ func (s *Server) Put(path string, o Object) {
 	s.objects[path] = o
 }
 
-// Object returns the object at path.
+// Object returns the object at path: in the catalogue, or from Lookup.
 func (s *Server) Object(path string) (Object, bool) {
 	o, ok := s.objects[path]
+	if !ok && s.cfg.Lookup != nil {
+		o, ok = s.cfg.Lookup(path)
+	}
 	return o, ok
 }
 
@@ -151,6 +166,58 @@ type serverConn struct {
 	c      topology.Conn
 	idle   sim.EventID
 	closed bool
+	last   bool // a request asked to close: no more are read
+	// reading counts requests whose first bits have arrived but not the rest;
+	// replies are the requests read whose answers have not been sent, in order;
+	// unsent counts the answers sent that have not wholly left.
+	reading, unsent int
+	replies         []*Reply
+}
+
+// Reply is the answer to one request a Handler was given. Send, Relay or Abort
+// answers it; the first answer counts, except that Abort may follow Relay.
+type Reply struct {
+	s     *Server
+	sc    *serverConn
+	req   *Request
+	resp  *Response
+	from  *topology.Arrival
+	ready bool
+	close bool // the connection closes after this answer
+	abort bool
+	sent  bool
+}
+
+// Send answers with resp.
+func (w *Reply) Send(resp *Response) { w.answer(resp, nil) }
+
+// Client is the address of the host that sent the request: what a server learns
+// from the connection itself (a BitTorrent tracker records an announcing peer's IP
+// address from it, BEP 3).
+func (w *Reply) Client() topology.Addr { return w.sc.c.Remote() }
+
+// Relay answers with resp as it arrives: no faster than from, the message it is
+// relayed from (topology.RelayConn.Forward), as a proxy streams a response it is
+// receiving. On a connection that cannot relay, resp is sent at once.
+func (w *Reply) Relay(resp *Response, from *topology.Arrival) { w.answer(resp, from) }
+
+// Abort gives up on the request: the server resets the connection, as it must when
+// a response it is relaying will never be whole.
+func (w *Reply) Abort() {
+	if w.sent {
+		w.s.reset(w.sc)
+		return
+	}
+	w.abort = true
+	w.answer(nil, nil)
+}
+
+func (w *Reply) answer(resp *Response, from *topology.Arrival) {
+	if w.ready {
+		return
+	}
+	w.resp, w.from, w.ready = resp, from, true
+	w.s.flush(w.sc)
 }
 
 func (s *Server) accept(c topology.Conn) {
@@ -158,6 +225,14 @@ func (s *Server) accept(c topology.Conn) {
 	sc := &serverConn{c: c}
 	c.SetHandler(&topology.ConnHandler{
 		OnMessage: func(_ topology.Conn, m topology.Message) { s.serve(sc, m) },
+		OnArriving: func(topology.Conn, *topology.Arrival) {
+			sc.reading++
+			s.idleCheck(sc)
+		},
+		OnSent: func(topology.Conn, topology.SendID) {
+			sc.unsent--
+			s.idleCheck(sc)
+		},
 		OnClose: func(topology.Conn) {
 			// The client closed: close our end too (a FIN each way ends the connection).
 			s.close(sc)
@@ -166,7 +241,7 @@ func (s *Server) accept(c topology.Conn) {
 		// is nothing to close, only the idle timer to stop.
 		OnReset: func(topology.Conn, error) { s.forget(sc) },
 	})
-	s.armIdle(sc)
+	s.idleCheck(sc)
 }
 
 func (s *Server) close(sc *serverConn) {
@@ -176,30 +251,41 @@ func (s *Server) close(sc *serverConn) {
 	}
 }
 
+func (s *Server) reset(sc *serverConn) {
+	if !sc.closed {
+		s.forget(sc)
+		sc.c.Abort()
+	}
+}
+
 // forget stops serving sc.
 func (s *Server) forget(sc *serverConn) {
 	sc.closed = true
+	sc.replies = nil
+	s.stopIdle(sc)
+}
+
+func (s *Server) stopIdle(sc *serverConn) {
 	if sc.idle != 0 {
 		s.h.Cancel(sc.idle)
 		sc.idle = 0
 	}
 }
 
-// armIdle (re)starts the idle timer: Apache's KeepAliveTimeout counts from when a
-// request has been served.
-func (s *Server) armIdle(sc *serverConn) {
-	if sc.idle != 0 {
-		s.h.Cancel(sc.idle)
-		sc.idle = 0
-	}
-	if s.cfg.IdleTimeout < 0 {
+// idleCheck runs the idle timer while the connection is idle — its last answer has
+// left, and no request is arriving or waiting — and stops it otherwise.
+func (s *Server) idleCheck(sc *serverConn) {
+	if sc.closed || sc.reading > 0 || sc.unsent > 0 || len(sc.replies) > 0 || s.cfg.IdleTimeout < 0 {
+		s.stopIdle(sc)
 		return
 	}
-	sc.idle = s.h.After(s.cfg.IdleTimeout, func() {
-		sc.idle = 0
-		s.stats.ConnsClosedIdle++
-		s.close(sc)
-	})
+	if sc.idle == 0 {
+		sc.idle = s.h.After(s.cfg.IdleTimeout, func() {
+			sc.idle = 0
+			s.stats.ConnsClosedIdle++
+			s.close(sc)
+		})
+	}
 }
 
 // request turns what arrived into a request: a *Request from a model that speaks the
@@ -224,36 +310,66 @@ func request(m topology.Message) (*Request, error) {
 }
 
 func (s *Server) serve(sc *serverConn, m topology.Message) {
-	if sc.closed {
+	if sc.closed || sc.last {
 		return // requests still arriving after we closed: a real server has reset
 	}
+	sc.reading = max(sc.reading-1, 0)
 	s.stats.Requests++
 	req, err := request(m)
-	var resp *Response
-	keep := false
+	w := &Reply{s: s, sc: sc, req: req}
+	sc.replies = append(sc.replies, w)
 	if err != nil {
 		// RFC 7230 §3.3.3, §6.6: after a request it cannot parse, the server cannot
 		// find the next message, and closes the connection.
-		resp = &Response{Version: Version11, Status: StatusOf(err)}
-	} else {
-		resp = s.respond(req)
-		keep = persistent(req)
+		w.close, sc.last = true, true
+		w.Send(&Response{Version: Version11, Status: StatusOf(err), Date: s.h.Now(), Server: s.cfg.Name})
+		return
 	}
+	w.close = !persistent(req)
+	sc.last = w.close
+	if s.cfg.Handler != nil {
+		s.cfg.Handler(req, w)
+		return
+	}
+	resp := s.respond(req)
 	resp.Date = s.h.Now()
 	resp.Server = s.cfg.Name
-	if !keep {
-		resp.Connection = "close"
+	w.Send(resp)
+}
+
+// flush sends the answers that are ready, in the order of the requests.
+func (s *Server) flush(sc *serverConn) {
+	for len(sc.replies) > 0 && sc.replies[0].ready && !sc.closed {
+		w := sc.replies[0]
+		sc.replies[0] = nil
+		sc.replies = sc.replies[1:]
+		if w.abort {
+			s.reset(sc)
+			return
+		}
+		resp := *w.resp
+		resp.Connection = ""
+		if w.close {
+			resp.Connection = "close"
+		}
+		s.stats.ByStatus[resp.Status]++
+		if s.cfg.Trace != nil {
+			s.cfg.Trace(w.req, &resp)
+		}
+		m := MessageOfResponse(&resp)
+		sc.unsent++
+		w.sent = true
+		if rc, ok := sc.c.(topology.RelayConn); ok && w.from != nil {
+			rc.Forward(m, w.from)
+		} else {
+			sc.c.Send(m)
+		}
+		if w.close {
+			s.close(sc)
+			return
+		}
 	}
-	s.stats.ByStatus[resp.Status]++
-	if s.cfg.Trace != nil {
-		s.cfg.Trace(req, resp)
-	}
-	sc.c.Send(MessageOfResponse(resp))
-	if keep {
-		s.armIdle(sc)
-	} else {
-		s.close(sc)
-	}
+	s.idleCheck(sc)
 }
 
 // persistent reports whether the connection stays open after answering req: the
@@ -284,7 +400,7 @@ func (s *Server) respond(req *Request) *Response {
 		s.cookies[id] = append(s.cookies[id], Visit{At: s.h.Now(), Method: req.Method, Target: req.Target})
 	}
 	path := req.Target
-	obj, ok := s.objects[path]
+	obj, ok := s.Object(path)
 	switch req.Method {
 	case MethodPut:
 		// The body becomes the object (RFC 7231 §4.3.4; 200 when it replaces one, and,
@@ -314,9 +430,11 @@ func (s *Server) respond(req *Request) *Response {
 	resp.LastModified, resp.HasLastModified = obj.LastModified, true
 	if req.Method == MethodGet && req.HasIfModifiedSince && NotModified(obj.LastModified, req.IfModifiedSince) {
 		// Kurose & Ross §2.2.5, the conditional GET: 304 with an empty body. The
-		// textbook's 304 carries Date and Server only.
+		// textbook's 304 carries Date and Server only; RFC 7232 §4.1 adds the
+		// Cache-Control a 200 would have had, which a cache freshens its copy with.
 		resp.Status = StatusNotModified
 		resp.HasLastModified = false
+		resp.CacheControlMaxAge, resp.HasMaxAge = obj.MaxAge, obj.HasMaxAge
 		return resp
 	}
 	resp.Status = StatusOK

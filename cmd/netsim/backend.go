@@ -94,10 +94,13 @@ func (backend) Merge(dirs []string, opts mergeOptions) (string, int, error) {
 // loaded is a *scenarios.Scenario as the commands see it.
 type loaded struct{ s *scenarios.Scenario }
 
-func (l loaded) Name() string              { return l.s.Name }
-func (l loaded) Runs() int                 { return l.s.NumRuns() }
-func (l loaded) Set(kv ...string) error    { return l.s.Set(kv...) }
-func (l loaded) SetSeed(seed uint64)       { l.s.Seed = seed }
+func (l loaded) Name() string           { return l.s.Name }
+func (l loaded) Runs() int              { return l.s.NumRuns() }
+func (l loaded) Set(kv ...string) error { return l.s.Set(kv...) }
+func (l loaded) SetSeed(seed uint64)    { l.s.Seed = seed }
+func (l loaded) SetCapture(pcap, msc []string) error {
+	return l.s.SetCapture(pcap, msc)
+}
 func (l loaded) Resolved() ([]byte, error) { return l.s.Resolved() }
 
 func (backend) Plot(dir, plotsFile string) ([]string, error) { return campaign.Replot(dir, plotsFile) }

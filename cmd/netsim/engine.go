@@ -40,6 +40,10 @@ type scenario interface {
 	// then checks the result once.
 	Set(keyValues ...string) error
 	SetSeed(seed uint64)
+	// SetCapture sets the hosts each run writes as pcap files and draws on its
+	// sequence chart (nil leaves the file's capture: list as it is), as --pcap and
+	// --msc do.
+	SetCapture(pcap, msc []string) error
 	// Resolved is the scenario as YAML with every default written out.
 	Resolved() ([]byte, error)
 }

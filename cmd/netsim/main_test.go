@@ -68,6 +68,9 @@ func (s *fakeScenario) Set(kvs ...string) error {
 	return nil
 }
 func (s *fakeScenario) SetSeed(seed uint64) { s.seed = seed }
+func (s *fakeScenario) SetCapture(pcap, msc []string) error {
+	return nil
+}
 func (s *fakeScenario) Resolved() ([]byte, error) {
 	return fmt.Appendf(nil, "name: %s\nseed: %d\nsets: %q\n", s.name, s.seed, s.sets), nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"netsim/scenarios"
 	"os"
 	"path/filepath"
@@ -90,6 +91,14 @@ func writeFileAtomic(path string, data []byte) (err error) {
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
+// formatValue is a metric's cell: empty when the run has no value (NaN).
+func formatValue(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return formatFloat(v)
+}
+
 // runsCSV is runs.csv: run, point, replication, seed, the variant and the keys variants
 // set (if the file has variants), each swept key (its value as written in a scenario,
 // e.g. 30Mbps), then each metric in the kind's order.
@@ -106,7 +115,7 @@ func runsCSV(s *scenarios.Scenario, runs []RunResult) []byte {
 		row := []string{strconv.Itoa(r.Run), strconv.Itoa(r.Point), strconv.Itoa(r.Replication), strconv.FormatUint(r.Seed, 10)}
 		row = append(row, pts[r.Point].labels()...)
 		for _, m := range s.Kind.Metrics() {
-			row = append(row, formatFloat(r.Values[m.Name]))
+			row = append(row, formatValue(r.Values[m.Name]))
 		}
 		w.Write(row)
 	}
@@ -115,7 +124,8 @@ func runsCSV(s *scenarios.Scenario, runs []RunResult) []byte {
 }
 
 // summaryCSV is summary.csv: point, the point's columns as in runs.csv, n, then for each
-// metric its mean, sd, ci95_lo and ci95_hi (see Stats).
+// metric its mean, sd, ci95_lo and ci95_hi (see Stats), and for an optional metric the
+// runs left out of them, <name>_excluded.
 func summaryCSV(s *scenarios.Scenario, sum []PointSummary) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -123,6 +133,9 @@ func summaryCSV(s *scenarios.Scenario, sum []PointSummary) []byte {
 	header = append(header, "n")
 	for _, m := range s.Kind.Metrics() {
 		header = append(header, m.Name+"_mean", m.Name+"_sd", m.Name+"_ci95_lo", m.Name+"_ci95_hi")
+		if m.Optional {
+			header = append(header, m.Name+"_excluded")
+		}
 	}
 	w.Write(header)
 	for _, ps := range sum {
@@ -130,7 +143,10 @@ func summaryCSV(s *scenarios.Scenario, sum []PointSummary) []byte {
 		row = append(row, strconv.Itoa(s.Replications))
 		for _, m := range s.Kind.Metrics() {
 			st := ps.Stats[m.Name]
-			row = append(row, formatFloat(st.Mean), formatFloat(st.SD), formatFloat(st.Lo), formatFloat(st.Hi))
+			row = append(row, formatValue(st.Mean), formatValue(st.SD), formatValue(st.Lo), formatValue(st.Hi))
+			if m.Optional {
+				row = append(row, strconv.Itoa(st.Excluded))
+			}
 		}
 		w.Write(row)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -81,7 +82,7 @@ func readRunsCSV(dir string, s *scenarios.Scenario) ([]RunResult, error) {
 			if !ok {
 				return nil, fmt.Errorf("runs.csv: no column %s", m.Name)
 			}
-			v, err := strconv.ParseFloat(row[j], 64)
+			v, err := parseValue(row[j])
 			if err != nil {
 				return nil, fmt.Errorf("runs.csv: run %d: %s: %w", i, m.Name, err)
 			}
@@ -164,4 +165,12 @@ func RunList(s *scenarios.Scenario) [][]string {
 		rows = append(rows, append(row, pts[r.Point].labels()...))
 	}
 	return rows
+}
+
+// parseValue reads a metric's cell of runs.csv: empty is a run without a value (NaN).
+func parseValue(cell string) (float64, error) {
+	if cell == "" {
+		return math.NaN(), nil
+	}
+	return strconv.ParseFloat(cell, 64)
 }

@@ -142,6 +142,11 @@ func TestSummarize(t *testing.T) {
 	if one != (Stats{N: 1, Mean: 7, SD: 0, Lo: 7, Hi: 7}) {
 		t.Errorf("n=1: %+v", one)
 	}
+	// Runs without a value (NaN: a page that did not load whole has no load time) are
+	// left out and counted, not averaged in.
+	if gaps := summarize([]float64{1, math.NaN(), 2, 3, math.NaN(), 4, 5}); gaps.N != 5 || gaps.Excluded != 2 || gaps.Mean != 3 || gaps.SD != st.SD {
+		t.Errorf("with NaNs: %+v", gaps)
+	}
 }
 
 func TestSummaryCSV(t *testing.T) {

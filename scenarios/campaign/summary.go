@@ -10,9 +10,10 @@ import (
 
 // Stats summarises one metric over the replications of one sweep point.
 type Stats struct {
-	N    int
-	Mean float64
-	SD   float64 // sample standard deviation (divisor n-1)
+	N        int // the runs with a value
+	Excluded int // the runs without one (NaN: an optional metric they did not have)
+	Mean     float64
+	SD       float64 // sample standard deviation (divisor n-1)
 	// Lo and Hi bound the 95% confidence interval of the mean, Mean ± t·SD/√n with t the
 	// 0.975 quantile of Student's t with n-1 degrees of freedom. With n = 1 there is no
 	// spread to estimate: SD is 0 and the interval is the mean itself, which says "one
@@ -20,8 +21,20 @@ type Stats struct {
 	Lo, Hi float64
 }
 
-// summarize computes the Stats of a sample.
+// summarize computes the Stats of a sample, leaving out NaNs: runs without a value.
 func summarize(xs []float64) Stats {
+	have := make([]float64, 0, len(xs))
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			have = append(have, x)
+		}
+	}
+	st := summarizeValues(have)
+	st.Excluded = len(xs) - len(have)
+	return st
+}
+
+func summarizeValues(xs []float64) Stats {
 	n := len(xs)
 	switch n {
 	case 0:

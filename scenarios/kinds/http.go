@@ -31,7 +31,7 @@ type httpParams struct {
 	Cookies     bool                         `yaml:"cookies" default:"true" help:"the server identifies users with Set-Cookie and a back-end table (K&R §2.2.4)"`
 	Sessions    int                          `yaml:"sessions" default:"1" range:"[1,)" help:"how many times the page is loaded; the browser keeps its cookies and open connections between loads"`
 	SessionGap  units.Duration               `yaml:"session_gap" default:"1h" help:"time between the end of one load and the start of the next"`
-	IdleTimeout units.Duration               `yaml:"idle_timeout" default:"15s" help:"the server closes a persistent connection idle this long (Apache 2.2's KeepAliveTimeout); 0: never"`
+	IdleTimeout units.Duration               `yaml:"idle_timeout" default:"15s" help:"the server closes a persistent connection idle this long, counted from when its last response has left with no request pending (Apache 2.2's KeepAliveTimeout); 0: never"`
 	ServerHost  string                       `yaml:"server_host" default:"www.someschool.edu" help:"the web server's host, in the topology and in the page's URL"`
 	BrowserHost string                       `yaml:"browser_host" default:"browser" help:"the browser's host in the topology"`
 	Bulk        crossTraffic                 `yaml:"bulk" help:"cross traffic: bulk transfers between hosts of the topology while the page loads, each {from, to, size, start}"`
@@ -40,7 +40,8 @@ type httpParams struct {
 // A rate of 0 is refused (range (0,)), as in every kind: it would mean "no link", and
 // the closed forms' negligible transmission time is had with a fast link instead.
 
-// httpRun is a run's result; its metrics are per page load, averaged over sessions.
+// httpRun is a run's result; its metrics are per page load, averaged over sessions. A
+// load that missed an object has no load time: the run's times are empty then.
 type httpRun struct {
 	pages     []http.PageResult // the loads that finished
 	rtt       sim.Time          // browser to server and back, along the routes
@@ -63,6 +64,32 @@ func perLoad(f func(pg *http.PageResult, r *httpRun) float64) func(*httpRun) flo
 	}
 }
 
+// complete reports whether every page load of the run got every object.
+func (r *httpRun) complete() bool {
+	for _, pg := range r.pages {
+		if !pg.Complete() {
+			return false
+		}
+	}
+	return len(r.pages) > 0
+}
+
+// whole is perLoad for a time that only a complete load has: NaN (no value) if any
+// load of the run missed an object, so that a failed load never reads as a fast one.
+func whole(f func(pg *http.PageResult, r *httpRun) float64) func(*httpRun) float64 {
+	mean := perLoad(f)
+	return func(r *httpRun) float64 {
+		if !r.complete() {
+			return math.NaN()
+		}
+		return mean(r)
+	}
+}
+
+func count(f func(pg *http.PageResult) int) func(*httpRun) float64 {
+	return perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(f(pg)) })
+}
+
 var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 	Name:     "http",
 	Summary:  "a web page of K objects: non-persistent, parallel, persistent and pipelined HTTP (K&R §2.2.2)",
@@ -72,12 +99,17 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 	Platform: (*httpParams).platform,
 	Deploy:   (*httpParams).deploy,
 	Metrics: []scenarios.Reading[httpRun]{
-		scenarios.Scalar("page_load_s", "s", "page load time: from the click to the last object (mean over sessions)", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return pg.LoadTime().Seconds() })),
-		scenarios.Scalar("base_time_s", "s", "time to the base HTML file (mean over sessions)", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return pg.BaseTime().Seconds() })),
-		scenarios.Scalar("page_load_rtts", "", "page load time in RTTs", perLoad(func(pg *http.PageResult, r *httpRun) float64 { return float64(pg.LoadTime()) / float64(r.rtt) })),
-		scenarios.Scalar("conns_opened", "", "TCP connections opened per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.ConnsOpened) })),
-		scenarios.Scalar("handshake_rtts", "", "RTTs spent in TCP handshakes per page load (one per connection, overlapping ones included)", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.HandshakeRTTs) })),
-		scenarios.Scalar("requests", "", "HTTP requests sent per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.Requests) })),
+		scenarios.Scalar("page_load_s", "s", "page load time, click to last object, mean over sessions; empty unless every load got every object", whole(func(pg *http.PageResult, _ *httpRun) float64 { return pg.LoadTime().Seconds() })).Optional(),
+		scenarios.Scalar("base_time_s", "s", "time from the click to the base HTML file, mean over sessions; empty unless every load was complete", whole(func(pg *http.PageResult, _ *httpRun) float64 { return pg.BaseTime().Seconds() })).Optional(),
+		scenarios.Scalar("page_load_rtts", "RTT", "page_load_s in round-trip times browser-server; empty unless every load was complete", whole(func(pg *http.PageResult, r *httpRun) float64 { return float64(pg.LoadTime()) / float64(r.rtt) })).Optional(),
+		scenarios.Scalar("complete", "", "1 if every page load got the base and every object it links, else 0", func(r *httpRun) float64 { return b2f(r.complete()) }),
+		scenarios.Scalar("objects_fetched", "", "objects received whole (200 OK) per page load, the base included", count(func(pg *http.PageResult) int { return pg.Objects })),
+		scenarios.Scalar("errors", "", "objects not received per page load: error statuses, failed dials, unanswered or timed-out requests", count(func(pg *http.PageResult) int { return pg.Errors })),
+		scenarios.Scalar("retries", "", "requests sent again per page load after their connection closed under them (RFC 7230 §6.3.1)", count(func(pg *http.PageResult) int { return pg.Retries })),
+		scenarios.Scalar("conns_opened", "", "TCP connections opened per page load", count(func(pg *http.PageResult) int { return pg.ConnsOpened })),
+		scenarios.Scalar("handshake_rtts", "RTT", "TCP handshakes on the load's critical path per page load: the RTTs of set-up it waits for (parallel ones count once)", count(func(pg *http.PageResult) int { return pg.HandshakeRTTs })),
+		scenarios.Scalar("handshake_rtts_total", "RTT", "TCP handshakes per page load, each one RTT, overlapping ones all counted (= conns_opened)", count(func(pg *http.PageResult) int { return pg.ConnsOpened })),
+		scenarios.Scalar("requests", "", "HTTP requests sent per page load, retries included", count(func(pg *http.PageResult) int { return pg.Requests })),
 		scenarios.Scalar("request_bytes", "B", "wire bytes of the requests per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.RequestBytes) })),
 		scenarios.Scalar("response_bytes", "B", "wire bytes of the responses per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.ResponseBytes) })),
 		scenarios.Scalar("returning_requests", "", "requests the server recognized by a cookie it issued, over all sessions", func(r *httpRun) float64 { return float64(r.returning) }),
@@ -181,4 +213,11 @@ func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun,
 	r.rtt, err = pl.Network.RTT(pl.Node(p.BrowserHost), pl.Node(p.ServerHost))
 	r.events = pl.Kernel.Events()
 	return r, err
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

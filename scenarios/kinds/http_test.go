@@ -1,7 +1,14 @@
 package kinds
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+
 	"netsim/apps/http"
 	"netsim/scenarios"
 	"netsim/scenarios/campaign"
@@ -29,7 +36,9 @@ func theoryOf(t *testing.T, k scenarios.Kind, name string, params any) float64 {
 // form. The links run at 1 Gbps, so the objects' transmission (10 kB: 80 µs each,
 // plus headers) is the only difference, under 1% of the page load time; the RTT count
 // page_load_rtts rounds to the formula's, and the connections opened are K+1
-// (non-persistent) or 1 (persistent).
+// (non-persistent) or 1 (persistent). The handshakes the load waits for are the
+// formula's: one per fetch serially, one per round of P in parallel (1 + ⌈K/P⌉), one
+// in the persistent modes; every load gets all K+1 objects.
 func TestBuiltinHTTPPersistenceMatchesRTTFormulas(t *testing.T) {
 	s, err := scenarios.Load("http-persistence")
 	require.NoError(t, err)
@@ -49,7 +58,12 @@ func TestBuiltinHTTPPersistenceMatchesRTTFormulas(t *testing.T) {
 			conns = float64(p.Objects + 1)
 		}
 		require.Equal(t, conns, r.Values["conns_opened"], "%v", pt.Assign)
-		require.Equal(t, conns, r.Values["handshake_rtts"], "%v", pt.Assign)
+		require.Equal(t, conns, r.Values["handshake_rtts_total"], "%v", pt.Assign)
+		critical := map[string]int{"nonpersistent": p.Objects + 1, "parallel": 1 + (p.Objects+p.Parallel-1)/p.Parallel, "persistent": 1, "pipelined": 1}[p.Mode]
+		require.Equal(t, float64(critical), r.Values["handshake_rtts"], "%v", pt.Assign)
+		require.Equal(t, 1.0, r.Values["complete"], "%v", pt.Assign)
+		require.Equal(t, float64(p.Objects+1), r.Values["objects_fetched"], "%v", pt.Assign)
+		require.Zero(t, r.Values["errors"], "%v", pt.Assign)
 		// One cookie issued on the base; every later request of the page returns it.
 		require.Equal(t, float64(p.Objects), r.Values["returning_requests"], "%v", pt.Assign)
 	}
@@ -214,4 +228,59 @@ topology:
 		require.Equal(t, calm.Values[m], crashed.Values[m], m)
 	}
 	require.Equal(t, 10.0, crashed.Values["returning_requests"])
+}
+
+// Issue 9, acceptance 2: the server crashes in the middle of the page and never comes
+// back. Pipelined, RTT 100 ms, 1 Gbps, 10 objects of 1 MB: the base arrives at 200 ms,
+// the server has the ten requests at 250 ms and sends the objects back to back, 8 ms
+// each. It crashes at 260 ms, while sending the second: the first, wholly sent, still
+// arrives; the second stops arriving, and a crashed host sends nothing more, not even
+// a reset, so the browser learns of it from its response timeout (300 s after the
+// first object came) and counts the nine objects it never got as errors. The page did
+// not load: complete is 0, and page_load_s has no value — an empty cell in runs.csv,
+// left out of summary.csv's mean and counted in page_load_s_excluded — where the old
+// kind reported the time the browser gave up as a load time.
+func TestHTTPServerCrashMidPageHasNoLoadTime(t *testing.T) {
+	const file = `kind: http
+params: {object_size: 1MB}
+topology:
+  star:
+    hosts:
+      - {name: browser, upload: 1Gbps, download: 1Gbps, delay: 25ms}
+      - {name: www.someschool.edu, delay: 25ms}
+schedule:
+  events:
+    - {at: 260ms, crash: www.someschool.edu}
+`
+	s, err := scenarios.Parse("crash.yaml", []byte(file))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{Workers: 1, OutDir: dir})
+	require.NoError(t, err)
+	v := res.Runs[0].Values
+	require.Zero(t, v["complete"])
+	require.Equal(t, 2.0, v["objects_fetched"]) // the base and the first object
+	require.Equal(t, 9.0, v["errors"])
+	require.Zero(t, v["retries"])
+	for _, m := range []string{"page_load_s", "base_time_s", "page_load_rtts"} {
+		require.True(t, math.IsNaN(v[m]), "%s = %v", m, v[m])
+	}
+	cell := func(name, col string) string {
+		rows, err := csv.NewReader(bytes.NewReader(must(os.ReadFile(filepath.Join(dir, name))))).ReadAll()
+		require.NoError(t, err)
+		i := slices.Index(rows[0], col)
+		require.GreaterOrEqual(t, i, 0, "%s has no column %s: %v", name, col, rows[0])
+		return rows[1][i]
+	}
+	require.Equal(t, "", cell("runs.csv", "page_load_s"))
+	require.Equal(t, "9", cell("runs.csv", "errors"))
+	require.Equal(t, "", cell("summary.csv", "page_load_s_mean"))
+	require.Equal(t, "1", cell("summary.csv", "page_load_s_excluded"))
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
