@@ -57,7 +57,7 @@ type dnsParams struct {
 	WebDelay     units.Duration                   `yaml:"web_delay" platform:"" default:"40ms" help:"web: one-way delay, www.someschool.edu to the core"`
 	Pages        int                              `yaml:"pages" default:"1" range:"[1,1000]" help:"web: page loads, each page_gap after the last ended"`
 	PageGap      units.Duration                   `yaml:"page_gap" default:"1h" help:"web: time between page loads"`
-	StubCache    bool                             `yaml:"stub_cache" default:"true" help:"the clients' hosts keep answers in a cache of their own (web: a second load, or a second connection, skips the lookup)"`
+	StubCache    bool                             `yaml:"stub_cache" help:"the clients' hosts keep answers in a cache of their own, as a browser does (web: a later request or load skips the lookup); off, every lookup asks the local server, as the texts' clients do"`
 	Loss         float64                          `yaml:"loss" range:"[0,1)" help:"probability that the local server's access link drops a datagram, each way"`
 }
 
@@ -73,6 +73,7 @@ type dnsRun struct {
 	authPerServer      []float64
 	replicaShare       []float64
 	pageLoads          []float64 // seconds, web
+	hostHits           int       // web: lookups the host's cache answered
 	events             uint64
 }
 
@@ -102,6 +103,7 @@ var _ = scenarios.Register(scenarios.Decl[dnsParams, dnsRun]{
 		scenarios.Scalar("failed", "", "measured lookups that got no answer (timeout or SERVFAIL)", func(r *dnsRun) float64 { return float64(r.failed) }),
 		scenarios.Sample("replica_share", "", "fraction of answered A lookups whose first address was each replica's (replica order)", func(r *dnsRun) []float64 { return r.replicaShare }),
 		scenarios.Scalar("replica_max_share", "", "the largest replica_share: 1/replicas when load is spread evenly", func(r *dnsRun) float64 { return maxOf(r.replicaShare) }),
+		scenarios.Scalar("host_cache_answers", "", "web: the browser's lookups its host's own cache answered, without a message (they are not in the lookups counted)", func(r *dnsRun) float64 { return float64(r.hostHits) }),
 		scenarios.Scalar("page_load_s", "s", "web: page load time, resolution included, mean over the loads", func(r *dnsRun) float64 { return mean(r.pageLoads) }),
 		scenarios.Scalar("events", "", "kernel events in the run", func(r *dnsRun) float64 { return float64(r.events) }),
 	},

@@ -163,7 +163,15 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 		}
 		pl.Boot(s.client, func(h topology.Host) error {
 			v := visits
-			v.Browser.Resolver = timedResolver{stub: stubs[0], record: record}
+			v.Browser.Resolver = timedResolver{stub: stubs[0], record: func(r dns.Result) {
+				// The browser asks for every request; only lookups that sent
+				// messages are resolutions.
+				if r.FromCache {
+					run.hostHits++
+					return
+				}
+				record(r)
+			}}
 			return http.Visits(v, &pages)(h)
 		})
 	case "textbook":
