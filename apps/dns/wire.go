@@ -323,38 +323,121 @@ func rcodeName(c dnsmessage.RCode) string {
 
 // Wire is a packed message as the socket layer carries it: the payload is the
 // encoding itself and the size its length — over TCP plus the two-byte length prefix
-// (RFC 1035 §4.2.2).
+// (RFC 1035 §4.2.2), which the payload's Encode gives too, so that a capture holds the
+// real bytes.
 func Wire(b []byte, tcp bool) topology.Message {
-	n := int64(len(b))
 	if tcp {
-		n += 2
+		return topology.Message{SizeBytes: int64(len(b)) + 2, Payload: framed(b)}
 	}
-	return topology.Message{SizeBytes: n, Payload: b}
+	return topology.Message{SizeBytes: int64(len(b)), Payload: Packet(b)}
+}
+
+// Packet is a DNS message's encoding as a UDP datagram carries it. It is its own
+// wire encoding (topology.Encoder) and names itself for a sequence chart
+// (topology.Labeler).
+type Packet []byte
+
+// Encode returns the message's bytes.
+func (p Packet) Encode() []byte { return p }
+
+// Label is the chart's one line for the message (Msg.Label), or "malformed DNS".
+func (p Packet) Label() string { return labelOf(p) }
+
+// framed is a DNS message over TCP: its encoding after a two-byte length (RFC 1035
+// §4.2.2).
+type framed []byte
+
+// Encode returns the length prefix and the message's bytes.
+func (f framed) Encode() []byte {
+	return append([]byte{byte(len(f) >> 8), byte(len(f))}, f...)
+}
+
+// Label is the message's label, as over UDP.
+func (f framed) Label() string { return labelOf(f) }
+
+func labelOf(b []byte) string {
+	m, err := Parse(b)
+	if err != nil {
+		return "malformed DNS"
+	}
+	return m.Label()
 }
 
 // payload returns a received message's bytes, or nil if it is not a DNS message.
 func payload(m topology.Message) []byte {
-	b, _ := m.Payload.([]byte)
+	switch b := m.Payload.(type) {
+	case Packet:
+		return b
+	case framed:
+		return b
+	case []byte:
+		return b
+	}
+	return nil
+}
+
+// Encode returns m's wire encoding (topology.Encoder), nil if m cannot be packed.
+func (m *Msg) Encode() []byte {
+	b, _ := m.Pack()
 	return b
 }
 
-// AddrOfNode is the IPv4 address of a simulated host: 10.0.0.0 + its node number, so
-// that an A record names a host the network can reach.
-func AddrOfNode(n topology.NodeID) netip.Addr {
-	v := uint32(10<<24) + uint32(n)
-	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+// Label names m in one line, as a sequence chart labels its arrow and tcpdump its
+// packets: a query "A? gaia.cs.umass.edu"; a response its first answer
+// ("gaia.cs.umass.edu A 10.0.0.10", "+1" for each further one), else its referral
+// ("umass.edu NS dns.umass.edu"), else its RCODE and question; TC for a truncated one.
+func (m *Msg) Label() string {
+	q := strings.TrimSuffix(m.Question.Name, ".")
+	if !m.Response {
+		return typeName(m.Question.Type) + "? " + q
+	}
+	var b strings.Builder
+	switch {
+	case m.RCode != RCodeSuccess:
+		fmt.Fprintf(&b, "%s %s", rcodeName(m.RCode), q)
+	case len(m.Answer) > 0:
+		b.WriteString(rrLabel(m.Answer[0]))
+		if n := len(m.Answer) - 1; n > 0 {
+			fmt.Fprintf(&b, " +%d", n)
+		}
+	case len(m.Authority) > 0 && m.Authority[0].Type == TypeNS:
+		b.WriteString(rrLabel(m.Authority[0]))
+		if n := len(m.Authority) - 1; n > 0 {
+			fmt.Fprintf(&b, " +%d", n)
+		}
+	default:
+		fmt.Fprintf(&b, "NODATA %s %s", typeName(m.Question.Type), q)
+	}
+	if m.Truncated {
+		b.WriteString(" TC")
+	}
+	return b.String()
 }
 
-// NodeOfAddr inverts AddrOfNode; false for an address outside 10.0.0.0/8.
+func rrLabel(r RR) string {
+	name := strings.TrimSuffix(r.Name, ".")
+	if name == "" {
+		name = "."
+	}
+	return name + " " + typeName(r.Type) + " " + strings.TrimSuffix(r.Value(), ".")
+}
+
+// AddrOfNode is the IPv4 address of a simulated host, the one its packets carry in a
+// capture (topology.NodeID.IPv4: 10.0.0.1 for node 0), so that an A record names a
+// host the network can reach.
+func AddrOfNode(n topology.NodeID) netip.Addr { return n.IPv4() }
+
+// NodeOfAddr inverts AddrOfNode; false for an address that is no host's.
 func NodeOfAddr(a netip.Addr) (topology.NodeID, bool) {
 	if !a.Is4() {
 		return 0, false
 	}
 	b := a.As4()
-	if b[0] != 10 {
+	n := uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	if b[0] != 10 || n == 0 {
 		return 0, false
 	}
-	return topology.NodeID(uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])), true
+	return topology.NodeID(n - 1), true
 }
 
 // Fqdn returns name lower case with its final dot.
