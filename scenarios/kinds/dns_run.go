@@ -130,9 +130,20 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 	replica := replicaIndex(s.ns)
 	shares := make([]float64, p.Replicas)
 	answeredA := 0
+	// The window ends with the last measured lookup: the tally, a walk over every
+	// host, is read then, not after each lookup (the web workload's after the run).
+	last, ended := -1, false
+	switch p.Workload {
+	case "textbook":
+		last = 1
+	case "poisson":
+		last = p.Queries - p.Warmup
+	}
 	record := func(res dns.Result) {
 		run.lookups++
-		end = tally()
+		if run.lookups == last {
+			end, ended = tally(), true
+		}
 		if res.Err != nil || res.RCode == dns.RCodeServFail {
 			run.failed++
 			return
@@ -203,7 +214,7 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 	if err := pl.Run(ctx); err != nil {
 		return dnsRun{}, err
 	}
-	if p.Workload == "web" {
+	if !ended { // the web workload, or lookups lost with a crashed client
 		end = tally()
 	}
 	if run.lookups == 0 {
