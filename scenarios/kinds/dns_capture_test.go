@@ -81,3 +81,18 @@ func TestChartOfTheTextbookResolution(t *testing.T) {
 	require.Equal(t, []float64{198, 44, 64, 84}, waits)
 	golden(t, chart, "dns-iterative")
 }
+
+// A name with 40 addresses (40 × 16 bytes of answer, past UDP's 512) comes back
+// truncated and is asked again over TCP (RFC 1035 §4.2.1, RFC 7766 §5), by the local
+// server of the authoritative one and by the client of the local server: at the
+// local server tshark sees both TC replies over UDP, and over TCP, each message after
+// its two-byte length (RFC 1035 §4.2.2), the two queries and the two whole answers,
+// and every stream reassembles to exactly the bytes sent (Check).
+func TestPcapOfDNSOverTCPAfterTruncation(t *testing.T) {
+	c, _ := captureOf(t, `kind: dns
+params: {tlds: 1, domains: 1, hosts: 1, aliases: false, mx_fraction: 0, replicas: 40, clients: 1, queries: 1, warmup: 0}
+`, "local")
+	c.Check(t)
+	require.Equal(t, [][]string{{"1", "0"}, {"1", "0"}}, c.Fields(t, "local", "udp && dns.flags.truncated == 1", "dns.flags.response", "dns.count.answers"))
+	require.Equal(t, [][]string{{"0", "0"}, {"1", "40"}, {"0", "0"}, {"1", "40"}}, c.Fields(t, "local", "tcp && dns", "dns.flags.response", "dns.count.answers"))
+}
