@@ -110,83 +110,116 @@ func (m *Msg) Reply() *Msg {
 	return &Msg{ID: m.ID, Response: true, RecursionDesired: m.RecursionDesired, Question: m.Question, hasQuestion: m.hasQuestion}
 }
 
-// Pack encodes m, with name compression (RFC 1035 §4.1.4).
+// Pack encodes m, with name compression (RFC 1035 §4.1.4), into a buffer of the
+// size the encoding can take at most, built with dnsmessage's Builder: the bytes are
+// Message.Pack's without its 512-byte buffer, its slices of resources and their
+// bodies on the heap. A message without records (a query) has nothing to compress: a
+// question's name cannot point into itself.
 func (m *Msg) Pack() ([]byte, error) {
-	dm := dnsmessage.Message{Header: dnsmessage.Header{
+	b := dnsmessage.NewBuilder(make([]byte, 0, m.sizeBound()), dnsmessage.Header{
 		ID: m.ID, Response: m.Response, Authoritative: m.Authoritative, Truncated: m.Truncated,
 		RecursionDesired: m.RecursionDesired, RecursionAvailable: m.RecursionAvailable, RCode: m.RCode,
-	}}
+	})
+	if len(m.Answer)+len(m.Authority)+len(m.Additional) > 0 {
+		b.EnableCompression()
+	}
 	if m.hasQuestion {
 		n, err := dnsmessage.NewName(m.Question.Name)
 		if err != nil {
 			return nil, err
 		}
-		dm.Questions = []dnsmessage.Question{{Name: n, Type: m.Question.Type, Class: dnsmessage.ClassINET}}
+		if err := b.StartQuestions(); err != nil {
+			return nil, err
+		}
+		if err := b.Question(dnsmessage.Question{Name: n, Type: m.Question.Type, Class: dnsmessage.ClassINET}); err != nil {
+			return nil, err
+		}
 	}
 	for _, sec := range []struct {
-		rrs []RR
-		out *[]dnsmessage.Resource
-	}{{m.Answer, &dm.Answers}, {m.Authority, &dm.Authorities}, {m.Additional, &dm.Additionals}} {
+		rrs   []RR
+		start func() error
+	}{{m.Answer, b.StartAnswers}, {m.Authority, b.StartAuthorities}, {m.Additional, b.StartAdditionals}} {
+		if len(sec.rrs) == 0 {
+			continue
+		}
+		if err := sec.start(); err != nil {
+			return nil, err
+		}
 		for _, rr := range sec.rrs {
-			res, err := rr.resource()
-			if err != nil {
+			if err := rr.build(&b); err != nil {
 				return nil, err
 			}
-			*sec.out = append(*sec.out, res)
 		}
 	}
-	return dm.Pack()
+	return b.Finish()
 }
 
-func (r RR) resource() (dnsmessage.Resource, error) {
+// sizeBound is the most bytes m can encode to: every name written out whole (a
+// name of n characters with its final dot takes n+1 bytes).
+func (m *Msg) sizeBound() int {
+	name := func(s string) int { return len(s) + 2 }
+	n := 12
+	if m.hasQuestion {
+		n += name(m.Question.Name) + 4
+	}
+	for _, sec := range [][]RR{m.Answer, m.Authority, m.Additional} {
+		for _, r := range sec {
+			n += name(r.Name) + 10 + name(r.Target) + 16 + 2
+			if r.SOA != nil {
+				n += name(r.SOA.MName) + name(r.SOA.RName) + 20
+			}
+		}
+	}
+	return n
+}
+
+// build appends r to the section b is in.
+func (r RR) build(b *dnsmessage.Builder) error {
 	n, err := dnsmessage.NewName(r.Name)
 	if err != nil {
-		return dnsmessage.Resource{}, err
+		return err
 	}
 	h := dnsmessage.ResourceHeader{Name: n, Type: r.Type, Class: dnsmessage.ClassINET, TTL: r.TTL}
-	name := func(s string) (dnsmessage.Name, error) { return dnsmessage.NewName(s) }
-	var body dnsmessage.ResourceBody
+	target := func() (dnsmessage.Name, error) { return dnsmessage.NewName(r.Target) }
 	switch r.Type {
 	case TypeA:
-		body = &dnsmessage.AResource{A: r.Addr.As4()}
+		return b.AResource(h, dnsmessage.AResource{A: r.Addr.As4()})
 	case TypeAAAA:
-		body = &dnsmessage.AAAAResource{AAAA: r.Addr.As16()}
+		return b.AAAAResource(h, dnsmessage.AAAAResource{AAAA: r.Addr.As16()})
 	case TypeNS:
-		t, err := name(r.Target)
+		t, err := target()
 		if err != nil {
-			return dnsmessage.Resource{}, err
+			return err
 		}
-		body = &dnsmessage.NSResource{NS: t}
+		return b.NSResource(h, dnsmessage.NSResource{NS: t})
 	case TypeCNAME:
-		t, err := name(r.Target)
+		t, err := target()
 		if err != nil {
-			return dnsmessage.Resource{}, err
+			return err
 		}
-		body = &dnsmessage.CNAMEResource{CNAME: t}
+		return b.CNAMEResource(h, dnsmessage.CNAMEResource{CNAME: t})
 	case TypeMX:
-		t, err := name(r.Target)
+		t, err := target()
 		if err != nil {
-			return dnsmessage.Resource{}, err
+			return err
 		}
-		body = &dnsmessage.MXResource{Pref: r.Pref, MX: t}
+		return b.MXResource(h, dnsmessage.MXResource{Pref: r.Pref, MX: t})
 	case TypeSOA:
 		s := r.SOA
 		if s == nil {
-			return dnsmessage.Resource{}, fmt.Errorf("dns: SOA record %s without a value", r.Name)
+			return fmt.Errorf("dns: SOA record %s without a value", r.Name)
 		}
-		mn, err := name(s.MName)
+		mn, err := dnsmessage.NewName(s.MName)
 		if err != nil {
-			return dnsmessage.Resource{}, err
+			return err
 		}
-		rn, err := name(s.RName)
+		rn, err := dnsmessage.NewName(s.RName)
 		if err != nil {
-			return dnsmessage.Resource{}, err
+			return err
 		}
-		body = &dnsmessage.SOAResource{NS: mn, MBox: rn, Serial: s.Serial, Refresh: s.Refresh, Retry: s.Retry, Expire: s.Expire, MinTTL: s.MinimumTTLs}
-	default:
-		return dnsmessage.Resource{}, fmt.Errorf("dns: record type %v is not modelled", r.Type)
+		return b.SOAResource(h, dnsmessage.SOAResource{NS: mn, MBox: rn, Serial: s.Serial, Refresh: s.Refresh, Retry: s.Retry, Expire: s.Expire, MinTTL: s.MinimumTTLs})
 	}
-	return dnsmessage.Resource{Header: h, Body: body}, nil
+	return fmt.Errorf("dns: record type %v is not modelled", r.Type)
 }
 
 // ErrHeader is a message too short for a header: nothing can be answered, not even
@@ -207,36 +240,49 @@ func Parse(b []byte) (m *Msg, err error) {
 	}
 	m = &Msg{ID: h.ID, Response: h.Response, Authoritative: h.Authoritative, Truncated: h.Truncated,
 		RecursionDesired: h.RecursionDesired, RecursionAvailable: h.RecursionAvailable, RCode: h.RCode}
-	qs, err := p.AllQuestions()
-	if err != nil {
+	// One question at a time, not AllQuestions: no slice of 260-byte questions.
+	q, err := p.Question()
+	switch {
+	case err == dnsmessage.ErrSectionDone && h.Response:
+		// A FORMERR may come back with no question (RFC 1035 §4.1.1).
+		return m, parseRecords(&p, m)
+	case err == dnsmessage.ErrSectionDone:
+		return m, errors.New("dns: 0 questions, want 1")
+	case err != nil:
 		return m, fmt.Errorf("dns: question: %w", err)
 	}
-	switch {
-	case len(qs) == 0 && h.Response:
-		// A FORMERR may come back with no question (RFC 1035 §4.1.1).
-	case len(qs) != 1:
-		return m, fmt.Errorf("dns: %d questions, want 1", len(qs))
+	if _, err := p.Question(); err != dnsmessage.ErrSectionDone {
+		if err != nil {
+			return m, fmt.Errorf("dns: question: %w", err)
+		}
+		return m, errors.New("dns: more than 1 question, want 1")
 	}
-	if len(qs) == 0 {
-		return m, parseRecords(&p, m)
-	}
-	m.Question = Question{Name: strings.ToLower(qs[0].Name.String()), Type: qs[0].Type}
+	m.Question = Question{Name: lowerName(q.Name), Type: q.Type}
 	m.hasQuestion = true
 	return m, parseRecords(&p, m)
 }
 
+// parseRecords reads the three sections record by record (dnsmessage's header and
+// body calls, each a value): records of types not modelled are skipped.
 func parseRecords(p *dnsmessage.Parser, m *Msg) error {
 	for _, sec := range []struct {
-		what string
-		all  func() ([]dnsmessage.Resource, error)
-		out  *[]RR
-	}{{"answer", p.AllAnswers, &m.Answer}, {"authority", p.AllAuthorities, &m.Authority}, {"additional", p.AllAdditionals, &m.Additional}} {
-		res, err := sec.all()
-		if err != nil {
-			return fmt.Errorf("dns: %s: %w", sec.what, err)
-		}
-		for _, r := range res {
-			if rr, ok := rrOf(r); ok {
+		what   string
+		header func() (dnsmessage.ResourceHeader, error)
+		out    *[]RR
+	}{{"answer", p.AnswerHeader, &m.Answer}, {"authority", p.AuthorityHeader, &m.Authority}, {"additional", p.AdditionalHeader, &m.Additional}} {
+		for {
+			h, err := sec.header()
+			if err == dnsmessage.ErrSectionDone {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("dns: %s: %w", sec.what, err)
+			}
+			rr, ok, err := rrOf(p, h)
+			if err != nil {
+				return fmt.Errorf("dns: %s: %w", sec.what, err)
+			}
+			if ok {
 				*sec.out = append(*sec.out, rr)
 			}
 		}
@@ -244,28 +290,62 @@ func parseRecords(p *dnsmessage.Parser, m *Msg) error {
 	return nil
 }
 
-func rrOf(r dnsmessage.Resource) (RR, bool) {
-	rr := RR{Name: strings.ToLower(r.Header.Name.String()), Type: r.Header.Type, TTL: r.Header.TTL}
-	low := func(n dnsmessage.Name) string { return strings.ToLower(n.String()) }
-	switch b := r.Body.(type) {
-	case *dnsmessage.AResource:
-		rr.Addr = netip.AddrFrom4(b.A)
-	case *dnsmessage.AAAAResource:
-		rr.Addr = netip.AddrFrom16(b.AAAA)
-	case *dnsmessage.NSResource:
-		rr.Target = low(b.NS)
-	case *dnsmessage.CNAMEResource:
-		rr.Target = low(b.CNAME)
-	case *dnsmessage.MXResource:
-		rr.Target, rr.Pref = low(b.MX), b.Pref
-	case *dnsmessage.SOAResource:
-		rr.SOA = &SOA{MName: low(b.NS), RName: low(b.MBox), Serial: b.Serial, Refresh: b.Refresh,
-			Retry: b.Retry, Expire: b.Expire, MinimumTTLs: b.MinTTL}
+// rrOf reads the body of the record whose header is h.
+func rrOf(p *dnsmessage.Parser, h dnsmessage.ResourceHeader) (RR, bool, error) {
+	rr := RR{Name: lowerName(h.Name), Type: h.Type, TTL: h.TTL}
+	var err error
+	switch h.Type {
+	case TypeA:
+		var b dnsmessage.AResource
+		if b, err = p.AResource(); err == nil {
+			rr.Addr = netip.AddrFrom4(b.A)
+		}
+	case TypeAAAA:
+		var b dnsmessage.AAAAResource
+		if b, err = p.AAAAResource(); err == nil {
+			rr.Addr = netip.AddrFrom16(b.AAAA)
+		}
+	case TypeNS:
+		var b dnsmessage.NSResource
+		if b, err = p.NSResource(); err == nil {
+			rr.Target = lowerName(b.NS)
+		}
+	case TypeCNAME:
+		var b dnsmessage.CNAMEResource
+		if b, err = p.CNAMEResource(); err == nil {
+			rr.Target = lowerName(b.CNAME)
+		}
+	case TypeMX:
+		var b dnsmessage.MXResource
+		if b, err = p.MXResource(); err == nil {
+			rr.Target, rr.Pref = lowerName(b.MX), b.Pref
+		}
+	case TypeSOA:
+		var b dnsmessage.SOAResource
+		if b, err = p.SOAResource(); err == nil {
+			rr.SOA = &SOA{MName: lowerName(b.NS), RName: lowerName(b.MBox), Serial: b.Serial, Refresh: b.Refresh,
+				Retry: b.Retry, Expire: b.Expire, MinimumTTLs: b.MinTTL}
+		}
 	default:
-		return RR{}, false
+		return RR{}, false, skip(p)
 	}
-	return rr, true
+	if err != nil {
+		return RR{}, false, err
+	}
+	return rr, true, nil
 }
+
+// skip passes over the body of a record of a type not modelled, in whichever
+// section the parser is.
+func skip(p *dnsmessage.Parser) error {
+	// UnknownResource reads any body: its length is in the header just read.
+	_, err := p.UnknownResource()
+	return err
+}
+
+// lowerName is a name as a string, lower case (names compare case-insensitively,
+// RFC 1035 §2.3.3).
+func lowerName(n dnsmessage.Name) string { return strings.ToLower(n.String()) }
 
 // Text renders m for transcripts, one line for the header and question, one per
 // record:

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/net/dns/dnsmessage"
 
 	"netsim/topology"
 )
@@ -62,5 +63,39 @@ func TestAddrOfNodeIsTheNodesIPv4(t *testing.T) {
 	for _, a := range []string{"10.0.0.0", "192.168.0.1", "::1"} {
 		_, ok := NodeOfAddr(netip.MustParseAddr(a))
 		require.False(t, ok, a)
+	}
+}
+
+// Pack's bytes are dnsmessage's own: a message unpacked by dnsmessage and packed
+// again by its Message.Pack (the same compression, RFC 1035 §4.1.4) is byte for byte
+// what Pack wrote, for a query, a referral with glue, an answer through a CNAME and
+// a negative answer with its SOA.
+func TestPackIsDnsmessagesEncoding(t *testing.T) {
+	q := Question{Name: "www.cs.umass.edu.", Type: TypeA}
+	ref := NewQuery(1, q, false).Reply()
+	ref.Authority = []RR{{Name: "edu.", Type: TypeNS, TTL: 172800, Target: "a.edu-servers.net."}, {Name: "edu.", Type: TypeNS, TTL: 172800, Target: "b.edu-servers.net."}}
+	ref.Additional = []RR{{Name: "a.edu-servers.net.", Type: TypeA, TTL: 172800, Addr: netip.MustParseAddr("10.0.0.17")},
+		{Name: "b.edu-servers.net.", Type: TypeAAAA, TTL: 172800, Addr: netip.MustParseAddr("2001:db8::1")}}
+	ans := NewQuery(2, q, true).Reply()
+	ans.Authoritative, ans.RecursionAvailable = true, true
+	ans.Answer = []RR{{Name: q.Name, Type: TypeCNAME, TTL: 60, Target: "gaia.cs.umass.edu."},
+		{Name: "gaia.cs.umass.edu.", Type: TypeA, TTL: 60, Addr: netip.MustParseAddr("10.0.0.9")}}
+	mx := NewQuery(3, Question{Name: "umass.edu.", Type: TypeMX}, true).Reply()
+	mx.Answer = []RR{{Name: "umass.edu.", Type: TypeMX, TTL: 60, Pref: 10, Target: "mail.umass.edu."}}
+	nx := NewQuery(4, q, true).Reply()
+	nx.RCode = RCodeNXDomain
+	nx.Authority = []RR{{Name: "umass.edu.", Type: TypeSOA, TTL: 3600, SOA: &SOA{MName: "dns.umass.edu.", RName: "hostmaster.umass.edu.", Serial: 1, Refresh: 2, Retry: 3, Expire: 4, MinimumTTLs: 300}}}
+	for _, m := range []*Msg{NewQuery(5, q, true), ref, ans, mx, nx} {
+		b, err := m.Pack()
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(b), m.sizeBound())
+		var dm dnsmessage.Message
+		require.NoError(t, dm.Unpack(b))
+		again, err := dm.Pack()
+		require.NoError(t, err)
+		require.Equal(t, again, b, m.Text())
+		back, err := Parse(b)
+		require.NoError(t, err)
+		require.Equal(t, m.Text(), back.Text())
 	}
 }
