@@ -135,17 +135,25 @@ func (m *Msg) Pack() ([]byte, error) {
 			return nil, err
 		}
 	}
-	for _, sec := range []struct {
-		rrs   []RR
-		start func() error
-	}{{m.Answer, b.StartAnswers}, {m.Authority, b.StartAuthorities}, {m.Additional, b.StartAdditionals}} {
-		if len(sec.rrs) == 0 {
+	// Sections by index, not a table of method values: those would escape to the
+	// heap on every message.
+	for i, rrs := range [3][]RR{m.Answer, m.Authority, m.Additional} {
+		if len(rrs) == 0 {
 			continue
 		}
-		if err := sec.start(); err != nil {
+		var err error
+		switch i {
+		case 0:
+			err = b.StartAnswers()
+		case 1:
+			err = b.StartAuthorities()
+		default:
+			err = b.StartAdditionals()
+		}
+		if err != nil {
 			return nil, err
 		}
-		for _, rr := range sec.rrs {
+		for _, rr := range rrs {
 			if err := rr.build(&b); err != nil {
 				return nil, err
 			}
@@ -265,25 +273,31 @@ func Parse(b []byte) (m *Msg, err error) {
 // parseRecords reads the three sections record by record (dnsmessage's header and
 // body calls, each a value): records of types not modelled are skipped.
 func parseRecords(p *dnsmessage.Parser, m *Msg) error {
-	for _, sec := range []struct {
-		what   string
-		header func() (dnsmessage.ResourceHeader, error)
-		out    *[]RR
-	}{{"answer", p.AnswerHeader, &m.Answer}, {"authority", p.AuthorityHeader, &m.Authority}, {"additional", p.AdditionalHeader, &m.Additional}} {
+	for i, what := range [3]string{"answer", "authority", "additional"} {
+		out := [3]*[]RR{&m.Answer, &m.Authority, &m.Additional}[i]
 		for {
-			h, err := sec.header()
+			var h dnsmessage.ResourceHeader
+			var err error
+			switch i {
+			case 0:
+				h, err = p.AnswerHeader()
+			case 1:
+				h, err = p.AuthorityHeader()
+			default:
+				h, err = p.AdditionalHeader()
+			}
 			if err == dnsmessage.ErrSectionDone {
 				break
 			}
 			if err != nil {
-				return fmt.Errorf("dns: %s: %w", sec.what, err)
+				return fmt.Errorf("dns: %s: %w", what, err)
 			}
 			rr, ok, err := rrOf(p, h)
 			if err != nil {
-				return fmt.Errorf("dns: %s: %w", sec.what, err)
+				return fmt.Errorf("dns: %s: %w", what, err)
 			}
 			if ok {
-				*sec.out = append(*sec.out, rr)
+				*out = append(*out, rr)
 			}
 		}
 	}
