@@ -366,6 +366,19 @@ func (res *resolution) finish(rcode RCode, answer, authority []RR) {
 // the chain of CNAMEs from q's name, the CNAMEs, and the name the chain leaves the
 // section at when it holds no such records ("" if it holds none at all).
 func followAnswer(q Question, answer []RR) (final, cnames []RR, target string) {
+	// The usual answer is the RRset alone: it is final as it stands (capped, so an
+	// append to it copies).
+	if all := len(answer) > 0; all {
+		for _, rr := range answer {
+			if rr.Name != q.Name || rr.Type != q.Type {
+				all = false
+				break
+			}
+		}
+		if all {
+			return answer[:len(answer):len(answer)], nil, ""
+		}
+	}
 	name := q.Name
 	for range maxChain {
 		var next string

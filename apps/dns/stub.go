@@ -113,7 +113,10 @@ func (s *Stub) Lookup(q Question, done func(Result)) {
 		if err == nil {
 			res.RCode = m.RCode
 			final, cnames, _ := followAnswer(q, m.Answer)
-			res.Answer = append(cnames, final...)
+			res.Answer = final
+			if len(cnames) > 0 {
+				res.Answer = append(cnames, final...)
+			}
 			if s.cache != nil {
 				storeAnswer(s.cache, q, m, s.h.Now())
 			}
