@@ -180,6 +180,9 @@ func (r *Resolver) fromCache(q Question) (rcode RCode, answer, authority []RR, o
 			if neg {
 				return RCodeSuccess, answer, soa, true
 			}
+			if answer == nil {
+				return RCodeSuccess, rrs, nil, true // Lookup's own copy
+			}
 			return RCodeSuccess, append(answer, rrs...), nil, true
 		}
 		if q.Type == TypeCNAME {
