@@ -30,7 +30,7 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 	if err != nil {
 		return dnsRun{}, err
 	}
-	s := p.space(rand.New(rand.NewPCG(env.Seed, 1)))
+	s := p.space(rand.New(rand.NewPCG(env.Seed, 1)), false)
 	if s.web != "" {
 		for i := range s.ns.Zones {
 			for j := range s.ns.Zones[i].Records {
