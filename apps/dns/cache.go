@@ -60,6 +60,7 @@ type CacheStats struct {
 type Cache struct {
 	cfg        CacheConfig
 	m          map[cacheKey]*entry
+	nx         int // NXDOMAIN entries in m
 	head, tail *entry
 	stats      CacheStats
 }
@@ -90,13 +91,23 @@ func (c *Cache) get(name string, t dnsmessage.Type, now sim.Time) *entry {
 	return e
 }
 
+// nxdomain returns the live NXDOMAIN entry of name, or nil.
+func (c *Cache) nxdomain(name string, now sim.Time) *entry {
+	if c.nx == 0 {
+		return nil
+	}
+	return c.get(name, typeNXDomain, now)
+}
+
 // Lookup returns the RRset of (name, t) with its TTLs counted down to now, or a
 // negative answer: nxdomain for a name that does not exist, else (rrs == nil,
 // negative) for no data of the type; soa is the negative answer's SOA. ok is false on a
 // miss.
 func (c *Cache) Lookup(name string, t dnsmessage.Type, now sim.Time) (rrs []RR, negative, nxdomain bool, soa []RR, ok bool) {
 	c.stats.Lookups++
-	if e := c.get(name, typeNXDomain, now); e != nil {
+	// An NXDOMAIN entry answers every type of its name; with none held, not looking
+	// for one saves a map lookup per query.
+	if e := c.nxdomain(name, now); e != nil {
 		c.stats.Hits++
 		return nil, true, true, withTTL(e.rrs, e.expires, now), true
 	}
@@ -185,6 +196,9 @@ func (c *Cache) put(e *entry) {
 	}
 	c.stats.Inserts++
 	c.m[e.key] = e
+	if e.key.t == typeNXDomain {
+		c.nx++
+	}
 	c.pushFront(e)
 	if c.cfg.Capacity > 0 && len(c.m) > c.cfg.Capacity {
 		c.stats.Evictions++
@@ -194,6 +208,14 @@ func (c *Cache) put(e *entry) {
 
 func (c *Cache) remove(e *entry) {
 	delete(c.m, e.key)
+	if e.key.t == typeNXDomain {
+		c.nx--
+	}
+	c.unlink(e)
+}
+
+// unlink takes e out of the LRU list.
+func (c *Cache) unlink(e *entry) {
 	if e.prev != nil {
 		e.prev.next = e.next
 	} else {
@@ -222,7 +244,6 @@ func (c *Cache) touch(e *entry) {
 	if c.head == e {
 		return
 	}
-	c.remove(e)
-	c.m[e.key] = e
+	c.unlink(e) // the map keeps it: a hit moves it in the list only
 	c.pushFront(e)
 }
