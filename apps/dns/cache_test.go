@@ -139,3 +139,27 @@ func TestTruncationRetriesOverTCP(t *testing.T) {
 	require.Equal(t, int64(1), w.stub.Exchange().Truncated)
 	require.Equal(t, int64(1), w.local.Exchange().Truncated)
 }
+
+// An NXDOMAIN entry answers every type of its name (RFC 2308 §5) for its life,
+// whether it leaves by expiry, by eviction or by being replaced: the cache looks for
+// one only while it holds one, and its count of them follows each way out.
+func TestCacheCountsItsNXDomainEntries(t *testing.T) {
+	soa := RR{Name: "umass.edu.", Type: TypeSOA, TTL: 600, SOA: &SOA{MName: "dns.umass.edu.", RName: "h.umass.edu.", MinimumTTLs: 60}}
+	q := Question{Name: "nosuch.umass.edu.", Type: TypeA}
+	c := NewCache(CacheConfig{Capacity: 2})
+	c.StoreNegative(q, true, soa, 0)
+	c.StoreNegative(q, true, soa, sim.Second) // replaced, still one
+	require.Equal(t, 1, c.nx)
+	_, neg, nx, _, ok := c.Lookup(q.Name, TypeMX, 2*sim.Second)
+	require.True(t, ok && neg && nx, "NXDOMAIN answers every type")
+	_, _, _, _, ok = c.Lookup(q.Name, TypeMX, 61*sim.Second)
+	require.False(t, ok, "expired at min(SOA TTL, MINIMUM) = 60 s after it was stored")
+	require.Equal(t, 0, c.nx)
+	c.StoreNegative(q, true, soa, 100*sim.Second)
+	for i, name := range []string{"a.umass.edu.", "b.umass.edu."} {
+		c.Store([]RR{{Name: name, Type: TypeA, TTL: 600, Addr: netip.AddrFrom4([4]byte{10, 0, 0, byte(2 + i)})}}, false, 100*sim.Second)
+	}
+	require.Equal(t, 0, c.nx, "the least recently used, the NXDOMAIN, was evicted")
+	_, _, _, _, ok = c.Lookup(q.Name, TypeA, 101*sim.Second)
+	require.False(t, ok)
+}
