@@ -24,9 +24,9 @@ import (
 //
 //	go test ./scenarios/kinds -run '^$' -bench DNS1e6 -benchtime 1x
 //
-// On the 2-core machine of 2026-12-01, shared (load average 7–26): 14.9 and 15.7
-// CPU seconds in two runs, 200 MB peak RSS, 41M allocations (2.8 GB), a hit ratio of
-// 0.906 and 2.19 messages per query; the wall time, 50–56 s, measured the load.
+// On the 2-core machine of 2026-12-01, shared (load average 10–26): 14.1 and 13.2
+// CPU seconds in two runs, 195 MB peak RSS, 41M allocations (2.8 GB), a hit ratio of
+// 0.906 and 2.19 messages per query; the wall time, 31 and 19 s, measured the load.
 func BenchmarkDNS1e6(b *testing.B) {
 	s, err := scenarios.Parse("bench.yaml", []byte(`kind: dns
 params: {tlds: 10, domains: 100, hosts: 100, clients: 100, queries: 1000000, warmup: 100000,
