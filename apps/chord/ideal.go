@@ -40,7 +40,10 @@ func Ideal(s Space, ring []Peer, r int, fingers bool) []State {
 				fi := successor(s.Add(p.ID, s.Pow2(f)))
 				q := sorted[fi]
 				if q == p {
-					break // the starts from here on wrap round to p itself
+					// The starts from here on wrap round to p itself: it is
+					// their successor.
+					st.Fingers = append(st.Fingers, FingerRun{Start: uint8(f), Peer: p})
+					break
 				}
 				hi := min(s.Sub(q.ID, p.ID).Log2(), s.Bits-1)
 				st.Fingers = append(st.Fingers, FingerRun{Start: uint8(f), Peer: q})

@@ -235,7 +235,8 @@ func (n *Node) fixFingers() {
 			hi = i
 		}
 		if f.Addr() == n.self.Addr() {
-			n.setFingers(i, s.Bits-1, n.Successor())
+			// The starts from i on wrap round to this node.
+			n.setFingers(i, s.Bits-1, n.self)
 			n.nextFinger = 0
 			return
 		}

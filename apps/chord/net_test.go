@@ -199,7 +199,7 @@ func TestNetScripts(t *testing.T) {
 				key := r.cfg.Space.FromUint(uintList(t, arg("key", ""))[0])
 				var res Result
 				r.nodes[from].Lookup(key, func(x Result) { res = x })
-				out := r.run(sim.Seconds(5))
+				out := r.run(500 * sim.Millisecond)
 				return out + fmt.Sprintf("result: owner=%v hops=%d timeouts=%d latency=%v ok=%v\n", res.Owner, res.Hops, res.Timeouts, res.Latency, res.OK)
 			case "put":
 				from := uintList(t, arg("from", ""))[0]
@@ -207,7 +207,7 @@ func TestNetScripts(t *testing.T) {
 				r.nodes[from].Put(key, []byte(arg("value", "v")), func(ok bool) {
 					fmt.Fprintf(&r.trace, "%v put ok=%v\n", r.k.Now(), ok)
 				})
-				return r.run(sim.Seconds(5))
+				return r.run(500 * sim.Millisecond)
 			case "crash":
 				r.st.Crash(r.hosts[uintList(t, arg("id", ""))[0]])
 				return "ok\n"
@@ -221,7 +221,7 @@ func TestNetScripts(t *testing.T) {
 				r.st.Recover(r.hosts[id])
 				ids = append(ids, id)
 				slices.Sort(ids)
-				return r.run(sim.Seconds(5))
+				return r.run(500 * sim.Millisecond)
 			case "advance":
 				td, err := time.ParseDuration(d.CmdArgs[0].Key)
 				if err != nil {

@@ -424,4 +424,3 @@ func (n *Node) serveFindNext(from topology.Addr, m *Msg) {
 	}
 	n.send(from, r)
 }
-
