@@ -141,9 +141,16 @@ type Result struct {
 	// including the one that answered: for an iterative lookup the nodes asked for the
 	// next hop (the last of them, the key's predecessor, names the owner), for a
 	// recursive one the nodes it was forwarded to (the last, the owner, answers).
-	Hops     int
+	Hops int
+	// Path is the nodes visited up to and including the owner, the querier excluded:
+	// Hops, plus one for an iterative lookup's contact with the owner it was named.
+	Path     int
 	Timeouts int // requests of this lookup that timed out
 	Start    sim.Time
 	Latency  sim.Time
 	OK       bool // an owner was found
+	// Value and Found are the key's value at the owner, which an iterative lookup
+	// fetches as its last step.
+	Value []byte
+	Found bool
 }

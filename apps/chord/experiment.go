@@ -246,6 +246,7 @@ func (e *Experiment) trueSuccessor(key ID) (Peer, bool) {
 type Report struct {
 	Lookups, Failed int
 	Hops, Timeouts  []float64 // per measured lookup
+	Path            []float64
 	LatencyS        []float64
 	KeysPerHost     []float64 // per live host, its virtual nodes' keys together
 	Routing         []float64 // per live node, distinct peers known
@@ -263,6 +264,7 @@ func (e *Experiment) Report() Report {
 			r.Failed++
 		}
 		r.Hops = append(r.Hops, float64(j.Hops))
+		r.Path = append(r.Path, float64(j.Path))
 		r.Timeouts = append(r.Timeouts, float64(j.Timeouts))
 		r.LatencyS = append(r.LatencyS, j.Latency.Seconds())
 	}

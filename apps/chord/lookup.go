@@ -53,7 +53,12 @@ type iterLookup struct {
 }
 
 // ask asks cur for the next hop; the querier answers itself without a message.
-func (l *iterLookup) ask(cur Peer) {
+func (l *iterLookup) ask(cur Peer) { l.askAgain(cur, false) }
+
+// askAgain asks cur; again says cur has answered this lookup before (it is asked
+// once more after the node it proposed timed out) and is not counted as a hop twice:
+// the path length counts the nodes a lookup traverses.
+func (l *iterLookup) askAgain(cur Peer, again bool) {
 	n := l.n
 	if l.res.Hops+l.res.Timeouts > maxHops {
 		l.done(l.res)
@@ -65,34 +70,58 @@ func (l *iterLookup) ask(cur Peer) {
 		return
 	}
 	n.rpc(cur, &Msg{Type: MsgFindNext, Key: l.key, Avoid: slices.Clone(l.avoid)}, func(r *Msg) {
-		l.res.Hops++
+		if !again {
+			l.res.Hops++
+		}
 		l.answer(cur, r.A, r.Flag != 0)
 	}, func() {
 		// A dead node: route around it by asking the node that proposed it again,
-		// telling it to avoid the dead one (ToN'03 §IV-E), and forget it.
+		// telling it to avoid the dead one (ToN'03 §IV-E). The lookup changes no
+		// routing state: repairing the tables is stabilization's work (and the
+		// papers' static experiments, ToN'03 Table II, measure lookups before it).
 		l.res.Timeouts++
 		l.avoid = append(l.avoid, cur.ID)
-		n.forget(cur)
 		prev := n.self
 		if k := len(l.path); k > 0 {
 			prev = l.path[k-1]
 			l.path = l.path[:k-1]
 		}
-		l.ask(prev)
+		l.askAgain(prev, true)
 	})
 }
 
 func (l *iterLookup) answer(cur, p Peer, done bool) {
 	switch {
-	case done && p.Ok():
-		l.res.Owner, l.res.OK = p, true
+	case done && p.Ok() && p.Addr() == l.n.self.Addr():
+		v, found := l.n.store[l.key]
+		l.res.Owner, l.res.OK, l.res.Path = p, true, l.res.Hops
+		l.res.Value, l.res.Found = v, found
 		l.done(l.res)
+	case done && p.Ok():
+		l.confirm(cur, p)
 	case done || !p.Ok():
 		l.done(l.res)
 	default:
 		l.path = append(l.path, cur)
 		l.ask(p)
 	}
+}
+
+// confirm asks the successor that cur named for the key's value (a DHT get): a
+// lookup succeeds when it reaches the key's current successor (ToN'03 §V), and a dead
+// one is routed around like any other: cur is asked again, avoiding it, and names the
+// next successor on its list.
+func (l *iterLookup) confirm(cur, p Peer) {
+	n := l.n
+	n.rpc(p, &Msg{Type: MsgGet, Key: l.key}, func(m *Msg) {
+		l.res.Owner, l.res.OK, l.res.Path = p, true, l.res.Hops+1
+		l.res.Value, l.res.Found = m.Value, m.Flag != 0
+		l.done(l.res)
+	}, func() {
+		l.res.Timeouts++
+		l.avoid = append(l.avoid, p.ID)
+		l.askAgain(cur, true)
+	})
 }
 
 // lookupRecursive sends a recursive query for key (want: wantOwner or wantPred) and
@@ -109,6 +138,7 @@ func (n *Node) lookupRecursive(key ID, want uint8, tries int, done func(*Msg, Re
 		rid := n.rid
 		c := call{rid: rid, reply: func(m *Msg) {
 			res.Hops, res.Owner, res.OK = int(m.Hops), m.A, true
+			res.Path = res.Hops
 			done(m, res)
 		}}
 		timeout := n.cfg.LookupTimeout
@@ -205,6 +235,10 @@ func (n *Node) Get(key ID, done func(value []byte, found, ok bool)) {
 		if r.Owner.Addr() == n.self.Addr() {
 			v, found := n.store[key]
 			done(v, found, true)
+			return
+		}
+		if n.cfg.Mode == Chord && n.cfg.Style == Iterative {
+			done(r.Value, r.Found, true) // the lookup's last step fetched it
 			return
 		}
 		n.rpc(r.Owner, &Msg{Type: MsgGet, Key: key}, func(m *Msg) { done(m.Value, m.Flag != 0, true) }, func() { done(nil, false, false) })

@@ -68,6 +68,16 @@ func (p *chordParams) successors() int {
 	return max(1, int(math.Ceil(2*math.Log2(float64(max(p.Nodes, 2))))))
 }
 
+// measureEnd is when the measured lookups stop starting: 10 s before the end, so
+// that every one has time to finish (or time out), if the run is long enough.
+func (p *chordParams) measureEnd() sim.Time {
+	end := p.Duration.Time()
+	if end-10*sim.Second > p.Warmup.Time() {
+		end -= 10 * sim.Second
+	}
+	return end
+}
+
 func (p *chordParams) space() chord.Space { return chord.NewSpace(p.Bits) }
 
 // ids parses the ids list.
@@ -191,7 +201,7 @@ func (r *chordRun) perNodeSecond(x int64) float64 {
 
 func (r *chordRun) lookupMessages() int64 {
 	s := &r.stats
-	return s.Count(chord.MsgFindNext) + s.Count(chord.MsgNext) + s.Count(chord.MsgLookup) + s.Count(chord.MsgFound)
+	return s.Count(chord.MsgFindNext) + s.Count(chord.MsgNext) + s.Count(chord.MsgLookup) + s.Count(chord.MsgFound) + s.Count(chord.MsgGet) + s.Count(chord.MsgValue)
 }
 
 func (r *chordRun) maintenanceMessages() int64 {
@@ -215,11 +225,14 @@ var chordReadings = []scenarios.Reading[chordRun]{
 	scenarios.Scalar("hops_mean", "", "mean path length: nodes a lookup visits, the querier excluded (iterative: up to the key's predecessor; recursive and the ring: up to its successor)", func(r *chordRun) float64 { return mean(r.Hops) }),
 	scenarios.Scalar("hops_p01", "", "1st percentile of the path length", func(r *chordRun) float64 { return percentile(r.Hops, 0.01) }),
 	scenarios.Scalar("hops_p99", "", "99th percentile of the path length", func(r *chordRun) float64 { return percentile(r.Hops, 0.99) }),
+	scenarios.Scalar("path_mean", "", "mean nodes a lookup visits up to and including the key's successor, the querier excluded (ToN'03's path length)", func(r *chordRun) float64 { return mean(r.Path) }),
+	scenarios.Scalar("path_p01", "", "1st percentile of the path to the successor", func(r *chordRun) float64 { return percentile(r.Path, 0.01) }),
+	scenarios.Scalar("path_p99", "", "99th percentile of the path to the successor", func(r *chordRun) float64 { return percentile(r.Path, 0.99) }),
 	scenarios.Scalar("timeouts_mean", "", "mean requests of a lookup that timed out", func(r *chordRun) float64 { return mean(r.Timeouts) }),
 	scenarios.Scalar("timeouts_p01", "", "1st percentile of a lookup's timeouts", func(r *chordRun) float64 { return percentile(r.Timeouts, 0.01) }),
 	scenarios.Scalar("timeouts_p99", "", "99th percentile of a lookup's timeouts", func(r *chordRun) float64 { return percentile(r.Timeouts, 0.99) }),
 	scenarios.Scalar("latency_mean_s", "s", "mean lookup latency", func(r *chordRun) float64 { return mean(r.LatencyS) }),
-	scenarios.Scalar("messages_per_lookup", "", "lookup messages (queries, forwards, answers) per lookup started", func(r *chordRun) float64 {
+	scenarios.Scalar("messages_per_lookup", "", "lookup messages (queries, forwards, answers, and an iterative lookup's get from the successor) per lookup started", func(r *chordRun) float64 {
 		if r.Lookups == 0 {
 			return math.NaN()
 		}
@@ -359,7 +372,7 @@ func runChord(ctx context.Context, p *chordParams, env scenarios.RunEnv) (chordR
 		down = env.Schedule.DownAtStart()
 	}
 	e := &chord.Experiment{Config: cfg, Virtual: p.Virtual, Ideal: p.Ideal,
-		Lookups: p.Lookups, From: p.Warmup.Time(), To: p.Duration.Time(), Keys: p.Keys, ValueBytes: int(p.ValueBytes.Bytes()),
+		Lookups: p.Lookups, From: p.Warmup.Time(), To: p.measureEnd(), Keys: p.Keys, ValueBytes: int(p.ValueBytes.Bytes()),
 		FailFraction: p.FailFrac, FailAt: p.FailAt.Time(), Rand: env.Streams().Stream("chord/experiment")}
 	for _, h := range hosts {
 		e.Names = append(e.Names, h)
