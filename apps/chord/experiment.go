@@ -101,10 +101,18 @@ func (e *Experiment) Prepare(stack *topology.Stack) [][]func(topology.Host) erro
 			e.specs[k].Initial = &states[i]
 		}
 	} else if len(initialSpec) > 0 {
-		e.specs[initialSpec[0]].Join = func() (Peer, bool) { return None, false }
+		// The first node starts the ring and the others join through it, at their
+		// first boot; a node that reboots joins through a live node, like any other.
 		first := initial[0]
-		for _, k := range initialSpec[1:] {
-			e.specs[k].Join = func() (Peer, bool) { return first, true }
+		for i, k := range initialSpec {
+			once := false
+			e.specs[k].Join = func() (Peer, bool) {
+				if once {
+					return e.bootstrap()
+				}
+				once = true
+				return first, i > 0
+			}
 		}
 	}
 	cfg := e.Config

@@ -111,6 +111,27 @@ func (n *Node) join() {
 	l.ask(boot)
 }
 
+// refind looks up the node's own successor again, through a peer Spec.Join names,
+// after every successor it knew died (ToN'03 assumes r large enough that this never
+// happens; under heavy churn it does).
+func (n *Node) refind() {
+	if n.spec.Join == nil {
+		return
+	}
+	boot, ok := n.spec.Join()
+	if !ok || boot.Addr() == n.self.Addr() {
+		return
+	}
+	l := &iterLookup{n: n, key: n.self.ID, res: Result{Owner: None}}
+	l.done = func(r Result) {
+		if r.OK && r.Owner.Addr() != n.self.Addr() && n.lost {
+			n.lost = false
+			n.setSuccessors([]Peer{r.Owner})
+		}
+	}
+	l.ask(boot)
+}
+
 // stabilize asks the successor for its predecessor and successor list, adopts a
 // closer successor, and notifies the successor (SIGCOMM'01 Fig. 7, with ToN'03's
 // successor list: "n's list is its successor's list with the successor prepended").
@@ -121,6 +142,10 @@ func (n *Node) stabilize() {
 		return
 	}
 	if s.Addr() == n.self.Addr() {
+		if n.lost {
+			n.refind()
+			return
+		}
 		// Alone, or the first node: a predecessor that notified it is its successor.
 		if n.pred.Ok() && n.pred.Addr() != n.self.Addr() {
 			n.setSuccessors([]Peer{n.pred})
@@ -299,6 +324,7 @@ func (n *Node) forget(p Peer) {
 		n.succ = slices.Delete(slices.Clone(n.succ), i, i+1)
 		if len(n.succ) == 0 {
 			n.succ = []Peer{n.self}
+			n.lost = true
 			if n.cfg.Fingers {
 				// The ring is lost from here but for the fingers: the nearest
 				// live one is the best successor left.

@@ -64,6 +64,7 @@ type Node struct {
 	nextFinger int
 	joined     bool
 	left       bool
+	lost       bool // every successor died: find one again by a lookup
 }
 
 // call is an outstanding request.
@@ -257,6 +258,20 @@ func (n *Node) receive(from topology.Addr, tm topology.Message) {
 		if c.reply != nil {
 			c.reply(m)
 		}
+	default:
+		if !n.joined {
+			// Not in the ring yet (a rebooted node still joining): it serves no
+			// one, as a node not yet listening for the ring's traffic, so that its
+			// neighbours of before take it for dead rather than for empty.
+			return
+		}
+		n.serve(from, m)
+	}
+}
+
+// serve answers a request, or takes in a one-way message, from a peer.
+func (n *Node) serve(from topology.Addr, m *Msg) {
+	switch m.Type {
 	case MsgFindNext:
 		n.serveFindNext(from, m)
 	case MsgLookup:
