@@ -367,9 +367,17 @@ func runChord(ctx context.Context, p *chordParams, env scenarios.RunEnv) (chordR
 	if err := cfg.Check(); err != nil {
 		return chordRun{}, err
 	}
+	// The ring at time 0: the hosts up from the start, and those the schedule has
+	// join at time 0 (a churn's initial population), which take the stabilized
+	// state too rather than each start a ring of its own.
 	down := map[string]bool{}
 	if env.Schedule != nil {
 		down = env.Schedule.DownAtStart()
+		for _, ev := range env.Schedule.Expand(env.Streams()) {
+			if ev.At == 0 && ev.Action == scenarios.Join {
+				delete(down, ev.Target)
+			}
+		}
 	}
 	e := &chord.Experiment{Config: cfg, Virtual: p.Virtual, Ideal: p.Ideal,
 		Lookups: p.Lookups, From: p.Warmup.Time(), To: p.measureEnd(), Keys: p.Keys, ValueBytes: int(p.ValueBytes.Bytes()),
