@@ -115,14 +115,30 @@ type Stats struct {
 	Messages [numMsgTypes]int64
 	Bytes    [numMsgTypes]int64
 	Timeouts int64
+	// MaintLookupMessages and MaintLookupBytes are the lookup messages (find-next,
+	// next) of the ring's own lookups, fix_fingers' and joins': requests and the
+	// replies that came back. They are maintenance, though of lookup types.
+	MaintLookupMessages, MaintLookupBytes int64
 }
 
-// MaintenanceBytes is the bytes of maintenance messages (MsgType.Maintenance).
+// MaintenanceBytes is the bytes of maintenance: messages of maintenance types
+// (MsgType.Maintenance) and the ring's own lookups.
 func (s *Stats) MaintenanceBytes() int64 {
-	var n int64
+	n := s.MaintLookupBytes
 	for t := MsgType(1); t < numMsgTypes; t++ {
 		if t.Maintenance() {
 			n += s.Bytes[t]
+		}
+	}
+	return n
+}
+
+// MaintenanceMessages counts the messages MaintenanceBytes is of.
+func (s *Stats) MaintenanceMessages() int64 {
+	n := s.MaintLookupMessages
+	for t := MsgType(1); t < numMsgTypes; t++ {
+		if t.Maintenance() {
+			n += s.Messages[t]
 		}
 	}
 	return n

@@ -304,3 +304,4 @@ func (e *Experiment) Report() Report {
 	r.Crashed = e.failed
 	return r
 }
+

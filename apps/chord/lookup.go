@@ -50,6 +50,7 @@ type iterLookup struct {
 	avoid []ID   // nodes that timed out
 	res   Result
 	done  func(Result)
+	maint bool // the ring's own lookup (fix_fingers, a join): counted as maintenance
 }
 
 // ask asks cur for the next hop; the querier answers itself without a message.
@@ -69,7 +70,10 @@ func (l *iterLookup) askAgain(cur Peer, again bool) {
 		l.answer(cur, p, done)
 		return
 	}
-	n.rpc(cur, &Msg{Type: MsgFindNext, Key: l.key, Avoid: slices.Clone(l.avoid)}, func(r *Msg) {
+	req := &Msg{Type: MsgFindNext, Key: l.key, Avoid: slices.Clone(l.avoid)}
+	l.count(req)
+	n.rpc(cur, req, func(r *Msg) {
+		l.count(r)
 		if !again {
 			l.res.Hops++
 		}
@@ -104,6 +108,14 @@ func (l *iterLookup) answer(cur, p Peer, done bool) {
 	default:
 		l.path = append(l.path, cur)
 		l.ask(p)
+	}
+}
+
+// count counts m as maintenance if the lookup is the ring's own.
+func (l *iterLookup) count(m *Msg) {
+	if st := l.n.cfg.Stats; l.maint && st != nil {
+		st.MaintLookupMessages++
+		st.MaintLookupBytes += m.Size(l.n.cfg.Space)
 	}
 }
 

@@ -97,7 +97,7 @@ func (n *Node) join() {
 		n.send(boot.Addr(), &Msg{Type: MsgLookup, RID: rid, Flag: wantPred, A: n.self, Key: n.self.ID})
 		return
 	}
-	l := &iterLookup{n: n, key: n.self.ID, res: Result{Owner: None}}
+	l := &iterLookup{n: n, key: n.self.ID, res: Result{Owner: None}, maint: true}
 	l.done = func(r Result) {
 		if !r.OK || r.Owner.Addr() == n.self.Addr() {
 			retry()
@@ -122,7 +122,7 @@ func (n *Node) refind() {
 	if !ok || boot.Addr() == n.self.Addr() {
 		return
 	}
-	l := &iterLookup{n: n, key: n.self.ID, res: Result{Owner: None}}
+	l := &iterLookup{n: n, key: n.self.ID, res: Result{Owner: None}, maint: true}
 	l.done = func(r Result) {
 		if r.OK && r.Owner.Addr() != n.self.Addr() && n.lost {
 			n.lost = false
@@ -245,7 +245,7 @@ func (n *Node) fixFingers() {
 		i = 0
 	}
 	start := s.Add(n.self.ID, s.Pow2(i))
-	l := &iterLookup{n: n, key: start, res: Result{Owner: None}}
+	l := &iterLookup{n: n, key: start, res: Result{Owner: None}, maint: true}
 	l.done = func(r Result) {
 		if !r.OK {
 			n.nextFinger = i + 1

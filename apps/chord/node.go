@@ -389,25 +389,24 @@ func (n *Node) closestPreceding(key ID, avoid []ID) Peer {
 	return best
 }
 
-// successorOf returns the peer that the node's successor list says is key's
-// successor: the first successor not avoided at or after the first whose interval
-// (self, s] holds key; ok false if key is beyond the list.
+// successorOf returns the peer that the node knows is key's successor: its first
+// successor not avoided, if key is in (self, that successor]; ok false if key is
+// beyond it. Only a key's predecessor names its successor: the rest of the successor
+// list serves as next hops (closestPreceding, ToN'03 §IV-E), since entries further
+// down it are older news (a join reaches them one stabilization round a hop).
 func (n *Node) successorOf(key ID, avoid []ID) (Peer, bool) {
 	s := n.cfg.Space
-	lim := len(n.succ)
-	if n.cfg.Mode == Ring {
-		lim = min(lim, 1)
-	}
-	for j := range lim {
-		if !s.Between(key, n.self.ID, n.succ[j].ID) {
-			continue
+	for k, p := range n.succ {
+		if k > 0 && n.cfg.Mode == Ring {
+			break
 		}
-		for k := j; k < len(n.succ); k++ {
-			if !avoided(n.succ[k], avoid) {
-				return n.succ[k], true
-			}
+		if !s.Between(key, n.self.ID, p.ID) {
+			return None, false
 		}
-		return None, false
+		if !avoided(p, avoid) {
+			return p, true
+		}
+		// p is dead, and key was its: it is the next live successor's now.
 	}
 	return None, false
 }

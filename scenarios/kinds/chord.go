@@ -201,18 +201,10 @@ func (r *chordRun) perNodeSecond(x int64) float64 {
 
 func (r *chordRun) lookupMessages() int64 {
 	s := &r.stats
-	return s.Count(chord.MsgFindNext) + s.Count(chord.MsgNext) + s.Count(chord.MsgLookup) + s.Count(chord.MsgFound) + s.Count(chord.MsgGet) + s.Count(chord.MsgValue)
+	return s.Count(chord.MsgFindNext) + s.Count(chord.MsgNext) + s.Count(chord.MsgLookup) + s.Count(chord.MsgFound) + s.Count(chord.MsgGet) + s.Count(chord.MsgValue) - s.MaintLookupMessages
 }
 
-func (r *chordRun) maintenanceMessages() int64 {
-	var n int64
-	for t := chord.MsgType(1); t <= chord.MsgLeave; t++ {
-		if t.Maintenance() {
-			n += r.stats.Count(t)
-		}
-	}
-	return n
-}
+func (r *chordRun) maintenanceMessages() int64 { return r.stats.MaintenanceMessages() }
 
 var chordReadings = []scenarios.Reading[chordRun]{
 	scenarios.Scalar("lookups", "", "lookups measured (started after the warm-up)", func(r *chordRun) float64 { return float64(r.Lookups) }),
@@ -244,7 +236,7 @@ var chordReadings = []scenarios.Reading[chordRun]{
 	scenarios.Scalar("routing_entries_mean", "", "mean distinct peers a node knows (predecessor, successors, fingers, shortcuts)", func(r *chordRun) float64 { return mean(r.Routing) }),
 	scenarios.Scalar("consistency", "", "fraction of live nodes whose successor is the right one, at the end", func(r *chordRun) float64 { return r.Consistent }),
 	scenarios.Scalar("lookup_msgs_per_node_s", "1/s", "lookup messages sent per node per second", func(r *chordRun) float64 { return r.perNodeSecond(r.lookupMessages()) }),
-	scenarios.Scalar("maintenance_msgs_per_node_s", "1/s", "maintenance messages (stabilize, notify, pings, joins, leaves, key transfers) per node per second", func(r *chordRun) float64 { return r.perNodeSecond(r.maintenanceMessages()) }),
+	scenarios.Scalar("maintenance_msgs_per_node_s", "1/s", "maintenance messages (stabilize, notify, pings, joins, leaves, key transfers, fix_fingers' lookups) per node per second", func(r *chordRun) float64 { return r.perNodeSecond(r.maintenanceMessages()) }),
 	scenarios.Scalar("maintenance_bytes_per_node_s", "B/s", "maintenance bytes sent per node per second", func(r *chordRun) float64 { return r.perNodeSecond(r.stats.MaintenanceBytes()) }),
 	scenarios.Scalar("population", "", "mean number of hosts up", func(r *chordRun) float64 { return r.population }),
 	scenarios.Scalar("crashed", "", "nodes failed at once at fail_at", func(r *chordRun) float64 { return float64(r.Crashed) }),
