@@ -304,4 +304,3 @@ func (e *Experiment) Report() Report {
 	r.Crashed = e.failed
 	return r
 }
-
