@@ -362,14 +362,21 @@ func avoided(p Peer, avoid []ID) bool { return slices.Contains(avoid, p.ID) }
 // too (ToN'03 §IV-E).
 func (n *Node) closestPreceding(key ID, avoid []ID) Peer {
 	s := n.cfg.Space
+	// Clockwise distances from this node: a candidate p precedes key iff
+	// 0 < d(p) < d(key), and the closest is the farthest such: one subtraction a
+	// candidate (this is a lookup's inner loop).
+	dKey := s.Sub(key, n.self.ID)
+	anyOther := dKey.IsZero() // key = self: every other node precedes it
 	best, bestDist := n.self, ID{}
 	consider := func(p Peer) {
-		if !p.Ok() || p.Addr() == n.self.Addr() || !s.Open(p.ID, n.self.ID, key) || avoided(p, avoid) {
+		if !p.Ok() {
 			return
 		}
-		if d := s.Sub(p.ID, n.self.ID); Cmp(d, bestDist) > 0 {
-			best, bestDist = p, d
+		d := s.Sub(p.ID, n.self.ID)
+		if d.IsZero() || !anyOther && Cmp(d, dKey) >= 0 || Cmp(d, bestDist) <= 0 || avoided(p, avoid) {
+			return
 		}
+		best, bestDist = p, d
 	}
 	for i := len(n.fingers) - 1; i >= 0; i-- {
 		consider(n.fingers[i].Peer)

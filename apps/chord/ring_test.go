@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sort"
 	"testing"
@@ -116,5 +117,45 @@ func TestPathLengthHalfLog2N(t *testing.T) {
 		if len(hops) != lookups || math.Abs(mean-theory) > 0.3 {
 			t.Errorf("N = 2^%d: %d lookups, mean path length %.3f, want %.1f ± 0.3", k, len(hops), mean, theory)
 		}
+	}
+}
+
+// BenchmarkLoad10k is acceptance 6's first case at reduced length: 10^4 nodes with
+// maintenance every 30 s and one lookup per node per second, for b.N simulated
+// seconds. It reports CPU per lookup and per simulated second.
+func BenchmarkLoad10k(b *testing.B) {
+	const n = 10000
+	cfg := &Config{Space: NewSpace(160), Mode: Chord, Style: Iterative, Port: 4000, Successors: 27, Fingers: true,
+		RPCTimeout: 500 * sim.Millisecond, LookupRate: 1,
+		Stabilize: Period{30 * sim.Second, 30 * sim.Second}, FixFingers: Period{30 * sim.Second, 30 * sim.Second}, CheckPred: Period{30 * sim.Second, 30 * sim.Second}}
+	lookups := 0
+	cfg.OnLookup = func(*Node, Result) { lookups++ }
+	r := buildRing(b, cfg, n, true)
+	b.ResetTimer()
+	r.k.RunUntil(sim.Time(b.N) * sim.Second)
+	b.ReportMetric(float64(lookups)/float64(b.N), "lookups/s")
+	b.ReportMetric(float64(r.k.Events())/float64(lookups), "events/lookup")
+}
+
+// BenchmarkIdealRingMemory builds a stabilized ring of 10^5 nodes with 160-bit ids
+// on a star (no maintenance), and reports the live heap per node: host, socket,
+// routing state and the node program together.
+func BenchmarkIdealRingMemory(b *testing.B) {
+	const n = 100000
+	for range b.N {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		cfg := &Config{Space: NewSpace(160), Mode: Chord, Style: Iterative, Port: 4000, Successors: 1, Fingers: true, RPCTimeout: 500 * sim.Millisecond}
+		r := buildRing(b, cfg, n, true)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		runs := 0
+		for _, nd := range r.nodes {
+			runs += len(nd.fingers)
+		}
+		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/n, "B/node")
+		b.ReportMetric(float64(runs)/n, "finger-runs/node")
+		runtime.KeepAlive(r)
 	}
 }
