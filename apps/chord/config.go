@@ -62,6 +62,14 @@ type Config struct {
 	// successors (the ring); FixFingers of fix_fingers, CheckPred of
 	// check_predecessor. Zero: no maintenance traffic at all.
 	Stabilize, FixFingers, CheckPred Period
+	// EveryFinger makes a fix_fingers round refresh one entry of the m, the next in
+	// turn, as ToN'03 Fig. 6 has it (next = next + 1; finger[next] =
+	// find_successor(n + 2^(next−1))): with m = 160 and N = 1000 about 150 rounds
+	// go to the low entries, which all point at the successor, so a distinct finger
+	// is refreshed every m rounds. Off: a round refreshes the next distinct finger
+	// (every start up to the answer shares it), the whole table in about log2 N
+	// rounds.
+	EveryFinger bool
 	// RPCTimeout is how long a request waits for its reply before it is sent again,
 	// Retries times, and then the peer is taken for dead (ToN'03 §V: 500 ms).
 	RPCTimeout sim.Time

@@ -35,10 +35,12 @@ type Experiment struct {
 	// those started in [From, To) are measured.
 	Lookups  int
 	From, To sim.Time
-	// Keys pairs are put at time 0 from random nodes (names key0, key1, ...); they
-	// become Config.Keys, the lookups' keys.
+	// Keys pairs are put from random nodes (names key0, key1, ...); they become
+	// Config.Keys, the lookups' keys.
 	Keys       int
 	ValueBytes int
+	// PutOver spreads the puts evenly over [0, PutOver); 0: all at time 0.
+	PutOver sim.Time
 	// FailFraction of the nodes up at FailAt crash then, all at once (SIGCOMM'01
 	// §6.4, ToN'03 Table II).
 	FailFraction float64
@@ -162,13 +164,16 @@ func (e *Experiment) Start() {
 			cfg.Keys[i] = cfg.Space.Hash(fmt.Sprintf("key%d", i))
 		}
 		value := make([]byte, e.ValueBytes)
-		e.k.At(0, func() {
-			for _, key := range cfg.Keys {
+		// One put every PutOver/Keys: all at once, a hundred thousand lookups would
+		// be in flight together, each holding its state.
+		gap := e.PutOver / sim.Time(len(cfg.Keys))
+		for i, key := range cfg.Keys {
+			e.k.At(sim.Time(i)*gap, func() {
 				if nd := e.randomNode(); nd != nil {
 					nd.Put(key, value, func(bool) {})
 				}
-			}
-		})
+			})
+		}
 	}
 	if e.FailFraction > 0 {
 		e.k.At(e.FailAt, e.fail)

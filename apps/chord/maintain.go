@@ -252,6 +252,11 @@ func (n *Node) fixFingers() {
 			return
 		}
 		f := r.Owner
+		if n.cfg.EveryFinger {
+			n.setFingers(i, i, f)
+			n.nextFinger = i + 1
+			return
+		}
 		hi := s.Bits - 1
 		if d := s.Sub(f.ID, n.self.ID); !d.IsZero() {
 			hi = min(hi, d.Log2())

@@ -41,12 +41,13 @@ type chordParams struct {
 	Maintain   bool                             `yaml:"maintenance" default:"true" help:"run stabilize, fix_fingers and check_predecessor (the ring: its pings); false: no maintenance traffic"`
 	StabMin    units.Duration                   `yaml:"stabilize_min" default:"15s" help:"each maintenance round waits uniformly between stabilize_min and stabilize_max (ToN'03: [15, 45] s)"`
 	StabMax    units.Duration                   `yaml:"stabilize_max" default:"45s" help:"see stabilize_min"`
+	FixFingers string                           `yaml:"fix_fingers" default:"distinct" oneof:"distinct every" help:"distinct: a fix_fingers round refreshes the next distinct finger, the whole table in about log2 N rounds; every: the next of the m entries (ToN'03 Fig. 6), a distinct finger every m rounds (80 min at 30 s), so a new node routes by its successors that long"`
 	RPCTimeout units.Duration                   `yaml:"rpc_timeout" default:"500ms" help:"a request unanswered this long is sent again or its peer taken for dead (ToN'03: 500 ms)"`
 	Retries    int                              `yaml:"retries" range:"[0,10]" help:"resends of an unanswered request before its peer is taken for dead"`
 	LookupTO   units.Duration                   `yaml:"lookup_timeout" default:"5s" help:"recursive lookups: how long the querier waits for the answer before it tries once more"`
 	LookupRate float64                          `yaml:"lookup_rate" range:"[0,)" unit:"1/s" help:"lookups each node starts per second, a Poisson process (ToN'03: 1)"`
 	Lookups    int                              `yaml:"lookups" default:"1000" range:"[0,)" help:"lookups started at random times in [warmup, duration) at random live nodes"`
-	Keys       int                              `yaml:"keys" range:"[0,)" help:"(key, value) pairs put at time 0 from random nodes; the lookups then look them up (else random keys)"`
+	Keys       int                              `yaml:"keys" range:"[0,)" help:"(key, value) pairs put from random nodes at a steady pace over the first 10 s (or half of a shorter run); the lookups then look them up (else random keys)"`
 	ValueBytes units.Size                       `yaml:"value_size" default:"8B" help:"each value's size"`
 	Duration   units.Duration                   `yaml:"duration" default:"100s" help:"simulated time of a run"`
 	Warmup     units.Duration                   `yaml:"warmup" help:"lookups before it are not measured"`
@@ -355,6 +356,7 @@ func runChord(ctx context.Context, p *chordParams, env scenarios.RunEnv) (chordR
 	if p.Maintain {
 		per := chord.Period{Min: p.StabMin.Time(), Max: p.StabMax.Time()}
 		cfg.Stabilize, cfg.FixFingers, cfg.CheckPred = per, per, per
+		cfg.EveryFinger = p.FixFingers == "every"
 	}
 	if err := cfg.Check(); err != nil {
 		return chordRun{}, err
@@ -372,7 +374,7 @@ func runChord(ctx context.Context, p *chordParams, env scenarios.RunEnv) (chordR
 		}
 	}
 	e := &chord.Experiment{Config: cfg, Virtual: p.Virtual, Ideal: p.Ideal,
-		Lookups: p.Lookups, From: p.Warmup.Time(), To: p.measureEnd(), Keys: p.Keys, ValueBytes: int(p.ValueBytes.Bytes()),
+		Lookups: p.Lookups, From: p.Warmup.Time(), To: p.measureEnd(), Keys: p.Keys, ValueBytes: int(p.ValueBytes.Bytes()), PutOver: min(10*sim.Second, p.Duration.Time()/2),
 		FailFraction: p.FailFrac, FailAt: p.FailAt.Time(), Rand: env.Streams().Stream("chord/experiment")}
 	for _, h := range hosts {
 		e.Names = append(e.Names, h)
