@@ -77,11 +77,11 @@ func (r *testRing) trueSuccessor(s Space, key ID) (Peer, bool) {
 
 // Reference: SIGCOMM'01 §6.3, Fig. 10(a): with N = 2^k nodes and stabilized fingers,
 // the mean path length of a lookup is ½·log2 N. Acceptance: within ±0.3 for N = 2^6
-// … 2^14 (here every other k, and 2^14; chord-path-length covers all). The hops are
-// the nodes an iterative lookup asks, the last being the key's predecessor, which
-// names the successor.
+// … 2^14 (the standard error of 2000 lookups' mean is about 0.03). The hops are the
+// nodes an iterative lookup asks, the last being the key's predecessor, which names
+// the successor.
 func TestPathLengthHalfLog2N(t *testing.T) {
-	for _, k := range []int{6, 8, 10, 12, 14} {
+	for k := 6; k <= 14; k++ {
 		cfg := &Config{Space: NewSpace(160), Mode: Chord, Style: Iterative, Port: 4000, Successors: 1, Fingers: true,
 			RPCTimeout: 500 * sim.Millisecond}
 		n := 1 << k
@@ -91,7 +91,7 @@ func TestPathLengthHalfLog2N(t *testing.T) {
 		rng := rand.New(rand.NewPCG(uint64(k), 1))
 		sorted := slices.Clone(r.peers)
 		slices.SortFunc(sorted, func(a, b Peer) int { return Cmp(a.ID, b.ID) })
-		const lookups = 4000
+		const lookups = 2000
 		for range lookups {
 			from := r.nodes[rng.IntN(n)]
 			var key ID

@@ -156,3 +156,22 @@ func TestChordChurnAgainstToNTableIII(t *testing.T) {
 	}
 	require.Greater(t, timeouts[1], timeouts[0], "more churn, more timeouts")
 }
+
+// Reference: Kurose & Ross §2.6.2, "Circular DHT": with successors only, a query
+// goes round the circle, "N/2 messages are sent on average". Exactly, on dht-ring's
+// eight peers with keys uniform over the 16 ids and a uniform querier: the query is
+// forwarded (rank(owner) − rank(querier)) mod 8 times, uniform over 0..7, mean 3.5,
+// and the owner answers unless it is the querier (7/8), 4.375 messages; the sample
+// means of 4000 lookups must be within 3 standard errors (0.11) of those. The
+// shortcut 4 → 10 and Chord's fingers must each save messages, beyond that noise.
+func TestDHTRingMessagesAgainstNOver2(t *testing.T) {
+	runs := runChordBuiltin(t, "dht-ring")
+	require.Len(t, runs, 3)
+	plain, shortcut, fingers := runs[0].Values, runs[1].Values, runs[2].Values
+	t.Logf("messages per query: %.3f without shortcuts (exact 4.375, N/2 = 4), %.3f with 4 → 10, %.3f with fingers", plain["messages_per_lookup"], shortcut["messages_per_lookup"], fingers["messages_per_lookup"])
+	require.Zero(t, plain["failed_fraction"]+shortcut["failed_fraction"]+fingers["failed_fraction"])
+	require.InDelta(t, 3.5, plain["hops_mean"], 0.11)
+	require.InDelta(t, 4.375, plain["messages_per_lookup"], 0.11)
+	require.Less(t, shortcut["messages_per_lookup"], plain["messages_per_lookup"]-0.15)
+	require.Less(t, fingers["messages_per_lookup"], shortcut["messages_per_lookup"]-0.15)
+}
