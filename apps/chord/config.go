@@ -70,6 +70,11 @@ type Config struct {
 	// (every start up to the answer shares it), the whole table in about log2 N
 	// rounds.
 	EveryFinger bool
+	// CopyFingers has a joining node ask its new successor for its finger table and
+	// take it as its own until fix_fingers refreshes it (SIGCOMM'01 §4.4: "as an
+	// optimization, n can ask its immediate neighbor for a copy of its complete
+	// finger table"): a nearby node's fingers are good hints for n's.
+	CopyFingers bool
 	// RPCTimeout is how long a request waits for its reply before it is sent again,
 	// Retries times, and then the peer is taken for dead (ToN'03 §V: 500 ms).
 	RPCTimeout sim.Time

@@ -107,8 +107,30 @@ func (n *Node) join() {
 		n.joined = true
 		n.start()
 		n.stabilize() // copies the successor's list and notifies it at once
+		if n.cfg.CopyFingers && n.cfg.Fingers {
+			n.copyFingers(r.Owner)
+		}
 	}
 	l.ask(boot)
+}
+
+// copyFingers takes the successor s's finger table as hints: entries that name this
+// node are dropped, and the entries up to the successor are set as ever.
+func (n *Node) copyFingers(s Peer) {
+	n.rpc(s, &Msg{Type: MsgGetFingers}, func(r *Msg) {
+		var runs []FingerRun
+		for _, f := range r.Runs {
+			if f.Peer.Addr() != n.self.Addr() && int(f.Start) < n.cfg.Space.Bits {
+				runs = append(runs, f)
+			}
+		}
+		if len(runs) == 0 {
+			return
+		}
+		runs[0].Start = 0
+		n.fingers = mergeRuns(runs)
+		n.setSuccessors(n.succ) // the low entries are the successor
+	}, nil)
 }
 
 // refind looks up the node's own successor again, through a peer Spec.Join names,

@@ -247,7 +247,7 @@ func (n *Node) receive(from topology.Addr, tm topology.Message) {
 		return
 	}
 	switch m.Type {
-	case MsgNext, MsgState, MsgPong, MsgPutOK, MsgValue, MsgFound:
+	case MsgNext, MsgState, MsgPong, MsgPutOK, MsgValue, MsgFound, MsgFingers:
 		i := n.findCall(m.RID)
 		if i < 0 {
 			return // late: its request has timed out
@@ -312,6 +312,8 @@ func (n *Node) serve(from topology.Addr, m *Msg) {
 		}
 	case MsgLeave:
 		n.neighbourLeft(from, m)
+	case MsgGetFingers:
+		n.send(from, &Msg{Type: MsgFingers, RID: m.RID, Runs: n.fingers})
 	}
 }
 

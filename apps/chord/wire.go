@@ -35,6 +35,8 @@ import (
 //	value       header · found (1) · length (2) · value
 //	transfer    header · count (2) · count × (key · length (2) · value)        keys handed over
 //	leave       header · flag (1: 0 to the successor, 1 to the predecessor) · count (1) · peers
+//	get-fingers header                                                        a join's hint
+//	fingers     header · count (1) · count × (first entry (1) · peer)         runs of the table
 //
 // A request and its reply share the request id; messages that need no reply (notify,
 // set-succ, transfer, leave, a recursive lookup's forwarding) carry 0.
@@ -60,10 +62,12 @@ const (
 	MsgValue
 	MsgTransfer
 	MsgLeave
+	MsgGetFingers
+	MsgFingers
 	numMsgTypes
 )
 
-var msgNames = [numMsgTypes]string{"", "find-next", "next", "lookup", "found", "get-state", "state", "notify", "set-succ", "ping", "pong", "put", "put-ok", "get", "value", "transfer", "leave"}
+var msgNames = [numMsgTypes]string{"", "find-next", "next", "lookup", "found", "get-state", "state", "notify", "set-succ", "ping", "pong", "put", "put-ok", "get", "value", "transfer", "leave", "get-fingers", "fingers"}
 
 func (t MsgType) String() string {
 	if t > 0 && t < numMsgTypes {
@@ -77,7 +81,7 @@ func (t MsgType) String() string {
 // traffic".
 func (t MsgType) Maintenance() bool {
 	switch t {
-	case MsgGetState, MsgState, MsgNotify, MsgSetSucc, MsgPing, MsgPong, MsgLeave, MsgTransfer:
+	case MsgGetState, MsgState, MsgNotify, MsgSetSucc, MsgPing, MsgPong, MsgLeave, MsgTransfer, MsgGetFingers, MsgFingers:
 		return true
 	}
 	return false
@@ -125,6 +129,7 @@ type Msg struct {
 	Avoid []ID   // find-next: identifiers not to answer with
 	Value []byte
 	Items []Item
+	Runs  []FingerRun // fingers: the answerer's finger table
 }
 
 // Size is the length of m's encoding in space s: its wire size.
@@ -166,6 +171,8 @@ func (m *Msg) Size(s Space) int64 {
 		}
 	case MsgLeave:
 		n += 2 + peer*int64(len(m.Peers))
+	case MsgFingers:
+		n += 1 + (1+peer)*int64(len(m.Runs))
 	}
 	return n
 }
@@ -236,6 +243,12 @@ func (m *Msg) Encode(s Space, b []byte) []byte {
 		b = append(b, m.Flag, byte(len(m.Peers)))
 		for _, p := range m.Peers {
 			peer(p)
+		}
+	case MsgFingers:
+		b = append(b, byte(len(m.Runs)))
+		for _, r := range m.Runs {
+			b = append(b, r.Start)
+			peer(r.Peer)
 		}
 	}
 	return b
@@ -350,6 +363,11 @@ func Decode(s Space, b []byte) (*Msg, error) {
 		for range u8() {
 			m.Peers = append(m.Peers, peer())
 		}
+	case MsgFingers:
+		for range u8() {
+			start := u8()
+			m.Runs = append(m.Runs, FingerRun{Start: start, Peer: peer()})
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("chord: %s: %w", m.Type, err)
@@ -423,6 +441,10 @@ func (m *Msg) Text() string {
 			to = "predecessor"
 		}
 		fmt.Fprintf(&sb, " to=%s peers=%v", to, m.Peers)
+	case MsgFingers:
+		for _, r := range m.Runs {
+			fmt.Fprintf(&sb, " %d:%v", r.Start, r.Peer)
+		}
 	}
 	return sb.String()
 }

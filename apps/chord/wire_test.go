@@ -35,6 +35,8 @@ func TestWireSizeIsTheEncodingAndRoundTrips(t *testing.T) {
 			{Type: MsgValue, RID: 11, Flag: 1, Value: []byte("v")},
 			{Type: MsgTransfer, Items: []Item{{Key: id(1), Value: []byte("a")}, {Key: id(2), Value: []byte("bc")}}},
 			{Type: MsgLeave, Flag: 1, Peers: []Peer{p(8), q}},
+			{Type: MsgGetFingers, RID: 12},
+			{Type: MsgFingers, RID: 12, Runs: []FingerRun{{Start: 0, Peer: p(5)}, {Start: 2, Peer: q}}},
 		}
 		seen := map[MsgType]bool{}
 		for _, m := range msgs {

@@ -42,6 +42,7 @@ type chordParams struct {
 	StabMin    units.Duration                   `yaml:"stabilize_min" default:"15s" help:"each maintenance round waits uniformly between stabilize_min and stabilize_max (ToN'03: [15, 45] s)"`
 	StabMax    units.Duration                   `yaml:"stabilize_max" default:"45s" help:"see stabilize_min"`
 	FixFingers string                           `yaml:"fix_fingers" default:"distinct" oneof:"distinct every" help:"distinct: a fix_fingers round refreshes the next distinct finger, the whole table in about log2 N rounds; every: the next of the m entries (ToN'03 Fig. 6), a distinct finger every m rounds (80 min at 30 s), so a new node routes by its successors that long"`
+	JoinFinger string                           `yaml:"join_fingers" default:"none" oneof:"none copy" help:"copy: a joining node takes its successor's finger table as hints (SIGCOMM'01 §4.4's optimization); none: fix_fingers fills it"`
 	RPCTimeout units.Duration                   `yaml:"rpc_timeout" default:"500ms" help:"a request unanswered this long is sent again or its peer taken for dead (ToN'03: 500 ms)"`
 	Retries    int                              `yaml:"retries" range:"[0,10]" help:"resends of an unanswered request before its peer is taken for dead"`
 	LookupTO   units.Duration                   `yaml:"lookup_timeout" default:"5s" help:"recursive lookups: how long the querier waits for the answer before it tries once more"`
@@ -253,7 +254,7 @@ var chordReadings = []scenarios.Reading[chordRun]{
 // perTypeReadings are the messages per node per second of each type.
 func perTypeReadings() []scenarios.Reading[chordRun] {
 	var out []scenarios.Reading[chordRun]
-	for t := chord.MsgType(1); t <= chord.MsgLeave; t++ {
+	for t := chord.MsgType(1); t <= chord.MsgFingers; t++ {
 		name := "msgs_" + strings.ReplaceAll(t.String(), "-", "_") + "_per_node_s"
 		out = append(out, scenarios.Scalar(name, "1/s", t.String()+" messages sent per node per second", func(r *chordRun) float64 { return r.perNodeSecond(r.stats.Count(t)) }))
 	}
@@ -357,6 +358,7 @@ func runChord(ctx context.Context, p *chordParams, env scenarios.RunEnv) (chordR
 		per := chord.Period{Min: p.StabMin.Time(), Max: p.StabMax.Time()}
 		cfg.Stabilize, cfg.FixFingers, cfg.CheckPred = per, per, per
 		cfg.EveryFinger = p.FixFingers == "every"
+		cfg.CopyFingers = p.JoinFinger == "copy"
 	}
 	if err := cfg.Check(); err != nil {
 		return chordRun{}, err
