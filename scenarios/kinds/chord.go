@@ -171,17 +171,6 @@ type chordRun struct {
 	events     uint64
 }
 
-func mean(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
-}
-
 // percentile is the q-quantile of xs by the nearest rank.
 func percentile(xs []float64, q float64) float64 {
 	if len(xs) == 0 {

@@ -126,17 +126,6 @@ var _ = scenarios.Register(scenarios.Decl[dnsParams, dnsRun]{
 	},
 })
 
-func mean(x []float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
-}
-
 func maxOf(x []float64) float64 {
 	if len(x) == 0 {
 		return math.NaN()
