@@ -17,8 +17,8 @@ type backend struct{}
 
 func (backend) Version() string { return campaign.Version }
 
-func (backend) Load(nameOrPath string) (scenario, error) {
-	s, err := scenarios.Load(nameOrPath)
+func (backend) Load(nameOrPath string, limits []string) (scenario, error) {
+	s, err := scenarios.LoadWith(nameOrPath, scenarios.ParseOptions{Limits: limits})
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +99,16 @@ func (l loaded) Runs() int                 { return l.s.NumRuns() }
 func (l loaded) Set(kv ...string) error    { return l.s.Set(kv...) }
 func (l loaded) SetSeed(seed uint64)       { l.s.Seed = seed }
 func (l loaded) Resolved() ([]byte, error) { return l.s.Resolved() }
+
+// OutDir names the folder through scenarios.JoinName, the one function by which a
+// name in a file becomes a path.
+func (l loaded) OutDir(part string) (string, error) {
+	name := l.s.Name
+	if part != "" {
+		name += "-" + part
+	}
+	return scenarios.JoinName("out", name)
+}
 
 func (backend) Plot(dir, plotsFile string) ([]string, error) { return campaign.Replot(dir, plotsFile) }
 

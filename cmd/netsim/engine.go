@@ -8,8 +8,9 @@ import "context"
 // through it too, or through a fake where they check the command line itself.
 type engine interface {
 	Version() string
-	// Load reads a scenario file, or a built-in scenario by name.
-	Load(nameOrPath string) (scenario, error)
+	// Load reads a scenario file, or a built-in scenario by name, with the --limit
+	// arguments limits applied over its limits: before it is checked.
+	Load(nameOrPath string, limits []string) (scenario, error)
 	Builtins() []entry
 	Kinds() []entry
 	// Run runs a campaign. It returns the counts so far along with any error, also when
@@ -42,6 +43,9 @@ type scenario interface {
 	SetSeed(seed uint64)
 	// Resolved is the scenario as YAML with every default written out.
 	Resolved() ([]byte, error)
+	// OutDir is the default output folder of the campaign (part "") or of a part of
+	// it (part "shard-2-of-8"): out/<name> or out/<name>-<part>.
+	OutDir(part string) (string, error)
 }
 
 // entry is one line of `netsim list`.

@@ -66,6 +66,18 @@ var Toy = scenarios.Register(scenarios.Decl[ToyParams, toyRun]{
 		}
 		return toyRun{time: float64(p.File.Bits())/p.Upload.Bps() + r.Float64(), draw: r.Float64()}, nil
 	},
+	Size: func(p *ToyParams) scenarios.RunSize {
+		n := float64(p.Peers)
+		return scenarios.RunSize{
+			Hosts: scenarios.Count{N: n + 1, Key: "peers", Of: "peers + 1"},
+			Flows: scenarios.Count{N: n * n, Key: "peers", Of: "peers²"},
+			Spans: []scenarios.Span{
+				{Keys: []string{"upload", "file"}, Of: "file / upload", Seconds: float64(p.File.Bits()) / p.Upload.Bps()},
+				{Keys: []string{"delay"}, Of: "4 × delay", Seconds: 4 * p.Delay.Seconds()},
+			},
+		}
+	},
+	SizeHelp: "hosts: peers + 1; flows: peers²; the run's length: file / upload + 4 × delay.",
 	Metrics: []scenarios.Reading[toyRun]{
 		scenarios.Scalar("time_s", "s", "transfer time plus noise", func(r *toyRun) float64 { return r.time }),
 		scenarios.Scalar("draw", "", "a uniform draw", func(r *toyRun) float64 { return r.draw }),
