@@ -61,6 +61,11 @@ func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts,
 		Workers: opts.Workers,
 		Force:   opts.Force,
 		Subset:  subset,
+		Warn: func(p campaign.JournalProblem) {
+			if opts.Warn != nil {
+				opts.Warn(p.String())
+			}
+		},
 		Progress: func(p campaign.CampaignProgress) {
 			c := runCounts{Total: p.Total, Done: p.Done, Skipped: p.Skipped}
 			for _, r := range p.Running {
@@ -78,7 +83,7 @@ func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts,
 	mu.Lock()
 	defer mu.Unlock()
 	if err == nil {
-		counts = runCounts{Total: len(res.Runs), Done: len(res.Runs), Skipped: res.Skipped}
+		counts = runCounts{Total: len(res.Runs), Done: len(res.Runs), Skipped: res.Skipped, Stopped: res.Stopped()}
 	}
 	return counts, err
 }

@@ -60,6 +60,9 @@ type runOptions struct {
 	Shard, Shards int
 	RunIndices    []int
 	Progress      func(runCounts)
+	// Warn, if not nil, is told of each problem with the output folder that does not
+	// stop the campaign (a journal line not used, whose run runs again).
+	Warn func(string)
 }
 
 type mergeOptions struct {
@@ -72,6 +75,9 @@ type runCounts struct {
 	Total   int // runs in the campaign, or in the part of it run
 	Done    int // runs finished, including those skipped
 	Skipped int // runs found already done in the output folder
+	// Stopped counts the runs that stopped at a limit, by status (events_limit, ...);
+	// set when the campaign is done.
+	Stopped map[string]int
 	// Of the runs in flight: kernel events so far and their rate, summed over the runs
 	// (0 when none has reported yet).
 	Events       uint64

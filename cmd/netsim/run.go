@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -99,6 +101,7 @@ func (c *cli) runCampaign(ctx context.Context, s scenario, p part, opts runOptio
 		opts.Progress = prog.Update
 		prog.Start()
 	}
+	opts.Warn = func(msg string) { fmt.Fprintf(c.stderr, "netsim: warning: %s\n", msg) }
 	start := c.now()
 	counts, err := c.eng.Run(ctx, s, opts)
 	wall := c.now().Sub(start)
@@ -127,6 +130,15 @@ func (c *cli) runCampaign(ctx context.Context, s scenario, p part, opts runOptio
 		fmt.Fprintf(c.stdout, " (%d already done, kept)", counts.Skipped)
 	}
 	fmt.Fprintf(c.stdout, "\nResults in %s%c: %s\n", opts.OutDir, filepath.Separator, strings.Join(outputFiles(opts.OutDir), ", "))
+	if len(counts.Stopped) > 0 {
+		n, kinds := 0, []string{}
+		for _, status := range slices.Sorted(maps.Keys(counts.Stopped)) {
+			n += counts.Stopped[status]
+			kinds = append(kinds, fmt.Sprintf("%s: %d", status, counts.Stopped[status]))
+		}
+		fmt.Fprintf(c.stdout, "%s stopped at a limit (%s): runs.csv gives each its status, and summary.csv leaves them out.\n",
+			plural(n, "run"), strings.Join(kinds, ", "))
+	}
 	if counts.Total < s.Runs() {
 		fmt.Fprintf(c.stdout, "This folder holds part of the campaign: when every part is done, join them with 'netsim merge -o OUT DIR...'.\n")
 		return nil

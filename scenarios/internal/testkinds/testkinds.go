@@ -95,6 +95,44 @@ var Toy = scenarios.Register(scenarios.Decl[ToyParams, toyRun]{
 	},
 })
 
+// ClockParams are those of the kind clock: a kernel that runs Ticks events, Gap apart.
+type ClockParams struct {
+	Ticks int            `yaml:"ticks" default:"10" range:"[0,)" help:"events in a run"`
+	Gap   units.Duration `yaml:"gap" default:"1s" help:"virtual time between two events"`
+}
+
+type clockRun struct {
+	events uint64
+	end    sim.Time
+}
+
+// Clock is a test-only kind whose runs are a sim kernel of Ticks events, run with
+// RunContext, so that the limits a campaign gives its runs (sim_time, events,
+// wall_time) stop it as they stop a real model's.
+var Clock = scenarios.Register(scenarios.Decl[ClockParams, clockRun]{
+	Name:    "clock",
+	Summary: "a kernel of ticks",
+	Run: func(ctx context.Context, p *ClockParams, env scenarios.RunEnv) (clockRun, error) {
+		k := sim.NewKernel()
+		left := p.Ticks
+		var tick func()
+		tick = func() {
+			if left--; left > 0 {
+				k.After(p.Gap.Time(), tick)
+			}
+		}
+		if left > 0 {
+			k.At(0, tick)
+		}
+		err := k.RunContext(ctx, env.Progress)
+		return clockRun{k.Events(), k.Now()}, err
+	},
+	Metrics: []scenarios.Reading[clockRun]{
+		scenarios.Scalar("events", "", "events run", func(r *clockRun) float64 { return float64(r.events) }),
+		scenarios.Scalar("end_s", "s", "the time of the last event", func(r *clockRun) float64 { return r.end.Seconds() }),
+	},
+})
+
 // Ladder is a test-only kind with known results: run i reports 10·level + (i mod 5) + 1,
 // so with 5 replications each point's sample is 10·level + {1, 2, 3, 4, 5}.
 type LadderParams struct {
