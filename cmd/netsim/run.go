@@ -110,9 +110,10 @@ func (c *cli) runCampaign(ctx context.Context, s scenario, p part, opts runOptio
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintf(c.stderr, "netsim: interrupted: %d of %d runs finished and kept in %s (%d of them from before); run the same command again to finish the rest\n",
-				counts.Done, counts.Total, opts.OutDir, counts.Skipped)
-			return errInterrupted
+			words, code := stopped(ctx)
+			fmt.Fprintf(c.stderr, "netsim: %s: %d of %d runs finished and kept in %s (%d of them from before); run the same command again to finish the rest\n",
+				words, counts.Done, counts.Total, opts.OutDir, counts.Skipped)
+			return &interrupted{code}
 		}
 		return err
 	}
