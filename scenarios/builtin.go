@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -79,6 +80,11 @@ func LoadWith(nameOrPath string, opts ParseOptions) (*Scenario, error) {
 		return nil, Errors{{File: nameOrPath, Reason: err.Error()}}
 	}
 	name := strings.TrimSuffix(nameOrPath, ".yaml")
+	var pe *fs.PathError
+	if !os.IsNotExist(err) && errors.As(err, &pe) {
+		// "x.yaml: is a directory", not "scenario x.yaml: read x.yaml: is a directory".
+		return nil, Errors{{File: nameOrPath, Reason: pe.Err.Error()}}
+	}
 	if !os.IsNotExist(err) || strings.ContainsAny(name, `/\`) || path.Ext(name) != "" {
 		return nil, fmt.Errorf("scenario %s: %w", nameOrPath, err)
 	}

@@ -111,11 +111,13 @@ func window(line string, col int) (string, int) {
 	if col > maxSourceBytes/2 {
 		start = col - 1 - maxSourceBytes/2
 	}
-	for start > 0 && !utf8.RuneStart(line[start]) {
+	// Back to the start of a character: at most three bytes, for a line that is not
+	// UTF-8 at all has no character starts.
+	for i := 0; i < utf8.UTFMax-1 && start > 0 && !utf8.RuneStart(line[start]); i++ {
 		start--
 	}
 	end := min(start+maxSourceBytes, len(line))
-	for end < len(line) && !utf8.RuneStart(line[end]) {
+	for i := 0; i < utf8.UTFMax-1 && end < len(line) && !utf8.RuneStart(line[end]); i++ {
 		end--
 	}
 	out := line[start:end]

@@ -93,6 +93,9 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 
 // ParseWith is Parse with the command line's options.
 func ParseWith(filename string, data []byte, opts ParseOptions) (*Scenario, error) {
+	if len(data) > MaxFileBytes { // before its lines are split, which copies it
+		return nil, Errors{{File: filename, Reason: errTooLarge.Error()}}
+	}
 	src := newSource(filename, data)
 	root, perr := src.parseYAML(data)
 	if perr != nil {

@@ -27,8 +27,9 @@ import (
 type Limits struct {
 	Runs           int64          `yaml:"runs" default:"100000" range:"[1,)" help:"most runs a campaign may have (each costs a journal line and a row, and about a kilobyte while the campaign runs)"`
 	Hosts          int64          `yaml:"hosts" default:"1000000" range:"[1,)" help:"most hosts one run may create (about 520 B each)"`
-	Flows          int64          `yaml:"flows" default:"5000000" range:"[1,)" help:"most flows (messages and transfers) one run may create (about 1 kB each at the peak of a P2P swarm: 5 GB)"`
+	Flows          int64          `yaml:"flows" default:"5000000" range:"[1,)" help:"most flows (messages and transfers) one run may have at once (about 1 kB each at the peak of a P2P swarm: 5 GB)"`
 	Requests       int64          `yaml:"requests" default:"10000000" range:"[1,)" help:"most requests one run may make (a web cache serves about 120,000 a second)"`
+	Objects        int64          `yaml:"objects" default:"20000000" range:"[1,)" help:"most objects the servers of one run may hold (each origin of a web cache keeps its catalogue: about 30 B an object)"`
 	ScheduleEvents int64          `yaml:"schedule_events" default:"1000000" range:"[1,)" help:"most platform changes (joins, leaves, crashes, link failures) the schedule may make in one run, churn included"`
 	SimTime        units.Duration `yaml:"sim_time" help:"stop each run at this virtual time, with status sim_time_limit; 0: no bound"`
 	Events         int64          `yaml:"events" range:"[0,)" help:"stop each run after this many kernel events, with status events_limit; 0: no bound"`
@@ -244,10 +245,12 @@ func (s *Scenario) topLevelError(key, reason string) *Error {
 }
 
 // RunSize is what one run of a point creates, as its kind estimates it from the params
-// before anything runs, for validation to hold against the limits. Counts are float64
-// so that a product of parameters cannot overflow.
+// before anything runs, for validation to hold against the limits: the hosts, the
+// flows alive at once (what memory holds), the requests made over the run (what time
+// it takes) and the objects its servers keep. Counts are float64 so that a product of
+// parameters cannot overflow.
 type RunSize struct {
-	Hosts, Flows, Requests Count
+	Hosts, Flows, Requests, Objects Count
 	// Spans are the products of sizes, rates and durations that become virtual times
 	// in the run (file / rate, objects × rtt, ...); their sum estimates the run's end.
 	Spans []Span
@@ -285,7 +288,7 @@ func (l *Limits) checkSize(sz RunSize, set func(key string) bool) []error {
 		count Count
 		key   string
 		limit int64
-	}{{sz.Hosts, "hosts", l.Hosts}, {sz.Flows, "flows", l.Flows}, {sz.Requests, "requests", l.Requests}} {
+	}{{sz.Hosts, "hosts", l.Hosts}, {sz.Flows, "flows", l.Flows}, {sz.Requests, "requests", l.Requests}, {sz.Objects, "objects", l.Objects}} {
 		if !(c.count.N > float64(c.limit)) {
 			continue
 		}

@@ -18,6 +18,9 @@ type plotsOnly struct {
 // way every plot is checked against s's kind, sweep and variants, and a problem is an
 // *Error at its line.
 func (s *Scenario) ReadPlots(filename string, data []byte) ([]Plot, error) {
+	if len(data) > MaxFileBytes {
+		return nil, Errors{{File: filename, Reason: errTooLarge.Error()}}
+	}
 	src := newSource(filename, data)
 	root, perr := src.parseYAML(data)
 	if perr != nil {

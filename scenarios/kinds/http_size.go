@@ -3,8 +3,9 @@ package kinds
 import "netsim/scenarios"
 
 // httpSizeHelp says how httpSize counts, for show-config.
-const httpSizeHelp = `hosts: 2; requests: sessions × (objects + 1); flows: 4 × requests (a request, a
-response and a connection's control segments); the run's length: 2 × sessions ×
+const httpSizeHelp = `hosts: 2; requests: sessions × (objects + 1); flows: 4 × (objects + 1), a request,
+a response and a connection's control segments for every object of a page, as a
+pipelined load has them at once; the run's length: 2 × sessions ×
 (objects + 1) × rtt (non-persistent, serial) + (sessions − 1) × session_gap +
 idle_timeout + the page's bytes over download, upload and window / rtt (object sizes
 at their mean).`
@@ -32,7 +33,7 @@ func httpSize(p *httpParams) scenarios.RunSize {
 	return scenarios.RunSize{
 		Hosts:    scenarios.Count{N: 2, Key: "objects", Of: "a browser and a server"},
 		Requests: scenarios.Count{N: requests, Key: key, Of: "sessions × (objects + 1)"},
-		Flows:    scenarios.Count{N: 4 * requests, Key: key, Of: "4 × sessions × (objects + 1)"},
+		Flows:    scenarios.Count{N: 4 * (objects + 1), Key: "objects", Of: "4 × (objects + 1), a pipelined page at once"},
 		Spans:    spans,
 	}
 }
