@@ -191,3 +191,29 @@ func TestHostileNames(t *testing.T) {
 		}
 	}
 }
+
+// The campaign's files are readable by all, as its figures are (issue 8: runs.csv,
+// summary.csv and manifest.json were 0600, os.CreateTemp's mode), and a part's
+// default folder is beside the campaign's, out/<name>-shard-i-of-n, so that a whole
+// run of the same scenario afterwards finds out/<name> empty (it was
+// out/<name>/shard-i-of-n, which made out/<name> a folder of other files).
+func TestOutputFolders(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writeFile(t, "s.yaml", goodScenario)
+	campaignCLI(t, "run", "s.yaml", "-q", "--shard", "1/2")
+	campaignCLI(t, "run", "s.yaml", "-q")
+	for _, dir := range []string{filepath.Join("out", "cs-shard-1-of-2"), filepath.Join("out", "cs")} {
+		if _, err := os.Stat(filepath.Join(dir, "runs.csv")); err != nil {
+			t.Errorf("%s: %v", dir, err)
+		}
+	}
+	for _, name := range []string{"runs.csv", "summary.csv", "manifest.json", "time.png", "time.svg", "time.csv"} {
+		fi, err := os.Stat(filepath.Join("out", "cs", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, want -rw-r--r--", name, fi.Mode().Perm())
+		}
+	}
+}
