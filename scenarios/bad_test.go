@@ -5,6 +5,7 @@ import (
 	"fmt"
 	. "netsim/scenarios"
 	_ "netsim/scenarios/internal/testkinds"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -999,7 +1000,7 @@ plots:
 `
 
 func TestBadSets(t *testing.T) {
-	for _, tc := range badSets {
+	for _, tc := range slices.Concat(badSets, hostileSets) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := mustParse(t, setBase)
 			before, _ := s.Resolved()
