@@ -50,9 +50,10 @@ type Kind interface {
 	// Tools are the commands the kind adds to netsim's command line.
 	Tools() []Tool
 	// Size estimates what one run of params creates (hosts, flows, requests) and the
-	// virtual times it computes, for validation to hold against the limits; SizeHelp
-	// says how, for show-config.
-	Size(params any) RunSize
+	// virtual times it computes, on the file's topology t or, if nil, the kind's own
+	// platform, for validation to hold against the limits; SizeHelp says how, for
+	// show-config.
+	Size(params any, t *Topology) RunSize
 	SizeHelp() string
 }
 
@@ -160,8 +161,11 @@ type Decl[P, R any] struct {
 	// Size estimates what one run of p creates and the virtual times it computes (see
 	// RunSize), so that validation refuses a point the machine cannot run, or whose
 	// times overflow, before anything runs; SizeHelp says how it counts, for
-	// show-config. nil: the kind creates nothing worth counting.
-	Size     func(p *P) RunSize
+	// show-config. nil: the kind creates nothing worth counting. t is the file's
+	// topology: section, on which the run's hosts, roles and rates are counted (its
+	// deployment already checked, blamed on the key "topology"); nil for the kind's
+	// default platform, which p describes.
+	Size     func(p *P, t *Topology) RunSize
 	SizeHelp string
 }
 
@@ -302,11 +306,11 @@ func (k *declared[P, R]) Deploy(params any, t *Topology) (Deployment, error) {
 	return k.d.Deploy(p, t)
 }
 
-func (k *declared[P, R]) Size(params any) RunSize {
+func (k *declared[P, R]) Size(params any, t *Topology) RunSize {
 	if k.d.Size == nil {
 		return RunSize{}
 	}
-	return k.d.Size(params.(*P))
+	return k.d.Size(params.(*P), t)
 }
 
 func (k *declared[P, R]) SizeHelp() string { return k.d.SizeHelp }

@@ -260,7 +260,7 @@ type RunSize struct {
 // drives it, which an error names.
 type Count struct {
 	N   float64
-	Key string // params key, e.g. "peers"
+	Key string // params key, e.g. "peers", or "topology" for the file's topology: section
 	Of  string // how it is counted, e.g. "peers + 1"
 }
 
@@ -268,7 +268,7 @@ type Count struct {
 // is computed from, which an error names: the first that the file sets, or else the
 // first.
 type Span struct {
-	Keys    []string // params keys, e.g. peers, file, server_upload
+	Keys    []string // params keys, e.g. peers, file, server_upload, or "topology"
 	Of      string   // what it is, e.g. "peers × file / server_upload"
 	Seconds float64  // +Inf if the division overflows
 }

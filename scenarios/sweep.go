@@ -170,28 +170,61 @@ func (s *Scenario) Check() error {
 	}
 	var errs Errors
 	seen := map[string]bool{}
+	add := func(le *Error) {
+		if msg := le.Error(); !seen[msg] {
+			seen[msg] = true
+			errs = append(errs, le)
+		}
+	}
 	for i := range s.NumPoints() {
 		p := s.Point(i)
 		problems := flatten(s.Kind.Check(p.Params))
-		if len(problems) == 0 {
+		if len(problems) == 0 && s.Topology == nil {
 			// Only a valid point is sized: the estimates may divide by its rates.
-			problems = s.Limits.checkSize(s.Kind.Size(p.Params), func(key string) bool { return s.setsKey(p, key) })
+			problems = s.checkSize(p)
 		}
 		for _, e := range problems {
-			le := s.locate(e, p)
-			if msg := le.Error(); !seen[msg] {
-				seen[msg] = true
-				errs = append(errs, le)
-			}
+			add(s.locateSize(e, p))
 		}
 	}
 	if len(errs) == 0 {
 		errs = s.checkPlatform()
 	}
+	if len(errs) == 0 && s.Topology != nil {
+		// On the file's topology a point is sized once its deployment is known to fit:
+		// the estimates count the hosts of each role and divide by their rates.
+		for i := range s.NumPoints() {
+			p := s.Point(i)
+			for _, e := range s.checkSize(p) {
+				add(s.locateSize(e, p))
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return sortErrors(errs)
 	}
 	return nil
+}
+
+// checkSize holds one run of point p, on its platform, to the limits. The key
+// "topology", which a size on the file's topology blames, counts as set by the file.
+func (s *Scenario) checkSize(p Point) []error {
+	return s.Limits.checkSize(s.Kind.Size(p.Params, s.Topology), func(key string) bool {
+		return isTopologyKey(key) && s.Topology != nil || s.setsKey(p, key)
+	})
+}
+
+// locateSize locates a problem of point p: at its params key, or, for a key of the
+// file's topology: section, there.
+func (s *Scenario) locateSize(err error, p Point) *Error {
+	if fe, ok := err.(*FieldError); ok && isTopologyKey(fe.Key) {
+		return s.errorAtKey(fe.Key, fe.Reason)
+	}
+	return s.locate(err, p)
+}
+
+func isTopologyKey(key string) bool {
+	return key == "topology" || strings.HasPrefix(key, "topology.")
 }
 
 // flatten lists the errors joined in err (errors.Join, or an Errors).

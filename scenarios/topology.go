@@ -232,6 +232,95 @@ func (t *Topology) Capacities(out bool) map[string]float64 {
 	return caps
 }
 
+// NumHosts is how many hosts the topology has (an explicit graph's nodes, routers
+// included), counted without listing their names.
+func (t *Topology) NumHosts() int {
+	switch {
+	case t.Star != nil:
+		n := 0
+		for _, h := range t.Star.Hosts {
+			n += max(h.Count, 1)
+		}
+		return n
+	case t.Institution != nil:
+		return t.Institution.Hosts + t.Institution.Servers
+	case t.Dumbbell != nil:
+		return t.Dumbbell.Left + t.Dumbbell.Right
+	case t.Explicit != nil:
+		return len(t.Explicit.Nodes)
+	}
+	return 0
+}
+
+// RoundTripBound is an upper bound, in seconds, on the round trip between any two of
+// the topology's hosts, as decodeTopology holds it to MaxSpan: 4 × a star's largest
+// host delay, an institution's 2 × (lan_delay + access_delay) + internet_delay, a
+// dumbbell's 2 × (2 × access_delay + bottleneck_delay), twice the sum of a graph's
+// link delays.
+func (t *Topology) RoundTripBound() float64 {
+	switch {
+	case t.Star != nil:
+		d := 0.0
+		for _, h := range t.Star.Hosts {
+			d = max(d, h.Delay.Seconds())
+		}
+		return 4 * d
+	case t.Institution != nil:
+		i := t.Institution
+		return 2*(i.LANDelay.Seconds()+i.AccessDelay.Seconds()) + i.InternetDelay.Seconds()
+	case t.Dumbbell != nil:
+		return 2 * (2*t.Dumbbell.AccessDelay.Seconds() + t.Dumbbell.BottleneckDelay.Seconds())
+	case t.Explicit != nil:
+		sum := 0.0
+		for _, l := range t.Explicit.Links {
+			sum += l.Delay.Seconds()
+		}
+		return 2 * sum
+	}
+	return 0
+}
+
+// LinkCapacity is the least capacity, in bit/s, of the links named name (the names a
+// schedule uses, see Links), each way: +Inf if they are unconstrained, 0 if the
+// topology has no link of that name.
+func (t *Topology) LinkCapacity(name string) float64 {
+	switch {
+	case t.Star != nil:
+		for _, h := range t.Star.Hosts {
+			if h.has(name) {
+				return min(h.Upload.Bps(), h.Download.Bps())
+			}
+		}
+	case t.Institution != nil:
+		switch {
+		case name == "access":
+			return t.Institution.AccessRate.Bps()
+		case strings.HasPrefix(name, "host") && t.Has(name):
+			return t.Institution.LANRate.Bps()
+		case t.Has(name):
+			return math.Inf(1) // a server's link, beyond the Internet delay
+		}
+	case t.Dumbbell != nil:
+		switch {
+		case name == "bottleneck":
+			return t.Dumbbell.BottleneckRate.Bps()
+		case t.Has(name):
+			return t.Dumbbell.AccessRate.Bps()
+		}
+	case t.Explicit != nil:
+		c, found := math.Inf(1), false
+		for _, l := range t.Explicit.Links {
+			if l.Name == name {
+				c, found = min(c, l.Capacity.Bps()), true
+			}
+		}
+		if found {
+			return c
+		}
+	}
+	return 0
+}
+
 // has reports whether name is one of h's names, without listing them.
 func (h StarHost) has(name string) bool {
 	if h.Count == 0 {

@@ -66,7 +66,7 @@ var Toy = scenarios.Register(scenarios.Decl[ToyParams, toyRun]{
 		}
 		return toyRun{time: float64(p.File.Bits())/p.Upload.Bps() + r.Float64(), draw: r.Float64()}, nil
 	},
-	Size: func(p *ToyParams) scenarios.RunSize {
+	Size: func(p *ToyParams, _ *scenarios.Topology) scenarios.RunSize {
 		n := float64(p.Peers)
 		return scenarios.RunSize{
 			Hosts: scenarios.Count{N: n + 1, Key: "peers", Of: "peers + 1"},
