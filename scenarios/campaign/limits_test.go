@@ -102,3 +102,28 @@ params:
 func runSeed(master uint64, run int) string {
 	return strconv.FormatUint(scenarios.RunSeed(master, run), 10)
 }
+
+// A run the wall-time limit stopped, run again on resume, is journaled again when it
+// ends: the folder then holds its result, and a third run of the campaign has nothing
+// left to do. (The wall time is not in the scenario's hash, so the campaign resumed
+// without it is the same campaign.) A deadline already past when the run starts stops
+// it before its first event.
+func TestWallTimeRunJournaledWhenRunAgain(t *testing.T) {
+	const file = "kind: clock\nname: wall\nsweep:\n  ticks: [3, 4]\n"
+	dir := t.TempDir()
+	res, err := Run(context.Background(), mustParse(t, file+"limits: {wall_time: 1ns}\n"), RunOptions{OutDir: dir, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Stopped(); got[StatusWallTime] == 0 {
+		t.Fatalf("stopped %v, want runs stopped by their wall time", got)
+	}
+	again, err := Run(context.Background(), mustParse(t, file), RunOptions{OutDir: dir, Workers: 1})
+	if err != nil || len(again.Stopped()) != 0 {
+		t.Fatalf("resume: stopped %v, %v; want every run ended", again.Stopped(), err)
+	}
+	third, err := Run(context.Background(), mustParse(t, file), RunOptions{OutDir: dir, Workers: 1})
+	if err != nil || third.Skipped != 2 {
+		t.Errorf("third run: %d skipped, %v; want both runs found in the journal", third.Skipped, err)
+	}
+}
