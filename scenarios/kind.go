@@ -52,6 +52,12 @@ type Kind interface {
 	Deploy(params any, t *Topology) (Deployment, error)
 	// Tools are the commands the kind adds to netsim's command line.
 	Tools() []Tool
+	// Size estimates what one run of params creates (hosts, flows, requests) and the
+	// virtual times it computes, on the file's topology t or, if nil, the kind's own
+	// platform, for validation to hold against the limits; SizeHelp says how, for
+	// show-config.
+	Size(params any, t *Topology) RunSize
+	SizeHelp() string
 }
 
 // Metric describes one thing a run reports: a scalar, a sample set or a time series.
@@ -185,6 +191,16 @@ type Decl[P, R any] struct {
 	// (filedist on a topology without a host named server). It runs on the file's
 	// topology: before anything runs, and on every run's platform.
 	Deploy func(p *P, t *Topology) (Deployment, error)
+
+	// Size estimates what one run of p creates and the virtual times it computes (see
+	// RunSize), so that validation refuses a point the machine cannot run, or whose
+	// times overflow, before anything runs; SizeHelp says how it counts, for
+	// show-config. nil: the kind creates nothing worth counting. t is the file's
+	// topology: section, on which the run's hosts, roles and rates are counted (its
+	// deployment already checked, blamed on the key "topology"); nil for the kind's
+	// default platform, which p describes.
+	Size     func(p *P, t *Topology) RunSize
+	SizeHelp string
 }
 
 // Reading is one metric of a Decl and how it is read from a run's result.
@@ -339,6 +355,15 @@ func (k *declared[P, R]) Deploy(params any, t *Topology) (Deployment, error) {
 	}
 	return k.d.Deploy(p, t)
 }
+
+func (k *declared[P, R]) Size(params any, t *Topology) RunSize {
+	if k.d.Size == nil {
+		return RunSize{}
+	}
+	return k.d.Size(params.(*P), t)
+}
+
+func (k *declared[P, R]) SizeHelp() string { return k.d.SizeHelp }
 
 func (k *declared[P, R]) Check(params any) error {
 	p := params.(*P)

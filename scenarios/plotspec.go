@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"netsim/scenarios/units"
 	"reflect"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -97,7 +96,25 @@ func (s *stringSet) UnmarshalYAML(n *yaml.Node) error {
 // YUnits are the display units a plot may give time metrics, in seconds.
 var YUnits = map[string]float64{"ms": 1e-3, "s": 1, "min": 60, "h": 3600, "d": 86400}
 
-var plotName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+// decodePlots checks every plot spec against the kind, the sweep and the variants, and
+// that no two write the same files.
+func (d *decoder) decodePlots(specs []plotSpec, s *Scenario) []Plot {
+	var plots []Plot
+	byName := map[string]int{} // lower-case name -> first plot, as case-blind file systems see it
+	for i := range specs {
+		path := fmt.Sprintf("plots[%d]", i)
+		name := strings.ToLower(specs[i].Name)
+		if first, dup := byName[name]; dup && name != "" {
+			d.fail(d.keys[path+".name"][1], path+".name", "%q is also the name of plots[%d]: the two would write the same files", specs[i].Name, first)
+			continue
+		}
+		byName[name] = i
+		if p, ok := d.decodePlot(&specs[i], path, s); ok {
+			plots = append(plots, p)
+		}
+	}
+	return plots
+}
 
 // decodePlot checks a plot spec against the kind, the sweep and the variants.
 func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool) {
@@ -146,11 +163,15 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 	}
 	pt := reflect.TypeOf(s.Params).Elem()
 
-	switch n := at("name"); {
-	case n == nil:
+	if n := at("name"); n == nil {
 		d.fail(plotNode(), path+".name", "missing: a plot needs a name (the base name of its files)")
-	case !plotName.MatchString(p.Name):
-		d.fail(n, path+".name", "%q is not a file base name: use letters, digits, '.', '_' and '-'", p.Name)
+	} else if err := CheckFileName(p.Name); err != nil {
+		d.fail(n, path+".name", "%s (the plot writes <name>.png, .svg and .csv)", err)
+	}
+	// A key whose sweep did not decode has had its error; a plot of it is not
+	// blamed again.
+	if d.badAxes[p.X] || d.badAxes[p.Series] {
+		return p, false
 	}
 	// want is the shape of reading y must name for this type of plot.
 	want := "metric"
@@ -338,6 +359,9 @@ func (d *decoder) decodeOnly(on *yaml.Node, path string, s *Scenario, p Plot, va
 		k, v := on.Content[i], resolveAlias(on.Content[i+1])
 		kp := path + ".only." + k.Value
 		have := values[k.Value]
+		if d.badAxes[k.Value] {
+			continue
+		}
 		if have == nil {
 			d.fail(k, kp, "%q is not a swept parameter (swept: %s)", k.Value, sweptList())
 			continue

@@ -18,12 +18,13 @@ func (s *Scenario) Resolved() ([]byte, error) {
 	return encodeYAML(s.resolvedNode(true))
 }
 
-// Hash identifies the campaign's runs: a SHA-256 of the resolved kind, seed, params and
-// sweep, without comments, name, description or plots, which do not change any run. A
-// campaign re-run into a folder resumes only if the hash matches. Replications are left
-// out too: a run is (hash, run index), and raising replications adds runs without
-// changing the index or seed of any old one (RunIndex), so a folder of the same
-// campaign with fewer replications is topped up rather than refused.
+// Hash identifies the campaign's runs: a SHA-256 of the resolved kind, seed, params,
+// sweep, variants, sections and the limits a run stops at, without comments, name,
+// description, plots or the other limits, which do not change any run. A campaign
+// re-run into a folder resumes only if the hash matches. Replications are left out too:
+// a run is (hash, run index), and raising replications adds runs without changing the
+// index or seed of any old one (RunIndex), so a folder of the same campaign with fewer
+// replications is topped up rather than refused.
 func (s *Scenario) Hash() (string, error) {
 	data, err := encodeYAML(s.resolvedNode(false))
 	if err != nil {
@@ -106,6 +107,14 @@ func (s *Scenario) resolvedNode(full bool) *yaml.Node {
 	if s.scheduleNode != nil {
 		add("schedule", "changes of the platform during a run", s.scheduleNode)
 	}
+	if full {
+		add("limits", "what validation holds the campaign to, and what each run stops at (raise them with --limit key=value or --max-runs N)",
+			paramsNode(reflect.ValueOf(&s.Limits).Elem(), true))
+	} else if l := s.runLimits(); len(l.Content) > 0 {
+		// The bounds a run stops at change its results; the size limits and the wall
+		// time (a run it stops is run again on resume) do not.
+		add("limits", "", l)
+	}
 	if full && len(s.Plots) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, p := range s.Plots {
@@ -135,6 +144,19 @@ func dropKeys(m *yaml.Node, prefix string, drop map[string]bool) {
 		keep = append(keep, k, v)
 	}
 	m.Content = keep
+}
+
+// runLimits are the limits that change what a run computes: sim_time and events, when
+// set.
+func (s *Scenario) runLimits() *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	if s.Limits.SimTime > 0 {
+		m.Content = append(m.Content, scalar("sim_time"), encodeNode(s.Limits.SimTime))
+	}
+	if s.Limits.Events > 0 {
+		m.Content = append(m.Content, scalar("events"), encodeNode(s.Limits.Events))
+	}
+	return m
 }
 
 func scalar(v string) *yaml.Node {

@@ -21,8 +21,8 @@ type backend struct{}
 
 func (backend) Version() string { return campaign.Version }
 
-func (backend) Load(nameOrPath string) (scenario, error) {
-	s, err := scenarios.Load(nameOrPath)
+func (backend) Load(nameOrPath string, limits []string) (scenario, error) {
+	s, err := scenarios.LoadWith(nameOrPath, scenarios.ParseOptions{Limits: limits})
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +65,11 @@ func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts,
 		Workers: opts.Workers,
 		Force:   opts.Force,
 		Subset:  subset,
+		Warn: func(p campaign.JournalProblem) {
+			if opts.Warn != nil {
+				opts.Warn(p.String())
+			}
+		},
 		Progress: func(p campaign.CampaignProgress) {
 			c := runCounts{Total: p.Total, Done: p.Done, Skipped: p.Skipped}
 			for _, r := range p.Running {
@@ -82,7 +87,7 @@ func (backend) Run(ctx context.Context, s scenario, opts runOptions) (runCounts,
 	mu.Lock()
 	defer mu.Unlock()
 	if err == nil {
-		counts = runCounts{Total: len(res.Runs), Done: len(res.Runs), Skipped: res.Skipped}
+		counts = runCounts{Total: len(res.Runs), Done: len(res.Runs), Skipped: res.Skipped, Stopped: res.Stopped()}
 	}
 	return counts, err
 }
@@ -107,6 +112,16 @@ func (l loaded) SetCapture(pcap, msc []string) error {
 	return l.s.SetCapture(pcap, msc)
 }
 func (l loaded) Resolved() ([]byte, error) { return l.s.Resolved() }
+
+// OutDir names the folder through scenarios.JoinName, the one function by which a
+// name in a file becomes a path.
+func (l loaded) OutDir(part string) (string, error) {
+	name := l.s.Name
+	if part != "" {
+		name += "-" + part
+	}
+	return scenarios.JoinName("out", name)
+}
 
 func (backend) Plot(dir, plotsFile string) ([]string, error) { return campaign.Replot(dir, plotsFile) }
 

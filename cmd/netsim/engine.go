@@ -8,8 +8,9 @@ import "context"
 // through it too, or through a fake where they check the command line itself.
 type engine interface {
 	Version() string
-	// Load reads a scenario file, or a built-in scenario by name.
-	Load(nameOrPath string) (scenario, error)
+	// Load reads a scenario file, or a built-in scenario by name, with the --limit
+	// arguments limits applied over its limits: before it is checked.
+	Load(nameOrPath string, limits []string) (scenario, error)
 	Builtins() []entry
 	Kinds() []entry
 	// Run runs a campaign. It returns the counts so far along with any error, also when
@@ -77,6 +78,9 @@ type scenario interface {
 	SetCapture(pcap, msc []string) error
 	// Resolved is the scenario as YAML with every default written out.
 	Resolved() ([]byte, error)
+	// OutDir is the default output folder of the campaign (part "") or of a part of
+	// it (part "shard-2-of-8"): out/<name> or out/<name>-<part>.
+	OutDir(part string) (string, error)
 }
 
 // entry is one line of `netsim list`.
@@ -91,6 +95,9 @@ type runOptions struct {
 	Shard, Shards int
 	RunIndices    []int
 	Progress      func(runCounts)
+	// Warn, if not nil, is told of each problem with the output folder that does not
+	// stop the campaign (a journal line not used, whose run runs again).
+	Warn func(string)
 }
 
 type mergeOptions struct {
@@ -103,6 +110,9 @@ type runCounts struct {
 	Total   int // runs in the campaign, or in the part of it run
 	Done    int // runs finished, including those skipped
 	Skipped int // runs found already done in the output folder
+	// Stopped counts the runs that stopped at a limit, by status (events_limit, ...);
+	// set when the campaign is done.
+	Stopped map[string]int
 	// Of the runs in flight: kernel events so far and their rate, summed over the runs
 	// (0 when none has reported yet).
 	Events       uint64

@@ -152,7 +152,7 @@ func (s *server) scenarioList() []entry {
 	for _, e := range entries {
 		if e.Type().IsRegular() && (strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
 			desc := ""
-			if sc, err := s.eng.Load(filepath.Join(s.opts.dir, e.Name())); err == nil {
+			if sc, err := s.eng.Load(filepath.Join(s.opts.dir, e.Name()), nil); err == nil {
 				desc = sc.Description()
 			} else {
 				desc = "does not load: " + err.Error()
@@ -167,7 +167,7 @@ func (s *server) scenarioList() []entry {
 func (s *server) load(name string) (scenario, bool, error) {
 	for _, b := range s.eng.Builtins() {
 		if b.Name == name {
-			sc, err := s.eng.Load(name)
+			sc, err := s.eng.Load(name, nil)
 			return sc, true, err
 		}
 	}
@@ -180,7 +180,7 @@ func (s *server) load(name string) (scenario, bool, error) {
 	}
 	for _, e := range entries {
 		if e.Name() == name && e.Type().IsRegular() {
-			sc, err := s.eng.Load(filepath.Join(s.opts.dir, e.Name()))
+			sc, err := s.eng.Load(filepath.Join(s.opts.dir, e.Name()), nil)
 			return sc, true, err
 		}
 	}

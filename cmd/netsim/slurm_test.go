@@ -115,25 +115,29 @@ func readLog(t *testing.T, dir, name string) string {
 }
 
 // The array's size: 8 by default, the number of runs if fewer, and no more tasks than
-// runs; a scenario name with characters a job name cannot hold is made safe, and a
+// runs; a folder a shell would split is quoted, a name with characters a job name
+// cannot hold is made safe (a scenario's name cannot have them: CheckFileName), and a
 // line break, which would end a line of the script, is refused.
 func TestSlurmTasks(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "cs.yaml")
-	writeFile(t, file, strings.Replace(goodScenario, "name: cs", "name: c s/1", 1)) // 6 runs
+	writeFile(t, file, goodScenario) // 6 runs
 	array := regexp.MustCompile(`#SBATCH --array=(\S+)\n`)
 	for _, c := range []struct {
 		args  []string
 		array string
 	}{{nil, "1-6"}, {[]string{"--tasks", "2"}, "1-2"}, {[]string{"--set", "replications=5"}, "1-8"}} {
-		code, stdout, stderr := exec(t, backend{}, append([]string{"slurm", file}, c.args...)...)
+		code, stdout, stderr := exec(t, backend{}, append([]string{"slurm", file, "-o", "out/c s/1"}, c.args...)...)
 		m := array.FindStringSubmatch(stdout)
 		if code != 0 || stderr != "" || m == nil || m[1] != c.array {
 			t.Errorf("netsim slurm %v: exit %d, stderr %q, array %v, want %s", c.args, code, stderr, m, c.array)
 		}
-		if !strings.Contains(stdout, "#SBATCH --job-name=netsim-c-s-1\n") || !strings.Contains(stdout, " -o 'out/c s/1'\n") {
+		if !strings.Contains(stdout, "#SBATCH --job-name=netsim-cs\n") || !strings.Contains(stdout, " -o 'out/c s/1'\n") {
 			t.Errorf("netsim slurm %v: job name or folder:\n%s", c.args, stdout)
 		}
+	}
+	if got := jobName("netsim-c s/1"); got != "netsim-c-s-1" {
+		t.Errorf("jobName(%q) = %q, want netsim-c-s-1", "netsim-c s/1", got)
 	}
 	for _, c := range []struct {
 		args []string

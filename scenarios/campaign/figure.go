@@ -150,6 +150,9 @@ func sweepFigure(fig *plots.Figure, s *scenarios.Scenario, p scenarios.Plot, sum
 			ser := plots.Series{Label: seriesLabel(s, p, metric, sv)}
 			for _, ps := range pts {
 				st := ps.Stats[metric]
+				if st.N == 0 {
+					continue // every run of the point stopped at a limit
+				}
 				ser.X = append(ser.X, xOf(ps)*xscale)
 				ser.Y = append(ser.Y, st.Mean*scale)
 				ser.YLo = append(ser.YLo, st.Lo*scale)

@@ -1,8 +1,6 @@
 package campaign
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -98,9 +96,13 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 		if m.Started.Before(started) {
 			started = m.Started
 		}
-		got, err := readJournal(filepath.Join(dir, journalName), s)
+		got, problems, err := readJournal(filepath.Join(dir, journalName), s, first.ScenarioHash)
 		if err != nil {
 			return nil, fmt.Errorf("merge: %s: %w", dir, err)
+		}
+		if len(problems) > 0 {
+			return nil, fmt.Errorf("merge: %s: its journal has lines that cannot be used; nothing written: run its part again there (it resumes, running those runs again), then merge:\n%w",
+				dir, journalProblems(problems))
 		}
 		for _, i := range slices.Sorted(maps.Keys(got)) {
 			r := got[i]
@@ -135,7 +137,12 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 		res.Runs[i] = runs[i]
 	}
 	res.Summary = summarizeRuns(s, res.Runs)
-	if _, err := prepareDir(opts.OutDir, s, res.Hash, nil, opts.Force); err != nil {
+	lock, err := lockDir(opts.OutDir)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	defer lock.release()
+	if _, _, err := prepareDir(opts.OutDir, s, res.Hash, nil, opts.Force); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
 	end := time.Now().UTC()
@@ -153,15 +160,15 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 // writeMerged writes the journal first and the manifest last, so that a merge cut short
 // leaves a folder that `netsim run` resumes, and only a finished one has Finished set.
 func writeMerged(dir string, s *scenarios.Scenario, res *Result, m *Manifest) error {
-	var jl bytes.Buffer
+	runs := make(map[int]RunResult, len(res.Runs))
 	for _, r := range res.Runs {
-		line, err := json.Marshal(newJournalLine(r))
-		if err != nil {
-			return err
-		}
-		jl.Write(append(line, '\n'))
+		runs[r.Run] = r
 	}
-	if err := writeFileAtomic(filepath.Join(dir, journalName), jl.Bytes()); err != nil {
+	jl, err := journalOf(runs, res.Hash)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, journalName), jl); err != nil {
 		return err
 	}
 	if err := writeOutputs(dir, s, res); err != nil {

@@ -93,10 +93,10 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 		}
 	}
 	lines := strings.Split(string(want), "\n")
-	if lines[0] != "run,point,replication,seed,upload,file,time_s,draw" {
+	if lines[0] != "run,point,replication,seed,status,upload,file,time_s,draw" {
 		t.Errorf("runs.csv header %q", lines[0])
 	}
-	if want := "4,4,0," + strconv.FormatUint(scenarios.RunSeed(42, 4), 10) + ",2Mbps,4Mbit,"; !strings.HasPrefix(lines[5], want) {
+	if want := "4,4,0," + strconv.FormatUint(scenarios.RunSeed(42, 4), 10) + ",ok,2Mbps,4Mbit,"; !strings.HasPrefix(lines[5], want) {
 		t.Errorf("runs.csv row 4 = %q, want prefix %q", lines[5], want)
 	}
 	if !strings.Contains(string(want), "point,upload,file,n,time_s_mean,time_s_sd,time_s_t_ci95_lo,time_s_t_ci95_hi,draw_mean,") {
@@ -399,7 +399,7 @@ variants:
 		t.Fatal(err)
 	}
 	runs := strings.Split(string(readFile(t, filepath.Join(dir, "runs.csv"))), "\n")
-	if runs[0] != "run,point,replication,seed,variant,level,value" || !strings.HasPrefix(runs[6], "5,1,2,") || !strings.HasSuffix(runs[6], ",high,3,31") {
+	if runs[0] != "run,point,replication,seed,status,variant,level,value" || !strings.HasPrefix(runs[6], "5,1,2,") || !strings.HasSuffix(runs[6], ",high,3,31") {
 		t.Errorf("runs.csv:\n%s", strings.Join(runs, "\n"))
 	}
 	// Level 3: 30 + {1..5}, mean 33.

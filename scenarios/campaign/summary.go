@@ -129,6 +129,7 @@ func intervalMethod(m scenarios.Metric) string {
 // PointSummary is one row of summary.csv: a sweep point and the Stats of each metric.
 type PointSummary struct {
 	Point   int
+	N       int                    // the point's runs that ended, which the Stats are of
 	Variant string                 // the point's variant, "" without variants
 	Fixed   []scenarios.Assignment // the values of the keys the variants set (VariantKeys)
 	Assign  []scenarios.Assignment // the swept values
@@ -198,10 +199,16 @@ func summarizeRuns(s *scenarios.Scenario, runs []RunResult) []PointSummary {
 	for i := range out {
 		ps := out[i]
 		ps.Stats = map[string]Stats{}
-		group := pointRuns(s, runs, i)
+		var ended []RunResult
+		for _, r := range pointRuns(s, runs, i) {
+			if r.Status == StatusOK {
+				ended = append(ended, r)
+			}
+		}
+		ps.N = len(ended)
 		for _, m := range s.Kind.Metrics() {
-			xs := make([]float64, len(group))
-			for j, r := range group {
+			xs := make([]float64, len(ended))
+			for j, r := range ended {
 				xs[j] = r.Values[m.Name]
 			}
 			ps.Stats[m.Name] = summarizeAs(xs, m.Proportion)

@@ -102,6 +102,9 @@ var _ = scenarios.Register(scenarios.Decl[filedistParams, filedistRun]{
 		{Name: "p2p_download_term", Label: "F/d_min", Metric: "distribution_time_s", Value: filedistTerm(func(t filedist.P2PBoundTerms) float64 { return t.Download })},
 		{Name: "p2p_aggregate_term", Label: "N·F/(u_s+Σu_i)", Metric: "distribution_time_s", Value: filedistTerm(func(t filedist.P2PBoundTerms) float64 { return t.Aggregate })},
 	},
+	// What one run creates, for the limits validation holds it to (filedist_size.go).
+	Size:     filedistSize,
+	SizeHelp: filedistSizeHelp,
 })
 
 // spread returns n rates evenly spread over mean·(1±s): the midpoints of n equal

@@ -134,6 +134,9 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 				float64(p.BaseSize.Bytes()), float64(size.Bytes()), p.Download.Bps(), float64(p.Window.Bytes())), nil
 		}},
 	},
+	// What one run creates, for the limits validation holds it to (http_size.go).
+	Size:     httpSize,
+	SizeHelp: httpSizeHelp,
 })
 
 func (p *httpParams) check() error {

@@ -127,6 +127,9 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 		}},
 		{Name: "hit_ratio", Label: "Che's approximation (LRU)", Metric: "hit_ratio", Value: exact((*webcacheParams).expectedHitRatio)},
 	},
+	// What one run creates, for the limits validation holds it to (webcache_size.go).
+	Size:     webcacheSize,
+	SizeHelp: webcacheSizeHelp,
 })
 
 // exact wraps a closed form that always has a value (NaN where none is drawn).

@@ -66,6 +66,18 @@ var Toy = scenarios.Register(scenarios.Decl[ToyParams, toyRun]{
 		}
 		return toyRun{time: float64(p.File.Bits())/p.Upload.Bps() + r.Float64(), draw: r.Float64()}, nil
 	},
+	Size: func(p *ToyParams, _ *scenarios.Topology) scenarios.RunSize {
+		n := float64(p.Peers)
+		return scenarios.RunSize{
+			Hosts: scenarios.Count{N: n + 1, Key: "peers", Of: "peers + 1"},
+			Flows: scenarios.Count{N: n * n, Key: "peers", Of: "peers²"},
+			Spans: []scenarios.Span{
+				{Keys: []string{"upload", "file"}, Of: "file / upload", Seconds: float64(p.File.Bits()) / p.Upload.Bps()},
+				{Keys: []string{"delay"}, Of: "4 × delay", Seconds: 4 * p.Delay.Seconds()},
+			},
+		}
+	},
+	SizeHelp: "hosts: peers + 1; flows: peers²; the run's length: file / upload + 4 × delay.",
 	Metrics: []scenarios.Reading[toyRun]{
 		scenarios.Scalar("time_s", "s", "transfer time plus noise", func(r *toyRun) float64 { return r.time }),
 		scenarios.Scalar("draw", "", "a uniform draw", func(r *toyRun) float64 { return r.draw }),
@@ -80,6 +92,44 @@ var Toy = scenarios.Register(scenarios.Decl[ToyParams, toyRun]{
 			}
 			return float64(p.Peers) * float64(p.File.Bits()) / p.Upload.Bps(), nil
 		}},
+	},
+})
+
+// ClockParams are those of the kind clock: a kernel that runs Ticks events, Gap apart.
+type ClockParams struct {
+	Ticks int            `yaml:"ticks" default:"10" range:"[0,)" help:"events in a run"`
+	Gap   units.Duration `yaml:"gap" default:"1s" help:"virtual time between two events"`
+}
+
+type clockRun struct {
+	events uint64
+	end    sim.Time
+}
+
+// Clock is a test-only kind whose runs are a sim kernel of Ticks events, run with
+// RunContext, so that the limits a campaign gives its runs (sim_time, events,
+// wall_time) stop it as they stop a real model's.
+var Clock = scenarios.Register(scenarios.Decl[ClockParams, clockRun]{
+	Name:    "clock",
+	Summary: "a kernel of ticks",
+	Run: func(ctx context.Context, p *ClockParams, env scenarios.RunEnv) (clockRun, error) {
+		k := sim.NewKernel()
+		left := p.Ticks
+		var tick func()
+		tick = func() {
+			if left--; left > 0 {
+				k.After(p.Gap.Time(), tick)
+			}
+		}
+		if left > 0 {
+			k.At(0, tick)
+		}
+		err := k.RunContext(ctx, env.Progress)
+		return clockRun{k.Events(), k.Now()}, err
+	},
+	Metrics: []scenarios.Reading[clockRun]{
+		scenarios.Scalar("events", "", "events run", func(r *clockRun) float64 { return float64(r.events) }),
+		scenarios.Scalar("end_s", "s", "the time of the last event", func(r *clockRun) float64 { return r.end.Seconds() }),
 	},
 })
 
