@@ -2,6 +2,7 @@ package plots
 
 import (
 	"image/color"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -9,197 +10,222 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// The size of a saved figure: readable on a slide and in a two-column paper.
-const (
-	Width  = 16 * vg.Centimeter
-	Height = 10 * vg.Centimeter
-	// PNGDPI is the resolution of the PNG: 16 cm come out as 945 pixels.
-	PNGDPI = 150
-)
-
-// palette is the Okabe–Ito set, distinguishable by readers with colour-vision
-// deficiencies and in greyscale print. Series take colours from the start and curves
-// continue after them, so no curve shares a colour with a series.
-var palette = []color.Color{
-	color.RGBA{0, 114, 178, 255},   // blue
-	color.RGBA{213, 94, 0, 255},    // vermillion
-	color.RGBA{0, 158, 115, 255},   // bluish green
-	color.RGBA{204, 121, 167, 255}, // reddish purple
-	color.RGBA{230, 159, 0, 255},   // orange
-	color.RGBA{86, 180, 233, 255},  // sky blue
-	color.RGBA{0, 0, 0, 255},       // black
-}
-
-var shapes = []draw.GlyphDrawer{
-	draw.CircleGlyph{},
-	draw.BoxGlyph{},
-	draw.PyramidGlyph{},
-	draw.RingGlyph{},
-	draw.SquareGlyph{},
-	draw.TriangleGlyph{},
-	draw.CrossGlyph{},
-	draw.PlusGlyph{},
-}
-
-// dashes tell curves apart where colours are not enough; the first is solid.
-var dashes = [][]vg.Length{
-	nil,
-	{vg.Points(6), vg.Points(3)},
-	{vg.Points(2), vg.Points(2)},
-	{vg.Points(8), vg.Points(3), vg.Points(2), vg.Points(3)},
-}
-
-func pick[T any](s []T, i int) T { return s[i%len(s)] }
-
-// rendering is a figure laid out for gonum/plot: the plot itself and the legend, which
-// is drawn beside the plot rather than over the data.
+// rendering is a figure laid out for gonum/plot: the plot (axes, grid and data), the
+// legend, and what the legend must not cover.
 type rendering struct {
-	plot    *plot.Plot
-	legend  plot.Legend
-	entries int
+	fig    Figure
+	plot   *plot.Plot
+	legend legend
+	// marks are the drawn lines, in data coordinates, that a legend inside the axes
+	// must leave clear; sets are the series' markers and bars, which it must too.
+	marks []mark
+	sets  []*pointSet
+}
+
+// mark is something drawn: a marker (one point, with its radius and offset), or a
+// polyline.
+type mark struct {
+	pts    []plotter.XY
+	radius vg.Length // > 0 for a marker at pts[0]
+	dx     vg.Length // a marker's horizontal offset
+}
+
+// style is how one series, line or curve is drawn.
+type style struct {
+	colour color.Color
+	glyph  glyph
+	dashes []vg.Length
+	width  vg.Length
+}
+
+// styles assigns the house style: one colour per series and line (a key), taken by
+// the curves that are its theory, each of those with its own dashes; reference curves
+// with colours after the keys' and dashes in turn.
+func styles(fig Figure) (points, lines, curves []style) {
+	colourOf := map[string]color.Color{}
+	n := 0
+	key := func(label string) color.Color {
+		if c, ok := colourOf[label]; ok {
+			return c
+		}
+		c := pick(palette, n)
+		colourOf[label] = c
+		n++
+		return c
+	}
+	for i, s := range fig.Points {
+		points = append(points, style{colour: key(s.Label), glyph: pick(shapes, i)})
+	}
+	for _, l := range fig.Lines {
+		lines = append(lines, style{colour: key(l.Label), width: simWidth})
+	}
+	theories := map[string]int{} // how many curves each key has so far
+	refs := 0
+	for _, c := range fig.Curves {
+		if c.Of != "" {
+			j := theories[c.Of]
+			theories[c.Of]++
+			curves = append(curves, style{colour: colourOf[c.Of], dashes: pick(theoryDashes, j), width: theoryWidth})
+			continue
+		}
+		// Dashes after the first, which a series' own theory has, so that a reference
+		// curve lying on it (F/u_s on D_P2P) shows as another pattern.
+		curves = append(curves, style{colour: pick(palette, n+refs), dashes: pick(theoryDashes, refs+1), width: refWidth})
+		refs++
+	}
+	return points, lines, curves
 }
 
 // render lays out fig, which must be valid.
 func render(fig Figure) (*rendering, error) {
 	p := plot.New()
-	p.Title.Text = fig.Title
-	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text = fig.XLabel
 	p.Y.Label.Text = fig.YLabel
-	p.X.Tick.Marker = linearTicks{}
-	p.Y.Tick.Marker = linearTicks{}
-	p.Add(plotter.NewGrid())
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font = textFont(labelSize)
+		ax.Tick.Label.Font = textFont(tickSize)
+		ax.Tick.Marker = linearTicks{}
+	}
+	grid := plotter.NewGrid()
+	grid.Vertical.Color, grid.Horizontal.Color = gridGrey, gridGrey
+	grid.Vertical.Width, grid.Horizontal.Width = vg.Points(0.5), vg.Points(0.5)
+	p.Add(grid)
 
-	r := &rendering{plot: p, legend: plot.NewLegend()}
-	r.legend.Top, r.legend.Left = true, true
-	r.legend.TextStyle.Font.Size = vg.Points(10)
-	r.legend.Padding = vg.Points(2)
+	r := &rendering{fig: fig, plot: p}
+	pointStyles, lineStyles, curveStyles := styles(fig)
+	ext := newExtent()
 
-	for i, s := range fig.Points {
-		xys, errs := seriesData(s, fig.XLog, fig.YLog)
-		sc, err := plotter.NewScatter(xys)
-		if err != nil {
-			return nil, err
+	// Bands first, under everything.
+	for j, ln := range fig.Lines {
+		if ln.YLo == nil {
+			continue
 		}
-		sc.GlyphStyle = draw.GlyphStyle{
-			Color:  pick(palette, i),
-			Shape:  pick(shapes, i),
-			Radius: vg.Points(3),
+		if band := bandPolygon(ln, fig.XLog, fig.YLog); band != nil {
+			band.Color = translucent(lineStyles[j].colour, 55)
+			band.LineStyle.Width = 0
+			p.Add(band)
+			for _, ring := range band.XYs {
+				for _, pt := range ring {
+					ext.add(pt.X, pt.Y)
+				}
+			}
 		}
-		if errs != nil && len(xys) > 0 {
-			bars, err := plotter.NewYErrorBars(struct {
-				plotter.XYs
-				plotter.YErrors
-			}{xys, errs})
+	}
+	// Theory curves: a series' own, then the reference curves over them, so that a
+	// reference curve that coincides with the theory it bounds (F/u_s under D_P2P)
+	// shows inside it.
+	for _, own := range []bool{true, false} {
+		for j, c := range fig.Curves {
+			if (c.Of != "") != own {
+				continue
+			}
+			xys := curveData(c, fig.XLog, fig.YLog)
+			if len(xys) == 0 {
+				continue
+			}
+			l, err := plotter.NewLine(xys)
 			if err != nil {
 				return nil, err
 			}
-			bars.LineStyle.Color = pick(palette, i)
-			bars.CapWidth = vg.Points(4)
-			p.Add(bars)
-		}
-		if len(xys) > 0 {
-			p.Add(sc)
-		}
-		r.addEntry(s.Label, sc)
-	}
-	for j, ln := range fig.Lines {
-		col := pick(palette, len(fig.Points)+j)
-		if ln.YLo != nil {
-			if band := bandPolygon(ln, fig.XLog, fig.YLog); band != nil {
-				r, g, b, _ := col.RGBA()
-				band.Color = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 60}
-				band.LineStyle.Width = 0
-				p.Add(band)
+			st := curveStyles[j]
+			l.LineStyle = draw.LineStyle{Color: st.colour, Width: st.width, Dashes: st.dashes}
+			p.Add(l)
+			r.marks = append(r.marks, mark{pts: xys})
+			for _, pt := range xys {
+				ext.add(pt.X, pt.Y)
 			}
 		}
-		xys := curveData(Curve{X: ln.X, Y: ln.Y}, fig.XLog, fig.YLog)
-		l, err := plotter.NewLine(xys)
-		if err != nil {
-			return nil, err
-		}
-		l.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.5)}
-		if ln.Step {
-			l.StepStyle = plotter.PostStep
-		}
-		if len(xys) > 0 {
-			p.Add(l)
-		}
-		r.addEntry(ln.Label, l)
 	}
-	for j, c := range fig.Curves {
-		j += len(fig.Lines)
-		xys := curveData(c, fig.XLog, fig.YLog)
+	for j, ln := range fig.Lines {
+		xys := curveData(Curve{X: ln.X, Y: ln.Y}, fig.XLog, fig.YLog)
+		if len(xys) == 0 {
+			continue
+		}
+		if ln.Step {
+			xys = steps(xys)
+		}
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return nil, err
 		}
-		l.LineStyle = draw.LineStyle{
-			Color:  pick(palette, len(fig.Points)+j),
-			Width:  vg.Points(1.5),
-			Dashes: pick(dashes, j),
+		l.LineStyle = draw.LineStyle{Color: lineStyles[j].colour, Width: lineStyles[j].width}
+		p.Add(l)
+		r.marks = append(r.marks, mark{pts: xys})
+		for _, pt := range xys {
+			ext.add(pt.X, pt.Y)
 		}
-		if len(xys) > 0 {
-			p.Add(l)
+	}
+	var sets []*pointSet
+	hidden := 0
+	for i, s := range fig.Points {
+		ps := newPointSet(s, pointStyles[i], fig.XLog, fig.YLog)
+		hidden += ps.hidden
+		for k, pt := range ps.xys {
+			ext.add(pt.X, pt.Y)
+			if ps.lo != nil {
+				ext.add(pt.X, ps.lo[k])
+				ext.add(pt.X, ps.hi[k])
+			}
 		}
-		r.addEntry(c.Label, l)
+		sets = append(sets, ps)
 	}
 
+	// The axes' ranges. The dodges of coinciding markers need the size of the data
+	// area too, and are made by Draw.
 	if fig.XLog {
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = logTicks{}
-		p.X.Min, p.X.Max = logRange(p.X.Min, p.X.Max)
+		p.X.Min, p.X.Max = logRange(ext.xlo, ext.xhi)
+	} else {
+		p.X.Min, p.X.Max = linearRange(ext.xlo, ext.xhi, math.NaN())
 	}
 	if fig.YLog {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
-		p.Y.Min, p.Y.Max = logRange(p.Y.Min, p.Y.Max)
+		p.Y.Min, p.Y.Max = logRange(ext.ylo, ext.yhi)
+	} else {
+		pin := math.NaN()
+		if ext.ylo >= 0 || math.IsInf(ext.ylo, 1) {
+			pin = 0
+		}
+		p.Y.Min, p.Y.Max = linearRange(ext.ylo, ext.yhi, pin)
 	}
+	if fig.YMin != nil {
+		p.Y.Min = *fig.YMin
+	}
+	if fig.YMax != nil {
+		p.Y.Max = *fig.YMax
+	}
+	for _, ps := range sets {
+		if len(ps.xys) > 0 {
+			p.Add(ps)
+		}
+	}
+	r.sets = sets
+	r.legend = buildLegend(fig, pointStyles, lineStyles, curveStyles, hidden)
 	return r, nil
 }
 
-func (r *rendering) addEntry(label string, thumb plot.Thumbnailer) {
-	if label == "" {
-		return
+// extent is the range of the drawn data.
+type extent struct{ xlo, xhi, ylo, yhi float64 }
+
+func newExtent() *extent {
+	return &extent{math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)}
+}
+
+func (e *extent) add(x, y float64) {
+	if finite(x) {
+		e.xlo, e.xhi = math.Min(e.xlo, x), math.Max(e.xhi, x)
 	}
-	r.legend.Add(label, thumb)
-	r.entries++
+	if finite(y) {
+		e.ylo, e.yhi = math.Min(e.ylo, y), math.Max(e.yhi, y)
+	}
 }
 
 // drawable reports whether a point can be placed: both coordinates finite, and
 // positive on a log axis.
 func drawable(x, y float64, xlog, ylog bool) bool {
 	return finite(x) && finite(y) && (!xlog || x > 0) && (!ylog || y > 0)
-}
-
-// seriesData returns the drawable points of s and, if s has intervals, their error
-// extents relative to Y. An end of an interval that is not finite, or not positive on a
-// log axis, is not drawn.
-func seriesData(s Series, xlog, ylog bool) (plotter.XYs, plotter.YErrors) {
-	var xys plotter.XYs
-	var errs plotter.YErrors
-	if s.YLo != nil {
-		errs = plotter.YErrors{}
-	}
-	for i := range s.X {
-		x, y := s.X[i], s.Y[i]
-		if !drawable(x, y, xlog, ylog) {
-			continue
-		}
-		xys = append(xys, plotter.XY{X: x, Y: y})
-		if s.YLo == nil {
-			continue
-		}
-		var e struct{ Low, High float64 }
-		if lo := s.YLo[i]; finite(lo) && (!ylog || lo > 0) {
-			e.Low = y - lo
-		}
-		if hi := s.YHi[i]; finite(hi) {
-			e.High = hi - y
-		}
-		errs = append(errs, e)
-	}
-	return xys, errs
 }
 
 // bandPolygon is the shaded region between a line's YLo and YHi, over the points where
@@ -242,56 +268,14 @@ func curveData(c Curve, xlog, ylog bool) plotter.XYs {
 	return xys
 }
 
-// Draw draws the figure on c: the plot on the left and, if any series or curve has a
-// label, the legend in a column on the right, level with the top of the data area. A
-// legend too wide for a column (over a third of the width) goes in a band underneath.
-func (r *rendering) Draw(c draw.Canvas) {
-	c.SetColor(color.White)
-	c.Fill(c.Rectangle.Path())
-	c = r.drawTitle(c)
-	if r.entries == 0 {
-		r.plot.Draw(c)
-		return
+// steps turns points into the staircase that holds each y until the next x.
+func steps(xys plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, 0, 2*len(xys))
+	for i, pt := range xys {
+		if i > 0 {
+			out = append(out, plotter.XY{X: pt.X, Y: xys[i-1].Y})
+		}
+		out = append(out, pt)
 	}
-	gap := vg.Points(8)
-	size := r.legend.Rectangle(c).Size()
-	if size.X+gap <= c.Size().X/3 {
-		plotC := draw.Crop(c, 0, -(size.X + 2*gap), 0, 0)
-		r.plot.Draw(plotC)
-		legC := draw.Crop(c, c.Size().X-(size.X+gap), 0, 0, -r.titleHeight())
-		r.legend.Draw(legC)
-		return
-	}
-	plotC := draw.Crop(c, 0, 0, size.Y+2*gap, 0)
-	r.plot.Draw(plotC)
-	legC := draw.Crop(c, gap, 0, gap, 0)
-	legC.Max.Y = legC.Min.Y + size.Y
-	r.legend.Draw(legC)
-}
-
-func (r *rendering) titleHeight() vg.Length {
-	t := r.plot.Title
-	if t.Text == "" {
-		return 0
-	}
-	return t.TextStyle.Rectangle(t.Text).Size().Y + t.Padding
-}
-
-// drawTitle draws the title centred over the whole figure, not over the plot area
-// alone (which a legend column narrows, pushing a long title off the left edge), in a
-// smaller font if even the whole width is too narrow. It returns the canvas below it.
-func (r *rendering) drawTitle(c draw.Canvas) draw.Canvas {
-	t := r.plot.Title
-	if t.Text == "" {
-		return c
-	}
-	r.plot.Title.Text = ""
-	sty := t.TextStyle
-	for sty.Rectangle(t.Text).Size().X > c.Size().X-2*t.Padding && sty.Font.Size > vg.Points(7) {
-		sty.Font.Size -= vg.Points(0.5)
-	}
-	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
-	c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y - t.Padding}, t.Text)
-	height := sty.Rectangle(t.Text).Size().Y + 2*t.Padding
-	return draw.Crop(c, 0, 0, 0, -height)
+	return out
 }

@@ -15,15 +15,30 @@ import (
 // Figure is one plot: simulated series as markers with error bars, simulated lines
 // (empirical distributions, mean time series) with their bands, analytic curves as
 // lines.
+//
+// The house style (see render): each series or line has one colour, shared by its
+// markers, its error bars and the curves that are its theory (Curve.Of); a reference
+// curve that belongs to no series has a colour of its own. Simulated lines are solid,
+// theory is dashed. The legend goes in a corner of the axes that no data crosses, or
+// else beside them.
 type Figure struct {
 	Title, XLabel, YLabel string
 	// XLog and YLog draw the axis on a logarithmic scale. Values that are not positive
 	// cannot be placed on a log axis: they are left out of the drawing (not out of the
-	// CSV), and an error bar reaching below zero is drawn only above its point.
+	// CSV), the legend says how many points were, and an error bar reaching below zero
+	// is drawn only above its point.
 	XLog, YLog bool
+	// YMin and YMax, if not nil, fix the ends of the y axis. Otherwise a linear y axis
+	// starts at 0 when no value is negative, and every axis leaves a margin around the
+	// data so that nothing touches its ends.
+	YMin, YMax *float64
 	Points     []Series
 	Lines      []Line
 	Curves     []Curve
+	// Note says in the legend how the simulated values were obtained ("mean of 20 runs
+	// with its 95% interval"; "one run per point: no interval"), beside a marker (or a
+	// line) of their style.
+	Note string
 }
 
 // Line is a simulated result drawn as a line: an empirical CDF, a density, a mean over
@@ -39,7 +54,7 @@ type Line struct {
 
 // Series is a simulated result: one mean per x, with an optional 95% interval
 // [YLo, YHi] drawn as an error bar. YLo and YHi are both nil (no bars) or both as long
-// as X.
+// as X; a NaN end is no interval at that point.
 type Series struct {
 	Label    string
 	X, Y     []float64
@@ -49,12 +64,17 @@ type Series struct {
 // Curve is an analytic result, drawn as a line through its points in order.
 type Curve struct {
 	Label string
-	X, Y  []float64
+	// Of is the Label of the series or line this curve is the theory of, whose colour
+	// it takes; "" for a reference curve (a bound's term, a textbook value) with a
+	// colour of its own.
+	Of   string
+	X, Y []float64
 }
 
 // Validate reports why fig cannot be drawn, or nil. A figure needs at least one series
 // or curve; every slice of a series or curve has the length of its X; an interval, where
-// its ends are finite, must contain its mean.
+// its ends are finite, must contain its mean; a curve's Of names a series or line; YMin
+// is below YMax, and positive on a log axis.
 func (fig Figure) Validate() error {
 	if len(fig.Points) == 0 && len(fig.Curves) == 0 && len(fig.Lines) == 0 {
 		return errors.New("plots: empty figure: no series, lines or curves")
@@ -70,11 +90,27 @@ func (fig Figure) Validate() error {
 			errs = append(errs, fmt.Errorf("plots: line %d (%q): %w", i, l.Label, err))
 		}
 	}
+	keys := map[string]bool{}
+	for _, s := range fig.Points {
+		keys[s.Label] = true
+	}
+	for _, l := range fig.Lines {
+		keys[l.Label] = true
+	}
 	for i, c := range fig.Curves {
 		if len(c.Y) != len(c.X) {
 			errs = append(errs, fmt.Errorf("plots: curve %d (%q): len(Y) = %d, len(X) = %d",
 				i, c.Label, len(c.Y), len(c.X)))
 		}
+		if c.Of != "" && !keys[c.Of] {
+			errs = append(errs, fmt.Errorf("plots: curve %d (%q): Of %q is no series or line of the figure", i, c.Label, c.Of))
+		}
+	}
+	if fig.YMin != nil && fig.YMax != nil && !(*fig.YMin < *fig.YMax) {
+		errs = append(errs, fmt.Errorf("plots: YMin %g is not below YMax %g", *fig.YMin, *fig.YMax))
+	}
+	if fig.YLog && fig.YMin != nil && !(*fig.YMin > 0) {
+		errs = append(errs, fmt.Errorf("plots: YMin %g on a log axis", *fig.YMin))
 	}
 	return errors.Join(errs...)
 }

@@ -10,6 +10,10 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -21,14 +25,15 @@ func distribution() Figure {
 	return Figure{
 		Title:  "Distribution time, F = 15 Gbit, us = 30 Mbps",
 		XLabel: "N (peers)",
-		YLabel: "Minimum distribution time (s)",
+		YLabel: "Distribution time (s)",
 		Points: []Series{
 			{Label: "client-server (sim)", X: n, Y: []float64{500.25, 5000.5, 15001},
 				YLo: []float64{499.5, 4990, 14990.125}, YHi: []float64{501, 5011, 15012}},
-			{Label: "P2P, u = 700 kbps (sim)", X: n, Y: []float64{1.0 / 3, 2, 3.1}},
+			{Label: "P2P, u = 700 kbps (sim)", X: n, Y: []float64{1.0 / 3, 2, 3.1},
+				YLo: []float64{0.25, math.NaN(), 3}, YHi: []float64{0.5, math.NaN(), 3.2}},
 		},
 		Curves: []Curve{
-			{Label: "D_cs, with \"quotes\", and a comma", X: n, Y: []float64{500, 5000, 15000}},
+			{Label: "D_cs, with \"quotes\", and a comma", Of: "client-server (sim)", X: n, Y: []float64{500, 5000, 15000}},
 			{Label: "D_P2P", X: n, Y: []float64{500, 1e-7, 2.5e21}},
 		},
 	}
@@ -62,7 +67,7 @@ func TestSave(t *testing.T) {
 	if err := Save(fig, base); err != nil {
 		t.Fatal(err)
 	}
-	magic := map[string]string{".png": "\x89PNG\r\n\x1a\n", ".svg": "<?xml", ".csv": "kind,label,x,y,ylo,yhi\n"}
+	magic := map[string]string{".png": "\x89PNG\r\n\x1a\n", ".svg": "<?xml", ".csv": "kind,label,x,y,ylo,yhi,of\n"}
 	for ext, m := range magic {
 		b, err := os.ReadFile(base + ext)
 		if err != nil {
@@ -175,23 +180,48 @@ func TestSaveMissingFolder(t *testing.T) {
 	}
 }
 
+// A log axis leaves a margin of 4% of the data's span in decades (at least a fiftieth
+// of a decade) on either side, and always has two labels.
 func TestLogRange(t *testing.T) {
 	tests := []struct{ lo, hi, wantLo, wantHi float64 }{
-		{7500, 15000, 7500, 15000}, // 8000, 9000 and 10000 labelled
-		{7500, 7600, 7500, 7600},   // linear ticks inside
-		{7500, 7500, 7000, 8000},   // a single value: widened to the marks around
-		{0.25, 0.25, 0.2, 0.3},
-		{9.5, 9.5, 9, 10},
-		{3, 3, 3, 4},
-		{1, 30, 1, 30},                     // labels at 1, 2, 5, 10, 20 already
-		{2, 8, 2, 8},                       // every mark labelled below one decade
-		{math.Inf(1), math.Inf(-1), 1, 10}, // no data
+		{1, 1000, math.Pow(10, -0.12), math.Pow(10, 3.12)},
+		{7500, 15000, 7500 / math.Pow(10, 0.02), 15000 * math.Pow(10, 0.02)},
+		{3, 3, 3 / math.Pow(10, 0.02), 3 * math.Pow(10, 0.02)}, // linear ticks inside: 2.9, 2.95, ...
+		{math.Inf(1), math.Inf(-1), 1, 10},                     // no data
 		{0, 5, 1, 10},
 	}
 	for _, tt := range tests {
 		lo, hi := logRange(tt.lo, tt.hi)
-		if math.Abs(lo-tt.wantLo) > 1e-12*tt.wantLo || math.Abs(hi-tt.wantHi) > 1e-12*tt.wantHi {
+		if math.Abs(lo-tt.wantLo) > 1e-9*tt.wantLo || math.Abs(hi-tt.wantHi) > 1e-9*tt.wantHi {
 			t.Errorf("logRange(%g, %g) = %g, %g; want %g, %g", tt.lo, tt.hi, lo, hi, tt.wantLo, tt.wantHi)
+		}
+		labels := 0
+		for _, tick := range (logTicks{}).Ticks(lo, hi) {
+			if !tick.IsMinor() {
+				labels++
+			}
+		}
+		if labels < 2 {
+			t.Errorf("logRange(%g, %g): %d labels", tt.lo, tt.hi, labels)
+		}
+	}
+}
+
+// A linear y axis starts at 0 when nothing is negative; every end leaves a margin of 4%
+// of the span, except the pinned one.
+func TestLinearRange(t *testing.T) {
+	tests := []struct{ lo, hi, pin, wantLo, wantHi float64 }{
+		{2, 12, 0, 0, 12.48},
+		{0, 10, 0, 0, 10.4},
+		{-5, 5, math.NaN(), -5.4, 5.4},
+		{1, 35, math.NaN(), 1 - 1.36, 35 + 1.36},
+		{4, 4, math.NaN(), 3.984, 4.016},
+		{math.Inf(1), math.Inf(-1), 0, 0, 1},
+	}
+	for _, tt := range tests {
+		lo, hi := linearRange(tt.lo, tt.hi, tt.pin)
+		if math.Abs(lo-tt.wantLo) > 1e-12 || math.Abs(hi-tt.wantHi) > 1e-12 {
+			t.Errorf("linearRange(%g, %g, %g) = %g, %g; want %g, %g", tt.lo, tt.hi, tt.pin, lo, hi, tt.wantLo, tt.wantHi)
 		}
 	}
 }
@@ -218,13 +248,70 @@ func TestTickLabels(t *testing.T) {
 		{"linear tiny", linearTicks{}, 0.0011, 0.0019, "0.0012 0.0014 0.0016 0.0018"},
 		{"linear millions", linearTicks{}, 0, 3e6, "0 1e6 2e6 3e6"},
 		{"log many decades", logTicks{}, 1, 1e4, "1 10 100 1000 10000"},
-		{"log two decades", logTicks{}, 1, 100, "1 2 5 10 20 50 100"},
-		{"log under a decade", logTicks{}, 7500, 15600, "8000 10000 12000 14000"},
-		{"log small", logTicks{}, 1e-4, 1e-2, "1e-4 2e-4 5e-4 0.001 0.002 0.005 0.01"},
+		{"log two decades, powers of ten", logTicks{}, 1, 100, "1 10 100"},
+		{"log under half a decade", logTicks{}, 7500, 15600, "8000 10000 12000 14000"},
+		{"log under a decade", logTicks{}, 0.25, 1.02, "0.3 0.5 1"},
+		{"log narrow, every m", logTicks{}, 0.55, 0.95, "0.6 0.7 0.8 0.9"},
+		// One format per axis: all plain while every label is, all exponents otherwise.
+		{"log small", logTicks{}, 1e-4, 1e-2, "0.0001 0.001 0.01"},
+		{"log under two decades", logTicks{}, 0.3, 17, "0.5 1 2 5 10"},
+		{"log tiny", logTicks{}, 1e-6, 1e-2, "1e-6 1e-5 1e-4 1e-3 1e-2"},
+		{"log huge", logTicks{}, 1, 1e7, "1e0 1e1 1e2 1e3 1e4 1e5 1e6 1e7"},
+		{"linear common exponent", linearTicks{}, 0, 1.5e9, "0 0.5e9 1.0e9 1.5e9"},
+		{"linear counts", linearTicks{}, 0, 11, "0 2 4 6 8 10"},
 	}
 	for _, tt := range tests {
 		if got := labels(tt.ticker.Ticks(tt.lo, tt.hi)); got != tt.want {
 			t.Errorf("%s: labels %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Titles wrap at spaces, never inside "K = 10", into lines of even length.
+func TestWrap(t *testing.T) {
+	if got := strings.Join(words("load (K = 10, P = 10 ms)"), "|"); got != "load|(K = 10,|P = 10|ms)" {
+		t.Errorf("words: %s", got)
+	}
+	sty := draw.TextStyle{Font: textFont(titleSize), Handler: plot.DefaultTextHandler}
+	title := "Page load time against object size (K = 10, P = 10, 20 Mbps, RTT 100 ms, 65535 B window)"
+	width := sty.Rectangle(title).Size().X * 0.7
+	lines := wrap(sty, title, width)
+	if len(lines) != 2 {
+		t.Fatalf("%d lines: %q", len(lines), lines)
+	}
+	w0, w1 := sty.Rectangle(lines[0]).Size().X, sty.Rectangle(lines[1]).Size().X
+	if w0 > width || w1 > width || math.Abs(float64(w0-w1)) > 0.25*float64(width) {
+		t.Errorf("uneven lines %q (%v, %v) for width %v", lines, w0, w1, width)
+	}
+	if strings.Join(lines, " ") != title {
+		t.Errorf("wrapping lost words: %q", lines)
+	}
+}
+
+// Markers of two series at the same x are set side by side only where one would hide
+// the other, their centres nearer than half the smaller radius (Kurose & Ross's
+// non-persistent and parallel connection counts, equal at every K); a little farther
+// apart both shapes show, and each stays on its x, so on its theory curve.
+func TestDodgeOnlyHidden(t *testing.T) {
+	p := plot.New()
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 10, 0, 100
+	dc := p.DataCanvas(draw.New(vgimg.New(Width, Height)))
+	perPoint := 100 / float64(dc.Size().Y) // y units per point
+	for _, c := range []struct {
+		dyRadii float64 // the centres' distance, in the smaller marker's radii
+		moved   bool
+	}{{0, true}, {0.4, true}, {0.6, false}, {2, false}} {
+		a := &pointSet{style: style{glyph: shapes[0]}}
+		b := &pointSet{style: style{glyph: shapes[1]}}
+		dy := c.dyRadii * float64(min(a.radius(), b.radius())) * perPoint
+		a.xys, b.xys = plotter.XYs{{X: 5, Y: 50}}, plotter.XYs{{X: 5, Y: 50 + dy}}
+		a.dx, b.dx = make([]vg.Length, 1), make([]vg.Length, 1)
+		dodge([]*pointSet{a, b}, p, dc)
+		if moved := a.dx[0] != 0 || b.dx[0] != 0; moved != c.moved {
+			t.Errorf("centres %g radii apart: moved %v (dx %v, %v), want %v", c.dyRadii, moved, a.dx[0], b.dx[0], c.moved)
+		}
+		if c.moved && !(a.dx[0] < 0 && b.dx[0] > 0 && b.dx[0]-a.dx[0] >= 2*a.radius()) {
+			t.Errorf("centres %g radii apart: dx %v, %v: not side by side in series order", c.dyRadii, a.dx[0], b.dx[0])
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	. "netsim/scenarios"
 	_ "netsim/scenarios/internal/testkinds"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,7 +18,7 @@ var badFiles = []struct {
 }{
 	{"unknown top-level key", `kind: toy
 sed: 3
-`, `bad.yaml:2: sed: unknown key; did you mean "seed"? (known keys: kind, name, description, seed, replications, params, sweep, variants, topology, schedule, plots, capture)
+`, `bad.yaml:2: sed: unknown key; did you mean "seed"? (known keys: kind, name, description, seed, replications, params, sweep, variants, topology, schedule, limits, plots, capture)
     2 | sed: 3
       | ^`},
 	{"unknown params key", `kind: toy
@@ -999,7 +1000,7 @@ plots:
 `
 
 func TestBadSets(t *testing.T) {
-	for _, tc := range badSets {
+	for _, tc := range slices.Concat(badSets, hostileSets) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := mustParse(t, setBase)
 			before, _ := s.Resolved()

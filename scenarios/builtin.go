@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -41,7 +42,7 @@ func Builtins() []Builtin {
 	var out []Builtin
 	for _, name := range builtinNames() {
 		b := Builtin{Name: name}
-		s, err := loadBuiltin(name)
+		s, err := loadBuiltin(name, ParseOptions{})
 		switch {
 		case err != nil:
 			b.Description = "invalid: " + strings.SplitN(err.Error(), "\n", 2)[0]
@@ -55,30 +56,41 @@ func Builtins() []Builtin {
 	return out
 }
 
-func loadBuiltin(name string) (*Scenario, error) {
+func loadBuiltin(name string, opts ParseOptions) (*Scenario, error) {
 	file := name + ".yaml"
 	data, err := builtinFiles.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(file, data)
+	return ParseWith(file, data, opts)
 }
 
 // Load reads a scenario from the file at nameOrPath or, if there is no such file and
 // nameOrPath is a plain name, from the built-in scenario of that name ("filedist-cs-p2p"
 // or "filedist-cs-p2p.yaml").
-func Load(nameOrPath string) (*Scenario, error) {
-	data, err := os.ReadFile(nameOrPath)
+func Load(nameOrPath string) (*Scenario, error) { return LoadWith(nameOrPath, ParseOptions{}) }
+
+// LoadWith is Load with the command line's options.
+func LoadWith(nameOrPath string, opts ParseOptions) (*Scenario, error) {
+	data, err := ReadFile(nameOrPath)
 	if err == nil {
-		return Parse(nameOrPath, data)
+		return ParseWith(nameOrPath, data, opts)
+	}
+	if err == errTooLarge {
+		return nil, Errors{{File: nameOrPath, Reason: err.Error()}}
 	}
 	name := strings.TrimSuffix(nameOrPath, ".yaml")
+	var pe *fs.PathError
+	if !os.IsNotExist(err) && errors.As(err, &pe) {
+		// "x.yaml: is a directory", not "scenario x.yaml: read x.yaml: is a directory".
+		return nil, Errors{{File: nameOrPath, Reason: pe.Err.Error()}}
+	}
 	if !os.IsNotExist(err) || strings.ContainsAny(name, `/\`) || path.Ext(name) != "" {
 		return nil, fmt.Errorf("scenario %s: %w", nameOrPath, err)
 	}
 	for _, b := range builtinNames() {
 		if b == name {
-			return loadBuiltin(name)
+			return loadBuiltin(name, opts)
 		}
 	}
 	return nil, fmt.Errorf("scenario %s: no such file, and no built-in scenario of that name (built-ins: %s)",

@@ -67,7 +67,7 @@ func GenerateChurn(c ChurnProcess, rng *rand.Rand, horizon sim.Time) (events []E
 			if !up[i] {
 				up[i] = true
 				events = append(events, Event{At: at, Action: Join, Target: c.Hosts[i], src: c.src})
-				heap.Push(&pending, departure{at: at + sim.Seconds(lifetime()), host: i, seq: len(events)})
+				heap.Push(&pending, departure{at: later(at, sim.Seconds(lifetime())), host: i, seq: len(events)})
 				return
 			}
 		}
@@ -96,9 +96,18 @@ func GenerateChurn(c ChurnProcess, rng *rand.Rand, horizon sim.Time) (events []E
 			break
 		}
 		arrive(next)
-		next += sim.Seconds(gap.Rand())
+		next = later(next, sim.Seconds(gap.Rand()))
 	}
 	return events, lost
+}
+
+// later is t + d, saturating at Never: a lifetime or a gap drawn from a long-tailed
+// distribution may pass the end of virtual time, which must not wrap into the past.
+func later(t, d sim.Time) sim.Time {
+	if d > sim.Never-t {
+		return sim.Never
+	}
+	return t + d
 }
 
 // departure is a host's end of life, ordered by time, then by when it was drawn.

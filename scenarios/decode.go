@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -34,6 +35,12 @@ type decoder struct {
 	// randomHint ends the message for a distribution where the kind allows none: which
 	// parameters may be one.
 	randomHint string
+	// limits are the scenario's limits, which the topology's and schedule's sizes are
+	// held to as they are decoded; nil outside a scenario file.
+	limits *Limits
+	// badAxes are the swept keys whose values did not decode, so that the plots that
+	// use them are not blamed for it too.
+	badAxes map[string]bool
 }
 
 func newDecoder(src *source) *decoder {
@@ -355,8 +362,32 @@ func (d *decoder) checkDuplicates(n *yaml.Node, path string) {
 }
 
 // fieldByPath finds the field of struct type t named by a dotted key ("server.upload")
-// and returns the reflect index path to it and its type.
+// and returns the reflect index path to it and its type. It is cached: every point of
+// a sweep sets its keys through it, and reading struct tags is most of the cost.
 func fieldByPath(t reflect.Type, key string) ([]int, reflect.Type, bool) {
+	type cacheKey struct {
+		t   reflect.Type
+		key string
+	}
+	type found struct {
+		index []int
+		t     reflect.Type
+		ok    bool
+	}
+	ck := cacheKey{t, key}
+	if f, ok := fieldPaths.Load(ck); ok {
+		f := f.(found)
+		return f.index, f.t, f.ok
+	}
+	index, ft, ok := findField(t, key)
+	fieldPaths.Store(ck, found{index, ft, ok})
+	return index, ft, ok
+}
+
+// fieldPaths caches fieldByPath; keys are few (each kind's params, by dotted key).
+var fieldPaths sync.Map
+
+func findField(t reflect.Type, key string) ([]int, reflect.Type, bool) {
 	var index []int
 	for part := range strings.SplitSeq(key, ".") {
 		if t.Kind() != reflect.Struct {

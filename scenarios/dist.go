@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"netsim/scenarios/units"
+	"netsim/sim"
 )
 
 // Quantity is a type a distribution may draw: a rate, a size, a duration or a plain
@@ -58,14 +58,62 @@ func (r Random[T]) Mean() float64 {
 	return r.dist.mean()
 }
 
+// Least is the least value a draw can take, in plotting units: the constant itself,
+// a uniform's or an empirical list's low end, a Pareto's scale, and 0 for the
+// distributions that draw down to 0 (exponential, lognormal, Weibull).
+func (r Random[T]) Least() float64 {
+	if r.dist == nil {
+		return Numeric(r.value)
+	}
+	lo, _, _ := r.dist.support()
+	return lo
+}
+
 // Sampler returns a function that draws from r with rng, each value in the plotting
-// unit (bit/s, bits, seconds). A constant never touches rng.
+// unit (bit/s, bits, seconds). A constant never touches rng. A draw is kept within
+// what T can hold (see drawRange), so that an extreme draw (Weibull's at U = 0 is
+// +Inf) reaches the model as a value it can use.
 func (r Random[T]) Sampler(rng *rand.Rand) func() float64 {
 	if r.dist == nil {
 		v := Numeric(r.value)
 		return func() float64 { return v }
 	}
-	return r.dist.sampler(rng)
+	draw := r.dist.sampler(rng)
+	lo, hi := drawRange[T]()
+	return func() float64 {
+		switch x := draw(); {
+		case x < lo:
+			return lo
+		case x <= hi:
+			return x
+		}
+		return hi // above it, or NaN
+	}
+}
+
+// The bounds on distributions' parameters that keep every draw finite and positive
+// (OverSim's churn studies use Weibull shapes of 0.5 and up, and lognormal sigmas of
+// 1 to 3): with sigma 10, e^(mu + sigma·Z) with mu = ln(mean) − sigma²/2 stays
+// within 10^-58 and 10^15 of the mean for |Z| < 8.3; with shape 0.1, a Weibull draw is
+// at least 10^-167 of the mean (−ln U ≥ 10^-16 raised to 1/shape, over Γ(1+1/shape)).
+const (
+	maxLognormalSigma = 10.0
+	minWeibullShape   = 0.1
+)
+
+// drawRange is what a draw of T may be, in plotting units: a size at most 2^62 bits
+// and a duration at most the Horizon, so that converting one to bytes or adding it to
+// a time cannot overflow; a rate or number at most the largest float64.
+func drawRange[T Quantity]() (lo, hi float64) {
+	switch any(*new(T)).(type) {
+	case units.Size:
+		return 0, 1 << 62
+	case units.Duration:
+		return 0, sim.Horizon.Seconds()
+	case units.Rate:
+		return 0, math.MaxFloat64
+	}
+	return -math.MaxFloat64, math.MaxFloat64
 }
 
 // String is the value as a file writes it: "10kB" or "{exponential: 10kB}".
@@ -316,6 +364,10 @@ func (r *Random[T]) decodeFrom(d *decoder, n *yaml.Node, path string) bool {
 		if !positive(Numeric(s.Mean), nodeOf("mean"), sub+".mean", "") || !positive(s.Sigma, nodeOf("sigma"), sub+".sigma", "") {
 			return false
 		}
+		if s.Sigma > maxLognormalSigma {
+			d.fail(nodeOf("sigma"), sub+".sigma", "must be at most %g (beyond it, draws of e^(mu + sigma·Z) with the mean kept fall to 0 or overflow), got %s", maxLognormalSigma, FormatValue(s.Sigma))
+			return false
+		}
 		dd.mean_, dd.sigma = Numeric(s.Mean), s.Sigma
 	case "weibull":
 		var s meanShape[T]
@@ -323,6 +375,10 @@ func (r *Random[T]) decodeFrom(d *decoder, n *yaml.Node, path string) bool {
 			return false
 		}
 		if !positive(Numeric(s.Mean), nodeOf("mean"), sub+".mean", "") || !positive(s.Shape, nodeOf("shape"), sub+".shape", "") {
+			return false
+		}
+		if s.Shape < minWeibullShape {
+			d.fail(nodeOf("shape"), sub+".shape", "must be at least %g (below it, Γ(1 + 1/shape) overflows and draws fall to 0), got %s", minWeibullShape, FormatValue(s.Shape))
 			return false
 		}
 		dd.mean_, dd.k = Numeric(s.Mean), s.Shape
@@ -374,7 +430,7 @@ func decodeEmpirical[T Quantity](d *decoder, n *yaml.Node, path string) ([]float
 		if !filepath.IsAbs(name) {
 			name = filepath.Join(filepath.Dir(d.src.file), name)
 		}
-		data, err := os.ReadFile(name)
+		data, err := ReadFile(name)
 		if err != nil {
 			d.fail(n, path, "cannot read the values: %v", err)
 			return nil, false

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -33,6 +34,9 @@ type Scenario struct {
 	Topology *Topology
 	Schedule *Schedule
 	Plots    []Plot
+	// Limits are the file's limits: (the defaults, then the file's, then those of
+	// ParseOptions.Limits), which validation holds the campaign to and each run stops at.
+	Limits Limits
 	// Capture is the file's capture: section (or --pcap and --msc), nil for none.
 	Capture *Capture
 
@@ -50,7 +54,9 @@ type Axis struct {
 	Key    string // dotted params key, e.g. "server.upload"
 	Values []any  // each of the field's own type, e.g. units.Rate
 	nodes  []*yaml.Node
-	setArg string // the --set argument that replaced the file's list, if any
+	// keyNode is the axis's key in the file, nil for an axis --set made.
+	keyNode *yaml.Node
+	setArg  string // the --set argument that replaced the file's list, if any
 }
 
 // fileSpec is the top level of a scenario file; params, sweep and plots' only depend on
@@ -66,8 +72,16 @@ type fileSpec struct {
 	Variants     yaml.Node  `yaml:"variants"`
 	Topology     yaml.Node  `yaml:"topology"`
 	Schedule     yaml.Node  `yaml:"schedule"`
+	Limits       yaml.Node  `yaml:"limits"`
 	Plots        []plotSpec `yaml:"plots"`
 	Capture      yaml.Node  `yaml:"capture"`
+}
+
+// ParseOptions are what the command line adds to a file before it is checked.
+type ParseOptions struct {
+	// Limits are `--limit key=value` arguments (and --max-runs N as runs=N), applied
+	// over the file's limits: before anything is checked against them.
+	Limits []string
 }
 
 var yamlLineError = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -77,16 +91,28 @@ var yamlLineError = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // valid until the whole file is, including every sweep point's params under the kind's
 // Check.
 func Parse(filename string, data []byte) (*Scenario, error) {
+	return ParseWith(filename, data, ParseOptions{})
+}
+
+// ParseWith is Parse with the command line's options.
+func ParseWith(filename string, data []byte, opts ParseOptions) (*Scenario, error) {
+	if len(data) > MaxFileBytes { // before its lines are split, which copies it
+		return nil, Errors{{File: filename, Reason: errTooLarge.Error()}}
+	}
 	src := newSource(filename, data)
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, Errors{yamlSyntaxError(src, err)}
+	root, perr := src.parseYAML(data)
+	if perr != nil {
+		return nil, Errors{perr}
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return nil, Errors{src.errorAt(0, 0, "", "empty scenario: a file needs at least kind:, e.g. kind: filedist")}
 	}
 	d := newDecoder(src)
-	d.checkDuplicates(&root, "")
+	d.checkDuplicates(root, "")
+	d.checkTags(root, "")
+	if len(d.errs) > 0 {
+		return nil, sortErrors(d.errs)
+	}
 	doc := root.Content[0]
 	spec := fileSpec{Seed: 1, Replications: 1}
 	if doc.Kind != yaml.MappingNode {
@@ -97,7 +123,7 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 
 	s := &Scenario{
 		File: filename, Name: spec.Name, Description: spec.Description,
-		Seed: spec.Seed, Replications: spec.Replications,
+		Seed: spec.Seed, Replications: spec.Replications, Limits: DefaultLimits(),
 		src: src, keys: d.keys, setArgs: map[string]string{}, hasLines: true,
 	}
 	if s.Replications < 1 {
@@ -105,6 +131,23 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 			d.fail(kv[1], "replications", "must be at least 1, got %d", s.Replications)
 		}
 	}
+	switch kv, named := d.keys["name"]; {
+	case !named:
+		if s.Name = nameFromFile(filename); s.Name == "" {
+			d.errs = append(d.errs, src.errorAt(0, 0, "name", "missing, and the file's name %q makes none: give the scenario a name:, which names its output folder", filepath.Base(filename)))
+		}
+	default:
+		if err := CheckFileName(s.Name); err != nil {
+			d.fail(kv[1], "name", "%s (it names the output folder, out/<name>)", err)
+		}
+	}
+	d.decodeLimits(&spec.Limits, &s.Limits)
+	for _, arg := range opts.Limits {
+		if e := setLimit(&s.Limits, arg); e != nil {
+			d.errs = append(d.errs, e)
+		}
+	}
+	d.limits = &s.Limits
 	kv, ok := d.keys["kind"]
 	switch {
 	case !ok:
@@ -127,11 +170,7 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 	s.Variants = d.decodeVariants(&spec.Variants, s)
 	d.decodeSections(&spec.Topology, &spec.Schedule, s)
 	d.decodeCapture(&spec.Capture, s)
-	for i := range spec.Plots {
-		if p, ok := d.decodePlot(&spec.Plots[i], fmt.Sprintf("plots[%d]", i), s); ok {
-			s.Plots = append(s.Plots, p)
-		}
-	}
+	s.Plots = d.decodePlots(spec.Plots, s)
 	if len(d.errs) > 0 {
 		return nil, sortErrors(d.errs)
 	}
@@ -198,20 +237,48 @@ func (d *decoder) decodeSweep(n *yaml.Node, s *Scenario) []Axis {
 		}
 		list := reflect.New(reflect.SliceOf(ft)).Elem()
 		if !d.decode(val, list, path) {
+			d.markBadAxis(k.Value)
 			continue
 		}
 		if list.Len() == 0 {
 			d.fail(val, path, "empty list: sweep at least one value")
+			d.markBadAxis(k.Value)
 			continue
 		}
-		ax := Axis{Key: k.Value}
+		ax := Axis{Key: k.Value, keyNode: k}
 		for j := range list.Len() {
 			ax.Values = append(ax.Values, list.Index(j).Interface())
 			ax.nodes = append(ax.nodes, resolveAlias(val.Content[j]))
 		}
+		if j, first := repeatedValue(ax.Values); j >= 0 {
+			d.fail(ax.nodes[j], fmt.Sprintf("%s[%d]", path, j), "%s is also %s[%d]: a value swept twice would repeat its runs", FormatValue(ax.Values[j]), path, first)
+			d.markBadAxis(k.Value)
+			continue
+		}
 		axes = append(axes, ax)
 	}
 	return axes
+}
+
+func (d *decoder) markBadAxis(key string) {
+	if d.badAxes == nil {
+		d.badAxes = map[string]bool{}
+	}
+	d.badAxes[key] = true
+}
+
+// repeatedValue returns the index of the first value equal to an earlier one, and that
+// one's index, or -1. Values are compared by their canonical text, in linear time.
+func repeatedValue(values []any) (int, int) {
+	seen := make(map[string]int, len(values))
+	for j, v := range values {
+		text := FormatValue(v)
+		if first, dup := seen[text]; dup {
+			return j, first
+		}
+		seen[text] = j
+	}
+	return -1, -1
 }
 
 // randomHint names the parameters of k that may be distributions, for the error of a

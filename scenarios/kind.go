@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"netsim/sim"
 	"netsim/topology"
@@ -49,6 +52,12 @@ type Kind interface {
 	Deploy(params any, t *Topology) (Deployment, error)
 	// Tools are the commands the kind adds to netsim's command line.
 	Tools() []Tool
+	// Size estimates what one run of params creates (hosts, flows, requests) and the
+	// virtual times it computes, on the file's topology t or, if nil, the kind's own
+	// platform, for validation to hold against the limits; SizeHelp says how, for
+	// show-config.
+	Size(params any, t *Topology) RunSize
+	SizeHelp() string
 }
 
 // Metric describes one thing a run reports: a scalar, a sample set or a time series.
@@ -60,6 +69,37 @@ type Metric struct {
 	// whole). Its reading returns NaN, an empty cell of runs.csv; summary.csv leaves
 	// the run out of the metric's statistics and counts it in <name>_excluded.
 	Optional bool
+	// Label names the metric on axes and in legends ("Page load time"); "" for one
+	// made from Name (see Title).
+	Label string
+	// Proportion says that every value is a fraction in [0, 1] (a hit ratio, a share
+	// of requests): its interval is the Wilson interval, which stays inside [0, 1].
+	Proportion bool
+}
+
+// Title is the metric's name for a reader: its Label, or else its Name in words
+// ("distribution_time_s" is "Distribution time").
+func (m Metric) Title() string {
+	if m.Label != "" {
+		return m.Label
+	}
+	return Words(m.Name, m.Unit)
+}
+
+// Words turns a snake_case key into a phrase for a reader: underscores become spaces, a
+// last word that only repeats the unit goes ("page_load_s" in s is "Page load"), and
+// the first letter is a capital.
+func Words(key, unit string) string {
+	words := strings.FieldsFunc(key, func(r rune) bool { return r == '_' || r == '.' })
+	if n := len(words); n > 1 && unit != "" && words[n-1] == strings.ToLower(unit) {
+		words = words[:n-1]
+	}
+	s := strings.Join(words, " ")
+	if s == "" {
+		return s
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // TimeSeries is one run's curve of a variable against virtual time, in seconds.
@@ -151,6 +191,16 @@ type Decl[P, R any] struct {
 	// (filedist on a topology without a host named server). It runs on the file's
 	// topology: before anything runs, and on every run's platform.
 	Deploy func(p *P, t *Topology) (Deployment, error)
+
+	// Size estimates what one run of p creates and the virtual times it computes (see
+	// RunSize), so that validation refuses a point the machine cannot run, or whose
+	// times overflow, before anything runs; SizeHelp says how it counts, for
+	// show-config. nil: the kind creates nothing worth counting. t is the file's
+	// topology: section, on which the run's hosts, roles and rates are counted (its
+	// deployment already checked, blamed on the key "topology"); nil for the kind's
+	// default platform, which p describes.
+	Size     func(p *P, t *Topology) RunSize
+	SizeHelp string
 }
 
 // Reading is one metric of a Decl and how it is read from a run's result.
@@ -178,6 +228,19 @@ func Scalar[R any](name, unit, help string, read func(*R) float64) Reading[R] {
 // Optional marks a scalar that a run may not have (see Metric.Optional).
 func (r Reading[R]) Optional() Reading[R] {
 	r.Metric.Optional = true
+	return r
+}
+
+// Named gives the reading a label for axes and legends (see Metric.Title).
+func (r Reading[R]) Named(label string) Reading[R] {
+	r.Label = label
+	return r
+}
+
+// AsProportion declares that the reading is a fraction in [0, 1], summarised with the
+// Wilson interval.
+func (r Reading[R]) AsProportion() Reading[R] {
+	r.Proportion = true
 	return r
 }
 
@@ -239,6 +302,9 @@ func Register[P, R any](d Decl[P, R]) Kind {
 			panic("scenarios: kind " + d.Name + ": reading " + m.Name + " declared twice")
 		}
 		seen[m.Name] = true
+		if m.Proportion && m.Unit != "" {
+			panic("scenarios: kind " + d.Name + ": reading " + m.Name + " is a proportion, which has no unit, not " + m.Unit)
+		}
 		switch m.shape {
 		case scalarShape:
 			k.metrics = append(k.metrics, m.Metric)
@@ -289,6 +355,15 @@ func (k *declared[P, R]) Deploy(params any, t *Topology) (Deployment, error) {
 	}
 	return k.d.Deploy(p, t)
 }
+
+func (k *declared[P, R]) Size(params any, t *Topology) RunSize {
+	if k.d.Size == nil {
+		return RunSize{}
+	}
+	return k.d.Size(params.(*P), t)
+}
+
+func (k *declared[P, R]) SizeHelp() string { return k.d.SizeHelp }
 
 func (k *declared[P, R]) Check(params any) error {
 	p := params.(*P)
@@ -367,6 +442,16 @@ func TheoryByName(k Kind, name string) Theory {
 		}
 	}
 	panic("scenarios: theory " + name + " was checked when parsed")
+}
+
+// ParamByKey returns k's parameter key (dotted for a nested one).
+func ParamByKey(k Kind, key string) (Param, bool) {
+	for _, p := range k.Params() {
+		if p.Key == key {
+			return p, true
+		}
+	}
+	return Param{}, false
 }
 
 // MetricByName finds a reading of k of any shape, and says which list holds it:

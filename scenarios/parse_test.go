@@ -116,7 +116,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Name != "toy fixture" || s.Params.(*testkinds.ToyParams).Peers != 30 {
+	if s.Name != "toy-fixture" || s.Params.(*testkinds.ToyParams).Peers != 30 {
 		t.Errorf("loaded %q with %+v", s.Name, s.Params)
 	}
 	_, err = Load("no-such-scenario")

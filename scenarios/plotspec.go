@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"netsim/scenarios/units"
 	"reflect"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -30,6 +29,9 @@ type Plot struct {
 	XUnit  string   // display unit of x: of a swept x with units ("Mbps", "KiB", "ms"), or a time unit
 	Bins   int      // pdf and histogram: the number of bins (0: 20)
 	Only   []Filter // keep only the points with these values
+	// YMin and YMax fix the ends of the y axis, in its displayed unit; nil: a linear
+	// axis starts at 0 (if no value is negative), a log axis at the data.
+	YMin, YMax *float64
 }
 
 // Filter is one key of a plot's only: the values of a swept key, or of "variant", that
@@ -64,6 +66,8 @@ type plotSpec struct {
 	XUnit  string    `yaml:"xunit"`
 	Bins   int       `yaml:"bins"`
 	Only   yaml.Node `yaml:"only"`
+	YMin   *float64  `yaml:"ymin"`
+	YMax   *float64  `yaml:"ymax"`
 }
 
 // stringSet is one string or a list of them: `y: delay_s` or `y: [a, b]`.
@@ -92,7 +96,25 @@ func (s *stringSet) UnmarshalYAML(n *yaml.Node) error {
 // YUnits are the display units a plot may give time metrics, in seconds.
 var YUnits = map[string]float64{"ms": 1e-3, "s": 1, "min": 60, "h": 3600, "d": 86400}
 
-var plotName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+// decodePlots checks every plot spec against the kind, the sweep and the variants, and
+// that no two write the same files.
+func (d *decoder) decodePlots(specs []plotSpec, s *Scenario) []Plot {
+	var plots []Plot
+	byName := map[string]int{} // lower-case name -> first plot, as case-blind file systems see it
+	for i := range specs {
+		path := fmt.Sprintf("plots[%d]", i)
+		name := strings.ToLower(specs[i].Name)
+		if first, dup := byName[name]; dup && name != "" {
+			d.fail(d.keys[path+".name"][1], path+".name", "%q is also the name of plots[%d]: the two would write the same files", specs[i].Name, first)
+			continue
+		}
+		byName[name] = i
+		if p, ok := d.decodePlot(&specs[i], path, s); ok {
+			plots = append(plots, p)
+		}
+	}
+	return plots
+}
 
 // decodePlot checks a plot spec against the kind, the sweep and the variants.
 func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool) {
@@ -113,7 +135,8 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 		return &yaml.Node{}
 	}
 	p := Plot{Name: ps.Name, Type: ps.Type, Title: ps.Title, X: ps.X, Y: ps.Y, Series: ps.Series, Theory: ps.Theory,
-		XLog: ps.XLog, YLog: ps.YLog, XLabel: ps.XLabel, YLabel: ps.YLabel, YUnit: ps.YUnit, XUnit: ps.XUnit, Bins: ps.Bins}
+		XLog: ps.XLog, YLog: ps.YLog, XLabel: ps.XLabel, YLabel: ps.YLabel, YUnit: ps.YUnit, XUnit: ps.XUnit, Bins: ps.Bins,
+		YMin: ps.YMin, YMax: ps.YMax}
 	// values lists what each key a plot can show or fix takes: the swept keys, and
 	// "variant" when the file has variants.
 	values := map[string][]any{}
@@ -140,11 +163,15 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 	}
 	pt := reflect.TypeOf(s.Params).Elem()
 
-	switch n := at("name"); {
-	case n == nil:
+	if n := at("name"); n == nil {
 		d.fail(plotNode(), path+".name", "missing: a plot needs a name (the base name of its files)")
-	case !plotName.MatchString(p.Name):
-		d.fail(n, path+".name", "%q is not a file base name: use letters, digits, '.', '_' and '-'", p.Name)
+	} else if err := CheckFileName(p.Name); err != nil {
+		d.fail(n, path+".name", "%s (the plot writes <name>.png, .svg and .csv)", err)
+	}
+	// A key whose sweep did not decode has had its error; a plot of it is not
+	// blamed again.
+	if d.badAxes[p.X] || d.badAxes[p.Series] {
+		return p, false
 	}
 	// want is the shape of reading y must name for this type of plot.
 	want := "metric"
@@ -213,6 +240,12 @@ func (d *decoder) decodePlot(ps *plotSpec, path string, s *Scenario) (Plot, bool
 	}
 	if n := at("yunit"); n != nil && YUnits[p.YUnit] == 0 {
 		d.fail(n, path+".yunit", "unknown time unit %q (want ms, s, min, h or d)", p.YUnit)
+	}
+	switch {
+	case p.YMin != nil && p.YMax != nil && !(*p.YMin < *p.YMax):
+		d.fail(at("ymax"), path+".ymax", "must be above ymin (%g), got %g", *p.YMin, *p.YMax)
+	case p.YLog && p.YMin != nil && !(*p.YMin > 0):
+		d.fail(at("ymin"), path+".ymin", "a log axis starts above 0, got %g", *p.YMin)
 	}
 	if n := at("bins"); n != nil {
 		switch {
@@ -326,6 +359,9 @@ func (d *decoder) decodeOnly(on *yaml.Node, path string, s *Scenario, p Plot, va
 		k, v := on.Content[i], resolveAlias(on.Content[i+1])
 		kp := path + ".only." + k.Value
 		have := values[k.Value]
+		if d.badAxes[k.Value] {
+			continue
+		}
 		if have == nil {
 			d.fail(k, kp, "%q is not a swept parameter (swept: %s)", k.Value, sweptList())
 			continue

@@ -40,6 +40,20 @@ func Reference(k Kind) string {
 	if platform {
 		fmt.Fprintf(tw, "  (p): the kind's default platform is built from it; not with a topology: section\n")
 	}
+	fmt.Fprintf(tw, "\nLimits (limits: in a scenario file, or --limit key=value and --max-runs N: a campaign over\n"+
+		"one is refused before it runs; a run stops at sim_time, events or wall_time, with that status):\n")
+	fmt.Fprintf(tw, "  key\ttype\tdefault\thelp\n")
+	for _, p := range LimitParams() {
+		def := FormatValue(p.Default)
+		if p.Default == reflect.Zero(p.Type).Interface() {
+			def = "none"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.Key, typeName(p), def, p.Help)
+	}
+	tw.Flush()
+	if help := k.SizeHelp(); help != "" {
+		fmt.Fprintf(&b, "\nWhat one run creates, as validation counts it against the limits:\n  %s\n", strings.ReplaceAll(help, "\n", "\n  "))
+	}
 	section := func(title string, ms []Metric) {
 		if len(ms) == 0 {
 			return
@@ -68,6 +82,10 @@ func dash(s string) string {
 	}
 	return s
 }
+
+// TypeName says what a parameter's values are, as a user writes them: "rate",
+// "size", "duration", "integer", ...
+func TypeName(p Param) string { return typeName(p) }
 
 // typeName says what a parameter's values are, as a user writes them.
 func typeName(p Param) string {

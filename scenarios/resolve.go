@@ -18,9 +18,13 @@ func (s *Scenario) Resolved() ([]byte, error) {
 	return encodeYAML(s.resolvedNode(true))
 }
 
-// Hash identifies the campaign's runs: a SHA-256 of the resolved kind, seed,
-// replications, params and sweep, without comments, name, description or plots, which do
-// not change any run. A campaign re-run into a folder resumes only if the hash matches.
+// Hash identifies the campaign's runs: a SHA-256 of the resolved kind, seed, params,
+// sweep, variants, sections and the limits a run stops at, without comments, name,
+// description, plots or the other limits, which do not change any run. A campaign
+// re-run into a folder resumes only if the hash matches. Replications are left out too:
+// a run is (hash, run index), and raising replications adds runs without changing the
+// index or seed of any old one (RunIndex), so a folder of the same campaign with fewer
+// replications is topped up rather than refused.
 func (s *Scenario) Hash() (string, error) {
 	data, err := encodeYAML(s.resolvedNode(false))
 	if err != nil {
@@ -60,8 +64,21 @@ func (s *Scenario) resolvedNode(full bool) *yaml.Node {
 		add("description", "", scalar(s.Description))
 	}
 	add("seed", "master seed: run i's seed is RunSeed(seed, i)", encodeNode(s.Seed))
-	add("replications", "runs per sweep point, each with its own seed", encodeNode(s.Replications))
-	add("params", "", paramsNode(reflect.ValueOf(s.Params).Elem(), full))
+	if full {
+		add("replications", "runs per sweep point, each with its own seed", encodeNode(s.Replications))
+	}
+	params := paramsNode(reflect.ValueOf(s.Params).Elem(), full)
+	if s.topologyNode != nil {
+		// The file's topology: replaces the default platform, whose parameters a file
+		// may then not set (checkPlatform): written out, they would make the resolved
+		// file, which manifest.json holds for merge and plot, one that cannot be read.
+		drop := map[string]bool{}
+		for _, p := range s.Kind.Params() {
+			drop[p.Key] = p.Platform
+		}
+		dropKeys(params, "", drop)
+	}
+	add("params", "", params)
 	if len(s.Sweep) > 0 {
 		sw := &yaml.Node{Kind: yaml.MappingNode}
 		for _, ax := range s.Sweep {
@@ -90,6 +107,14 @@ func (s *Scenario) resolvedNode(full bool) *yaml.Node {
 	if s.scheduleNode != nil {
 		add("schedule", "changes of the platform during a run", s.scheduleNode)
 	}
+	if full {
+		add("limits", "what validation holds the campaign to, and what each run stops at (raise them with --limit key=value or --max-runs N)",
+			paramsNode(reflect.ValueOf(&s.Limits).Elem(), true))
+	} else if l := s.runLimits(); len(l.Content) > 0 {
+		// The bounds a run stops at change its results; the size limits and the wall
+		// time (a run it stops is run again on resume) do not.
+		add("limits", "", l)
+	}
 	if full && len(s.Plots) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, p := range s.Plots {
@@ -99,6 +124,37 @@ func (s *Scenario) resolvedNode(full bool) *yaml.Node {
 	}
 	if full && s.Capture != nil { // changes no run, so it is not hashed
 		add("capture", "what each run's capture writes: pcap files and a sequence chart", paramsNode(reflect.ValueOf(*s.Capture), false))
+	}
+	return m
+}
+
+// dropKeys removes from the mapping m the entries whose dotted keys (after prefix) drop
+// holds, at any depth.
+func dropKeys(m *yaml.Node, prefix string, drop map[string]bool) {
+	var keep []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		key := prefix + k.Value
+		if drop[key] {
+			continue
+		}
+		if v.Kind == yaml.MappingNode {
+			dropKeys(v, key+".", drop)
+		}
+		keep = append(keep, k, v)
+	}
+	m.Content = keep
+}
+
+// runLimits are the limits that change what a run computes: sim_time and events, when
+// set.
+func (s *Scenario) runLimits() *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	if s.Limits.SimTime > 0 {
+		m.Content = append(m.Content, scalar("sim_time"), encodeNode(s.Limits.SimTime))
+	}
+	if s.Limits.Events > 0 {
+		m.Content = append(m.Content, scalar("events"), encodeNode(s.Limits.Events))
 	}
 	return m
 }
@@ -173,6 +229,12 @@ func plotNode(p Plot) *yaml.Node {
 	str("yunit", p.YUnit)
 	if p.Bins > 0 {
 		add("bins", encodeNode(p.Bins))
+	}
+	if p.YMin != nil {
+		add("ymin", encodeNode(*p.YMin))
+	}
+	if p.YMax != nil {
+		add("ymax", encodeNode(*p.YMax))
 	}
 	if len(p.Only) > 0 {
 		only := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}

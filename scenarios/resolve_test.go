@@ -81,7 +81,7 @@ func TestSetErrors(t *testing.T) {
 			"    5 | params:\n" +
 			"      | ^"},
 		{"server.slots=99", "--set server.slots=99: server.slots: must be at most peers (20), got 99"},
-		{"replications=0", "--set replications=0: replications: must be at least 1"},
+		{"replications=0", "--set replications=0: replications: must be at least 1, got 0"},
 		{"seed=-1", "--set seed=-1: seed: must not be negative, got -1"},
 		{"peers", "--set peers: want key=value, e.g. --set peers=100"},
 		{"server.nope=1", "--set server.nope=1: server.nope: unknown key: want seed, replications, name, description or a parameter of kind toy (parameters: peers, upload, file, delay, ratio, tags, server.upload, server.slots, think, mode)"},

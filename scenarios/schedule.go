@@ -150,10 +150,11 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 		return nil
 	}
 	hosts, links := map[string]bool{}, map[string]bool{}
-	for _, h := range t.Hosts() {
+	allHosts, allLinks := t.Hosts(), t.Links()
+	for _, h := range allHosts {
 		hosts[h] = true
 	}
-	for _, l := range t.Links() {
+	for _, l := range allLinks {
 		links[l] = true
 	}
 	s := &Schedule{Horizon: spec.Horizon.Time()}
@@ -161,6 +162,7 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 	if hasHorizon && s.Horizon <= 0 {
 		d.fail(d.keys["schedule.horizon"][1], "schedule.horizon", "must be positive")
 	}
+	d.tooLate(s.Horizon, "schedule.horizon")
 	churned := map[string]int{} // host → churn process
 	for i, c := range spec.Churn {
 		path := fmt.Sprintf("schedule.churn[%d]", i)
@@ -174,12 +176,13 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 			d.fail(node, path+".hosts", "missing: the hosts that come and go")
 		}
 		for _, h := range c.Hosts {
-			group := groupOf(h, t.Hosts())
+			group := []string{h}
+			if !hosts[h] {
+				group = groupOf(h, allHosts)
+			}
 			switch {
-			case hosts[h]:
-				group = []string{h}
 			case len(group) == 0:
-				d.fail(at("hosts"), path+".hosts", "unknown host %q (hosts: %s)", h, hostList(t))
+				d.fail(at("hosts"), path+".hosts", "unknown host %q (hosts: %s)", h, hostList(allHosts))
 				continue
 			}
 			for _, g := range group {
@@ -212,6 +215,7 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 		if at("grace") != nil && p.Departure != Leave {
 			d.fail(at("grace"), path+".grace", "a grace time is for departure: leave")
 		}
+		d.tooLate(p.Grace, path+".grace")
 		if c.Initial < 0 || c.Initial > len(p.Hosts) && len(p.Hosts) > 0 {
 			d.fail(at("initial"), path+".initial", "must be in [0, %d], the hosts of the pool, got %d", len(p.Hosts), c.Initial)
 		}
@@ -254,10 +258,10 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 		isLink := e.Action == FailLink || e.Action == RestoreLink || e.Action == SetLoss
 		switch {
 		case isLink && !links[e.Target]:
-			d.fail(tn, path+"."+string(e.Action), "unknown link %q (links: %s)", e.Target, strings.Join(t.Links(), ", "))
+			d.fail(tn, path+"."+string(e.Action), "unknown link %q (links: %s)", e.Target, shortList(allLinks))
 			continue
 		case !isLink && !hosts[e.Target]:
-			d.fail(tn, path+"."+string(e.Action), "unknown host %q (hosts: %s)", e.Target, hostList(t))
+			d.fail(tn, path+"."+string(e.Action), "unknown host %q (hosts: %s)", e.Target, hostList(allHosts))
 			continue
 		case !isLink:
 			if j, ok := churned[e.Target]; ok {
@@ -268,6 +272,8 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 		if at("grace") != nil && e.Action != Leave {
 			d.fail(at("grace"), path+".grace", "a grace time is for leave events")
 		}
+		d.tooLate(e.At, path+".at")
+		d.tooLate(e.Grace, path+".grace")
 		if e.Action == SetLoss {
 			if at("p") == nil {
 				d.fail(node, path+".p", "missing: the loss probability, in [0, 1]")
@@ -279,6 +285,10 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 		}
 		entries = append(entries, entry{e, node, path})
 	}
+	if len(d.errs) > n0 {
+		return nil
+	}
+	d.checkChanges(s)
 	if len(d.errs) > n0 {
 		return nil
 	}
@@ -337,6 +347,39 @@ func (d *decoder) decodeSchedule(n *yaml.Node, t *Topology) *Schedule {
 	return s
 }
 
+// tooLate refuses a time or span of the schedule past MaxSpan, so that an event's time
+// plus its grace, or a churn arrival plus its lifetime, cannot overflow.
+func (d *decoder) tooLate(t sim.Time, key string) {
+	if t > MaxSpan {
+		d.fail(d.keys[key][1], key, "%s is %s, %s", units.Duration(t), formatYears(t.Seconds()), spanLimit())
+	}
+}
+
+// checkChanges refuses a schedule that would make more than limits.schedule_events
+// changes in a run: its events, and for each churn process about 2 × rate × horizon
+// (an arrival and a departure each) and 2 × initial, counted before any is drawn.
+func (d *decoder) checkChanges(s *Schedule) {
+	if d.limits == nil {
+		return
+	}
+	n, worst, worstN := float64(len(s.Events)), "schedule.events", float64(len(s.Events))
+	for i, c := range s.Churn {
+		ci := 2*c.Rate.PerSecond()*s.Horizon.Seconds() + 2*float64(c.Initial)
+		n += ci
+		if ci > worstN {
+			worst, worstN = fmt.Sprintf("schedule.churn[%d].rate", i), ci
+		}
+	}
+	if n > float64(d.limits.ScheduleEvents) {
+		which := 1
+		if worst == "schedule.events" {
+			which = 0
+		}
+		d.fail(d.keys[worst][which], worst, "the schedule would make about %s changes in a run (its events, and 2 × rate × horizon + 2 × initial for each churn process), over limits.schedule_events = %d: raise it (--limit schedule_events=N, or limits: {schedule_events: N} in the file) if the machine can hold them",
+			formatCount(math.Round(n)), d.limits.ScheduleEvents)
+	}
+}
+
 // groupOf returns the hosts named prefix followed by digits, in the topology's order.
 func groupOf(prefix string, hosts []string) []string {
 	var out []string
@@ -349,12 +392,14 @@ func groupOf(prefix string, hosts []string) []string {
 }
 
 // hostList names a topology's hosts for a message, shortened past a dozen.
-func hostList(t *Topology) string {
-	hs := t.Hosts()
-	if len(hs) > 12 {
-		return strings.Join(hs[:12], ", ") + fmt.Sprintf(", ... (%d in all)", len(hs))
+func hostList(hs []string) string { return shortList(hs) }
+
+// shortList joins names for a message, shortened past a dozen.
+func shortList(names []string) string {
+	if len(names) > 12 {
+		return strings.Join(names[:12], ", ") + fmt.Sprintf(", ... (%d in all)", len(names))
 	}
-	return strings.Join(hs, ", ")
+	return strings.Join(names, ", ")
 }
 
 func actionList() string { return orList(actionStrings(eventActions)) }

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -60,15 +61,14 @@ func (s *Scenario) set(arg string) error {
 	if !ok || key == "" {
 		return &Error{File: where, Reason: "want key=value, e.g. --set peers=100"}
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(value), &doc); err != nil {
-		return &Error{File: where, Key: key, Reason: "invalid value: " + strings.TrimPrefix(err.Error(), "yaml: ")}
-	}
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
-	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
-		n = doc.Content[0]
+	n, err := scalarNode(value)
+	if err != nil {
+		return &Error{File: where, Key: key, Reason: err.Error()}
 	}
 	d := newDecoder(&source{file: where}) // no lines: errors name the argument instead
+	if d.checkTags(n, key); len(d.errs) > 0 {
+		return d.errs[0]
+	}
 	d.randomHint = randomHint(s.Kind)
 	decodeInto := func(ptr any) bool {
 		d.decode(n, reflect.ValueOf(ptr).Elem(), key)
@@ -89,16 +89,28 @@ func (s *Scenario) set(arg string) error {
 			return d.errs[0]
 		}
 		if r < 1 {
-			return &Error{File: where, Key: key, Reason: "must be at least 1"}
+			return &Error{File: where, Key: key, Reason: fmt.Sprintf("must be at least 1, got %d", r)}
 		}
 		s.Replications = r
+		s.setArgs[key] = arg
 		return nil
 	case "name":
-		return setString(decodeInto, &s.Name, d)
+		var name string
+		if err := setString(decodeInto, &name, d); err != nil {
+			return err
+		}
+		if err := CheckFileName(name); err != nil {
+			return &Error{File: where, Key: key, Reason: err.Error() + " (it names the output folder, out/<name>)"}
+		}
+		s.Name = name
+		return nil
 	case "description":
 		return setString(decodeInto, &s.Description, d)
 	}
 
+	if strings.HasPrefix(key, "limits.") || key == "limits" {
+		return &Error{File: where, Key: key, Reason: "limits are given with --limit key=value (or --max-runs N), which apply before the file is checked"}
+	}
 	pkey := strings.TrimPrefix(key, "params.")
 	pt := reflect.TypeOf(s.Params).Elem()
 	_, ft, ok := fieldByPath(pt, pkey)
@@ -132,6 +144,10 @@ func (s *Scenario) set(arg string) error {
 			}
 			for j := range vals.Elem().Len() {
 				ax.Values = append(ax.Values, vals.Elem().Index(j).Interface())
+			}
+			if j, first := repeatedValue(ax.Values); j >= 0 {
+				return &Error{File: where, Key: fmt.Sprintf("%s[%d]", key, j),
+					Reason: fmt.Sprintf("%s is also %s[%d]: a value swept twice would repeat its runs", FormatValue(ax.Values[j]), key, first)}
 			}
 		} else {
 			val := reflect.New(ft)

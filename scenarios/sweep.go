@@ -40,10 +40,11 @@ func (s *Scenario) sweepPoints() int {
 	return n
 }
 
-// NumPoints is the number of parameter points: variants × sweep points.
+// NumPoints is the number of parameter points: variants × sweep points. Check (which
+// Parse and Set run) has made sure that it fits, as has NumRuns.
 func (s *Scenario) NumPoints() int { return max(len(s.Variants), 1) * s.sweepPoints() }
 
-// NumRuns is NumPoints × Replications.
+// NumRuns is NumPoints × Replications, at most Limits.Runs once Check has passed.
 func (s *Scenario) NumRuns() int { return s.NumPoints() * s.Replications }
 
 // Points returns the sweep points: the cartesian product of the axes, in file order with
@@ -78,9 +79,20 @@ func (s *Scenario) Point(i int) Point {
 	return p
 }
 
+// valueIndex is the index in Sweep[a].Values of point p's value, from the digits of
+// its index as Point reads them: O(axes), where a search of the values would make
+// checking every point of a long sweep quadratic.
+func (s *Scenario) valueIndex(p Point, a int) int {
+	rest := p.Index % s.sweepPoints()
+	for b := len(s.Sweep) - 1; b > a; b-- {
+		rest /= len(s.Sweep[b].Values)
+	}
+	return rest % len(s.Sweep[a].Values)
+}
+
 // RunSeed derives the seed of run runIndex of a campaign from its master seed. The run
-// index is point × replications + replication, so a run's seed does not depend on which
-// worker runs it, nor when.
+// index is replication × points + point (RunIndex), so a run's seed does not depend on
+// which worker runs it, nor when, nor on how many replications there are.
 //
 // It is SplitMix64's output function (Steele, Lea, Flood, "Fast splittable
 // pseudorandom number generators", OOPSLA 2014) applied twice: once to the master seed,
@@ -151,26 +163,68 @@ func GetParam(p any, key string) any {
 // default, at params: with "(default)". Then, with valid params, it checks the file's
 // platform against them (checkPlatform).
 func (s *Scenario) Check() error {
+	// Counted before any point is built, so that a campaign too large to list is
+	// refused in no time: the loop below is bounded by limits.runs.
+	if e := s.checkRuns(); e != nil {
+		return Errors{e}
+	}
 	var errs Errors
 	seen := map[string]bool{}
+	add := func(le *Error) {
+		if msg := le.Error(); !seen[msg] {
+			seen[msg] = true
+			errs = append(errs, le)
+		}
+	}
 	for i := range s.NumPoints() {
 		p := s.Point(i)
-		err := s.Kind.Check(p.Params)
-		for _, e := range flatten(err) {
-			le := s.locate(e, p)
-			if msg := le.Error(); !seen[msg] {
-				seen[msg] = true
-				errs = append(errs, le)
-			}
+		problems := flatten(s.Kind.Check(p.Params))
+		if len(problems) == 0 && s.Topology == nil {
+			// Only a valid point is sized: the estimates may divide by its rates.
+			problems = s.checkSize(p)
+		}
+		for _, e := range problems {
+			add(s.locateSize(e, p))
 		}
 	}
 	if len(errs) == 0 {
 		errs = s.checkPlatform()
 	}
+	if len(errs) == 0 && s.Topology != nil {
+		// On the file's topology a point is sized once its deployment is known to fit:
+		// the estimates count the hosts of each role and divide by their rates.
+		for i := range s.NumPoints() {
+			p := s.Point(i)
+			for _, e := range s.checkSize(p) {
+				add(s.locateSize(e, p))
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return sortErrors(errs)
 	}
 	return nil
+}
+
+// checkSize holds one run of point p, on its platform, to the limits. The key
+// "topology", which a size on the file's topology blames, counts as set by the file.
+func (s *Scenario) checkSize(p Point) []error {
+	return s.Limits.checkSize(s.Kind.Size(p.Params, s.Topology), func(key string) bool {
+		return isTopologyKey(key) && s.Topology != nil || s.setsKey(p, key)
+	})
+}
+
+// locateSize locates a problem of point p: at its params key, or, for a key of the
+// file's topology: section, there.
+func (s *Scenario) locateSize(err error, p Point) *Error {
+	if fe, ok := err.(*FieldError); ok && isTopologyKey(fe.Key) {
+		return s.errorAtKey(fe.Key, fe.Reason)
+	}
+	return s.locate(err, p)
+}
+
+func isTopologyKey(key string) bool {
+	return key == "topology" || strings.HasPrefix(key, "topology.")
 }
 
 // flatten lists the errors joined in err (errors.Join, or an Errors).
@@ -186,6 +240,26 @@ func flatten(err error) []error {
 		return out
 	}
 	return []error{err}
+}
+
+// setsKey reports whether point p's value of key comes from the file, a --set, its
+// sweep or its variant, rather than from the kind's default.
+func (s *Scenario) setsKey(p Point, key string) bool {
+	if _, _, ok := s.setByVariant(p, key); ok {
+		return true
+	}
+	if s.AxisIndex(key) >= 0 {
+		return true
+	}
+	for k := key; k != ""; k = parentKey(k) {
+		if _, ok := s.setArgs[k]; ok {
+			return true
+		}
+		if _, ok := s.keys["params."+k]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Scenario) locate(err error, p Point) *Error {
@@ -204,8 +278,8 @@ func (s *Scenario) locate(err error, p Point) *Error {
 		if ax.setArg != "" {
 			return &Error{File: "--set " + ax.setArg, Key: fe.Key, Reason: fe.Reason}
 		}
-		j := indexOf(ax.Values, p.Assign[a].Value)
-		if j >= 0 && j < len(ax.nodes) {
+		j := s.valueIndex(p, a)
+		if j < len(ax.nodes) {
 			n := ax.nodes[j]
 			return s.src.errorAt(n.Line, n.Column, fmt.Sprintf("sweep.%s[%d]", ax.Key, j), "%s", fe.Reason)
 		}

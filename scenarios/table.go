@@ -23,6 +23,8 @@ import (
 //	                  an empty end is unbounded
 //	oneof:"a b"       the allowed values of a string
 //	unit:"1/s"        the unit of a plain number, for show-config and axis labels
+//	label:"..."       its name on axes ("Access-link rate"); absent, the key in words
+//	symbol:"α"        its symbol in legends ("α = 0.64"); absent, the label
 //	help:"..."        what the parameter means, and where it comes from
 //	platform:""       the kind's default platform is built from it (Decl.Platform): a
 //	                  file with its own topology: section may not set it
@@ -37,6 +39,16 @@ type Param struct {
 	Help    string
 	// Platform: the parameter describes the kind's default platform (see the tag).
 	Platform bool
+	Label    string // for axes; "" for the key in words (see Title)
+	Symbol   string // for legends ("α"); "" for Title
+}
+
+// Title is the parameter's name on an axis: its label, or its key in words.
+func (p Param) Title() string {
+	if p.Label != "" {
+		return p.Label
+	}
+	return Words(p.Key, "")
 }
 
 // Range is an interval of allowed values; an absent end is ±Inf.
@@ -143,7 +155,8 @@ func paramTable(t reflect.Type) ([]Param, error) {
 				continue
 			}
 			_, platform := sf.Tag.Lookup("platform")
-			p := Param{Key: key, Type: sf.Type, Index: idx, Unit: sf.Tag.Get("unit"), Help: f.help, Platform: platform}
+			p := Param{Key: key, Type: sf.Type, Index: idx, Unit: sf.Tag.Get("unit"), Help: f.help, Platform: platform,
+				Label: sf.Tag.Get("label"), Symbol: sf.Tag.Get("symbol")}
 			if p.Unit == "" {
 				p.Unit = AxisUnit(plainType(sf.Type))
 			}

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -233,6 +232,95 @@ func (t *Topology) Capacities(out bool) map[string]float64 {
 	return caps
 }
 
+// NumHosts is how many hosts the topology has (an explicit graph's nodes, routers
+// included), counted without listing their names.
+func (t *Topology) NumHosts() int {
+	switch {
+	case t.Star != nil:
+		n := 0
+		for _, h := range t.Star.Hosts {
+			n += max(h.Count, 1)
+		}
+		return n
+	case t.Institution != nil:
+		return t.Institution.Hosts + t.Institution.Servers
+	case t.Dumbbell != nil:
+		return t.Dumbbell.Left + t.Dumbbell.Right
+	case t.Explicit != nil:
+		return len(t.Explicit.Nodes)
+	}
+	return 0
+}
+
+// RoundTripBound is an upper bound, in seconds, on the round trip between any two of
+// the topology's hosts, as decodeTopology holds it to MaxSpan: 4 × a star's largest
+// host delay, an institution's 2 × (lan_delay + access_delay) + internet_delay, a
+// dumbbell's 2 × (2 × access_delay + bottleneck_delay), twice the sum of a graph's
+// link delays.
+func (t *Topology) RoundTripBound() float64 {
+	switch {
+	case t.Star != nil:
+		d := 0.0
+		for _, h := range t.Star.Hosts {
+			d = max(d, h.Delay.Seconds())
+		}
+		return 4 * d
+	case t.Institution != nil:
+		i := t.Institution
+		return 2*(i.LANDelay.Seconds()+i.AccessDelay.Seconds()) + i.InternetDelay.Seconds()
+	case t.Dumbbell != nil:
+		return 2 * (2*t.Dumbbell.AccessDelay.Seconds() + t.Dumbbell.BottleneckDelay.Seconds())
+	case t.Explicit != nil:
+		sum := 0.0
+		for _, l := range t.Explicit.Links {
+			sum += l.Delay.Seconds()
+		}
+		return 2 * sum
+	}
+	return 0
+}
+
+// LinkCapacity is the least capacity, in bit/s, of the links named name (the names a
+// schedule uses, see Links), each way: +Inf if they are unconstrained, 0 if the
+// topology has no link of that name.
+func (t *Topology) LinkCapacity(name string) float64 {
+	switch {
+	case t.Star != nil:
+		for _, h := range t.Star.Hosts {
+			if h.has(name) {
+				return min(h.Upload.Bps(), h.Download.Bps())
+			}
+		}
+	case t.Institution != nil:
+		switch {
+		case name == "access":
+			return t.Institution.AccessRate.Bps()
+		case strings.HasPrefix(name, "host") && t.Has(name):
+			return t.Institution.LANRate.Bps()
+		case t.Has(name):
+			return math.Inf(1) // a server's link, beyond the Internet delay
+		}
+	case t.Dumbbell != nil:
+		switch {
+		case name == "bottleneck":
+			return t.Dumbbell.BottleneckRate.Bps()
+		case t.Has(name):
+			return t.Dumbbell.AccessRate.Bps()
+		}
+	case t.Explicit != nil:
+		c, found := math.Inf(1), false
+		for _, l := range t.Explicit.Links {
+			if l.Name == name {
+				c, found = min(c, l.Capacity.Bps()), true
+			}
+		}
+		if found {
+			return c
+		}
+	}
+	return 0
+}
+
 // has reports whether name is one of h's names, without listing them.
 func (h StarHost) has(name string) bool {
 	if h.Count == 0 {
@@ -289,9 +377,13 @@ func (d *decoder) decodeTopology(n *yaml.Node) *Topology {
 	case "star":
 		d.checkStar(spec.Star)
 	case "institution":
-		d.checkSpec(spec.Institution, "topology.institution", n)
+		if d.checkSpec(spec.Institution, "topology.institution", n) {
+			d.checkInstitutionSize(spec.Institution)
+		}
 	case "dumbbell":
-		d.checkSpec(spec.Dumbbell, "topology.dumbbell", n)
+		if d.checkSpec(spec.Dumbbell, "topology.dumbbell", n) {
+			d.checkDumbbellSize(spec.Dumbbell)
+		}
 	case "nodes":
 		t.Explicit = &ExplicitTopology{Nodes: spec.Nodes, Links: spec.Links}
 		d.checkExplicit(t.Explicit, "topology")
@@ -312,8 +404,8 @@ func orNone(parts []string) string {
 }
 
 // checkSpec fills the defaults a builder's section leaves out and checks its ranges,
-// with the table machinery of kinds' params.
-func (d *decoder) checkSpec(spec any, path string, at *yaml.Node) {
+// with the table machinery of kinds' params; it reports whether they pass.
+func (d *decoder) checkSpec(spec any, path string, at *yaml.Node) bool {
 	v := reflect.ValueOf(spec).Elem()
 	table, err := paramTable(v.Type())
 	if err != nil {
@@ -333,7 +425,8 @@ func (d *decoder) checkSpec(spec any, path string, at *yaml.Node) {
 			v.FieldByIndex(p.Index).Set(fresh.FieldByIndex(p.Index))
 		}
 	}
-	for _, e := range checkTable(v, set) {
+	errs := checkTable(v, set)
+	for _, e := range errs {
 		fe := e.(*FieldError)
 		node := at
 		if kv, ok := d.keys[joinKey(path, fe.Key)]; ok {
@@ -341,6 +434,76 @@ func (d *decoder) checkSpec(spec any, path string, at *yaml.Node) {
 		}
 		d.fail(node, joinKey(path, fe.Key), "%s", fe.Reason)
 	}
+	return len(errs) == 0
+}
+
+// tooManyHosts refuses a topology of more than limits.hosts hosts, before any name
+// is listed, at node (key): a star's count of a billion must not be expanded to be
+// counted.
+func (d *decoder) tooManyHosts(n float64, node *yaml.Node, key, of string) bool {
+	if d.limits == nil || !(n > float64(d.limits.Hosts)) {
+		return false
+	}
+	d.fail(node, key, "the topology has %s hosts (%s), over limits.hosts = %d: raise it (--limit hosts=N, or limits: {hosts: N} in the file) if the machine can hold them",
+		formatCount(n), of, d.limits.Hosts)
+	return true
+}
+
+// longRoundTrip refuses a topology whose longest round trip, rtt seconds (an upper
+// bound, of), passes MaxSpan: every message's arrival time is a sum of its delays.
+func (d *decoder) longRoundTrip(rtt float64, node *yaml.Node, key, of string) {
+	if !(rtt <= MaxSpan.Seconds()) {
+		d.fail(node, key, "the longest round trip over the topology, %s, comes to %s, %s", of, formatYears(rtt), spanLimit())
+	}
+}
+
+// valueNode is the value node of key, or at if the file does not set it.
+func (d *decoder) valueNode(key string, at *yaml.Node) *yaml.Node {
+	if kv, ok := d.keys[key]; ok {
+		return kv[1]
+	}
+	return at
+}
+
+func (d *decoder) checkInstitutionSize(t *InstitutionTopology) {
+	path := "topology.institution"
+	at := d.keys[path][1]
+	key := "hosts"
+	if t.Servers > t.Hosts {
+		key = "servers"
+	}
+	if d.tooManyHosts(float64(t.Hosts)+float64(t.Servers), d.valueNode(path+"."+key, at), path+"."+key, "hosts + servers") {
+		return
+	}
+	terms := []struct {
+		key string
+		s   float64
+	}{{"lan_delay", 2 * t.LANDelay.Seconds()}, {"access_delay", 2 * t.AccessDelay.Seconds()}, {"internet_delay", t.InternetDelay.Seconds()}}
+	rtt, worst := 0.0, terms[0]
+	for _, x := range terms {
+		rtt += x.s
+		if x.s > worst.s {
+			worst = x
+		}
+	}
+	d.longRoundTrip(rtt, d.valueNode(path+"."+worst.key, at), path+"."+worst.key, "2 × (lan_delay + access_delay) + internet_delay")
+}
+
+func (d *decoder) checkDumbbellSize(t *DumbbellTopology) {
+	path := "topology.dumbbell"
+	at := d.keys[path][1]
+	key := "left"
+	if t.Right > t.Left {
+		key = "right"
+	}
+	if d.tooManyHosts(float64(t.Left)+float64(t.Right), d.valueNode(path+"."+key, at), path+"."+key, "left + right") {
+		return
+	}
+	key = "access_delay"
+	if t.BottleneckDelay > 2*t.AccessDelay {
+		key = "bottleneck_delay"
+	}
+	d.longRoundTrip(4*t.AccessDelay.Seconds()+2*t.BottleneckDelay.Seconds(), d.valueNode(path+"."+key, at), path+"."+key, "2 × (2 × access_delay + bottleneck_delay)")
 }
 
 func (d *decoder) checkStar(s *StarTopology) {
@@ -350,24 +513,49 @@ func (d *decoder) checkStar(s *StarTopology) {
 		d.fail(at, path+".hosts", "want at least one host")
 		return
 	}
-	seen := map[string]string{"core": "the core router"}
+	total, largest := 0.0, 0
+	for i, h := range s.Hosts {
+		total += float64(max(h.Count, 1))
+		if h.Count > s.Hosts[largest].Count {
+			largest = i
+		}
+	}
+	hp := fmt.Sprintf("%s.hosts[%d]", path, largest)
+	if d.tooManyHosts(total, d.valueNode(hp+".count", d.keys[path+".hosts"][1].Content[largest]), hp+".count", "one for each host, count for each group") {
+		return
+	}
+	seen := map[string]int{"core": -1} // name -> the host entry it comes from; -1: the core router
+	slowest := -1
 	for i := range s.Hosts {
 		h := &s.Hosts[i]
 		hp := fmt.Sprintf("%s.hosts[%d]", path, i)
-		d.checkSpec(h, hp, d.keys[path+".hosts"][1].Content[i])
+		if !d.checkSpec(h, hp, d.keys[path+".hosts"][1].Content[i]) {
+			continue // a negative count has no names
+		}
 		d.unconstrained(&h.Upload, hp+".upload")
 		d.unconstrained(&h.Download, hp+".download")
+		if slowest < 0 || h.Delay > s.Hosts[slowest].Delay {
+			slowest = i
+		}
 		if h.Name == "" {
 			d.fail(d.keys[path+".hosts"][1].Content[i], hp+".name", "missing: every host has a name")
 			continue
 		}
 		for _, name := range h.names() {
 			if other, dup := seen[name]; dup {
-				d.fail(d.keys[hp+".name"][1], hp+".name", "%q is also %s", name, other)
+				what := "the core router"
+				if other >= 0 {
+					what = fmt.Sprintf("hosts[%d]", other)
+				}
+				d.fail(d.keys[hp+".name"][1], hp+".name", "%q is also %s", name, what)
 				break
 			}
-			seen[name] = fmt.Sprintf("hosts[%d]", i)
+			seen[name] = i
 		}
+	}
+	if slowest >= 0 {
+		hp := fmt.Sprintf("%s.hosts[%d]", path, slowest)
+		d.longRoundTrip(4*s.Hosts[slowest].Delay.Seconds(), d.valueNode(hp+".delay", at), hp+".delay", "4 × the largest host delay, host to core and back to host")
 	}
 }
 
@@ -386,6 +574,9 @@ func (d *decoder) checkExplicit(t *ExplicitTopology, path string) {
 			node = at("links")
 		}
 		d.fail(node, joinKey(path, "nodes"), "want at least one node")
+		return
+	}
+	if d.tooManyHosts(float64(len(t.Nodes)), at("nodes"), joinKey(path, "nodes"), "the nodes listed") {
 		return
 	}
 	idx := map[string]int{}
@@ -443,6 +634,17 @@ func (d *decoder) checkExplicit(t *ExplicitTopology, path string) {
 	if len(d.errs) > 0 {
 		return
 	}
+	if len(t.Links) > 0 {
+		sum, slowest := 0.0, 0
+		for i, l := range t.Links {
+			sum += l.Delay.Seconds()
+			if l.Delay > t.Links[slowest].Delay {
+				slowest = i
+			}
+		}
+		lp := joinKey(path, fmt.Sprintf("links[%d]", slowest))
+		d.longRoundTrip(2*sum, d.valueNode(joinKey(lp, "delay"), at("links").Content[slowest]), joinKey(lp, "delay"), "twice the sum of the links' delays")
+	}
 	// Every kind so far has every host talk to every other: the graph must be strongly
 	// connected, which is node 0 reaching every node and every node reaching node 0.
 	for _, dir := range []struct {
@@ -483,22 +685,28 @@ func (d *decoder) topologyFile(name string, at *yaml.Node) *ExplicitTopology {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(filepath.Dir(d.src.file), name)
 	}
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		d.fail(at, "topology.file", "cannot read it: %v", err)
 		return nil
 	}
 	fd := newDecoder(newSource(path, data))
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		d.errs = append(d.errs, yamlSyntaxError(fd.src, err))
+	fd.limits = d.limits
+	root, perr := fd.src.parseYAML(data)
+	if perr != nil {
+		d.errs = append(d.errs, perr)
 		return nil
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		d.errs = append(d.errs, fd.src.errorAt(0, 0, "", "want a mapping of nodes: and links:"))
 		return nil
 	}
-	fd.checkDuplicates(&root, "")
+	fd.checkDuplicates(root, "")
+	fd.checkTags(root, "")
+	if len(fd.errs) > 0 {
+		d.errs = append(d.errs, fd.errs...)
+		return nil
+	}
 	var t ExplicitTopology
 	if fd.decode(root.Content[0], reflect.ValueOf(&t).Elem(), "") && len(fd.errs) == 0 {
 		fd.checkExplicit(&t, "")

@@ -36,6 +36,7 @@ func (d *decoder) decodeVariants(n *yaml.Node, s *Scenario) []Variant {
 	}
 	pt := reflect.TypeOf(s.Params).Elem()
 	var out []Variant
+	byParams := map[string]string{} // the params a variant gives, as text -> its name
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], resolveAlias(n.Content[i+1])
 		path := "variants." + k.Value
@@ -78,30 +79,31 @@ func (d *decoder) decodeVariants(n *yaml.Node, s *Scenario) []Variant {
 		if !ok {
 			continue
 		}
-		for _, w := range out {
-			if sameOverrides(s, v, w) {
-				d.fail(k, path, "sets the same values as variant %q: their runs would repeat", w.Name)
-				ok = false
-				break
-			}
+		text := overridesText(s, v)
+		if w, dup := byParams[text]; dup {
+			d.fail(k, path, "sets the same values as variant %q: their runs would repeat", w)
+			continue
 		}
-		if ok {
-			out = append(out, v)
-		}
+		byParams[text] = v.Name
+		out = append(out, v)
 	}
 	return out
 }
 
-// sameOverrides reports whether variants v and w give every point the same params.
-func sameOverrides(s *Scenario, v, w Variant) bool {
-	a, b := CopyParams(s.Params), CopyParams(s.Params)
+// overridesText is the params variant v gives every point, as canonical text: two
+// variants with the same text would run the same runs. It takes linear time, so that
+// a file of many variants is checked in linear time too.
+func overridesText(s *Scenario, v Variant) string {
+	p := CopyParams(s.Params)
 	for _, x := range v.Set {
-		SetParam(a, x.Key, x.Value)
+		SetParam(p, x.Key, x.Value)
 	}
-	for _, x := range w.Set {
-		SetParam(b, x.Key, x.Value)
+	var b strings.Builder
+	for _, k := range paramKeys(reflect.TypeOf(p).Elem(), "") {
+		b.WriteString(FormatValue(GetParam(p, k)))
+		b.WriteByte(0)
 	}
-	return reflect.DeepEqual(a, b)
+	return b.String()
 }
 
 // VariantKeys lists the params keys any variant sets, in the order they first appear:

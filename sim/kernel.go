@@ -40,6 +40,12 @@ type Kernel struct {
 	stopped bool
 	events  uint64
 
+	// checkAt is the event count at which the loop next looks past the event itself:
+	// at the wall clock for the progress hook, or at the event budget (see nextCheck).
+	checkAt   uint64
+	maxEvents uint64 // RunContext's event budget, 0 for none
+	budgetHit bool   // the budget stopped the last run with events pending
+
 	progressEvery time.Duration
 	progressFn    func(Progress)
 	runStart      time.Time
@@ -109,8 +115,15 @@ func (k *Kernel) check(at Time, fn func()) {
 	}
 }
 
-// After schedules fn to run d after now. A negative d panics, as At does. O(1).
-func (k *Kernel) After(d Time, fn func()) EventID { return k.At(k.now+d, fn) }
+// After schedules fn to run d after now. A negative d panics, as At does; a d that
+// passes the end of virtual time schedules fn at Never, beyond the Horizon that
+// RunContext stops at. O(1).
+func (k *Kernel) After(d Time, fn func()) EventID {
+	if d > Never-k.now {
+		return k.At(Never, fn)
+	}
+	return k.At(k.now+d, fn)
+}
 
 // slotOf returns the slot an entry refers to.
 func (k *Kernel) slotOf(ref uint32) *slot {
@@ -233,6 +246,21 @@ func (k *Kernel) Stopped() bool { return k.stopped }
 // removes the hook.
 func (k *Kernel) SetProgress(every time.Duration, fn func(Progress)) {
 	k.progressEvery, k.progressFn = every, fn
+	k.checkAt = k.nextCheck()
+}
+
+// nextCheck is the next event count at which the loop must look past its event: the
+// next multiple of progressCheckMask+1 with a progress hook, the event budget if that
+// comes first, or never. One comparison per event then serves both.
+func (k *Kernel) nextCheck() uint64 {
+	next := ^uint64(0)
+	if k.progressFn != nil {
+		next = (k.events | progressCheckMask) + 1
+	}
+	if k.maxEvents > k.events && k.maxEvents < next {
+		next = k.maxEvents
+	}
+	return next
 }
 
 // Run runs events in order of time, and of scheduling at equal times, until none are
@@ -257,10 +285,15 @@ const progressCheckMask = 1<<8 - 1
 
 func (k *Kernel) run(until Time, advance bool) {
 	k.stopped = false
+	k.budgetHit = false
 	if k.progressFn != nil {
 		k.runStart = time.Now()
 		k.lastProgress = k.runStart
 	}
+	if k.maxEvents > 0 && k.events >= k.maxEvents && k.Len() > 0 {
+		k.stopped, k.budgetHit = true, true
+	}
+	k.checkAt = k.nextCheck()
 	q := &k.q
 	for !k.stopped {
 		e, ok := q.next(until)
@@ -286,11 +319,8 @@ func (k *Kernel) run(until Time, advance bool) {
 			k.firedExt(e) // a periodic event is queued again before fn runs
 		}
 		fn()
-		if k.progressFn != nil && k.events&progressCheckMask == 0 {
-			if now := time.Now(); now.Sub(k.lastProgress) >= k.progressEvery {
-				k.lastProgress = now
-				k.progressFn(k.progress(now))
-			}
+		if k.events == k.checkAt {
+			k.lookPast()
 		}
 	}
 	if advance && !k.stopped && until > k.now {
@@ -303,6 +333,21 @@ func (k *Kernel) run(until Time, advance bool) {
 	if k.progressFn != nil {
 		k.progressFn(k.progress(time.Now()))
 	}
+}
+
+// lookPast is the loop's look past its event, at checkAt: the event budget, then the
+// progress hook's wall clock.
+func (k *Kernel) lookPast() {
+	if k.maxEvents > 0 && k.events >= k.maxEvents && !k.stopped && k.Len() > 0 {
+		k.stopped, k.budgetHit = true, true
+	}
+	if k.progressFn != nil && k.events&progressCheckMask == 0 {
+		if now := time.Now(); now.Sub(k.lastProgress) >= k.progressEvery {
+			k.lastProgress = now
+			k.progressFn(k.progress(now))
+		}
+	}
+	k.checkAt = k.nextCheck()
 }
 
 func (k *Kernel) progress(now time.Time) Progress {
@@ -318,6 +363,11 @@ func (k *Kernel) progress(now time.Time) Progress {
 // 100 ms of wall-clock time, through the progress hook) and then returns ctx's error.
 // progress, if not nil, gets a report about once a second. It replaces any progress
 // hook set before.
+//
+// It also stops at the bounds ctx carries (WithLimits) and, in any case, at the
+// Horizon: a run that still has events to come there returns a *LimitError saying
+// which bound it reached. The event budget is exact, so a run stopped by it is as
+// reproducible as one that ends.
 func (k *Kernel) RunContext(ctx context.Context, progress func(Progress)) error {
 	var reported time.Duration
 	k.SetProgress(100*time.Millisecond, func(p Progress) {
@@ -329,6 +379,22 @@ func (k *Kernel) RunContext(ctx context.Context, progress func(Progress)) error 
 			progress(p)
 		}
 	})
-	k.Run()
-	return ctx.Err()
+	lim := LimitsOf(ctx)
+	until := Horizon
+	if lim.Time > 0 && lim.Time < until {
+		until = lim.Time
+	}
+	k.maxEvents = lim.Events
+	k.run(until, false)
+	k.maxEvents = 0
+	k.checkAt = k.nextCheck()
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case k.budgetHit:
+		return &LimitError{Limit: EventLimit, Events: k.events, Now: k.now}
+	case !k.stopped && k.Len() > 0:
+		return &LimitError{Limit: TimeLimit, Bound: until, Events: k.events, Now: k.now}
+	}
+	return nil
 }

@@ -448,16 +448,16 @@ func (f *Flow) advance(now sim.Time) {
 
 // schedule puts f's completion event at now + remBits/rate, rounded up once to the
 // nanosecond so that it never fires before the last bit is out; a flow at rate 0 has
-// no completion event.
+// no completion event. A flow so slow that it would end past the int64 range gets its
+// event at Never, beyond the kernel's Horizon: a run stopped there says so, rather
+// than ending as if the flow were not there.
 func (n *Network) schedule(f *Flow) {
 	now := n.k.Now()
 	at := sim.Never
 	if f.rate > 0 {
-		if d := sim.SecondsCeil(f.remBits / f.rate); d < sim.Never-now {
-			at = now + d
-		}
+		at = now + min(sim.SecondsCeil(f.remBits/f.rate), sim.Never-now)
 	}
-	if at == sim.Never {
+	if !(f.rate > 0) {
 		if f.ev != 0 {
 			n.k.Cancel(f.ev)
 			f.ev = 0

@@ -1,6 +1,8 @@
 package topology
 
 import (
+	"context"
+	"errors"
 	"math"
 	"testing"
 
@@ -288,5 +290,19 @@ func TestClientServerBound(t *testing.T) {
 				t.Fatalf("stats %+v, active %d", st, n.ActiveFlows())
 			}
 		})
+	}
+}
+
+// A flow so slow that it would end past the int64 range of virtual time (1 MB at
+// 1e-300 bit/s) keeps a completion event at Never, so that RunContext stops at the
+// Horizon with a limit instead of ending as if the flow had not been there.
+func TestFlowPastTheEndOfTime(t *testing.T) {
+	k, n, r := pair(t, 1e-300)
+	var at sim.Time
+	n.StartFlow(r, 1_000_000, FlowOptions{}, doneAt(k, &at))
+	err := k.RunContext(context.Background(), nil)
+	var le *sim.LimitError
+	if !errors.As(err, &le) || le.Limit != sim.TimeLimit || le.Bound != sim.Horizon || at != -1 {
+		t.Fatalf("RunContext: %v, flow done at %v; want a limit at the Horizon, not done", err, at)
 	}
 }

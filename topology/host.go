@@ -245,20 +245,23 @@ const (
 	ephemeralCount = 65536 - ephemeralFirst
 )
 
-// binding returns the index of port's binding, or -1.
-func (h *host) bound(port uint16) int {
+// bound returns the index of the binding of port in one protocol's port space (TCP
+// listeners, or UDP sockets: the two are apart, as on a real host, so a TCP and a UDP
+// server may share a port number), or -1.
+func (h *host) bound(port uint16, udp bool) int {
 	for i := range h.ports {
-		if h.ports[i].port == port {
+		if b := &h.ports[i]; b.port == port && (b.u != nil) == udp {
 			return i
 		}
 	}
 	return -1
 }
 
-// inUse reports whether port is bound or is the local port of a dialling end still
-// in the host's table: an ephemeral port is never handed out twice while in use.
+// inUse reports whether port is bound (in either protocol) or is the local port of a
+// dialling end still in the host's table: an ephemeral port is never handed out twice
+// while in use.
 func (h *host) inUse(port uint16) bool {
-	if h.bound(port) >= 0 {
+	if h.bound(port, false) >= 0 || h.bound(port, true) >= 0 {
 		return true
 	}
 	if port < ephemeralFirst || h.t == nil || h.t.dialled == nil {
@@ -298,8 +301,8 @@ func (h *host) ephemeralPort() uint16 {
 	return 0
 }
 
-// takePort checks a requested port and picks one for 0.
-func (h *host) takePort(what string, port int) (uint16, error) {
+// takePort checks a requested port of one protocol and picks one for 0.
+func (h *host) takePort(what string, port int, udp bool) (uint16, error) {
 	if !h.up {
 		return 0, fmt.Errorf("%s: %s: %w", h.Name(), what, ErrHostDown)
 	}
@@ -313,14 +316,14 @@ func (h *host) takePort(what string, port int) (uint16, error) {
 		}
 		return p, nil
 	}
-	if h.bound(uint16(port)) >= 0 {
+	if h.bound(uint16(port), udp) >= 0 {
 		return 0, fmt.Errorf("%s: %s: port %d: %w", h.Name(), what, port, ErrPortInUse)
 	}
 	return uint16(port), nil
 }
 
-func (h *host) unbind(port uint16) {
-	if i := h.bound(port); i >= 0 {
+func (h *host) unbind(port uint16, udp bool) {
+	if i := h.bound(port, udp); i >= 0 {
 		last := len(h.ports) - 1
 		h.ports[i] = h.ports[last]
 		h.ports[last] = binding{}
@@ -337,7 +340,7 @@ type listener struct {
 }
 
 func (h *host) Listen(port int, accept func(Conn)) (Listener, error) {
-	p, err := h.takePort("listen", port)
+	p, err := h.takePort("listen", port, false)
 	if err != nil {
 		return nil, err
 	}
@@ -353,13 +356,13 @@ func (l *listener) Close() error {
 		return ErrClosed
 	}
 	l.closed = true
-	l.h.unbind(l.port)
+	l.h.unbind(l.port, false)
 	return nil
 }
 
 // listenerAt returns the open listener on port, or nil.
 func (h *host) listenerAt(port uint16) *listener {
-	if i := h.bound(port); i >= 0 {
+	if i := h.bound(port, false); i >= 0 {
 		return h.ports[i].l
 	}
 	return nil

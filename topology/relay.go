@@ -20,6 +20,11 @@ type TCPOptions struct {
 	// InitialWindowBytes is the first window with SlowStart; 0 means 10 segments of
 	// 1460 bytes (RFC 6928).
 	InitialWindowBytes int64
+	// LocalPort, for Dial, is the port the dialling end sends from, for a protocol
+	// that dials from a well-known port (FTP's active data connection leaves port 20,
+	// RFC 959 §3.2); it must be below the ephemeral range (1..49151). 0: an ephemeral
+	// port. It does not shape the rate.
+	LocalPort int
 }
 
 // DefaultInitialWindowBytes is RFC 6928's initial window of ten 1460-byte segments.
@@ -105,6 +110,7 @@ type shaping struct {
 }
 
 func newShaping(opts TCPOptions) *shaping {
+	opts.LocalPort = 0
 	if opts == (TCPOptions{}) {
 		return nil
 	}

@@ -217,10 +217,20 @@ func (h *host) Dial(to Addr, opts TCPOptions, done func(Conn, error)) {
 		fail(fmt.Errorf("%s: dial %d:%d: bad address", h.Name(), to.Node, to.Port))
 		return
 	}
-	port := h.ephemeralPort()
-	if port == 0 {
-		fail(fmt.Errorf("%s: dial %s: no free ephemeral port", h.Name(), s.addrString(to)))
+	var port uint16
+	switch lp := opts.LocalPort; {
+	case lp < 0 || lp >= ephemeralFirst:
+		fail(fmt.Errorf("%s: dial %s: local port %d is not in 1..%d", h.Name(), s.addrString(to), lp, ephemeralFirst-1))
 		return
+	case lp > 0:
+		// A fixed port is shared by the connections that leave it, as FTP's port 20
+		// is: each is told apart by its remote end, as TCP's four-tuple does.
+		port = uint16(lp)
+	default:
+		if port = h.ephemeralPort(); port == 0 {
+			fail(fmt.Errorf("%s: dial %s: no free ephemeral port", h.Name(), s.addrString(to)))
+			return
+		}
 	}
 	c := &tcpConn{hs: &handshake{to: to, opts: opts, done: done, rto: s.TCP.InitialRTO}}
 	cli := &c.ends[0]

@@ -28,7 +28,7 @@ type datagram struct {
 }
 
 func (h *host) BindUDP(port int, recv func(from Addr, m Message)) (UDPSocket, error) {
-	p, err := h.takePort("bind udp", port)
+	p, err := h.takePort("bind udp", port, true)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (u *udpSocket) Close() error {
 	if u.closed {
 		return fmt.Errorf("%s: close udp %d: %w", u.h.Name(), u.port, ErrClosed)
 	}
-	u.h.unbind(u.port)
+	u.h.unbind(u.port, true)
 	u.kill()
 	return nil
 }
@@ -122,7 +122,7 @@ func (u *udpSocket) sendNext() {
 					if !dst.up || dst.epoch != epoch {
 						return
 					}
-					if i := dst.bound(uint16(d.to.Port)); i >= 0 && dst.ports[i].u != nil {
+					if i := dst.bound(uint16(d.to.Port), true); i >= 0 {
 						dst.stats.BytesReceived += d.m.SizeBytes
 						if rcv := dst.ports[i].u.recv; rcv != nil {
 							rcv(from, d.m)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"netsim/sim"
+	"netsim/topology"
 )
 
 const mbps = 1e6
@@ -161,4 +162,30 @@ func TestConfigErrors(t *testing.T) {
 		_, err := simulate(context.Background(), c, 1)
 		require.EqualError(t, err, tc.want)
 	}
+}
+
+// Parts that finish minutes apart all reach every peer. With uploads of about 1 bit/s,
+// a piece's 25-byte header lengthens a 45-byte part by half, so the slowest peer's
+// part (the smallest, relayed the slowest) ends some ten minutes after the others,
+// and a peer that closed its connection once its own part had gone out was released
+// by the FIN timeout before that part came (found by FuzzRunAccepted). With no
+// propagation delay the time is the slowest peer's hello, 21 bytes over u_1, then its
+// part with its header at u_1/(N−1), which the server paces and the peer relays at
+// (K&R §2.5's second case, the scheme of PlanScheme), and the time the plans take on
+// the server's uplink before the relays can start: N plans beside N direct shares,
+// each at the max-min share u_s/(2N), below the direct shares' pacing.
+func TestPartsFinishingMinutesApart(t *testing.T) {
+	peers := spreadPeers(10, 1, 10*mbps, 0.1, 0)
+	st := star{Mode: P2P, FileBits: 450e6 * 8, ServerUploadBps: 10 * mbps, Peers: peers}
+	up, down := rates(peers)
+	sch := PlanScheme(st.ServerUploadBps, up, down)
+	part0 := splitBytes(450e6, append(sch.PartBps, sch.DirectBps))[0]
+	require.Equal(t, int64(45), part0)
+	res, err := simulate(context.Background(), st, 1)
+	require.NoError(t, err)
+	u1 := peers[0].UploadBps
+	planBits := float64(plan{Peers: make([]topology.Addr, len(peers))}.wireBytes() * 8)
+	want := (float64(hello{}.wireBytes()*8)+9*float64(piece{Length: part0}.wireBytes()*8))/u1 +
+		planBits/(st.ServerUploadBps/20)
+	require.InDelta(t, want, res.DistributionTime.Seconds(), 1e-6)
 }

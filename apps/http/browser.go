@@ -58,6 +58,16 @@ type BrowserConfig struct {
 	// begun, or has stopped arriving, for this long (0: DefaultResponseTimeout;
 	// negative: never). Its requests count as errors.
 	ResponseTimeout sim.Time
+	// Resolver, if set, is used instead of Resolve: a name lookup that takes time
+	// (apps/dns's stub resolver implements it), which each request waits for.
+	Resolver Resolver
+}
+
+// Resolver looks up a host name's node asynchronously and calls done once, never
+// re-entrantly, with the node or false (K&R §2.5.1: the browser passes the hostname to
+// the client side of DNS and waits for the reply before it opens a TCP connection).
+type Resolver interface {
+	Resolve(host string, done func(topology.NodeID, bool))
 }
 
 // PageResult is what one page load measured.
@@ -118,7 +128,7 @@ func NewBrowser(h topology.Host, cfg BrowserConfig) (*Browser, error) {
 	default:
 		return nil, fmt.Errorf("http browser %s: unknown mode %q", h.Name(), cfg.Mode)
 	}
-	if cfg.Resolve == nil {
+	if cfg.Resolve == nil && cfg.Resolver == nil {
 		return nil, fmt.Errorf("http browser %s: no Resolve", h.Name())
 	}
 	if cfg.Port == 0 {
@@ -223,7 +233,18 @@ func (l *pageLoad) release(f *fetch) {
 func (l *pageLoad) send(f *fetch, cause *fetch) {
 	f.after = cause
 	b := l.b
+	if b.cfg.Resolver != nil {
+		b.cfg.Resolver.Resolve(f.url.Host, func(node topology.NodeID, ok bool) { l.request(f, node, ok) })
+		return
+	}
 	node, ok := b.cfg.Resolve(f.url.Host)
+	l.request(f, node, ok)
+}
+
+// request sends f's request to the node its host resolved to, or fails f if the name
+// did not resolve.
+func (l *pageLoad) request(f *fetch, node topology.NodeID, ok bool) {
+	b := l.b
 	if !ok {
 		b.h.After(0, func() { l.finished(f, Exchange{Err: errUnknownHost}) })
 		return

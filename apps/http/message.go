@@ -78,13 +78,36 @@ func FormatDate(t sim.Time) string {
 	return Epoch.Add(time.Duration(TruncateToSecond(t))).Format(dateLayout)
 }
 
-// ParseDate reads an IMF-fixdate back into virtual time.
+// ParseDate reads an IMF-fixdate back into virtual time. A date further from Epoch
+// than the Horizon (1877 to 2170) is refused: time.Sub would saturate it, and the
+// next TruncateToSecond wrap it into another century.
 func ParseDate(s string) (sim.Time, error) {
 	w, err := time.Parse(dateLayout, s)
 	if err != nil {
 		return 0, fmt.Errorf("bad HTTP date %q", s)
 	}
-	return sim.Time(w.Sub(Epoch)), nil
+	d := w.Sub(Epoch)
+	if d < -time.Duration(sim.Horizon) || d > time.Duration(sim.Horizon) {
+		return 0, fmt.Errorf("bad HTTP date %q: beyond the virtual time of a run", s)
+	}
+	return sim.Time(d), nil
+}
+
+// maxDeltaSeconds is what a cache takes a larger delta-seconds for, 2^31 (RFC 7234
+// §1.2.1: a value greater than it can represent, or whose calculations overflow).
+const maxDeltaSeconds = 1 << 31
+
+// parseDeltaSeconds reads RFC 7234 §1.2.1's delta-seconds, 1*DIGIT, capped at
+// maxDeltaSeconds.
+func parseDeltaSeconds(s string) (int64, error) {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return 0, fmt.Errorf("bad delta-seconds %q", s)
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n > maxDeltaSeconds {
+		return maxDeltaSeconds, nil // only overflow fails here: all digits
+	}
+	return n, nil
 }
 
 // TruncateToSecond returns t rounded down to a whole second: the resolution of an
@@ -153,9 +176,10 @@ func (r *Request) Text() string {
 // WireBytes is the request's size on the wire: its text and its body.
 func (r *Request) WireBytes() int64 { return int64(len(r.Text())) + r.BodyBytes }
 
-// Encode is the request's real bytes as far as the model carries them: its text. The
-// body, BodyBytes long, follows as filler in a capture (topology.Encoder).
-func (r *Request) Encode() []byte { return []byte(r.Text()) }
+// Encode is the request's real bytes as far as the model carries them: its text, and
+// its Body if it carries one (web mail's posted message); a body only counted in
+// BodyBytes follows as filler in a capture (topology.Encoder).
+func (r *Request) Encode() []byte { return encode(r.Text(), r.Body, r.BodyBytes) }
 
 // Response is an HTTP/1.1 response message (Kurose & Ross §2.2.3; RFC 7230 §3).
 type Response struct {
@@ -229,9 +253,18 @@ func (r *Response) Text() string {
 // WireBytes is the response's size on the wire: its text and its body.
 func (r *Response) WireBytes() int64 { return int64(len(r.Text())) + r.BodyBytes }
 
-// Encode is the response's text: its status line and header; the body follows as
+// Encode is the response's text: its status line and header, and its Body if it
+// carries one (a page a program built); a body only counted in BodyBytes follows as
 // filler in a capture (topology.Encoder).
-func (r *Response) Encode() []byte { return []byte(r.Text()) }
+func (r *Response) Encode() []byte { return encode(r.Text(), r.Body, r.BodyBytes) }
+
+// encode is a message's text and, if it fits the body's length, its body's bytes.
+func encode(text, body string, bodyBytes int64) []byte {
+	if body == "" || int64(len(body)) > bodyBytes {
+		return []byte(text)
+	}
+	return []byte(text + body)
+}
 
 func field(b *strings.Builder, name, value string) {
 	if value == "" {
@@ -397,8 +430,10 @@ func ParseResponse(text string) (*Response, error) {
 		return nil, fmt.Errorf("malformed status line %q", lines[0])
 	}
 	code, reason, _ := strings.Cut(rest, " ")
+	// RFC 7230 §3.1.2: status-code = 3DIGIT, of which 1xx to 5xx are defined (RFC 7231
+	// §6); the first digit at least 1, so that Text writes it back as three.
 	st, err := strconv.Atoi(code)
-	if err != nil || len(code) != 3 {
+	if err != nil || len(code) != 3 || strings.Trim(code, "0123456789") != "" || st < 100 {
 		return nil, fmt.Errorf("malformed status line %q", lines[0])
 	}
 	r := &Response{Version: ver, Status: st, Reason: reason}
@@ -420,13 +455,15 @@ func ParseResponse(text string) (*Response, error) {
 			r.LastModified, err = ParseDate(value)
 			r.HasLastModified = true
 		case "content-length":
-			r.ContentLength, err = strconv.ParseInt(value, 10, 64)
+			if r.ContentLength, err = strconv.ParseInt(value, 10, 64); err == nil && r.ContentLength < 0 {
+				err = fmt.Errorf("negative length")
+			}
 		case "content-type":
 			r.ContentType = value
 		case "cache-control":
 			if n, ok := strings.CutPrefix(value, "max-age="); ok {
 				var s int64
-				s, err = strconv.ParseInt(n, 10, 64)
+				s, err = parseDeltaSeconds(n)
 				r.CacheControlMaxAge, r.HasMaxAge = sim.Time(s)*sim.Second, true
 			}
 		case "set-cookie":

@@ -51,10 +51,7 @@ func TestPageLoadMatchesRTTFormulas(t *testing.T) {
 				require.Equal(t, want, pg.LoadTime(), name)
 				require.Equal(t, 2*rtt, pg.BaseTime(), name+": base object after 2 RTT")
 				require.Equal(t, k+1, pg.Objects, name)
-				conns := 1 // the persistent modes: one connection for the whole page
-				if mode == NonPersistent || mode == Parallel {
-					conns = k + 1 // one per object
-				}
+				conns := ConnectionsPerPage(mode, k)
 				require.Equal(t, conns, pg.ConnsOpened, name)
 				// The handshakes the load time holds: PageLoadRTTs less one request
 				// RTT per fetch on the critical path.

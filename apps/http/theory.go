@@ -32,6 +32,21 @@ func PageLoadRTTs(mode Mode, k, p int) int {
 	panic("http: PageLoadRTTs: unknown mode " + string(mode))
 }
 
+// ConnectionsPerPage is the number of TCP connections a browser opens to load a base
+// HTML file referencing k objects (Kurose & Ross §2.2.2): with non-persistent
+// connections, serial or P at once, a new one for every object, k + 1 with the base;
+// with a persistent connection, pipelined or not, one for the whole page. It panics
+// on an unknown mode.
+func ConnectionsPerPage(mode Mode, k int) int {
+	switch mode {
+	case NonPersistent, Parallel:
+		return k + 1
+	case Persistent, Pipelined:
+		return 1
+	}
+	panic("http: ConnectionsPerPage: unknown mode " + string(mode))
+}
+
 // FluidPageLoad is the page load time in seconds of a base of baseBytes and k objects
 // of objBytes each, when transmission matters, in the fluid model netsim simulates:
 // one bottleneck of linkBps that connections open at the same time share equally, a

@@ -143,10 +143,13 @@ type Browser struct {
 	agent   string
 }
 
+// BrowserAgent is the User-Agent of a Browser's requests.
+const BrowserAgent = "netsim-browser/1.0"
+
 // NewBrowser returns a browser on h. With a proxy, every request goes to it; without
 // (useProxy false), to the origin named by the request's host.
 func NewBrowser(h topology.Host, proxy topology.Addr, useProxy bool, origins map[string]topology.Addr) *Browser {
-	return &Browser{h: h, pool: newPool(h), proxy: proxy, use: useProxy, origins: origins, agent: "netsim-browser/1.0"}
+	return &Browser{h: h, pool: newPool(h), proxy: proxy, use: useProxy, origins: origins, agent: BrowserAgent}
 }
 
 // SetResponseTimeout makes the browser give up on a request whose response has not

@@ -1,11 +1,14 @@
 package webcache
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sync"
 
+	"netsim/apps/http"
 	"netsim/apps/webcache/workload"
+	"netsim/topology"
 )
 
 // AccessDelay is the textbook's average access delay on a link, Δ/(1−Δβ) (Kurose &
@@ -119,4 +122,122 @@ func CheHitRatio(n int, alpha float64, capacity float64) float64 {
 		h += m.count[i] * p * (1 - math.Exp(-p*t))
 	}
 	return h
+}
+
+// RevalidationCycle is what one object costs a cache that holds it for good, over one
+// cycle of its copy's freshness (see Revalidation). Counts and times are expectations.
+type RevalidationCycle struct {
+	Length      float64 // seconds from one validation of the copy at the origin to the next
+	Requests    float64 // requests for the object in that time
+	Stale       float64 // of those, the ones that found the copy stale and went to the origin
+	NotModified float64 // of those, the ones the origin answered 304 Not Modified
+}
+
+// Revalidation is Kurose & Ross §2.2.6's conditional GET in closed form, for one object
+// that a cache holds for good: requests for it arrive as a Poisson process of rate
+// lambda (per second), it changes at the times of a Poisson process of rate mu, its
+// origin gives each response a max-age of maxAge seconds (RFC 7234 §4.2.1), a request
+// takes d seconds from the cache to the origin, and the cache has its answer D seconds
+// after sending it.
+//
+// A cycle starts when the origin answers for the copy the cache then holds (its Date).
+// The copy is fresh for maxAge; the first request after that comes X ~ Exp(lambda)
+// later (the Poisson process is memoryless), finds the copy stale and is sent on, and
+// so is every request that arrives in the D seconds before the answer is back (the
+// cache does not merge them): 1 + lambda·D stale requests. Each is answered 304 if the
+// object has not changed since the cycle began, which for one sent u seconds after the
+// first has probability e^{−mu·(maxAge + X + u + d)}; averaging over X and over the
+// uniform times of the others,
+//
+//	NotModified = e^{−mu·(maxAge+d)} · lambda/(lambda+mu) · (1 + lambda·(1 − e^{−mu·D})/mu).
+//
+// The answer to the last of them starts the next cycle, d after it was sent; the last
+// of the Poisson(lambda·D) others comes on average D − (1 − e^{−lambda·D})/lambda after
+// the first, so
+//
+//	Length = maxAge + 1/lambda + D − (1 − e^{−lambda·D})/lambda + d,
+//
+// and Requests = lambda·Length (Wald's identity). By the renewal-reward theorem, the
+// long-run rates are the cycle's counts divided by its Length.
+func Revalidation(lambda, mu, maxAge, d, D float64) RevalidationCycle {
+	if !(lambda > 0) || !(mu >= 0) || !(maxAge >= 0) || !(d >= 0) || !(D >= d) {
+		panic(fmt.Sprintf("webcache: Revalidation(%v, %v, %v, %v, %v)", lambda, mu, maxAge, d, D))
+	}
+	c := RevalidationCycle{Stale: 1 + lambda*D}
+	c.Length = maxAge + 1/lambda + D + math.Expm1(-lambda*D)/lambda + d
+	c.Requests = lambda * c.Length
+	others := lambda * D // mu → 0: every stale request is answered 304
+	if mu > 0 {
+		others = -lambda * math.Expm1(-mu*D) / mu
+	}
+	c.NotModified = math.Exp(-mu*(maxAge+d)) * lambda / (lambda + mu) * (1 + others)
+	return c
+}
+
+// ConditionalGETTraffic is what crosses the access link in the experiment c on the
+// institution network net with origins origin servers, in the
+// long run, when the cache holds every object of a Zipf catalogue (c.CacheBytes at
+// least the catalogue's) and origins give max-age: the bytes, both ways, per request,
+// and the share of conditional GETs answered 304 (0 with revalidation off). Each object
+// is a Revalidation with lambda = c.RatePerS·p_i, mu = c.ChangesPerS, d the one-way
+// propagation and transmission of a request from the cache to an origin and D the
+// round trip of a request and its answer (a 304, or a 200 with revalidation off);
+// every stale request moves its request's bytes (a conditional GET, or a plain GET with
+// revalidation off) and its answer's: a 304's header, or a 200 with the object. An
+// object whose first request comes after the warm-up (at rate lambda from time 0, the
+// warm-up lasting c.Warmup/c.RatePerS seconds) is fetched whole then, and has no copy
+// to revalidate before. The closed form leaves out queueing on the access link and the
+// one-second resolution of HTTP dates, by which a change within the second of the
+// copy's Last-Modified goes unseen.
+func (c ExperimentConfig) ConditionalGETTraffic(net topology.InstitutionConfig, origins int) (bytesPerRequest, notModifiedShare float64, err error) {
+	switch {
+	case !c.UseCache || c.Workload != ZipfWorkload || !c.HasMaxAge:
+		return 0, 0, errors.New("the closed form is for a cache, a zipf workload and max-age freshness")
+	case c.CacheBytes < int64(c.Catalogue)*c.ObjectBytes:
+		return 0, 0, errors.New("the closed form is for a cache that holds every object")
+	}
+	oc := c.OriginConfig()
+	ok := c.OKWireBytes()
+	notMod := (&http.Response{Version: http.Version11, Status: http.StatusNotModified, Server: oc.Name,
+		HasLastModified: true, CacheControlMaxAge: oc.MaxAge, HasMaxAge: true}).WireBytes()
+	reply := float64(ok)
+	if c.Revalidate {
+		reply = float64(notMod)
+	}
+	lan, access := net.LANDelay.Seconds(), net.AccessDelay.Seconds()
+	out := net.InternetDelay.Seconds() / 2
+	back := net.InternetDelay.Seconds() - out
+	p := workload.ZipfProbabilities(c.Catalogue, c.Alpha)
+	warm := float64(c.Warmup) / c.RatePerS
+	window := float64(c.Requests-c.Warmup) / c.RatePerS
+	var stale, notModified, bytes float64
+	for i, pi := range p {
+		lambda := c.RatePerS * pi
+		req := &http.Request{Method: http.MethodGet, Target: Target(int64(i)), Version: http.Version11,
+			Host: fmt.Sprintf("server%d", i%origins), UserAgent: BrowserAgent}
+		if c.Revalidate {
+			req.IfModifiedSince, req.HasIfModifiedSince = 0, true
+		}
+		reqB := float64(req.WireBytes())
+		d := lan + access + out + reqB*8/net.LANBps + reqB*8/net.AccessBps
+		D := d + back + access + lan + reply*8/net.AccessBps + reply*8/net.LANBps
+		cy := Revalidation(lambda, c.ChangesPerS, c.MaxAge.Seconds(), d, D)
+		if !c.Revalidate {
+			cy.NotModified = 0
+		}
+		// The chance that the object's first request falls in the window, and the
+		// share of the window in which the cache holds a copy.
+		first := math.Exp(-lambda*warm) - math.Exp(-lambda*(warm+window))
+		held := 1 - first/(lambda*window)
+		stale += held * cy.Stale / cy.Length
+		notModified += held * cy.NotModified / cy.Length
+		bytes += held * (cy.Stale*reqB + cy.NotModified*float64(notMod) + (cy.Stale-cy.NotModified)*float64(ok)) / cy.Length
+		get := *req
+		get.HasIfModifiedSince = false
+		bytes += first * float64(get.WireBytes()+ok) / window
+	}
+	if c.Revalidate {
+		notModifiedShare = notModified / stale
+	}
+	return bytes / c.RatePerS, notModifiedShare, nil
 }

@@ -63,6 +63,7 @@ func TestBoundsErrors(t *testing.T) {
 	}{
 		{[]string{"bounds", "--us", "30Mbps", "--d", "10Mbps", "-N", "10"}, "netsim: bounds: -F is required\n"},
 		{append(base[:len(base):len(base)], "-N", "0"), "netsim: bounds: -N: want at least 1 peer, got 0\n"},
+		{append(base[:len(base):len(base)], "-N", "1000000000000"), "netsim: bounds: -N: at most 10000000 peers, got 1000000000000 (the bounds are computed peer by peer, 16 bytes each)\n"},
 		{[]string{"bounds", "-F", "15Gb", "--us", "30Mbps", "--d", "10Mbps", "-N", "10"},
 			`netsim: bounds: -F: invalid size "15Gb": ambiguous unit "Gb": write Gbit for bits or GB for bytes` + "\n"},
 		{[]string{"bounds", "-F", "15Gbit", "--us", "0Mbps", "--d", "10Mbps", "-N", "10"},

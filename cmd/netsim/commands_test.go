@@ -33,6 +33,19 @@ Parameters (params: in a scenario file; * may also be a distribution):
   peers   integer     1        >= 1     number of peers, at least 1
   file_s  number (s)  500      -        time to upload the file once, in seconds
 
+Limits (limits: in a scenario file, or --limit key=value and --max-runs N: a campaign over
+one is refused before it runs; a run stops at sim_time, events or wall_time, with that status):
+  key              type      default   help
+  runs             integer   100000    most runs a campaign may have (each costs a journal line and a row, and about a kilobyte while the campaign runs)
+  hosts            integer   1000000   most hosts one run may create (about 520 B each)
+  flows            integer   5000000   most flows (messages and transfers) one run may have at once (about 1 kB each at the peak of a P2P swarm: 5 GB)
+  requests         integer   10000000  most requests one run may make (a web cache serves about 120,000 a second)
+  objects          integer   20000000  most objects the servers of one run may hold (each origin of a web cache keeps its catalogue: about 30 B an object)
+  schedule_events  integer   1000000   most platform changes (joins, leaves, crashes, link failures) the schedule may make in one run, churn included
+  sim_time         duration  none      stop each run at this virtual time, with status sim_time_limit; 0: no bound
+  events           integer   none      stop each run after this many kernel events, with status events_limit; 0: no bound
+  wall_time        duration  none      stop each run after this much wall-clock time, with status wall_time_limit (it depends on the machine, so such a run is run again when the campaign resumes); 0: no bound
+
 Metrics (one value per run: columns of runs.csv and summary.csv, a plot's y):
   name    unit  help
   time_s  s     distribution time
@@ -54,7 +67,7 @@ Theory (a plot's theory:, drawn beside its metric):
 		t.Errorf("show-config filedist.yaml: exit %d:\n%s", code, stdout)
 	}
 	code, _, stderr = exec(t, backend{}, "show-config", "clitest", "--set", "peers=2")
-	if code != exitUsage || !strings.HasPrefix(stderr, "netsim show-config: --set and --seed change a scenario; clitest is a kind\n") {
+	if code != exitUsage || !strings.HasPrefix(stderr, "netsim show-config: --set, --limit, --max-runs and --seed change a scenario; clitest is a kind\n") {
 		t.Errorf("show-config KIND --set: exit %d, stderr %q", code, stderr)
 	}
 }
@@ -66,8 +79,8 @@ func TestRunsCommand(t *testing.T) {
 	code, stdout, stderr := exec(t, backend{}, "runs", file, "--set", "peers=[2,3]", "--seed", "5")
 	want := "run  point  replication  seed                  peers\n" +
 		"0    0      0            " + seedOf(5, 0) + "  2\n" +
-		"1    0      1            " + seedOf(5, 1) + "  2\n" +
-		"2    1      0            " + seedOf(5, 2) + "  3\n" +
+		"1    1      0            " + seedOf(5, 1) + "  3\n" +
+		"2    0      1            " + seedOf(5, 2) + "  2\n" +
 		"3    1      1            " + seedOf(5, 3) + "  3\n"
 	if code != 0 || stderr != "" || !sameLinesTrimmed(stdout, want) {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, stderr, stdout, want)

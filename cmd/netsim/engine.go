@@ -8,8 +8,9 @@ import "context"
 // through it too, or through a fake where they check the command line itself.
 type engine interface {
 	Version() string
-	// Load reads a scenario file, or a built-in scenario by name.
-	Load(nameOrPath string) (scenario, error)
+	// Load reads a scenario file, or a built-in scenario by name, with the --limit
+	// arguments limits applied over its limits: before it is checked.
+	Load(nameOrPath string, limits []string) (scenario, error)
 	Builtins() []entry
 	Kinds() []entry
 	// Run runs a campaign. It returns the counts so far along with any error, also when
@@ -29,11 +30,42 @@ type engine interface {
 	// KindReference describes the kind named name: every parameter and metric with
 	// units and defaults; false if there is no such kind.
 	KindReference(name string) (string, bool)
+	// Form is the parameters of s as netsim serve's form shows them, in the kind's
+	// order, with their values in s.
+	Form(s scenario) []formField
+	// Figures is the figures s draws, in the file's order.
+	Figures(s scenario) []figureInfo
+}
+
+// formField is one parameter of a scenario on netsim serve's form.
+type formField struct {
+	Key     string // dotted params key, as --set takes it
+	Value   string // the value in the scenario, as a file writes it; a list if swept
+	Default string // the kind's default
+	Type    string // "rate", "size", "duration", "integer", ...
+	Unit    string // of a plain number; rates, sizes and durations carry theirs
+	Allowed string // the range or choices, "" for any
+	Choices []string
+	Help    string
+	Swept   bool // Value is the sweep's list of values
+	// Numeric fields get a slider over [Lo, Hi] in steps of Step; Suffix is the unit
+	// written after the slider's number ("Mbps" for a rate of "10Mbps").
+	Numeric        bool
+	Lo, Hi, Step   float64
+	Number, Suffix string
+}
+
+// figureInfo is one figure a scenario draws: the base name of its files in the
+// output folder, and how it is labelled.
+type figureInfo struct {
+	Name, Title, XLabel, YLabel string
+	XLog, YLog                  bool
 }
 
 // scenario is a loaded, valid scenario.
 type scenario interface {
 	Name() string
+	Description() string
 	// Runs is the number of runs in the campaign: sweep points × replications.
 	Runs() int
 	// Set overrides keys, "params.peers=10" or "seed=7", as --set does: all of them,
@@ -46,6 +78,9 @@ type scenario interface {
 	SetCapture(pcap, msc []string) error
 	// Resolved is the scenario as YAML with every default written out.
 	Resolved() ([]byte, error)
+	// OutDir is the default output folder of the campaign (part "") or of a part of
+	// it (part "shard-2-of-8"): out/<name> or out/<name>-<part>.
+	OutDir(part string) (string, error)
 }
 
 // entry is one line of `netsim list`.
@@ -60,6 +95,9 @@ type runOptions struct {
 	Shard, Shards int
 	RunIndices    []int
 	Progress      func(runCounts)
+	// Warn, if not nil, is told of each problem with the output folder that does not
+	// stop the campaign (a journal line not used, whose run runs again).
+	Warn func(string)
 }
 
 type mergeOptions struct {
@@ -72,6 +110,9 @@ type runCounts struct {
 	Total   int // runs in the campaign, or in the part of it run
 	Done    int // runs finished, including those skipped
 	Skipped int // runs found already done in the output folder
+	// Stopped counts the runs that stopped at a limit, by status (events_limit, ...);
+	// set when the campaign is done.
+	Stopped map[string]int
 	// Of the runs in flight: kernel events so far and their rate, summed over the runs
 	// (0 when none has reported yet).
 	Events       uint64

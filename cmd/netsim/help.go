@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 )
@@ -27,7 +28,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, runsCmd, mergeCmd, plotCmd, listCmd, kindsCmd, validateCmd, showConfigCmd}
+	commands = []*command{runCmd, runsCmd, mergeCmd, slurmCmd, plotCmd, listCmd, kindsCmd, validateCmd, showConfigCmd, serveCmd}
 	commands = append(commands, toolCommands()...)
 	commands = append(commands, versionCmd, helpCmd)
 }
@@ -62,13 +63,36 @@ func (cmd *command) execute(ctx context.Context, c *cli, args []string) error {
 		return cmd.printUsage(c.stdout)
 	}
 	if err != nil {
-		return usagef(cmd, "%v", err)
+		return usagef(cmd, "%s", flagMessage(err))
 	}
 	err = runFn(ctx, c, pos)
 	if ue, ok := err.(*usageError); ok && ue.cmd == nil {
 		ue.cmd = cmd
 	}
 	return err
+}
+
+// flagValueError is the flag package's message for a value a flag refuses.
+var flagValueError = regexp.MustCompile(`^invalid value "(.*)" for flag -(\S+): (.*)$`)
+
+// flagMessage says what is wrong with a flag as netsim's other messages do, the
+// argument first: "--seed -1: want a non-negative integer", where the flag package
+// says `invalid value "-1" for flag -seed: ...`, which repeats the value the reason
+// then quotes again, and a bare "parse error" for a number.
+func flagMessage(err error) string {
+	m := flagValueError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	value, name, reason := m[1], m[2], m[3]
+	if reason == "parse error" || reason == "value out of range" {
+		reason = "want an integer"
+	}
+	dash := "--"
+	if len(name) == 1 {
+		dash = "-"
+	}
+	return fmt.Sprintf("%s%s %s: %s", dash, name, value, reason)
 }
 
 // parseInterspersed parses flags that may come before, between and after the positional

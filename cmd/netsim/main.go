@@ -9,21 +9,61 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 )
 
+// stopSignals are the signals that stop a campaign cleanly: Ctrl-C, SIGTERM (what Slurm
+// and Kubernetes send before they kill a job) and SIGHUP (a closed terminal).
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, stopSignals...)
 	go func() {
-		// The first Ctrl-C cancels the campaign, which stops cleanly; after it, the
-		// default handling is back, so a second one stops netsim at once.
-		<-ctx.Done()
-		stop()
+		// The first signal cancels the campaign, which stops cleanly: the runs in
+		// flight end, the finished ones are kept. After it, the default handling is
+		// back, so a second one stops netsim at once.
+		sig := <-sigs
+		signal.Reset(stopSignals...)
+		cancel(&stopSignal{sig})
 	}()
 	c := &cli{stdout: os.Stdout, stderr: os.Stderr, eng: backend{}, terminal: isTerminal(os.Stderr), now: time.Now}
 	code := c.main(ctx, os.Args[1:])
-	stop()
 	os.Exit(code)
+}
+
+// stopSignal is the cause of a context cancelled by a signal.
+type stopSignal struct{ sig os.Signal }
+
+func (s *stopSignal) Error() string { return "stopped by " + signalName(s.sig) }
+
+// signalName is SIGTERM, SIGHUP or SIGINT.
+func signalName(sig os.Signal) string {
+	switch sig {
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return "SIGINT"
+}
+
+// stopped says how a campaign stopped by ctx's cancellation is reported: in words, and
+// with the shells' exit status for a signal, 128 + its number (SIGINT 130, SIGTERM
+// 143, SIGHUP 129). A context cancelled for no signal (a test's) counts as Ctrl-C.
+func stopped(ctx context.Context) (words string, code int) {
+	var s *stopSignal
+	if errors.As(context.Cause(ctx), &s) {
+		switch s.sig {
+		case syscall.SIGTERM:
+			return "terminated (SIGTERM)", exitTerminated
+		case syscall.SIGHUP:
+			return "hung up (SIGHUP)", exitHangUp
+		}
+	}
+	return "interrupted", exitInterrupted
 }
 
 // run runs the command line args as netsim would and returns its exit status.
@@ -37,7 +77,9 @@ const (
 	exitOK          = 0
 	exitError       = 1   // the command failed: a bad scenario, a missing file, ...
 	exitUsage       = 2   // the command line is malformed
+	exitHangUp      = 129 // stopped by SIGHUP, as shells report it
 	exitInterrupted = 130 // stopped by Ctrl-C, as shells report SIGINT
+	exitTerminated  = 143 // stopped by SIGTERM, as shells report it
 )
 
 // cli is one invocation of netsim.
@@ -62,9 +104,11 @@ func usagef(cmd *command, format string, args ...any) error {
 	return &usageError{cmd: cmd, msg: fmt.Sprintf(format, args...)}
 }
 
-// errInterrupted is returned by a command stopped by Ctrl-C, after it has said what it
-// kept.
-var errInterrupted = errors.New("interrupted")
+// interrupted is returned by a command stopped by a signal, after it has said what it
+// kept: the exit status is the signal's.
+type interrupted struct{ code int }
+
+func (e *interrupted) Error() string { return "interrupted" }
 
 // errReported is returned by a command that has already reported its failure.
 var errReported = errors.New("failed")
@@ -78,7 +122,10 @@ func (c *cli) main(ctx context.Context, args []string) (code int) {
 		}
 	}()
 	err := c.dispatch(ctx, args)
-	var ue *usageError
+	var (
+		ue *usageError
+		in *interrupted
+	)
 	switch {
 	case err == nil:
 		return exitOK
@@ -94,8 +141,8 @@ func (c *cli) main(ctx context.Context, args []string) (code int) {
 			fmt.Fprint(c.stderr, "Run 'netsim help' for usage.\n")
 		}
 		return exitUsage
-	case errors.Is(err, errInterrupted):
-		return exitInterrupted
+	case errors.As(err, &in):
+		return in.code
 	case errors.Is(err, errReported):
 		return exitError
 	default:

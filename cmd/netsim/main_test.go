@@ -26,7 +26,7 @@ type fakeEngine struct {
 
 func (f *fakeEngine) Version() string { return "v-test" }
 
-func (f *fakeEngine) Load(name string) (scenario, error) {
+func (f *fakeEngine) Load(name string, limits []string) (scenario, error) {
 	s, ok := f.scenarios[name]
 	if !ok {
 		return nil, fmt.Errorf("scenario %s: no such file", name)
@@ -37,6 +37,9 @@ func (f *fakeEngine) Load(name string) (scenario, error) {
 func (f *fakeEngine) Builtins() []entry {
 	return []entry{{"filedist-cs-p2p", "Client-server against P2P (figure 2.23)"}, {"http-rtt", "Persistent against non-persistent HTTP"}}
 }
+
+func (f *fakeEngine) Form(scenario) []formField     { return nil }
+func (f *fakeEngine) Figures(scenario) []figureInfo { return nil }
 
 func (f *fakeEngine) Kinds() []entry {
 	return []entry{{"filedist", "file distribution, client-server and P2P"}}
@@ -56,8 +59,9 @@ type fakeScenario struct {
 	sets []string
 }
 
-func (s *fakeScenario) Name() string { return s.name }
-func (s *fakeScenario) Runs() int    { return s.runs }
+func (s *fakeScenario) Name() string        { return s.name }
+func (s *fakeScenario) Description() string { return "" }
+func (s *fakeScenario) Runs() int           { return s.runs }
 func (s *fakeScenario) Set(kvs ...string) error {
 	for _, kv := range kvs {
 		if strings.HasPrefix(kv, "bogus=") {
@@ -70,6 +74,13 @@ func (s *fakeScenario) Set(kvs ...string) error {
 func (s *fakeScenario) SetSeed(seed uint64) { s.seed = seed }
 func (s *fakeScenario) SetCapture(pcap, msc []string) error {
 	return nil
+}
+
+func (s *fakeScenario) OutDir(part string) (string, error) {
+	if part != "" {
+		return filepath.Join("out", s.name+"-"+part), nil
+	}
+	return filepath.Join("out", s.name), nil
 }
 func (s *fakeScenario) Resolved() ([]byte, error) {
 	return fmt.Appendf(nil, "name: %s\nseed: %d\nsets: %q\n", s.name, s.seed, s.sets), nil
@@ -99,24 +110,26 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run"}, "netsim run: want one scenario, got 0 arguments"},
 		{[]string{"run", "a", "b"}, "netsim run: want one scenario, got 2 arguments"},
 		{[]string{"run", "s", "--bogus"}, "netsim run: flag provided but not defined: -bogus"},
-		{[]string{"run", "s", "-j", "two"}, `netsim run: invalid value "two" for flag -j: parse error`},
-		{[]string{"run", "s", "--seed", "-1"}, `netsim run: invalid value "-1" for flag -seed: want a non-negative integer, got "-1"`},
-		{[]string{"run", "s", "--set", "novalue"}, `netsim run: invalid value "novalue" for flag -set: want key=value, got "novalue"`},
-		{[]string{"run", "s", "--shard", "0/3"}, `netsim run: invalid value "0/3" for flag -shard: want i/n with 1 ≤ i ≤ n`},
-		{[]string{"run", "s", "--shard", "4/3"}, `netsim run: invalid value "4/3" for flag -shard: want i/n with 1 ≤ i ≤ n`},
-		{[]string{"run", "s", "--shard", "abc"}, `netsim run: invalid value "abc" for flag -shard: want i/n, e.g. 2/8`},
-		{[]string{"run", "s", "--shard", "1/0"}, `netsim run: invalid value "1/0" for flag -shard: want i/n with 1 ≤ i ≤ n`},
-		{[]string{"run", "s", "--run-index", "abc"}, `netsim run: invalid value "abc" for flag -run-index: want run indices 0, 1, ... (as in runs.csv's run column), separated by commas`},
-		{[]string{"run", "s", "--run-index", "-1"}, `netsim run: invalid value "-1" for flag -run-index: want run indices 0, 1, ... (as in runs.csv's run column), separated by commas`},
+		{[]string{"run", "s", "-j", "two"}, `netsim run: -j two: want an integer`},
+		{[]string{"run", "s", "--seed", "-1"}, `netsim run: --seed -1: want a non-negative integer`},
+		{[]string{"run", "s", "--set", "novalue"}, `netsim run: --set novalue: want key=value, e.g. --set peers=100`},
+		{[]string{"run", "s", "--shard", "0/3"}, `netsim run: --shard 0/3: want i/n with 1 ≤ i ≤ n`},
+		{[]string{"run", "s", "--shard", "4/3"}, `netsim run: --shard 4/3: want i/n with 1 ≤ i ≤ n`},
+		{[]string{"run", "s", "--shard", "abc"}, `netsim run: --shard abc: want i/n, e.g. 2/8`},
+		{[]string{"run", "s", "--shard", "1/0"}, `netsim run: --shard 1/0: want i/n with 1 ≤ i ≤ n`},
+		{[]string{"run", "s", "--run-index", "abc"}, `netsim run: --run-index abc: want run indices 0, 1, ... (as in runs.csv's run column), separated by commas`},
+		{[]string{"run", "s", "--run-index", "-1"}, `netsim run: --run-index -1: want run indices 0, 1, ... (as in runs.csv's run column), separated by commas`},
 		{[]string{"run", "s", "--run-index", "0,1"}, "netsim run: --run-index 1: out of range: the campaign has 1 run, 0 to 0"},
 		{[]string{"run", "s", "--shard", "1/2", "--run-index", "0"}, "netsim run: --shard and --run-index cannot be used together"},
+		{[]string{"run", "s", "-j", "-1"}, "netsim run: -j: want a number of workers, at least 1, or 0 for one per core; got -1"},
+		{[]string{"run", "s", "-o", ""}, "netsim run: -o: want a folder, got an empty name"},
 		{[]string{"merge", "a", "b"}, "netsim merge: -o: want the output folder"},
 		{[]string{"merge", "-o", "out"}, "netsim merge: want the folders to merge, got none"},
 		{[]string{"validate"}, "netsim validate: no scenario file given"},
 		{[]string{"show-config"}, "netsim show-config: want one scenario or kind, got 0 arguments"},
 		{[]string{"list", "extra"}, `netsim list: takes no arguments, got "extra"`},
 		{[]string{"bounds", "-F"}, "netsim bounds: flag needs an argument: -F"},
-		{[]string{"bounds", "-N", "ten"}, `netsim bounds: invalid value "ten" for flag -N: parse error`},
+		{[]string{"bounds", "-N", "ten"}, `netsim bounds: -N ten: want an integer`},
 		{[]string{"help", "frobnicate"}, `netsim help: unknown command "frobnicate"`},
 		{[]string{"version", "x"}, "netsim version: takes no arguments"},
 	}

@@ -20,8 +20,11 @@ figures. It ends by printing the per-point means.
 Each folder's manifest.json names the campaign and its runs.jsonl holds the runs. The
 folders must hold the same campaign (the same scenario hash); a run found in two
 folders must have the same values in both. If runs are missing, merge names the first
-of them and their count, writes nothing, and exits with status 1: run the missing
-shards or runs (--run-index) and merge again.`,
+of them, their count and, when the folders are shards of one split, the shards they
+belong to; it writes nothing and exits with status 1: run the missing shards or runs
+(--run-index) and merge again. Folders of a campaign whose replications were raised in
+some of them and not yet in others merge into the larger campaign, whose new runs are
+then missing. OUT may be the folder that holds the shards' folders.`,
 	setup: func(fs *flag.FlagSet) func(context.Context, *cli, []string) error {
 		var (
 			outDir string

@@ -25,7 +25,7 @@ func TestRunPart(t *testing.T) {
 	sep := string(filepath.Separator)
 	code, stdout, stderr := exec(t, eng, "run", "cs", "--shard", "2/3", "-q")
 	want := "cs: shard 2/3: 3 runs of 8 (1 already done, kept)\n" +
-		"Results in " + filepath.Join("out", "cs", "shard-2-of-3") + sep + ": manifest.json, runs.csv\n" +
+		"Results in " + filepath.Join("out", "cs-shard-2-of-3") + sep + ": manifest.json, runs.csv\n" +
 		"This folder holds part of the campaign: when every part is done, join them with 'netsim merge -o OUT DIR...'.\n"
 	if code != 0 || stdout != want || stderr != "" {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, stderr, stdout, want)
@@ -35,7 +35,7 @@ func TestRunPart(t *testing.T) {
 	}
 
 	code, stdout, _ = exec(t, eng, "run", "cs", "--run-index", "5,2", "--run-index", "7", "--run-index", "2", "-q")
-	if o := eng.lastRun; code != 0 || o.Shards != 0 || fmt.Sprint(o.RunIndices) != "[2 5 7]" || o.OutDir != filepath.Join("out", "cs", "run-2,5,7") {
+	if o := eng.lastRun; code != 0 || o.Shards != 0 || fmt.Sprint(o.RunIndices) != "[2 5 7]" || o.OutDir != filepath.Join("out", "cs-run-2_5_7") {
 		t.Errorf("exit %d, run options %+v", code, o)
 	}
 	if first, _, _ := strings.Cut(stdout, "\n"); first != "cs: runs 2,5,7: 3 runs of 8 (1 already done, kept)" {
@@ -86,10 +86,10 @@ func TestShardAndMergeCampaign(t *testing.T) {
 	}
 	sep := string(filepath.Separator)
 
-	// Shard 3 missing: runs 2 and 5.
+	// Shard 3 missing: runs 2 and 5, named with the shard to run again.
 	out := filepath.Join(dir, "merged")
 	code, stdout, stderr := exec(t, backend{}, "merge", "-o", out, shards[0], shards[1])
-	want := "netsim: merge: 2 of 6 runs missing (run 2, 5); nothing written: run the missing runs (--run-index) or shards, and merge again with their folders\n"
+	want := "netsim: merge: 2 of 6 runs missing (run 2, 5) of shard 3/3; nothing written: run the missing runs (--run-index) or shards, and merge again with their folders\n"
 	if code != exitError || stdout != "" || stderr != want {
 		t.Errorf("merge without shard 3: exit %d, stdout %q, stderr %q\nwant %q", code, stdout, stderr, want)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,21 +28,21 @@ func (p *part) String() string {
 	return "runs " + joinInts(p.runs, ",")
 }
 
-// dirName is the part's default folder under out/<scenario name>: shard-2-of-8, run-5,
-// run-3,5.
+// dirName is what the part adds to its default folder's name, out/<scenario
+// name>-shard-2-of-8, -run-5, -run-3_5 or, for more than a few runs, -runs-3-97-n40
+// (first, last, count): "" for the whole campaign. A part's folder is beside the
+// campaign's, not in it, so that a later whole run of the same scenario finds
+// out/<name> as it left it.
 func (p *part) dirName() string {
-	if p.of > 0 {
+	switch {
+	case p.of > 0:
 		return fmt.Sprintf("shard-%d-of-%d", p.shard, p.of)
+	case len(p.runs) > 4:
+		return fmt.Sprintf("runs-%d-%d-n%d", p.runs[0], p.runs[len(p.runs)-1], len(p.runs))
+	case len(p.runs) > 0:
+		return "run-" + joinInts(p.runs, "_")
 	}
-	return "run-" + joinInts(p.runs, ",")
-}
-
-// outDir is the default output folder of a campaign, or of a part of it.
-func (p *part) outDir(name string) string {
-	if p.whole() {
-		return filepath.Join("out", name)
-	}
-	return filepath.Join("out", name, p.dirName())
+	return ""
 }
 
 // check says whether the run indices fit a campaign of total runs, and sorts them; the

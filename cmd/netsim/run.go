@@ -4,16 +4,18 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 )
 
 var runCmd = &command{
 	name:    "run",
-	args:    "SCENARIO [-o DIR] [--seed N] [--set key=value ...] [-j N] [--shard i/n | --run-index K,...] [--pcap HOST,...] [--msc HOST,...] [--force] [-q]",
+	args:    "SCENARIO [-o DIR] [--seed N] [--set key=value ...] [--limit key=value ...] [--max-runs N] [-j N] [--shard i/n | --run-index K,...] [--pcap HOST,...] [--msc HOST,...] [--force] [-q]",
 	summary: "run a scenario and write its results",
 	detail: `Run runs every run of SCENARIO, a scenario file or the name of a built-in scenario
 (see 'netsim list'), on a pool of workers, and writes to the output folder:
@@ -23,13 +25,20 @@ interval) and the figures the scenario asks for, as PNG, SVG and CSV. It ends by
 printing the per-point means.
 
 Runs of the same campaign already in the output folder are kept, not run again: after
-Ctrl-C, the same command finishes the campaign. A folder that holds another campaign
-is refused unless --force is given. Results do not depend on -j.
+Ctrl-C, SIGTERM or SIGHUP, the same command finishes the campaign. A folder that holds
+another campaign is refused unless --force is given, and one that another netsim is
+writing is refused. Results do not depend on -j.
+
+Before anything runs, the campaign is held to its limits (the limits: section of
+'netsim show-config'): --max-runs N and --limit key=value raise them. --limit also
+bounds each run: sim_time=D (virtual time), events=N (kernel events) and wall_time=D;
+a run stopped at one is reported in runs.csv's status column and left out of
+summary.csv.
 
 Past one machine, a campaign is split so that a cluster scheduler runs it (a Slurm
 job array, a Kubernetes indexed Job): --shard i/n runs the runs whose index is i-1
 modulo n, --run-index K runs run K (the run column of runs.csv). A part writes its own
-folder, by default out/<scenario name>/shard-i-of-n or run-K, with manifest.json and
+folder, by default out/<scenario name>-shard-i-of-n or -run-K, with manifest.json and
 the runs.csv of its runs only; 'netsim merge' joins the folders into the campaign's
 results. A run's seed depends only on the scenario's seed and the run's index, so a
 run gives the same numbers in whichever part it runs.
@@ -52,7 +61,7 @@ runs whose capture files are missing. Use --run-index to capture one run.`,
 		)
 		fs.StringVar(&outDir, "o", "", "output folder `DIR` (default out/<scenario name>)")
 		o.define(fs)
-		fs.IntVar(&workers, "j", 0, "run `N` runs at a time (default: one per core)")
+		fs.IntVar(&workers, "j", 0, "run `N` runs at a time (0, the default: one per core)")
 		fs.Var(shardFlag{&p}, "shard", "run only shard `i/n` of the campaign: the runs whose index is i-1 modulo n")
 		fs.Var(runIndexFlag{&p}, "run-index", "run only run `K` (repeatable, or a comma list)")
 		fs.BoolVar(&force, "force", false, "use an output folder that holds another campaign or other files, replacing netsim's files there")
@@ -66,9 +75,14 @@ runs whose capture files are missing. Use --run-index to capture one run.`,
 			}
 			switch {
 			case workers < 0:
-				return fmt.Errorf("-j: want at least 1 worker, got %d", workers)
+				return usagef(nil, "-j: want a number of workers, at least 1, or 0 for one per core; got %d", workers)
 			case workers == 0:
 				workers = runtime.NumCPU()
+			}
+			outSet := false
+			fs.Visit(func(f *flag.Flag) { outSet = outSet || f.Name == "o" })
+			if outSet && outDir == "" {
+				return usagef(nil, "-o: want a folder, got an empty name")
 			}
 			if p.of > 0 && len(p.runs) > 0 {
 				return usagef(nil, "--shard and --run-index cannot be used together")
@@ -85,8 +99,10 @@ runs whose capture files are missing. Use --run-index to capture one run.`,
 			if err := p.check(s.Runs()); err != nil {
 				return err
 			}
-			if outDir == "" {
-				outDir = p.outDir(s.Name())
+			if !outSet {
+				if outDir, err = s.OutDir(p.dirName()); err != nil {
+					return err
+				}
 			}
 			opts := runOptions{OutDir: outDir, Workers: workers, Force: force, Shard: p.shard, Shards: p.of, RunIndices: p.runs}
 			return c.runCampaign(ctx, s, p, opts, quiet)
@@ -101,6 +117,7 @@ func (c *cli) runCampaign(ctx context.Context, s scenario, p part, opts runOptio
 		opts.Progress = prog.Update
 		prog.Start()
 	}
+	opts.Warn = func(msg string) { fmt.Fprintf(c.stderr, "netsim: warning: %s\n", msg) }
 	start := c.now()
 	counts, err := c.eng.Run(ctx, s, opts)
 	wall := c.now().Sub(start)
@@ -109,9 +126,10 @@ func (c *cli) runCampaign(ctx context.Context, s scenario, p part, opts runOptio
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintf(c.stderr, "netsim: interrupted: %d of %d runs finished and kept in %s (%d of them from before); run the same command again to finish the rest\n",
-				counts.Done, counts.Total, opts.OutDir, counts.Skipped)
-			return errInterrupted
+			words, code := stopped(ctx)
+			fmt.Fprintf(c.stderr, "netsim: %s: %d of %d runs finished and kept in %s (%d of them from before); run the same command again to finish the rest\n",
+				words, counts.Done, counts.Total, opts.OutDir, counts.Skipped)
+			return &interrupted{code}
 		}
 		return err
 	}
@@ -129,6 +147,15 @@ func (c *cli) runCampaign(ctx context.Context, s scenario, p part, opts runOptio
 		fmt.Fprintf(c.stdout, " (%d already done, kept)", counts.Skipped)
 	}
 	fmt.Fprintf(c.stdout, "\nResults in %s%c: %s\n", opts.OutDir, filepath.Separator, strings.Join(outputFiles(opts.OutDir), ", "))
+	if len(counts.Stopped) > 0 {
+		n, kinds := 0, []string{}
+		for _, status := range slices.Sorted(maps.Keys(counts.Stopped)) {
+			n += counts.Stopped[status]
+			kinds = append(kinds, fmt.Sprintf("%s: %d", status, counts.Stopped[status]))
+		}
+		fmt.Fprintf(c.stdout, "%s stopped at a limit (%s): runs.csv gives each its status, and summary.csv leaves them out.\n",
+			plural(n, "run"), strings.Join(kinds, ", "))
+	}
 	if counts.Total < s.Runs() {
 		fmt.Fprintf(c.stdout, "This folder holds part of the campaign: when every part is done, join them with 'netsim merge -o OUT DIR...'.\n")
 		return nil

@@ -77,7 +77,6 @@ func TestRunErrors(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"run", "nosuch"}, "netsim: scenario nosuch: no such file\n"},
-		{[]string{"run", "cs", "-j", "-1"}, "netsim: -j: want at least 1 worker, got -1\n"},
 		{[]string{"run", "cs", "--set", "bogus=1"}, "netsim: --set bogus=1: bogus: unknown key\n"},
 		{[]string{"run", "cs", "-q", "-o", t.TempDir()}, "netsim: context deadline exceeded\n"},
 	}

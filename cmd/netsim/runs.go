@@ -10,7 +10,7 @@ import (
 
 var runsCmd = &command{
 	name:    "runs",
-	args:    "SCENARIO [--set key=value ...] [--seed N]",
+	args:    "SCENARIO [--set key=value ...] [--limit key=value ...] [--max-runs N] [--seed N]",
 	summary: "list a campaign's runs with their indices, parameters and seeds",
 	detail: `Runs prints one line per run of SCENARIO (a file or a built-in name), after the --set
 and --seed overrides: the run index (what 'netsim run --run-index' takes and runs.csv's

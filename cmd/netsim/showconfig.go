@@ -9,7 +9,7 @@ import (
 
 var showConfigCmd = &command{
 	name:    "show-config",
-	args:    "SCENARIO|KIND [--set key=value ...] [--seed N]",
+	args:    "SCENARIO|KIND [--set key=value ...] [--limit key=value ...] [--max-runs N] [--seed N]",
 	summary: "print a scenario with every default filled in, or a kind's parameters and metrics",
 	detail: `Show-config prints SCENARIO (a file or a built-in name) as YAML with every parameter
 written out, defaults included, after the --set and --seed overrides: exactly what
@@ -29,8 +29,8 @@ its file name (filedist.yaml).`,
 			}
 			if _, err := os.Stat(args[0]); err != nil {
 				if ref, ok := c.eng.KindReference(args[0]); ok {
-					if len(o.sets) > 0 || o.seedSet {
-						return usagef(nil, "--set and --seed change a scenario; %s is a kind", args[0])
+					if len(o.sets) > 0 || len(o.limits) > 0 || o.seedSet {
+						return usagef(nil, "--set, --limit, --max-runs and --seed change a scenario; %s is a kind", args[0])
 					}
 					fmt.Fprint(c.stdout, ref)
 					for _, b := range c.eng.Builtins() {

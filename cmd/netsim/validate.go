@@ -9,19 +9,23 @@ import (
 
 var validateCmd = &command{
 	name:    "validate",
-	args:    "FILE...",
+	args:    "FILE... [--limit key=value ...] [--max-runs N]",
 	summary: "check scenario files without running them",
 	detail: `Validate reads each scenario FILE (or built-in name) as run would, and prints
 "FILE: ok (N runs)" or every problem found in it, each with its line. The exit status
-is 1 if any file is invalid.`,
+is 1 if any file is invalid. Validation knows what a campaign will cost: it refuses one
+whose runs, or whose runs' hosts, flows, requests or virtual times, pass the limits
+(see the limits: section of 'netsim show-config'); --limit and --max-runs raise them.`,
 	setup: func(fs *flag.FlagSet) func(context.Context, *cli, []string) error {
+		var o overrides
+		o.defineLimits(fs)
 		return func(ctx context.Context, c *cli, files []string) error {
 			if len(files) == 0 {
 				return usagef(nil, "no scenario file given")
 			}
 			bad := 0
 			for _, f := range files {
-				s, err := c.eng.Load(f)
+				s, err := c.eng.Load(f, o.limits)
 				if err != nil {
 					bad++
 					msg := err.Error()

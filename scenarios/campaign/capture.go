@@ -62,7 +62,8 @@ func checkCapture(ctx context.Context, s *scenarios.Scenario) error {
 	c := s.Capture
 	for i := range s.NumPoints() {
 		p := s.Point(i)
-		env := scenarios.RunEnv{Seed: scenarios.RunSeed(s.Seed, i*s.Replications), RunIndex: i * s.Replications,
+		first := s.RunIndex(i, 0)
+		env := scenarios.RunEnv{Seed: scenarios.RunSeed(s.Seed, first), RunIndex: first,
 			Attach: func(st *topology.Stack) error {
 				for _, h := range c.Hosts() {
 					if _, ok := st.Network().Node(h); !ok {

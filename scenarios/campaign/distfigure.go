@@ -1,10 +1,10 @@
 package campaign
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"sort"
-	"strings"
 
 	"netsim/plots"
 	"netsim/scenarios"
@@ -52,11 +52,18 @@ func distFigure(fig *plots.Figure, s *scenarios.Scenario, p scenarios.Plot, sum 
 		unit = ""
 	}
 	if fig.XLabel == "" {
-		fig.XLabel = withUnit(strings.Join(p.Y, ", "), unit)
+		fig.XLabel = withUnit(metricTitles(s, p.Y), unit)
 	}
 	if fig.YLabel == "" {
-		fig.YLabel = map[string]string{scenarios.PlotCDF: "fraction at or below x", scenarios.PlotPDF: "density",
-			scenarios.PlotHistogram: "count per run"}[p.Type]
+		fig.YLabel = map[string]string{scenarios.PlotCDF: "Fraction at or below x", scenarios.PlotPDF: "Density",
+			scenarios.PlotHistogram: "Count per run"}[p.Type]
+	}
+	fig.Note = fmt.Sprintf("pooled over n = %d runs", s.Replications)
+	if s.Replications == 1 {
+		fig.Note = "one run (n = 1)"
+	}
+	if p.Type == scenarios.PlotCDF {
+		fig.Note += "; shaded: 95% DKW band"
 	}
 	type pool struct {
 		label string
@@ -68,7 +75,7 @@ func distFigure(fig *plots.Figure, s *scenarios.Scenario, p scenarios.Plot, sum 
 	for _, sv := range seriesValues(s, p) {
 		rs := runsOf(pointsOf(p, sum, sv), runs)
 		for _, metric := range p.Y {
-			pl := pool{label: seriesLabel(p, metric, sv), runs: len(rs)}
+			pl := pool{label: seriesLabel(s, p, metric, sv), runs: len(rs)}
 			for _, r := range rs {
 				for _, v := range r.Samples[metric] {
 					if !math.IsNaN(v) {
@@ -151,15 +158,19 @@ func seriesFigure(fig *plots.Figure, s *scenarios.Scenario, p scenarios.Plot, su
 		unit = ""
 	}
 	if fig.XLabel == "" {
-		fig.XLabel = withUnit("time", tunit)
+		fig.XLabel = withUnit("Time", tunit)
 	}
 	if fig.YLabel == "" {
-		fig.YLabel = withUnit(strings.Join(p.Y, ", "), unit)
+		fig.YLabel = withUnit(metricTitles(s, p.Y), unit)
+	}
+	fig.Note = fmt.Sprintf("mean of n = %d runs; shaded: 95%% interval (Student's t)", s.Replications)
+	if s.Replications == 1 {
+		fig.Note = "one run (n = 1): no interval"
 	}
 	for _, sv := range seriesValues(s, p) {
 		rs := runsOf(pointsOf(p, sum, sv), runs)
 		for _, metric := range p.Y {
-			ln := plots.Line{Label: seriesLabel(p, metric, sv)}
+			ln := plots.Line{Label: seriesLabel(s, p, metric, sv)}
 			var all []scenarios.TimeSeries
 			for _, r := range rs {
 				all = append(all, r.Series[metric])

@@ -80,19 +80,20 @@ func runExample(name string, lines int) {
 func Example_cdf() {
 	runExample("cdf", 4)
 	// Output:
-	// kind,label,x,y,ylo,yhi
-	// line,rate=1,0.00022800875113057617,0.00125,0,0.04926613956599604
-	// line,rate=1,0.004502231616067099,0.0025,0,0.05051613956599604
-	// line,rate=1,0.004870952552755627,0.00375,0,0.051766139565996044
+	// kind,label,x,y,ylo,yhi,of
+	// line,λ = 1,0.0009078550076434266,0.00125,0,0.04926613956599604,
+	// line,λ = 1,0.0018585334269121574,0.0025,0,0.05051613956599604,
+	// line,λ = 1,0.003773446072722453,0.00375,0,0.051766139565996044,
 }
 
 // A time series, averaged over the replications at each time, with the 95% Student-t
-// interval of the mean as a band. At t = 0 s no arrival has happened yet in any run.
+// interval of the mean as a band, which stops at 0 (a count is never negative). At
+// t = 0 s no arrival has happened yet in any run.
 func Example_timeseries() {
 	runExample("arrivals", 4)
 	// Output:
-	// kind,label,x,y,ylo,yhi
-	// line,rate=1,0,0,0,0
-	// line,rate=1,1,0.75,-0.04561157632092705,1.545611576320927
-	// line,rate=1,2,2.25,-0.13683472896278115,4.636834728962781
+	// kind,label,x,y,ylo,yhi,of
+	// line,λ = 1,0,0,0,0,
+	// line,λ = 1,1,1.25,0,3.2522452253359257,
+	// line,λ = 1,2,2.5,0,5.812395134417856,
 }

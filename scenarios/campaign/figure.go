@@ -1,10 +1,14 @@
 package campaign
 
 import (
+	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"netsim/plots"
 	"netsim/scenarios"
@@ -19,9 +23,12 @@ const theorySamples = 200
 
 // buildFigure turns a plot spec and the campaign's results into a figure, by the
 // plot's type: a metric against a swept x (sweepFigure), the distribution of a sample
-// set (distFigure), or a time series (seriesFigure).
+// set (distFigure), or a time series (seriesFigure). Axis labels and legends come from
+// the kind's table (each parameter's and metric's Title and unit), unless the plot
+// gives its own.
 func buildFigure(s *scenarios.Scenario, p scenarios.Plot, sum []PointSummary, runs []RunResult) plots.Figure {
-	fig := plots.Figure{Title: p.Title, XLabel: p.XLabel, YLabel: p.YLabel, XLog: p.XLog, YLog: p.YLog}
+	fig := plots.Figure{Title: p.Title, XLabel: p.XLabel, YLabel: p.YLabel, XLog: p.XLog, YLog: p.YLog,
+		YMin: p.YMin, YMax: p.YMax}
 	if fig.Title == "" {
 		fig.Title = s.Name
 	}
@@ -95,7 +102,11 @@ func pointsOf(p scenarios.Plot, sum []PointSummary, sv any) []PointSummary {
 
 // sweepFigure draws one series of simulated means with their 95% intervals per value of
 // the plot's series key (and per metric, if y lists several), and the requested theory
-// curves sampled densely over the range of x.
+// curves sampled densely over the range of x. A theory is drawn in the colour of the
+// series it predicts (plots.Curve.Of): with a series key, each value's curve in that
+// value's colour; with a single series, the first theory listed, the others being
+// reference curves (a bound's terms) of their own colours. A theory that does not
+// depend on the series key is one reference curve.
 func sweepFigure(fig *plots.Figure, s *scenarios.Scenario, p scenarios.Plot, sum []PointSummary) {
 	xt := s.ParamType(p.X)
 	scale := 1.0
@@ -107,19 +118,21 @@ func sweepFigure(fig *plots.Figure, s *scenarios.Scenario, p scenarios.Plot, sum
 		xscale = 1 / scenarios.XUnitScale(xt, p.XUnit)
 	}
 	if fig.XLabel == "" {
+		param, _ := scenarios.ParamByKey(s.Kind, p.X)
 		unit := p.XUnit
 		if unit == "" {
-			unit = scenarios.AxisUnit(xt)
+			unit = param.Unit
 		}
-		fig.XLabel = withUnit(p.X, unit)
+		fig.XLabel = withUnit(param.Title(), unit)
 	}
 	if fig.YLabel == "" {
 		unit := p.YUnit
 		if unit == "" && len(p.Y) == 1 {
 			unit = metricUnit(s, p.Y[0])
 		}
-		fig.YLabel = withUnit(strings.Join(p.Y, ", "), unit)
+		fig.YLabel = withUnit(metricTitles(s, p.Y), unit)
 	}
+	fig.Note = statsNote(s, p.Y)
 	xlo, xhi := math.Inf(1), math.Inf(-1)
 	for _, v := range s.Sweep[s.AxisIndex(p.X)].Values {
 		if allowed(p.Only, p.X, v) {
@@ -134,9 +147,12 @@ func sweepFigure(fig *plots.Figure, s *scenarios.Scenario, p scenarios.Plot, sum
 		pts := pointsOf(p, sum, sv)
 		sort.SliceStable(pts, func(i, j int) bool { return xOf(pts[i]) < xOf(pts[j]) })
 		for _, metric := range p.Y {
-			ser := plots.Series{Label: seriesLabel(p, metric, sv)}
+			ser := plots.Series{Label: seriesLabel(s, p, metric, sv)}
 			for _, ps := range pts {
 				st := ps.Stats[metric]
+				if st.N == 0 {
+					continue // every run of the point stopped at a limit
+				}
 				ser.X = append(ser.X, xOf(ps)*xscale)
 				ser.Y = append(ser.Y, st.Mean*scale)
 				ser.YLo = append(ser.YLo, st.Lo*scale)
@@ -151,8 +167,8 @@ func sweepFigure(fig *plots.Figure, s *scenarios.Scenario, p scenarios.Plot, sum
 		for ti, name := range p.Theory {
 			th := scenarios.TheoryByName(s.Kind, name)
 			c := plots.Curve{Label: th.Label}
-			if p.Series != "" {
-				c.Label += ", " + valueLabel(p.Series, sv)
+			if slices.Contains(p.Y, th.Metric) && (p.Series != "" || ti == 0) {
+				c.Of = seriesLabel(s, p, th.Metric, sv)
 			}
 			for _, x := range xs {
 				params := scenarios.CopyParams(base)
@@ -167,36 +183,97 @@ func sweepFigure(fig *plots.Figure, s *scenarios.Scenario, p scenarios.Plot, sum
 			theoryCurves[ti] = append(theoryCurves[ti], c)
 		}
 	}
-	// A theory that does not depend on the series key is one curve, not one per value.
-	for ti, cs := range theoryCurves {
-		same := true
+	for _, cs := range theoryCurves {
+		// A theory that does not depend on the series key is one curve, not one per
+		// value, and belongs to no one series.
+		same := len(cs) > 1
 		for _, c := range cs[min(1, len(cs)):] {
 			same = same && reflect.DeepEqual(c.X, cs[0].X) && reflect.DeepEqual(c.Y, cs[0].Y)
 		}
-		if same && len(cs) > 0 {
+		if same {
 			c := cs[0]
-			c.Label = scenarios.TheoryByName(s.Kind, p.Theory[ti]).Label
+			c.Of = ""
 			cs = []plots.Curve{c}
 		}
-		fig.Curves = append(fig.Curves, cs...)
+		for _, c := range cs {
+			if len(c.X) > 0 {
+				fig.Curves = append(fig.Curves, c)
+			}
+		}
 	}
 }
 
-// valueLabel is "key=value" for a swept key and the name alone for a variant.
-func valueLabel(key string, v any) string {
+// statsNote is what a figure's legend says about the simulated points of the metrics:
+// how many runs each mean is of and which interval its bars are, or that one run has
+// none.
+func statsNote(s *scenarios.Scenario, metrics []string) string {
+	if s.Replications == 1 {
+		return "simulated, n = 1: no interval"
+	}
+	methods := map[string]bool{}
+	for _, name := range metrics {
+		m, _, _ := scenarios.MetricByName(s.Kind, name)
+		methods[intervalMethod(m)] = true
+	}
+	how := ""
+	switch {
+	case len(methods) > 1:
+	case methods[Wilson]:
+		how = " (Wilson)"
+	default:
+		how = " (Student's t)"
+	}
+	return fmt.Sprintf("mean of n = %d runs, 95%% CI%s", s.Replications, how)
+}
+
+// metricTitles names the metrics for an axis: their Titles, joined.
+func metricTitles(s *scenarios.Scenario, names []string) string {
+	titles := make([]string, len(names))
+	for i, n := range names {
+		m, _, _ := scenarios.MetricByName(s.Kind, n)
+		titles[i] = m.Title()
+	}
+	return strings.Join(titles, ", ")
+}
+
+// valueLabel is a series value for a legend, from the key's declaration: a variant's
+// or a string's value as written ("p2p", "parallel-5"), a flag as its label or "No"
+// and its label ("Cache", "No cache"), a number after the parameter's symbol or label
+// ("α = 0.64").
+func valueLabel(s *scenarios.Scenario, key string, v any) string {
 	if key == scenarios.VariantKey {
 		return scenarios.FormatValue(v)
 	}
-	return key + "=" + scenarios.FormatValue(v)
+	param, _ := scenarios.ParamByKey(s.Kind, key)
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		if x {
+			return param.Title()
+		}
+		t := param.Title()
+		r, size := utf8.DecodeRuneInString(t)
+		return "No " + string(unicode.ToLower(r)) + t[size:]
+	}
+	name := param.Symbol
+	if name == "" {
+		name = param.Title()
+	}
+	return name + " = " + scenarios.FormatValue(v)
 }
 
-func seriesLabel(p scenarios.Plot, metric string, sv any) string {
+// seriesLabel names the series of a metric and series value: the value, preceded by
+// the metric's title when the plot shows several metrics; the metric's title alone
+// without a series key.
+func seriesLabel(s *scenarios.Scenario, p scenarios.Plot, metric string, sv any) string {
 	var parts []string
 	if len(p.Y) > 1 || p.Series == "" {
-		parts = append(parts, metric)
+		m, _, _ := scenarios.MetricByName(s.Kind, metric)
+		parts = append(parts, m.Title())
 	}
 	if p.Series != "" {
-		parts = append(parts, valueLabel(p.Series, sv))
+		parts = append(parts, valueLabel(s, p.Series, sv))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -251,4 +328,12 @@ func sampleX(integer bool, lo, hi float64, xlog bool) []float64 {
 		xs = append(xs, x)
 	}
 	return xs
+}
+
+// Labels are the title and axis labels plot p of s is drawn with: its own, or those
+// the kind's table gives (as buildFigure makes them), for a figure drawn elsewhere from
+// the plot's CSV (netsim serve's comparison of two results).
+func Labels(s *scenarios.Scenario, p scenarios.Plot) (title, xlabel, ylabel string) {
+	fig := buildFigure(s, p, nil, nil)
+	return fig.Title, fig.XLabel, fig.YLabel
 }

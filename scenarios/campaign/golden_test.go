@@ -59,7 +59,7 @@ func TestSampleFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	eps := math.Sqrt(math.Log(40) / 1600)
-	for label, rate := range map[string]float64{"rate=1": 1, "rate=2": 2} {
+	for label, rate := range map[string]float64{"λ = 1": 1, "λ = 2": 2} {
 		steps := figureRows(t, filepath.Join(dir, "cdf.csv"))[label]
 		if len(steps) != 800 {
 			t.Fatalf("%s: %d steps, want 800 (no ties among exponential draws)", label, len(steps))

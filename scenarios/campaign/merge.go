@@ -1,8 +1,6 @@
 package campaign
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -10,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -26,6 +25,10 @@ type MergeOptions struct {
 type MissingRunsError struct {
 	Missing []int // sorted
 	Total   int
+	// Shards are the shards of Of that the missing runs belong to, sorted, when every
+	// folder merged holds a shard of Of: the tasks of a job array to run again.
+	Shards []int
+	Of     int
 }
 
 // missingShown is how many missing run indices the message lists.
@@ -37,8 +40,19 @@ func (e *MissingRunsError) Error() string {
 	if len(e.Missing) > len(shown) {
 		more = ", ..."
 	}
-	return fmt.Sprintf("%d of %d runs missing (run %s%s); nothing written: run the missing runs (--run-index) or shards, and merge again with their folders",
-		len(e.Missing), e.Total, joinInts(shown, ", "), more)
+	of := ""
+	if len(e.Shards) > 0 {
+		names := make([]string, len(e.Shards))
+		for i, k := range e.Shards {
+			names[i] = fmt.Sprintf("%d/%d", k, e.Of)
+		}
+		of = " of shard " + names[0]
+		if len(names) > 1 {
+			of = " of shards " + strings.Join(names, ", ")
+		}
+	}
+	return fmt.Sprintf("%d of %d runs missing (run %s%s)%s; nothing written: run the missing runs (--run-index) or shards, and merge again with their folders",
+		len(e.Missing), e.Total, joinInts(shown, ", "), more, of)
 }
 
 // Merge joins the output folders dirs, each written by Run with a Subset of one campaign
@@ -53,6 +67,7 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("merge: no folders to merge")
 	}
+	dirs, shardsOf := mergeOrder(dirs)
 	var (
 		s       *scenarios.Scenario
 		first   *Manifest
@@ -81,9 +96,13 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 		if m.Started.Before(started) {
 			started = m.Started
 		}
-		got, err := readJournal(filepath.Join(dir, journalName), s)
+		got, problems, err := readJournal(filepath.Join(dir, journalName), s, first.ScenarioHash)
 		if err != nil {
 			return nil, fmt.Errorf("merge: %s: %w", dir, err)
+		}
+		if len(problems) > 0 {
+			return nil, fmt.Errorf("merge: %s: its journal has lines that cannot be used; nothing written: run its part again there (it resumes, running those runs again), then merge:\n%w",
+				dir, journalProblems(problems))
 		}
 		for _, i := range slices.Sorted(maps.Keys(got)) {
 			r := got[i]
@@ -110,7 +129,7 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("merge: %w", &MissingRunsError{Missing: missing, Total: total})
+		return nil, fmt.Errorf("merge: %w", &MissingRunsError{Missing: missing, Total: total, Shards: shardsOfRuns(missing, shardsOf), Of: shardsOf})
 	}
 
 	res := &Result{Dir: opts.OutDir, Name: s.Name, Hash: first.ScenarioHash, Runs: make([]RunResult, total)}
@@ -118,7 +137,12 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 		res.Runs[i] = runs[i]
 	}
 	res.Summary = summarizeRuns(s, res.Runs)
-	if _, err := prepareDir(opts.OutDir, s, res.Hash, nil, opts.Force); err != nil {
+	lock, err := lockDir(opts.OutDir)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	defer lock.release()
+	if _, _, err := prepareDir(opts.OutDir, s, res.Hash, nil, opts.Force); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
 	end := time.Now().UTC()
@@ -136,15 +160,15 @@ func Merge(dirs []string, opts MergeOptions) (*Result, error) {
 // writeMerged writes the journal first and the manifest last, so that a merge cut short
 // leaves a folder that `netsim run` resumes, and only a finished one has Finished set.
 func writeMerged(dir string, s *scenarios.Scenario, res *Result, m *Manifest) error {
-	var jl bytes.Buffer
+	runs := make(map[int]RunResult, len(res.Runs))
 	for _, r := range res.Runs {
-		line, err := json.Marshal(newJournalLine(r))
-		if err != nil {
-			return err
-		}
-		jl.Write(append(line, '\n'))
+		runs[r.Run] = r
 	}
-	if err := writeFileAtomic(filepath.Join(dir, journalName), jl.Bytes()); err != nil {
+	jl, err := journalOf(runs, res.Hash)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, journalName), jl); err != nil {
 		return err
 	}
 	if err := writeOutputs(dir, s, res); err != nil {
@@ -186,4 +210,44 @@ func sameBits(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+// mergeOrder puts first the folder whose manifest has the most replications, so that
+// Merge takes the campaign from it: the folders of a campaign topped up in some parts
+// and not yet in others merge into the larger campaign, which names the runs still
+// missing. It also returns n if every folder holds a shard of n, and 0 otherwise. A
+// folder whose manifest cannot be read keeps its place, for Merge to report.
+func mergeOrder(dirs []string) ([]string, int) {
+	reps := make(map[string]int, len(dirs))
+	of := -1
+	for _, dir := range dirs {
+		m, err := ReadManifest(dir)
+		if err != nil {
+			of = 0
+			continue
+		}
+		reps[dir] = m.Replications
+		switch {
+		case m.Subset == nil || m.Subset.Of == 0 || (of >= 0 && m.Subset.Of != of):
+			of = 0
+		case of < 0:
+			of = m.Subset.Of
+		}
+	}
+	out := slices.Clone(dirs)
+	slices.SortStableFunc(out, func(a, b string) int { return reps[b] - reps[a] })
+	return out, max(of, 0)
+}
+
+// shardsOfRuns are the shards of n (1 to n) that hold the runs, sorted; nil if n is 0.
+func shardsOfRuns(runs []int, n int) []int {
+	if n == 0 {
+		return nil
+	}
+	var out []int
+	for _, i := range runs {
+		out = append(out, i%n+1)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -136,7 +136,7 @@ func TestMergeErrors(t *testing.T) {
 	// Runs 2, 5, 8, 11, 14 and 17 (shard 3/3) are missing.
 	_, err := Merge([]string{s1, s2}, MergeOptions{OutDir: out})
 	var missing *MissingRunsError
-	want := "merge: 6 of 18 runs missing (run 2, 5, 8, 11, 14, ...); nothing written: run the missing runs (--run-index) or shards, and merge again with their folders"
+	want := "merge: 6 of 18 runs missing (run 2, 5, 8, 11, 14, ...) of shard 3/3; nothing written: run the missing runs (--run-index) or shards, and merge again with their folders"
 	if err == nil || err.Error() != want || !errors.As(err, &missing) || len(missing.Missing) != 6 {
 		t.Errorf("missing runs: %v\nwant: %s", err, want)
 	}
@@ -160,22 +160,23 @@ func TestMergeErrors(t *testing.T) {
 	bad := filepath.Join(base, "bad")
 	runPart(t, campaign, bad, &Subset{Shard: 2, Of: 3})
 	jpath := filepath.Join(bad, journalName)
-	got, err := readJournal(jpath, mustParse(t, campaign))
-	if err != nil {
-		t.Fatal(err)
+	sc := mustParse(t, campaign)
+	scHash, _ := sc.Hash()
+	got, problems, err := readJournal(jpath, sc, scHash)
+	if err != nil || problems != nil {
+		t.Fatal(err, problems)
 	}
 	r := got[1]
 	old := r.Values["draw"]
 	r.Values["draw"] = 0.25
-	j, err := openJournal(jpath)
+	// A journal whose lines are each sound, but with another value of run 1.
+	text, err := journalOf(got, scHash)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A later line for the same run wins when a journal is read.
-	if err := j.add(r); err != nil {
+	if err := os.WriteFile(jpath, text, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	j.close()
 	_, err = Merge([]string{s1, s2, bad}, MergeOptions{OutDir: out})
 	want = "merge: run 1 differs between " + s2 + " and " + bad + ": draw is " + formatFloat(old) + " in one, 0.25 in the other"
 	if err == nil || err.Error() != want {

@@ -57,7 +57,8 @@ func writeManifest(dir string, m *Manifest) error {
 
 // writeFileAtomic writes data to path so that a reader sees the old file or the new
 // one, never part of one: a temporary file in the same folder, synced, then renamed over
-// path, then the folder synced so the rename itself survives a crash.
+// path, then the folder synced so the rename itself survives a crash. The file is
+// readable by all (0644), as the figures are: os.CreateTemp makes it 0600.
 func writeFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
@@ -71,6 +72,9 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
 		return err
 	}
 	if err = f.Sync(); err != nil {
@@ -99,23 +103,28 @@ func formatValue(v float64) string {
 	return formatFloat(v)
 }
 
-// runsCSV is runs.csv: run, point, replication, seed, the variant and the keys variants
-// set (if the file has variants), each swept key (its value as written in a scenario,
-// e.g. 30Mbps), then each metric in the kind's order.
+// runsCSV is runs.csv: run, point, replication, seed, status (ok, or the limit the run
+// stopped at), the variant and the keys variants set (if the file has variants), each
+// swept key (its value as written in a scenario, e.g. 30Mbps), then each metric in the
+// kind's order, empty for a run that stopped at a limit or that has no value.
 func runsCSV(s *scenarios.Scenario, runs []RunResult) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	header := append([]string{"run", "point", "replication", "seed"}, labelColumns(s)...)
+	header := append([]string{"run", "point", "replication", "seed", "status"}, labelColumns(s)...)
 	for _, m := range s.Kind.Metrics() {
 		header = append(header, m.Name)
 	}
 	w.Write(header)
 	pts := describePoints(s)
 	for _, r := range runs {
-		row := []string{strconv.Itoa(r.Run), strconv.Itoa(r.Point), strconv.Itoa(r.Replication), strconv.FormatUint(r.Seed, 10)}
+		row := []string{strconv.Itoa(r.Run), strconv.Itoa(r.Point), strconv.Itoa(r.Replication), strconv.FormatUint(r.Seed, 10), r.Status}
 		row = append(row, pts[r.Point].labels()...)
 		for _, m := range s.Kind.Metrics() {
-			row = append(row, formatValue(r.Values[m.Name]))
+			cell := ""
+			if r.Status == StatusOK {
+				cell = formatValue(r.Values[m.Name])
+			}
+			row = append(row, cell)
 		}
 		w.Write(row)
 	}
@@ -123,16 +132,21 @@ func runsCSV(s *scenarios.Scenario, runs []RunResult) []byte {
 	return b.Bytes()
 }
 
-// summaryCSV is summary.csv: point, the point's columns as in runs.csv, n, then for each
-// metric its mean, sd, ci95_lo and ci95_hi (see Stats), and for an optional metric the
-// runs left out of them, <name>_excluded.
+// summaryCSV is summary.csv: point, the point's columns as in runs.csv, n (the runs of
+// the point that ended: a run stopped at a limit is left out), then for each metric its
+// mean, sd and the ends of its 95% interval, whose column names say the method:
+// <metric>_t_ci95_lo and _hi for Student's t, <metric>_wilson_ci95_lo and _hi for a
+// proportion's Wilson interval (see Stats). With n = 1 the sd and the interval are
+// empty cells: one run has no spread. An optional metric adds the runs left out of
+// them, <name>_excluded.
 func summaryCSV(s *scenarios.Scenario, sum []PointSummary) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	header := append([]string{"point"}, labelColumns(s)...)
 	header = append(header, "n")
 	for _, m := range s.Kind.Metrics() {
-		header = append(header, m.Name+"_mean", m.Name+"_sd", m.Name+"_ci95_lo", m.Name+"_ci95_hi")
+		ci := m.Name + "_" + intervalMethod(m) + "_ci95_"
+		header = append(header, m.Name+"_mean", m.Name+"_sd", ci+"lo", ci+"hi")
 		if m.Optional {
 			header = append(header, m.Name+"_excluded")
 		}
@@ -140,7 +154,7 @@ func summaryCSV(s *scenarios.Scenario, sum []PointSummary) []byte {
 	w.Write(header)
 	for _, ps := range sum {
 		row := append([]string{strconv.Itoa(ps.Point)}, ps.labels()...)
-		row = append(row, strconv.Itoa(s.Replications))
+		row = append(row, strconv.Itoa(ps.N))
 		for _, m := range s.Kind.Metrics() {
 			st := ps.Stats[m.Name]
 			row = append(row, formatValue(st.Mean), formatValue(st.SD), formatValue(st.Lo), formatValue(st.Hi))

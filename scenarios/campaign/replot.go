@@ -33,8 +33,13 @@ func Replot(dir, plotsFile string) ([]string, error) {
 	if m.Subset != nil {
 		return nil, fmt.Errorf("plot: %s holds %s of the campaign: merge the parts first (netsim merge)", dir, m.Subset)
 	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("plot: %w", err)
+	}
+	defer lock.release()
 	if plotsFile != "" {
-		data, err := os.ReadFile(plotsFile)
+		data, err := scenarios.ReadFile(plotsFile)
 		if err != nil {
 			return nil, fmt.Errorf("plot: %w", err)
 		}
@@ -76,6 +81,16 @@ func readRunsCSV(dir string, s *scenarios.Scenario) ([]RunResult, error) {
 		r := newRunResult(s, i)
 		if row[0] != strconv.Itoa(i) {
 			return nil, fmt.Errorf("runs.csv: row %d is run %s, want %d", i+1, row[0], i)
+		}
+		if j, ok := col["status"]; ok {
+			switch r.Status = row[j]; r.Status {
+			case StatusOK:
+			case StatusSimTime, StatusEvents, StatusWallTime:
+				runs[i] = r // stopped at a limit: no values
+				continue
+			default:
+				return nil, fmt.Errorf("runs.csv: run %d: unknown status %q", i, row[j])
+			}
 		}
 		for _, m := range s.Kind.Metrics() {
 			j, ok := col[m.Name]

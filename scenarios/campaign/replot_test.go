@@ -62,7 +62,7 @@ func TestReplotByteForByte(t *testing.T) {
 		t.Fatalf("replot with %s: %v, %v", plots, names, err)
 	}
 	// Every size is 1kB = 8000 bits: one bin holds all 200 per run.
-	if csv, _ := os.ReadFile(filepath.Join(dir, "sizes.csv")); !strings.Contains(string(csv), "line,rate=1,8000,200,,\n") {
+	if csv, _ := os.ReadFile(filepath.Join(dir, "sizes.csv")); !strings.Contains(string(csv), "line,λ = 1,8000,200,,,\n") {
 		t.Errorf("sizes.csv:\n%s", csv)
 	}
 	os.WriteFile(plots, []byte("plots:\n  - name: bad\n    type: cdf\n    y: mean_delay_s\n    series: rate\n"), 0o644)
@@ -77,7 +77,8 @@ func TestReplotByteForByte(t *testing.T) {
 	}
 }
 
-// netsim runs lists every run with the index --run-index takes.
+// netsim runs lists every run with the index --run-index takes, replication by
+// replication (scenarios.RunIndex).
 func TestRunList(t *testing.T) {
 	s, err := scenarios.Parse("v.yaml", []byte("kind: ladder\nreplications: 2\nvariants:\n  a: {level: 1}\n  b: {level: 2}\n"))
 	if err != nil {
@@ -88,7 +89,7 @@ func TestRunList(t *testing.T) {
 		lines = append(lines, strings.Join(row, " "))
 	}
 	want := "run point replication seed variant level\n" +
-		"0 0 0 " + seed(1, 0) + " a 1\n1 0 1 " + seed(1, 1) + " a 1\n2 1 0 " + seed(1, 2) + " b 2\n3 1 1 " + seed(1, 3) + " b 2"
+		"0 0 0 " + seed(1, 0) + " a 1\n1 1 0 " + seed(1, 1) + " b 2\n2 0 1 " + seed(1, 2) + " a 1\n3 1 1 " + seed(1, 3) + " b 2"
 	if got := strings.Join(lines, "\n"); got != want {
 		t.Errorf("runs:\n%s\nwant:\n%s", got, want)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -31,6 +32,9 @@ type RunOptions struct {
 	// Progress, if not nil, is called from one goroutine at most every half second of
 	// wall-clock time, and once at the end.
 	Progress func(CampaignProgress)
+	// Warn, if not nil, is told of each line of the output folder's journal that is not
+	// used (and whose run is run again), before anything runs.
+	Warn func(JournalProblem)
 }
 
 // CampaignProgress is how far a campaign has got.
@@ -52,7 +56,10 @@ type RunProgress struct {
 type RunResult struct {
 	Run, Point, Replication int
 	Seed                    uint64
-	Values                  map[string]float64 // by metric name
+	// Status is StatusOK for a run that ended, or the limit it stopped at; a run
+	// stopped at a limit has no values, samples or series.
+	Status string
+	Values map[string]float64 // by metric name
 	// Samples and Series are the run's sample sets and time series, by name; nil if
 	// the kind declares none.
 	Samples map[string][]float64
@@ -69,13 +76,39 @@ type Result struct {
 	Skipped int            // runs taken from the journal rather than run
 }
 
+// The status of a run: it ended, or it stopped at one of the limits the scenario gives
+// each run (limits.sim_time, events, wall_time). A run stopped at a limit is a row of
+// runs.csv with that status and no metrics, and summary.csv leaves it out of its
+// point's statistics (n counts the runs that ended).
+const (
+	StatusOK       = "ok"
+	StatusSimTime  = "sim_time_limit"
+	StatusEvents   = "events_limit"
+	StatusWallTime = "wall_time_limit"
+)
+
+// Stopped counts the runs of the result that stopped at a limit, by status.
+func (r *Result) Stopped() map[string]int {
+	out := map[string]int{}
+	for _, run := range r.Runs {
+		if run.Status != StatusOK {
+			out[run.Status]++
+		}
+	}
+	return out
+}
+
 // outputFiles are the files a campaign writes besides its plots; Force removes them.
 var outputFiles = []string{"manifest.json", journalName, "runs.csv", "summary.csv", "samples.csv", "series.csv"}
 
 func newRunResult(s *scenarios.Scenario, run int) RunResult {
-	return RunResult{Run: run, Point: run / s.Replications, Replication: run % s.Replications,
-		Seed: scenarios.RunSeed(s.Seed, run), Values: map[string]float64{}}
+	point, rep := s.RunPoint(run)
+	return RunResult{Run: run, Point: point, Replication: rep,
+		Seed: scenarios.RunSeed(s.Seed, run), Status: StatusOK, Values: map[string]float64{}}
 }
+
+// errWallTime is the cause of a run's context ending at limits.wall_time.
+var errWallTime = errors.New("stopped at its wall-time limit")
 
 // Run runs every run of the campaign s (or of opts.Subset) on a pool of workers and
 // writes the output folder.
@@ -121,13 +154,35 @@ func Run(ctx context.Context, s *scenarios.Scenario, opts RunOptions) (*Result, 
 	}
 	var jr *journal
 	if opts.OutDir != "" {
-		if done, err = prepareDir(opts.OutDir, s, hash, opts.Subset, opts.Force); err != nil {
+		lock, err := lockDir(opts.OutDir)
+		if err != nil {
 			return nil, err
+		}
+		defer lock.release()
+		var problems []JournalProblem
+		if done, problems, err = prepareDir(opts.OutDir, s, hash, opts.Subset, opts.Force); err != nil {
+			return nil, err
+		}
+		if len(problems) > 0 {
+			for _, p := range problems {
+				if opts.Warn != nil {
+					opts.Warn(p)
+				}
+			}
+			// Rewritten with the runs it holds, so that a line not used now is not
+			// found again, nor a run it recorded twice recorded a third time.
+			jl, err := journalOf(done, hash)
+			if err == nil {
+				err = writeFileAtomic(filepath.Join(opts.OutDir, journalName), jl)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("output folder %s: %w", opts.OutDir, err)
+			}
 		}
 		if err := writeManifest(opts.OutDir, manifest); err != nil {
 			return nil, fmt.Errorf("output folder %s: %w", opts.OutDir, err)
 		}
-		if jr, err = openJournal(filepath.Join(opts.OutDir, journalName)); err != nil {
+		if jr, err = openJournal(filepath.Join(opts.OutDir, journalName), hash); err != nil {
 			return nil, fmt.Errorf("output folder %s: %w", opts.OutDir, err)
 		}
 		defer jr.close()
@@ -135,7 +190,11 @@ func Run(ctx context.Context, s *scenarios.Scenario, opts RunOptions) (*Result, 
 
 	var pending []int
 	for _, i := range indices {
-		if _, ok := done[i]; ok && (s.Capture == nil || !captureMissing(opts.OutDir, s.Capture, i)) {
+		// A run the wall-time limit stopped depends on the machine: it is run again, as
+		// is a run that ended whose capture files are missing. A run stopped at another
+		// limit has no capture, and would stop there again.
+		r, ok := done[i]
+		if ok && r.Status != StatusWallTime && (s.Capture == nil || r.Status != StatusOK || !captureMissing(opts.OutDir, s.Capture, i)) {
 			res.Skipped++
 		} else {
 			pending = append(pending, i)
@@ -143,7 +202,7 @@ func Run(ctx context.Context, s *scenarios.Scenario, opts RunOptions) (*Result, 
 	}
 	prog := newTracker(len(indices), res.Skipped, opts.Progress)
 	runErr := runPool(ctx, s, opts.OutDir, pending, opts.Workers, prog, func(r RunResult) error {
-		if _, again := done[r.Run]; again {
+		if prev, again := done[r.Run]; again && prev.Status != StatusWallTime {
 			return nil // run again for its capture: journaled already
 		}
 		done[r.Run] = r
@@ -190,43 +249,76 @@ func Run(ctx context.Context, s *scenarios.Scenario, opts RunOptions) (*Result, 
 }
 
 // prepareDir makes the output folder ready for part (nil: the whole campaign) and
-// returns the runs its journal already holds for this campaign.
-func prepareDir(dir string, s *scenarios.Scenario, hash string, part *Subset, force bool) (map[int]RunResult, error) {
+// returns the runs its journal already holds for this campaign, and the lines of it
+// that cannot be used.
+func prepareDir(dir string, s *scenarios.Scenario, hash string, part *Subset, force bool) (map[int]RunResult, []JournalProblem, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
+		return nil, nil, fmt.Errorf("output folder: %w", err)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
+		return nil, nil, fmt.Errorf("output folder: %w", err)
 	}
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return isPartDir(filepath.Join(dir, e.Name()), hash) })
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == lockName })
 	if len(entries) > 0 {
 		m, err := ReadManifest(dir)
 		switch {
 		case err == nil && m.ScenarioHash == hash && m.Subset.equal(part):
-			done, err := readJournal(filepath.Join(dir, journalName), s)
+			done, problems, err := readJournal(filepath.Join(dir, journalName), s, hash)
 			if err != nil {
-				return nil, fmt.Errorf("output folder %s: %w", dir, err)
+				return nil, nil, fmt.Errorf("output folder %s: %w", dir, err)
 			}
-			return done, nil
+			return done, problems, nil
 		case !force && err == nil && m.ScenarioHash == hash:
-			return nil, fmt.Errorf("output folder %s holds %s of this campaign, not %s: choose another folder, or force to start afresh",
+			return nil, nil, fmt.Errorf("output folder %s holds %s of this campaign, not %s: choose another folder, or force to start afresh",
 				dir, m.Subset.describe(), part.describe())
 		case !force && err == nil:
-			return nil, fmt.Errorf("output folder %s holds a different campaign (%s, scenario hash %.12s, not %.12s): choose another folder, or force to start afresh",
+			return nil, nil, fmt.Errorf("output folder %s holds a different campaign (%s, scenario hash %.12s, not %.12s): choose another folder, or force to start afresh",
 				dir, m.Name, m.ScenarioHash, hash)
 		case !force:
-			return nil, fmt.Errorf("output folder %s is not empty and holds no netsim campaign: choose another folder, or force to use it", dir)
+			return nil, nil, fmt.Errorf("output folder %s is not empty and holds no netsim campaign: choose another folder, or force to use it", dir)
 		}
-		for _, name := range outputFiles {
-			if err := os.Remove(filepath.Join(dir, name)); err != nil && !os.IsNotExist(err) {
-				return nil, fmt.Errorf("output folder %s: %w", dir, err)
-			}
-		}
-		if err := os.RemoveAll(filepath.Join(dir, captureDir)); err != nil {
-			return nil, fmt.Errorf("output folder %s: %w", dir, err)
+		if err := removeOutputs(dir, m); err != nil {
+			return nil, nil, fmt.Errorf("output folder %s: %w", dir, err)
 		}
 	}
-	return map[int]RunResult{}, nil
+	return map[int]RunResult{}, nil, nil
+}
+
+// removeOutputs removes netsim's files from dir, for --force: the campaign's own, its
+// capture folder, and the figures of the campaign its manifest m describes (nil:
+// none), each named through scenarios.JoinName, so that nothing outside dir is touched
+// whatever the manifest says. Other files are left where they are.
+func removeOutputs(dir string, m *Manifest) error {
+	names := slices.Clone(outputFiles)
+	if m != nil {
+		if old, err := scenarios.Parse("manifest.json", []byte(m.Scenario)); err == nil {
+			for _, p := range old.Plots {
+				names = append(names, p.Name+".png", p.Name+".svg", p.Name+".csv")
+			}
+		}
+	}
+	for _, name := range names {
+		path, err := scenarios.JoinName(dir, name)
+		if err != nil {
+			continue // not a name netsim would have written
+		}
+		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return os.RemoveAll(filepath.Join(dir, captureDir))
+}
+
+// isPartDir says whether path is the folder of a part (a shard, or runs) of the
+// campaign hash. Such folders may sit inside the whole campaign's folder, which is where
+// a job array's merge writes (netsim slurm: DIR/shard-i-of-n, merged into DIR), so they
+// do not make it "not empty". 'netsim run --shard' puts them beside it by default
+// (out/NAME-shard-i-of-n).
+func isPartDir(path, hash string) bool {
+	m, err := ReadManifest(path)
+	return err == nil && m.Subset != nil && m.ScenarioHash == hash
 }
 
 func writeOutputs(dir string, s *scenarios.Scenario, res *Result) error {
@@ -362,13 +454,28 @@ func runOne(ctx context.Context, s *scenarios.Scenario, dir string, i int, prog 
 		cr = &captureRun{c: s.Capture}
 		env.Attach = cr.attach
 	}
-	out, err := s.Kind.Run(ctx, p.Params, env)
+	runCtx := sim.WithLimits(ctx, sim.Limits{Events: uint64(s.Limits.Events), Time: s.Limits.SimTime.Time()})
+	if w := s.Limits.WallTime; w > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeoutCause(runCtx, w.Time().Duration(), errWallTime)
+		defer cancel()
+	}
+	out, err := s.Kind.Run(runCtx, p.Params, env)
 	if err == nil && cr != nil {
 		err = cr.write(dir, s, i)
 	}
-	if err != nil {
+	var limit *sim.LimitError
+	switch {
+	case err == nil:
+		r.Values, r.Samples, r.Series = out.Values, out.Samples, out.Series
+	case errors.As(err, &limit) && limit.Limit == sim.EventLimit:
+		r.Status = StatusEvents
+	case errors.As(err, &limit):
+		r.Status = StatusSimTime
+	case ctx.Err() == nil && errors.Is(context.Cause(runCtx), errWallTime):
+		r.Status = StatusWallTime
+	default:
 		return r, fmt.Errorf("run %d (point %d, replication %d): %w", i, r.Point, r.Replication, err)
 	}
-	r.Values, r.Samples, r.Series = out.Values, out.Samples, out.Series
 	return r, nil
 }

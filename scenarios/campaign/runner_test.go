@@ -93,13 +93,13 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 		}
 	}
 	lines := strings.Split(string(want), "\n")
-	if lines[0] != "run,point,replication,seed,upload,file,time_s,draw" {
+	if lines[0] != "run,point,replication,seed,status,upload,file,time_s,draw" {
 		t.Errorf("runs.csv header %q", lines[0])
 	}
-	if want := "4,1,1," + strconv.FormatUint(scenarios.RunSeed(42, 4), 10) + ",1Mbps,4Mbit,"; !strings.HasPrefix(lines[5], want) {
+	if want := "4,4,0," + strconv.FormatUint(scenarios.RunSeed(42, 4), 10) + ",ok,2Mbps,4Mbit,"; !strings.HasPrefix(lines[5], want) {
 		t.Errorf("runs.csv row 4 = %q, want prefix %q", lines[5], want)
 	}
-	if !strings.Contains(string(want), "point,upload,file,n,time_s_mean,time_s_sd,time_s_ci95_lo,time_s_ci95_hi,draw_mean,") {
+	if !strings.Contains(string(want), "point,upload,file,n,time_s_mean,time_s_sd,time_s_t_ci95_lo,time_s_t_ci95_hi,draw_mean,") {
 		t.Errorf("no summary header in\n%s", want)
 	}
 }
@@ -138,10 +138,6 @@ func TestSummarize(t *testing.T) {
 	if st.N != 5 {
 		t.Errorf("n = %d", st.N)
 	}
-	one := summarize([]float64{7})
-	if one != (Stats{N: 1, Mean: 7, SD: 0, Lo: 7, Hi: 7}) {
-		t.Errorf("n=1: %+v", one)
-	}
 	// Runs without a value (NaN: a page that did not load whole has no load time) are
 	// left out and counted, not averaged in.
 	if gaps := summarize([]float64{1, math.NaN(), 2, 3, math.NaN(), 4, 5}); gaps.N != 5 || gaps.Excluded != 2 || gaps.Mean != 3 || gaps.SD != st.SD {
@@ -163,7 +159,7 @@ func TestSummaryCSV(t *testing.T) {
 		{0, 0, 5, 3, 1.5811388300841898, 1.036756838522443, 4.963243161477557},
 		{1, 2, 5, 23, 1.5811388300841898, 21.036756838522443, 24.963243161477557},
 	}
-	if strings.Join(rows[0], ",") != "point,level,n,value_mean,value_sd,value_ci95_lo,value_ci95_hi" {
+	if strings.Join(rows[0], ",") != "point,level,n,value_mean,value_sd,value_t_ci95_lo,value_t_ci95_hi" {
 		t.Errorf("header %v", rows[0])
 	}
 	for i, w := range want {
@@ -187,7 +183,7 @@ func TestResume(t *testing.T) {
 	}
 	_, err := Run(context.Background(), mustParse(t, campaign), RunOptions{OutDir: dir, Workers: 1})
 	testkinds.ToyHook = nil
-	if err == nil || !strings.Contains(err.Error(), "run 7 (point 2, replication 1): disk on fire") {
+	if err == nil || !strings.Contains(err.Error(), "run 7 (point 1, replication 1): disk on fire") {
 		t.Fatalf("error = %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "runs.csv")); !os.IsNotExist(err) {
@@ -299,27 +295,32 @@ func TestFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	fig := figs["time"]
-	if len(fig.Points) != 2 || fig.Points[0].Label != "upload=1Mbps" || fig.Points[1].Label != "upload=2Mbps" {
+	// Labels come from the kind's table: the parameter's and metric's names in words,
+	// with their units.
+	if len(fig.Points) != 2 || fig.Points[0].Label != "Upload = 1Mbps" || fig.Points[1].Label != "Upload = 2Mbps" {
 		t.Fatalf("series %+v", fig.Points)
 	}
 	if got := fig.Points[1].X; len(got) != 3 || got[0] != 1e6 || got[2] != 8e6 {
 		t.Errorf("x = %v", got)
 	}
-	if fig.XLabel != "file (bit)" || fig.YLabel != "time_s (s)" || fig.Title != "campaign" {
+	if fig.XLabel != "File (bit)" || fig.YLabel != "Time (s)" || fig.Title != "campaign" {
 		t.Errorf("labels %q %q %q", fig.XLabel, fig.YLabel, fig.Title)
 	}
-	// transfer = F/u depends on upload: one curve per upload; per_peer errs above 50
-	// peers, never here. File is an integer (bits) with more than 1000 values in range:
-	// 200 samples.
+	if fig.Note != "mean of n = 3 runs, 95% CI (Student's t)" {
+		t.Errorf("note %q", fig.Note)
+	}
+	// transfer = F/u depends on upload: one curve per upload, in its series' colour;
+	// per_peer errs above 50 peers, never here. File is an integer (bits) with more
+	// than 1000 values in range: 200 samples.
 	if len(fig.Curves) != 4 {
 		t.Fatalf("%d curves", len(fig.Curves))
 	}
 	c := fig.Curves[1]
-	if c.Label != "F/u, upload=2Mbps" || len(c.X) != 200 || c.X[0] != 1e6 || c.Y[0] != 0.5 || c.Y[199] != 4 {
-		t.Errorf("curve %q: %d points from (%v, %v) to (%v, %v)", c.Label, len(c.X), c.X[0], c.Y[0], c.X[199], c.Y[199])
+	if c.Label != "F/u" || c.Of != "Upload = 2Mbps" || len(c.X) != 200 || c.X[0] != 1e6 || c.Y[0] != 0.5 || c.Y[199] != 4 {
+		t.Errorf("curve %q of %q: %d points from (%v, %v) to (%v, %v)", c.Label, c.Of, len(c.X), c.X[0], c.Y[0], c.X[199], c.Y[199])
 	}
 	d := figs["draws"]
-	if len(d.Points) != 2 || d.Points[0].Label != "time_s" || d.Points[1].Label != "draw" || len(d.Points[0].X) != 3 {
+	if len(d.Points) != 2 || d.Points[0].Label != "Time" || d.Points[1].Label != "Draw" || len(d.Points[0].X) != 3 {
 		t.Errorf("draws %+v", d.Points)
 	}
 }
@@ -379,7 +380,7 @@ plots:
 	if c.X[0] != 1 || c.X[len(c.X)-1] != 2 || c.Y[0] != 8 {
 		t.Errorf("curve from (%v, %v) to %v, want from (1, 8) to 2", c.X[0], c.Y[0], c.X[len(c.X)-1])
 	}
-	if fig.XLabel != "upload (Mbps)" {
+	if fig.XLabel != "Upload (Mbps)" {
 		t.Errorf("xlabel %q", fig.XLabel)
 	}
 }
@@ -398,12 +399,12 @@ variants:
 		t.Fatal(err)
 	}
 	runs := strings.Split(string(readFile(t, filepath.Join(dir, "runs.csv"))), "\n")
-	if runs[0] != "run,point,replication,seed,variant,level,value" || !strings.HasPrefix(runs[6], "5,1,0,") || !strings.HasSuffix(runs[6], ",high,3,31") {
+	if runs[0] != "run,point,replication,seed,status,variant,level,value" || !strings.HasPrefix(runs[6], "5,1,2,") || !strings.HasSuffix(runs[6], ",high,3,31") {
 		t.Errorf("runs.csv:\n%s", strings.Join(runs, "\n"))
 	}
 	// Level 3: 30 + {1..5}, mean 33.
 	sum := strings.Split(string(readFile(t, filepath.Join(dir, "summary.csv"))), "\n")
-	if sum[0] != "point,variant,level,n,value_mean,value_sd,value_ci95_lo,value_ci95_hi" || !strings.HasPrefix(sum[2], "1,high,3,5,33,1.58113883008418") {
+	if sum[0] != "point,variant,level,n,value_mean,value_sd,value_t_ci95_lo,value_t_ci95_hi" || !strings.HasPrefix(sum[2], "1,high,3,5,33,1.58113883008418") {
 		t.Errorf("summary.csv:\n%s", strings.Join(sum, "\n"))
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"netsim/capture/capturetest"
 	"netsim/plots/msc"
 	"netsim/scenarios"
+	"netsim/scenarios/campaign"
 )
 
 // captureOf runs the first point of a scenario file's text with a capture on hosts,
@@ -155,4 +156,19 @@ params: {mode: nonpersistent, objects: 0, base_size: 6821B, rtt: 100ms, download
 	resp := chart.Messages[3]
 	require.InDelta(t, 56.16, resp.SentMs-resp.SendMs, 1e-9)
 	golden(t, chart, "http-nonpersistent")
+}
+
+// A run stopped at a limit has no capture, and is not run again for one: resumed, the
+// campaign finds its run done, where a run that ended without its capture files is
+// run again to write them.
+func TestCaptureOfARunStoppedAtALimit(t *testing.T) {
+	s, err := scenarios.Parse("capture.yaml", []byte("kind: http\nname: stopped\nlimits: {events: 10}\ncapture: {pcap: [browser]}\n"))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	res, err := campaign.Run(context.Background(), s, campaign.RunOptions{OutDir: dir, Workers: 1})
+	require.NoError(t, err)
+	require.Equal(t, map[string]int{campaign.StatusEvents: 1}, res.Stopped())
+	again, err := campaign.Run(context.Background(), s, campaign.RunOptions{OutDir: dir, Workers: 1})
+	require.NoError(t, err)
+	require.Equal(t, 1, again.Skipped)
 }

@@ -21,7 +21,7 @@ type filedistParams struct {
 	Mode           string                       `yaml:"mode" default:"p2p" oneof:"client-server p2p" help:"architecture: client-server or p2p"`
 	File           units.Size                   `yaml:"file" default:"3600Mbit" range:"(0,)" help:"F, the size of the file"`
 	ServerUpload   units.Rate                   `yaml:"server_upload" platform:"" default:"10Mbps" range:"(0,)" help:"u_s, the server's upload rate"`
-	Peers          int                          `yaml:"peers" platform:"" default:"10" range:"[1,)" help:"N, the number of peers"`
+	Peers          int                          `yaml:"peers" platform:"" default:"10" range:"[1,)" label:"Number of peers N" symbol:"N" help:"N, the number of peers"`
 	PeerUpload     scenarios.Random[units.Rate] `yaml:"peer_upload" platform:"" default:"1Mbps" range:"(0,)" help:"the peers' upload rate: their mean, or a distribution each peer's is drawn from"`
 	PeerDownload   scenarios.Random[units.Rate] `yaml:"peer_download" platform:"" default:"10Mbps" range:"(0,)" help:"the peers' download rate: their mean, or a distribution each peer's is drawn from"`
 	UploadSpread   float64                      `yaml:"upload_spread" platform:"" range:"[0,1)" help:"peer upload rates spread evenly over mean·(1±spread); 0: all equal"`
@@ -94,11 +94,17 @@ var _ = scenarios.Register(scenarios.Decl[filedistParams, filedistRun]{
 			d, _ := filedist.ClientServerBound(float64(p.File.Bits()), p.ServerUpload.Bps(), down)
 			return d
 		})},
+		{Name: "bound", Label: "lower bound: D_cs or D_P2P", Metric: "distribution_time_s", Value: filedistBound(func(p *filedistParams, up, down []float64) float64 {
+			return modeBound(p, up, down)
+		})},
 		{Name: "d_p2p", Label: "D_P2P (P2P bound)", Metric: "distribution_time_s", Value: filedistTerm(filedist.P2PBoundTerms.Max)},
 		{Name: "p2p_server_term", Label: "F/u_s", Metric: "distribution_time_s", Value: filedistTerm(func(t filedist.P2PBoundTerms) float64 { return t.Server })},
 		{Name: "p2p_download_term", Label: "F/d_min", Metric: "distribution_time_s", Value: filedistTerm(func(t filedist.P2PBoundTerms) float64 { return t.Download })},
 		{Name: "p2p_aggregate_term", Label: "N·F/(u_s+Σu_i)", Metric: "distribution_time_s", Value: filedistTerm(func(t filedist.P2PBoundTerms) float64 { return t.Aggregate })},
 	},
+	// What one run creates, for the limits validation holds it to (filedist_size.go).
+	Size:     filedistSize,
+	SizeHelp: filedistSizeHelp,
 })
 
 // spread returns n rates evenly spread over mean·(1±s): the midpoints of n equal
@@ -240,4 +246,13 @@ func runFiledist(ctx context.Context, p *filedistParams, env scenarios.RunEnv) (
 		r.bound = filedist.P2PTerms(float64(p.File.Bits()), cfg.ServerUploadBps, up, down).Max()
 	}
 	return r, nil
+}
+
+// modeBound is the lower bound on distribution time of p's mode: D_cs or D_P2P.
+func modeBound(p *filedistParams, up, down []float64) float64 {
+	if p.Mode == string(filedist.ClientServer) {
+		d, _ := filedist.ClientServerBound(float64(p.File.Bits()), p.ServerUpload.Bps(), down)
+		return d
+	}
+	return filedist.P2PTerms(float64(p.File.Bits()), p.ServerUpload.Bps(), up, down).Max()
 }

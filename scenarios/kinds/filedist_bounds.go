@@ -62,6 +62,10 @@ Example (the textbook's homework problem):
 	},
 }
 
+// maxBoundsPeers bounds -N: each peer's rates are held (160 MB at 10^7), and -N 10^12
+// would otherwise ask for 16 TB.
+const maxBoundsPeers = 10_000_000
+
 // boundsInput is the problem `netsim bounds` solves, in bits and bit/s.
 type boundsInput struct {
 	file         units.Size
@@ -78,8 +82,11 @@ func parseBoundsInput(fs *flag.FlagSet, file, us string, up, down []string, n in
 			return in, fmt.Errorf("-%s is required", name)
 		}
 	}
-	if n < 1 {
+	switch {
+	case n < 1:
 		return in, fmt.Errorf("-N: want at least 1 peer, got %d", n)
+	case n > maxBoundsPeers:
+		return in, fmt.Errorf("-N: at most %d peers, got %d (the bounds are computed peer by peer, 16 bytes each)", maxBoundsPeers, n)
 	}
 	var err error
 	if in.file, err = units.ParseSize(file); err != nil {

@@ -19,8 +19,8 @@ import (
 // fast link with a 100 ms RTT, where the RTT formulas of §2.2.2 hold.
 type httpParams struct {
 	Mode        string                       `yaml:"mode" default:"pipelined" oneof:"nonpersistent parallel persistent pipelined" help:"how the browser uses connections: nonpersistent (serial), parallel (P at once, non-persistent), persistent (no pipelining) or pipelined"`
-	Parallel    int                          `yaml:"parallel" default:"5" range:"[1,)" help:"P, the most connections open at once in parallel mode"`
-	Objects     int                          `yaml:"objects" default:"10" range:"[0,)" help:"K, the objects the base HTML file references"`
+	Parallel    int                          `yaml:"parallel" default:"5" range:"[1,)" symbol:"P" help:"P, the most connections open at once in parallel mode"`
+	Objects     int                          `yaml:"objects" default:"10" range:"[0,)" label:"Objects referenced by the page K" symbol:"K" help:"K, the objects the base HTML file references"`
 	BaseSize    units.Size                   `yaml:"base_size" default:"6821B" help:"size of the base HTML file's body"`
 	ObjectSize  scenarios.Random[units.Size] `yaml:"object_size" default:"10kB" help:"size of each referenced object's body, or a distribution each is drawn from (in whole bytes)"`
 	RTT         units.Duration               `yaml:"rtt" platform:"" default:"100ms" range:"(0,)" help:"round-trip propagation time between browser and server"`
@@ -99,14 +99,14 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 	Platform: (*httpParams).platform,
 	Deploy:   (*httpParams).deploy,
 	Metrics: []scenarios.Reading[httpRun]{
-		scenarios.Scalar("page_load_s", "s", "page load time, click to last object, mean over sessions; empty unless every load got every object", whole(func(pg *http.PageResult, _ *httpRun) float64 { return pg.LoadTime().Seconds() })).Optional(),
+		scenarios.Scalar("page_load_s", "s", "page load time, click to last object, mean over sessions; empty unless every load got every object", whole(func(pg *http.PageResult, _ *httpRun) float64 { return pg.LoadTime().Seconds() })).Optional().Named("Page load time"),
 		scenarios.Scalar("base_time_s", "s", "time from the click to the base HTML file, mean over sessions; empty unless every load was complete", whole(func(pg *http.PageResult, _ *httpRun) float64 { return pg.BaseTime().Seconds() })).Optional(),
 		scenarios.Scalar("page_load_rtts", "RTT", "page_load_s in round-trip times browser-server; empty unless every load was complete", whole(func(pg *http.PageResult, r *httpRun) float64 { return float64(pg.LoadTime()) / float64(r.rtt) })).Optional(),
 		scenarios.Scalar("complete", "", "1 if every page load got the base and every object it links, else 0", func(r *httpRun) float64 { return b2f(r.complete()) }),
 		scenarios.Scalar("objects_fetched", "", "objects received whole (200 OK) per page load, the base included", count(func(pg *http.PageResult) int { return pg.Objects })),
 		scenarios.Scalar("errors", "", "objects not received per page load: error statuses, failed dials, unanswered or timed-out requests", count(func(pg *http.PageResult) int { return pg.Errors })),
 		scenarios.Scalar("retries", "", "requests sent again per page load after their connection closed under them (RFC 7230 §6.3.1)", count(func(pg *http.PageResult) int { return pg.Retries })),
-		scenarios.Scalar("conns_opened", "", "TCP connections opened per page load", count(func(pg *http.PageResult) int { return pg.ConnsOpened })),
+		scenarios.Scalar("conns_opened", "", "TCP connections opened per page load", count(func(pg *http.PageResult) int { return pg.ConnsOpened })).Named("TCP connections per page load"),
 		scenarios.Scalar("handshake_rtts", "RTT", "TCP handshakes on the load's critical path per page load: the RTTs of set-up it waits for (parallel ones count once)", count(func(pg *http.PageResult) int { return pg.HandshakeRTTs })),
 		scenarios.Scalar("handshake_rtts_total", "RTT", "TCP handshakes per page load, each one RTT, overlapping ones all counted (= conns_opened)", count(func(pg *http.PageResult) int { return pg.ConnsOpened })),
 		scenarios.Scalar("requests", "", "HTTP requests sent per page load, retries included", count(func(pg *http.PageResult) int { return pg.Requests })),
@@ -119,6 +119,12 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 		{Name: "rtt_formula", Label: "RTT formula", Metric: "page_load_s", Value: func(p *httpParams) (float64, error) {
 			return float64(http.PageLoadRTTs(http.Mode(p.Mode), p.Objects, p.Parallel)) * p.RTT.Seconds(), nil
 		}},
+		{Name: "connections", Label: "K + 1 non-persistent, 1 persistent", Metric: "conns_opened", Value: func(p *httpParams) (float64, error) {
+			if p.Sessions > 1 && (p.Mode == string(http.Persistent) || p.Mode == string(http.Pipelined)) {
+				return 0, errors.New("a persistent connection may outlive the gap between sessions")
+			}
+			return float64(http.ConnectionsPerPage(http.Mode(p.Mode), p.Objects)), nil
+		}},
 		{Name: "fluid", Label: "RTTs + transmission", Metric: "page_load_s", Value: func(p *httpParams) (float64, error) {
 			size, ok := p.ObjectSize.Const()
 			if !ok {
@@ -128,6 +134,9 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 				float64(p.BaseSize.Bytes()), float64(size.Bytes()), p.Download.Bps(), float64(p.Window.Bytes())), nil
 		}},
 	},
+	// What one run creates, for the limits validation holds it to (http_size.go).
+	Size:     httpSize,
+	SizeHelp: httpSizeHelp,
 })
 
 func (p *httpParams) check() error {

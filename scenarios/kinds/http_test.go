@@ -70,7 +70,7 @@ func TestBuiltinHTTPPersistenceMatchesRTTFormulas(t *testing.T) {
 }
 
 // The built-in http-transmission campaign: with K = 10 objects, a 20 Mbps link and a
-// 64 KiB window, the simulation follows the fluid closed form (RTTs plus each
+// 65535 B window, the simulation follows the fluid closed form (RTTs plus each
 // connection's share, min(C/n, W/RTT)) within 3% — headers, which the form neglects,
 // weigh most on the 1 kB objects — and the modes trade places: pipelining wins for
 // 1 kB objects (3 RTT against 4), ten parallel connections for 1 MB (20 Mbps against

@@ -25,21 +25,21 @@ type webcacheParams struct {
 	Workload      string         `yaml:"workload" default:"fixed-hit" oneof:"fixed-hit zipf" help:"fixed-hit (the textbook's: a request is for a held object with probability hit_probability) or zipf"`
 	HitProb       float64        `yaml:"hit_probability" default:"0.4" range:"[0,1]" help:"fixed-hit: probability that a request names one of the hot objects"`
 	Hot           int            `yaml:"hot_objects" default:"100" range:"[1,)" help:"fixed-hit: number of hot objects"`
-	Alpha         float64        `yaml:"alpha" default:"0.8" range:"[0,10]" help:"zipf: popularity exponent (web traces: 0.64-0.83)"`
+	Alpha         float64        `yaml:"alpha" default:"0.8" range:"[0,10]" label:"Zipf exponent α" symbol:"α" help:"zipf: popularity exponent (web traces: 0.64-0.83)"`
 	Catalogue     int            `yaml:"catalogue" default:"100000" range:"[1,1e8]" help:"zipf: number of objects"`
 	ObjectSize    units.Size     `yaml:"object_size" default:"1Mbit" help:"every object's body"`
-	ChangeRate    float64        `yaml:"change_rate" range:"[0,)" unit:"1/s" help:"each object's modification rate, per second (a Poisson process); 0: never"`
+	ChangeRate    float64        `yaml:"change_rate" range:"[0,)" unit:"1/s" label:"Change rate per object" help:"each object's modification rate, per second (a Poisson process); 0: never"`
 	Freshness     string         `yaml:"freshness" default:"max-age" oneof:"max-age heuristic" help:"max-age (origins send Cache-Control: max-age) or heuristic (caches take 10% of the time since Last-Modified, RFC 7234 §4.2.2)"`
 	MaxAge        units.Duration `yaml:"max_age" default:"24h" help:"the max-age origins send, with freshness: max-age"`
 	Cache         bool           `yaml:"cache" default:"true" help:"browsers go through a proxy cache on the LAN; false: straight to the origins"`
 	CacheSize     units.Size     `yaml:"cache_size" default:"1GiB" help:"the cache's capacity"`
-	CacheFraction float64        `yaml:"cache_fraction" range:"[0,)" help:"if > 0, the capacity as a fraction of the catalogue's bytes (overrides cache_size)"`
+	CacheFraction float64        `yaml:"cache_fraction" range:"[0,)" label:"Cache size, fraction of the catalogue" help:"if > 0, the capacity as a fraction of the catalogue's bytes (overrides cache_size)"`
 	Policy        string         `yaml:"policy" default:"lru" oneof:"lru lfu" help:"eviction: lru or lfu"`
-	Revalidate    bool           `yaml:"revalidate" default:"true" help:"revalidate stale copies with a conditional GET; false: fetch them again whole"`
+	Revalidate    bool           `yaml:"revalidate" default:"true" label:"Conditional GET" help:"revalidate stale copies with a conditional GET; false: fetch them again whole"`
 	Browsers      int            `yaml:"browsers" platform:"" default:"10" range:"[1,)" help:"browser hosts on the LAN"`
 	Origins       int            `yaml:"origins" platform:"" default:"4" range:"[1,)" help:"origin servers; object i is on origin i mod origins"`
 	LANRate       units.Rate     `yaml:"lan_rate" platform:"" default:"100Mbps" range:"(0,)" help:"each LAN link's rate"`
-	AccessRate    units.Rate     `yaml:"access_rate" platform:"" default:"15Mbps" range:"(0,)" help:"the access link's rate, each way"`
+	AccessRate    units.Rate     `yaml:"access_rate" platform:"" default:"15Mbps" range:"(0,)" label:"Access-link rate" help:"the access link's rate, each way"`
 	LANDelay      units.Duration `yaml:"lan_delay" platform:"" help:"one-way propagation delay, host to institution router"`
 	AccessDelay   units.Duration `yaml:"access_delay" platform:"" help:"one-way propagation delay across the access link"`
 	InternetDelay units.Duration `yaml:"internet_delay" platform:"" default:"2s" help:"round trip from the Internet router to an origin (the textbook's Internet delay)"`
@@ -79,8 +79,8 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 	Platform: (*webcacheParams).platform,
 	Deploy:   deployWebcache,
 	Metrics: []scenarios.Reading[webcacheRun]{
-		scenarios.Scalar("hit_ratio", "", "fraction of requests answered from the cache's copy (fresh hits and 304-validated)", func(r *webcacheRun) float64 { return r.HitRatio() }),
-		scenarios.Scalar("byte_hit_ratio", "", "fraction of body bytes answered from the cache's copies", func(r *webcacheRun) float64 { return r.ByteHitRatio() }),
+		scenarios.Scalar("hit_ratio", "", "fraction of requests answered from the cache's copy (fresh hits and 304-validated)", func(r *webcacheRun) float64 { return r.HitRatio() }).AsProportion(),
+		scenarios.Scalar("byte_hit_ratio", "", "fraction of body bytes answered from the cache's copies", func(r *webcacheRun) float64 { return r.ByteHitRatio() }).AsProportion(),
 		scenarios.Scalar("revalidations", "", "conditional GETs the cache sent", func(r *webcacheRun) float64 { return float64(r.revalidations()) }),
 		scenarios.Scalar("not_modified", "", "of those, how many the origin answered 304 Not Modified", func(r *webcacheRun) float64 { return float64(r.Outcomes[webcache.Validated]) }),
 		scenarios.Scalar("not_modified_ratio", "", "not_modified / revalidations (0 when none)", func(r *webcacheRun) float64 {
@@ -88,17 +88,17 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 				return 0
 			}
 			return float64(r.Outcomes[webcache.Validated]) / float64(r.revalidations())
-		}),
+		}).Named("Share of conditional GETs answered 304").AsProportion(),
 		scenarios.Scalar("refetches", "", "stale copies fetched again whole (revalidation off)", func(r *webcacheRun) float64 { return float64(r.Outcomes[webcache.Refetched]) }),
 		scenarios.Scalar("bytes_saved", "B", "bytes kept off the access link: direct-fetch bytes minus the cache's own exchange, summed over requests", func(r *webcacheRun) float64 { return float64(r.BytesSaved) }),
 		scenarios.Scalar("access_bytes_in", "B", "bytes into the institution over the access link (socket-layer count at the origins)", func(r *webcacheRun) float64 { return float64(r.AccessBytesIn) }),
 		scenarios.Scalar("access_bytes_out", "B", "bytes out of the institution over the access link", func(r *webcacheRun) float64 { return float64(r.AccessBytesOut) }),
 		scenarios.Scalar("access_bytes_per_request", "B", "access-link bytes, both ways, per measured request", func(r *webcacheRun) float64 {
 			return float64(r.AccessBytesIn+r.AccessBytesOut) / float64(r.Requests)
-		}),
+		}).Named("Access-link bytes per request"),
 		scenarios.Scalar("access_utilization", "", "inbound access link's utilization over the measurement window", func(r *webcacheRun) float64 { return r.Utilization(r.accessBps) }),
 		scenarios.Scalar("access_delay_s", "s", "mean time an origin's response took to cross once under way: the access delay", func(r *webcacheRun) float64 { return orZero(r.AccessDelay.Mean()) }),
-		scenarios.Scalar("response_mean_s", "s", "mean response time at the browsers", func(r *webcacheRun) float64 { return r.Response.Mean() }),
+		scenarios.Scalar("response_mean_s", "s", "mean response time at the browsers", func(r *webcacheRun) float64 { return r.Response.Mean() }).Named("Mean response time"),
 		scenarios.Scalar("response_p50_s", "s", "median response time (within 1%)", func(r *webcacheRun) float64 { return r.Response.Quantile(0.5) }),
 		scenarios.Scalar("response_p95_s", "s", "95th percentile response time (within 1%)", func(r *webcacheRun) float64 { return r.Response.Quantile(0.95) }),
 		scenarios.Scalar("hit_response_mean_s", "s", "mean response time of requests answered from the cache's copy (0 if none)", func(r *webcacheRun) float64 { return orZero(r.HitResponse.Mean()) }),
@@ -117,8 +117,19 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 			}
 			return d
 		})},
-		{Name: "hit_ratio", Label: "Che's approximation (LRU) / textbook hit rate", Metric: "hit_ratio", Value: exact((*webcacheParams).expectedHitRatio)},
+		{Name: "not_modified", Label: "closed form: no change since validated", Metric: "not_modified_ratio", Value: func(p *webcacheParams) (float64, error) {
+			_, share, err := p.config().ConditionalGETTraffic(p.institution(), p.Origins)
+			return share, err
+		}},
+		{Name: "access_bytes", Label: "closed form (Poisson requests and changes)", Metric: "access_bytes_per_request", Value: func(p *webcacheParams) (float64, error) {
+			bytes, _, err := p.config().ConditionalGETTraffic(p.institution(), p.Origins)
+			return bytes, err
+		}},
+		{Name: "hit_ratio", Label: "Che's approximation (LRU)", Metric: "hit_ratio", Value: exact((*webcacheParams).expectedHitRatio)},
 	},
+	// What one run creates, for the limits validation holds it to (webcache_size.go).
+	Size:     webcacheSize,
+	SizeHelp: webcacheSizeHelp,
 })
 
 // exact wraps a closed form that always has a value (NaN where none is drawn).
@@ -138,6 +149,12 @@ func (p *webcacheParams) config() webcache.ExperimentConfig {
 		c.CacheBytes = int64(math.Round(p.CacheFraction * float64(p.catalogue()) * float64(c.ObjectBytes)))
 	}
 	return c
+}
+
+// institution is the default platform's institution network, for the closed forms.
+func (p *webcacheParams) institution() topology.InstitutionConfig {
+	return topology.InstitutionConfig{Hosts: p.Browsers + 1, Servers: p.Origins, LANBps: p.LANRate.Bps(), LANDelay: p.LANDelay.Time(),
+		AccessBps: p.AccessRate.Bps(), AccessDelay: p.AccessDelay.Time(), InternetDelay: p.InternetDelay.Time()}
 }
 
 // platform is the institution network of §2.2.5: the cache and the browsers on the LAN

@@ -2,6 +2,7 @@ package units
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -27,6 +28,9 @@ func ParseFrequency(s string) (Frequency, error) {
 	if strings.HasPrefix(num, "-") {
 		return 0, fmt.Errorf("invalid frequency %q: must not be negative", s)
 	}
+	if !exponentInRange(num) {
+		return 0, fmt.Errorf("invalid frequency %q: the exponent of %q is beyond ±%d", s, num, maxExponent)
+	}
 	n, ok := new(big.Rat).SetString(num)
 	if !ok || num == "" {
 		return 0, fmt.Errorf("invalid frequency %q: %q is not a number", s, num)
@@ -41,6 +45,9 @@ func ParseFrequency(s string) (Frequency, error) {
 		return 0, fmt.Errorf("invalid frequency %q: unknown unit %q: want /ms, /s, /min, /h or /d", s, unit)
 	}
 	v, _ := new(big.Rat).Mul(n, new(big.Rat).SetFrac64(1e9, per)).Float64()
+	if math.IsInf(v, 0) {
+		return 0, fmt.Errorf("invalid frequency %q: too large", s)
+	}
 	return Frequency(v), nil
 }
 

@@ -161,7 +161,11 @@ func (h *Host) command(t *testing.T, d *datadriven.TestData) string {
 				t.Fatalf("%s: rtt: %v", d.Pos, err)
 			}
 		}
-		c := h.newConn(topology.Addr{Node: 0, Port: h.ephemeral()}, dl.to, sim.Time(rtt))
+		port := dl.opts.LocalPort
+		if port == 0 {
+			port = h.ephemeral()
+		}
+		c := h.newConn(topology.Addr{Node: 0, Port: port}, dl.to, sim.Time(rtt))
 		h.Printf("conn %d: connected to %s", c.id, h.addr(dl.to))
 		dl.done(c, nil)
 	case "dial-fail":
@@ -419,12 +423,17 @@ func (l *listener) Close() error {
 
 type dial struct {
 	to       topology.Addr
+	opts     topology.TCPOptions
 	done     func(topology.Conn, error)
 	answered bool
 }
 
 func (h *Host) Dial(to topology.Addr, opts topology.TCPOptions, done func(topology.Conn, error)) {
-	h.dials = append(h.dials, &dial{to: to, done: done})
+	h.dials = append(h.dials, &dial{to: to, opts: opts, done: done})
+	if opts.LocalPort != 0 {
+		h.Printf("dial %d: %s from :%d", len(h.dials), h.addr(to), opts.LocalPort)
+		return
+	}
 	h.Printf("dial %d: %s", len(h.dials), h.addr(to))
 }
 

@@ -66,6 +66,18 @@ var Toy = scenarios.Register(scenarios.Decl[ToyParams, toyRun]{
 		}
 		return toyRun{time: float64(p.File.Bits())/p.Upload.Bps() + r.Float64(), draw: r.Float64()}, nil
 	},
+	Size: func(p *ToyParams, _ *scenarios.Topology) scenarios.RunSize {
+		n := float64(p.Peers)
+		return scenarios.RunSize{
+			Hosts: scenarios.Count{N: n + 1, Key: "peers", Of: "peers + 1"},
+			Flows: scenarios.Count{N: n * n, Key: "peers", Of: "peers²"},
+			Spans: []scenarios.Span{
+				{Keys: []string{"upload", "file"}, Of: "file / upload", Seconds: float64(p.File.Bits()) / p.Upload.Bps()},
+				{Keys: []string{"delay"}, Of: "4 × delay", Seconds: 4 * p.Delay.Seconds()},
+			},
+		}
+	},
+	SizeHelp: "hosts: peers + 1; flows: peers²; the run's length: file / upload + 4 × delay.",
 	Metrics: []scenarios.Reading[toyRun]{
 		scenarios.Scalar("time_s", "s", "transfer time plus noise", func(r *toyRun) float64 { return r.time }),
 		scenarios.Scalar("draw", "", "a uniform draw", func(r *toyRun) float64 { return r.draw }),
@@ -80,6 +92,44 @@ var Toy = scenarios.Register(scenarios.Decl[ToyParams, toyRun]{
 			}
 			return float64(p.Peers) * float64(p.File.Bits()) / p.Upload.Bps(), nil
 		}},
+	},
+})
+
+// ClockParams are those of the kind clock: a kernel that runs Ticks events, Gap apart.
+type ClockParams struct {
+	Ticks int            `yaml:"ticks" default:"10" range:"[0,)" help:"events in a run"`
+	Gap   units.Duration `yaml:"gap" default:"1s" help:"virtual time between two events"`
+}
+
+type clockRun struct {
+	events uint64
+	end    sim.Time
+}
+
+// Clock is a test-only kind whose runs are a sim kernel of Ticks events, run with
+// RunContext, so that the limits a campaign gives its runs (sim_time, events,
+// wall_time) stop it as they stop a real model's.
+var Clock = scenarios.Register(scenarios.Decl[ClockParams, clockRun]{
+	Name:    "clock",
+	Summary: "a kernel of ticks",
+	Run: func(ctx context.Context, p *ClockParams, env scenarios.RunEnv) (clockRun, error) {
+		k := sim.NewKernel()
+		left := p.Ticks
+		var tick func()
+		tick = func() {
+			if left--; left > 0 {
+				k.After(p.Gap.Time(), tick)
+			}
+		}
+		if left > 0 {
+			k.At(0, tick)
+		}
+		err := k.RunContext(ctx, env.Progress)
+		return clockRun{k.Events(), k.Now()}, err
+	},
+	Metrics: []scenarios.Reading[clockRun]{
+		scenarios.Scalar("events", "", "events run", func(r *clockRun) float64 { return float64(r.events) }),
+		scenarios.Scalar("end_s", "s", "the time of the last event", func(r *clockRun) float64 { return r.end.Seconds() }),
 	},
 })
 
@@ -103,7 +153,7 @@ var Ladder = scenarios.Register(scenarios.Decl[LadderParams, float64]{
 // SamplerParams are those of the kind sampler: per-run samples and a time series with
 // known distributions.
 type SamplerParams struct {
-	Rate  float64                      `yaml:"rate" default:"1" range:"(0,)" unit:"1/s" help:"rate of the exponential samples and of the arrivals"`
+	Rate  float64                      `yaml:"rate" default:"1" range:"(0,)" unit:"1/s" symbol:"λ" help:"rate of the exponential samples and of the arrivals"`
 	N     int                          `yaml:"n" default:"200" range:"[1,)" help:"samples per run"`
 	Until units.Duration               `yaml:"until" default:"10s" range:"(0,)" help:"end of the time series"`
 	Size  scenarios.Random[units.Size] `yaml:"size" default:"1kB" range:"(0,)" help:"what size draws, a distribution or not"`
@@ -158,5 +208,38 @@ var Sampler = scenarios.Register(scenarios.Decl[SamplerParams, samplerRun]{
 	},
 	Theory: []scenarios.TheoryOf[SamplerParams]{
 		{Name: "mean", Label: "1/rate", Metric: "mean_delay_s", Value: func(p *SamplerParams) (float64, error) { return 1 / p.Rate, nil }},
+	},
+})
+
+// ShareParams are those of the kind share: runs whose results are a proportion and the
+// same numbers as a plain metric, known in advance.
+type ShareParams struct {
+	Level int `yaml:"level" range:"[0,1]" label:"Pattern" help:"which list of shares the runs report"`
+}
+
+// ShareRuns are the shares run i reports, by level: value ShareRuns[level][i mod 4].
+// Level 0 is far from the ends of [0, 1]; level 1 near 0, where Student's t interval of
+// its mean goes below 0.
+var ShareRuns = [2][4]float64{{0.2, 0.4, 0.3, 0.3}, {0.001, 0, 0.002, 0.0005}}
+
+// Share is the kind share.
+var Share = scenarios.Register(scenarios.Decl[ShareParams, float64]{
+	Name:    "share",
+	Summary: "a proportion with known values",
+	Run: func(_ context.Context, p *ShareParams, env scenarios.RunEnv) (float64, error) {
+		return ShareRuns[p.Level][env.RunIndex%4], nil
+	},
+	Metrics: []scenarios.Reading[float64]{
+		scenarios.Scalar("share", "", "a proportion", func(v *float64) float64 { return *v }).Named("Share of trials").AsProportion(),
+		scenarios.Scalar("plain", "", "the same numbers, not declared a proportion", func(v *float64) float64 { return *v }),
+	},
+	Theory: []scenarios.TheoryOf[ShareParams]{
+		{Name: "share", Label: "the mean share", Metric: "share", Value: func(p *ShareParams) (float64, error) {
+			sum := 0.0
+			for _, v := range ShareRuns[p.Level] {
+				sum += v
+			}
+			return sum / 4, nil
+		}},
 	},
 })
