@@ -56,7 +56,7 @@ plots:
 			if got := string(readFile(t, filepath.Join(dir, "runs.csv"))); got != want {
 				t.Errorf("runs.csv:\n%s\nwant:\n%s", got, want)
 			}
-			want = "point,ticks,n,events_mean,events_sd,events_ci95_lo,events_ci95_hi,end_s_mean,end_s_sd,end_s_ci95_lo,end_s_ci95_hi\n" +
+			want = "point,ticks,n,events_mean,events_sd,events_t_ci95_lo,events_t_ci95_hi,end_s_mean,end_s_sd,end_s_t_ci95_lo,end_s_t_ci95_hi\n" +
 				"0,5,2,5,0,5,5,4,0,4,4\n" +
 				"1,20,0,,,,,,,,\n" // no run ended: no values, as for an optional metric
 			if got := string(readFile(t, filepath.Join(dir, "summary.csv"))); got != want {

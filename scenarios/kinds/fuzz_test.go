@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -69,7 +70,11 @@ func runSeeds(f *testing.F) [][]byte {
 		}
 		sets := []string{"replications=1"}
 		for _, ax := range s.Sweep {
-			sets = append(sets, ax.Key+"=["+scenarios.FormatValue(ax.Values[0])+"]")
+			v := scenarios.FormatValue(ax.Values[0])
+			if _, ok := ax.Values[0].(string); ok {
+				v = strconv.Quote(v) // "" is a value, [] no list at all
+			}
+			sets = append(sets, ax.Key+"=["+v+"]")
 		}
 		if err := s.Set(sets...); err != nil {
 			f.Fatal(err)

@@ -217,7 +217,9 @@ type ShareParams struct {
 	Level int `yaml:"level" range:"[0,1]" label:"Pattern" help:"which list of shares the runs report"`
 }
 
-// ShareRuns are the shares run i reports, by level: value ShareRuns[level][i mod 4].
+// ShareRuns are the shares the runs report, by level: replication r reports
+// ShareRuns[level][r mod 4]. Runs are numbered replication by replication, so with the
+// two levels swept (as the tests do) run i is replication i/2.
 // Level 0 is far from the ends of [0, 1]; level 1 near 0, where Student's t interval of
 // its mean goes below 0.
 var ShareRuns = [2][4]float64{{0.2, 0.4, 0.3, 0.3}, {0.001, 0, 0.002, 0.0005}}
@@ -227,7 +229,7 @@ var Share = scenarios.Register(scenarios.Decl[ShareParams, float64]{
 	Name:    "share",
 	Summary: "a proportion with known values",
 	Run: func(_ context.Context, p *ShareParams, env scenarios.RunEnv) (float64, error) {
-		return ShareRuns[p.Level][env.RunIndex%4], nil
+		return ShareRuns[p.Level][(env.RunIndex/2)%4], nil
 	},
 	Metrics: []scenarios.Reading[float64]{
 		scenarios.Scalar("share", "", "a proportion", func(v *float64) float64 { return *v }).Named("Share of trials").AsProportion(),
