@@ -68,6 +68,40 @@ type Result struct {
 	// BytesSaved is what the cache kept off the access link: for each measured request,
 	// what a direct fetch would have moved minus what the cache's exchange moved.
 	BytesSaved int64
+	// Window is what the experimenter's Meter read when the first measured request was
+	// taken and when the last was: the window over which the link's counters count.
+	Window [2]Counters
+}
+
+// Counters are the access link's counters as the experimenter reads them: the bytes
+// the origins' sockets have sent (into the institution) and received (out of it), and
+// how long the inbound access link has been busy (topology.Network.BusyTime).
+type Counters struct {
+	At                         sim.Time
+	OriginSent, OriginReceived int64
+	Busy                       sim.Time
+}
+
+// AccessBytesIn is the bytes the origins sent in the window; AccessBytesOut those
+// they received.
+func (r Result) AccessBytesIn() int64 { return r.Window[1].OriginSent - r.Window[0].OriginSent }
+func (r Result) AccessBytesOut() int64 {
+	return r.Window[1].OriginReceived - r.Window[0].OriginReceived
+}
+
+// WindowS is the window's length in seconds.
+func (r Result) WindowS() float64 { return (r.Window[1].At - r.Window[0].At).Seconds() }
+
+// OfferedLoad is ρ: the bytes the origins began to send in the window (a socket
+// counts a message when it starts to send it) over what an inbound access link of bps
+// can carry in it. It is above 1 when the link is overloaded.
+func (r Result) OfferedLoad(bps float64) float64 {
+	return float64(r.AccessBytesIn()) * 8 / bps / r.WindowS()
+}
+
+// Utilization is the fraction of the window the inbound access link was busy.
+func (r Result) Utilization() float64 {
+	return (r.Window[1].Busy - r.Window[0].Busy).Seconds() / r.WindowS()
 }
 
 // HitRatio is the fraction of requests answered without a fetch of their own.
@@ -89,9 +123,9 @@ func (r Result) ByteHitRatio() float64 {
 // and sums up the requests after the warm-up.
 type Log struct {
 	requests, warmup, issued int
-	// Window, if set, is called when the first measured request is taken (start) and
-	// when the last is (!start): the experimenter reads the link's counters then.
-	Window    func(start bool)
+	// Meter, if set, reads the access link's counters when the first measured request
+	// is taken and when the last is (Result.Window).
+	Meter     func() Counters
 	measuring bool
 	started   sim.Time
 	open      map[*http.Request]bool // measured requests not yet answered
@@ -111,15 +145,20 @@ func (l *Log) take(now sim.Time) bool {
 	}
 	if l.issued == l.warmup {
 		l.measuring, l.started = true, now
-		if l.Window != nil {
-			l.Window(true)
-		}
+		l.read(0, now)
 	}
 	l.issued++
-	if l.issued == l.requests && l.Window != nil {
-		l.Window(false)
+	if l.issued == l.requests {
+		l.read(1, now)
 	}
 	return true
+}
+
+func (l *Log) read(i int, now sim.Time) {
+	if l.Meter != nil {
+		l.res.Window[i] = l.Meter()
+	}
+	l.res.Window[i].At = now
 }
 
 func (l *Log) sent(req *http.Request) {

@@ -11,7 +11,6 @@ import (
 	"netsim/apps/webcache/workload"
 	"netsim/scenarios"
 	"netsim/scenarios/units"
-	"netsim/sim"
 	"netsim/topology"
 )
 
@@ -52,18 +51,14 @@ type webcacheParams struct {
 	InternetDelay units.Duration `yaml:"internet_delay" platform:"" default:"2s" range:"[0,)" help:"round trip from the Internet router to an origin (the textbook's Internet delay)"`
 }
 
-// webcacheRun is a run's result and what the link's counters said over its window.
+// webcacheRun is a run's result, the rate of the access link it crossed, and whether
+// the link's offered load had a steady state.
 type webcacheRun struct {
 	webcache.Result
-	accessBps     float64
-	steady        bool     // the access link's offered load is below 1
-	in, out, busy [2]int64 // origins' bytes sent and received, inbound busy ns: at the window's start, end
-	window        [2]sim.Time
-	events        uint64
+	accessBps float64
+	steady    bool
+	events    uint64
 }
-
-func (r *webcacheRun) delta(c [2]int64) float64 { return float64(c[1] - c[0]) }
-func (r *webcacheRun) seconds() float64         { return (r.window[1] - r.window[0]).Seconds() }
 
 // outcomes sums the counts of some outcomes.
 func (r *webcacheRun) outcomes(os ...webcache.Outcome) float64 {
@@ -92,7 +87,7 @@ func all(r *webcacheRun) *webcache.Histogram    { return &r.Response }
 func hits(r *webcacheRun) *webcache.Histogram   { return &r.HitResponse }
 func misses(r *webcacheRun) *webcache.Histogram { return &r.MissResponse }
 
-const noSteady = "; empty when the access link's offered load is 1 or more (no steady state)"
+const noSteady = "; empty when the access link has no steady state: the closed form's offered load Δβ is 1 or more"
 
 var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 	Name:    "webcache",
@@ -119,11 +114,13 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 		scenarios.Scalar("refetches", "", "stale copies fetched again whole (revalidation off)", func(r *webcacheRun) float64 { return r.outcomes(webcache.Refetched) }),
 		scenarios.Scalar("errors", "", "measured requests that got no object: an error status, a failed or timed-out exchange, a browser gone down", func(r *webcacheRun) float64 { return float64(r.Errors) }),
 		scenarios.Scalar("bytes_saved", "B", "bytes kept off the access link: direct-fetch bytes minus the cache's own exchange, summed over requests", func(r *webcacheRun) float64 { return float64(r.BytesSaved) }),
-		scenarios.Scalar("access_bytes_in", "B", "bytes into the institution over the access link in the window (the origins' sockets' count of what they sent)", func(r *webcacheRun) float64 { return r.delta(r.in) }),
-		scenarios.Scalar("access_bytes_out", "B", "bytes out of the institution over the access link in the window", func(r *webcacheRun) float64 { return r.delta(r.out) }),
-		scenarios.Scalar("access_bytes_per_request", "B", "access-link bytes, both ways, per measured request", func(r *webcacheRun) float64 { return (r.delta(r.in) + r.delta(r.out)) / float64(r.Requests) }),
-		scenarios.Scalar("access_offered_load", "", "the bytes the origins began to send in the window over what the inbound access link can carry in it: ρ = Δβ, above 1 when overloaded", func(r *webcacheRun) float64 { return r.delta(r.in) * 8 / r.accessBps / r.seconds() }),
-		scenarios.Scalar("access_utilization", "", "the fraction of the window the inbound access link was carrying data (busy time / time)", func(r *webcacheRun) float64 { return r.delta(r.busy) / 1e9 / r.seconds() }),
+		scenarios.Scalar("access_bytes_in", "B", "bytes into the institution over the access link in the window (the origins' sockets' count of what they sent)", func(r *webcacheRun) float64 { return float64(r.AccessBytesIn()) }),
+		scenarios.Scalar("access_bytes_out", "B", "bytes out of the institution over the access link in the window", func(r *webcacheRun) float64 { return float64(r.AccessBytesOut()) }),
+		scenarios.Scalar("access_bytes_per_request", "B", "access-link bytes, both ways, per measured request", func(r *webcacheRun) float64 {
+			return float64(r.AccessBytesIn()+r.AccessBytesOut()) / float64(r.Requests)
+		}),
+		scenarios.Scalar("access_offered_load", "", "the bytes the origins began to send in the window over what the inbound access link can carry in it: ρ = Δβ, above 1 when overloaded", func(r *webcacheRun) float64 { return r.OfferedLoad(r.accessBps) }),
+		scenarios.Scalar("access_utilization", "", "the fraction of the window the inbound access link was carrying data (busy time / time)", func(r *webcacheRun) float64 { return r.Utilization() }),
 		scenarios.Scalar("access_delay_s", "s", "mean time an origin's response took to cross once under way: the access delay"+noSteady, timeOf(func(r *webcacheRun) *webcache.Histogram { return &r.AccessDelay }, mean, true)).Optional(),
 		scenarios.Scalar("response_mean_s", "s", "mean response time of the measured requests that got their object"+noSteady, timeOf(all, mean, true)).Optional(),
 		scenarios.Scalar("response_p50_s", "s", "median of those (within 1%)"+noSteady, timeOf(all, p50, true)).Optional(),
@@ -135,8 +132,8 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 		scenarios.Scalar("events", "", "kernel events in the run", func(r *webcacheRun) float64 { return float64(r.events) }),
 	},
 	Theory: []scenarios.TheoryOf[webcacheParams]{
-		{Name: "response_time", Label: "K&R: LAN + Δ/(1−Δβ) + Internet delay", Metric: "response_mean_s", Value: exact((*webcacheParams).textbookResponse)},
-		{Name: "access_delay", Label: "Δ/(1−Δβ)", Metric: "access_delay_s", Value: exact(func(p *webcacheParams) float64 { return p.accessDelay(p.AccessRate.Bps()) })},
+		{Name: "response_time", Label: "K&R: LAN + Δ/(1−Δβ) + Internet delay", Metric: "response_mean_s", Value: exact(func(p *webcacheParams) float64 { return p.institution().ResponseTime() })},
+		{Name: "access_delay", Label: "Δ/(1−Δβ)", Metric: "access_delay_s", Value: exact(func(p *webcacheParams) float64 { return p.institution().AccessTime() })},
 		{Name: "hit_ratio", Label: "Che's approximation (LRU, no delay) / textbook hit rate", Metric: "hit_ratio", Value: exact((*webcacheParams).expectedHitRatio)},
 	},
 })
@@ -235,18 +232,16 @@ func runWebcache(ctx context.Context, p *webcacheParams, env scenarios.RunEnv) (
 	inbound := pl.Links("access")[i]
 	pl.Network.TrackBusy(inbound)
 	r := webcacheRun{accessBps: pl.Network.Link(inbound).CapacityBps}
-	r.steady = p.offeredLoad(r.accessBps) < 1
-	log.Window = func(start bool) {
-		j := 1
-		if start {
-			j = 0
-		}
+	in := p.institution()
+	in.AccessBps = r.accessBps // a file's topology may have its own
+	r.steady = in.OfferedLoad() < 1
+	log.Meter = func() (c webcache.Counters) {
 		for _, o := range origins {
 			st := pl.Stack.Stats(pl.Node(o))
-			r.in[j] += st.BytesSent
-			r.out[j] += st.BytesReceived
+			c.OriginSent, c.OriginReceived = c.OriginSent+st.BytesSent, c.OriginReceived+st.BytesReceived
 		}
-		r.busy[j], r.window[j] = int64(pl.Network.BusyTime(inbound)), pl.Kernel.Now()
+		c.Busy = pl.Network.BusyTime(inbound)
+		return c
 	}
 	if err := pl.Run(ctx); err != nil {
 		return webcacheRun{}, err
@@ -300,44 +295,11 @@ func (p *webcacheParams) expectedHitRatio() float64 {
 	return webcache.CheHitRatio(p.Catalogue, p.Alpha, math.Floor(float64(p.cacheBytes())/float64(p.ObjectSize.Bytes())))
 }
 
-// delta is Δ, the time to send one object's response over an access link of bps.
-func (p *webcacheParams) delta(bps float64) float64 {
-	return float64(p.origin().OKWireBytes()) * 8 / bps
-}
-
-// offeredLoad is ρ = Δβ on an access link of bps, β the rate of misses.
-func (p *webcacheParams) offeredLoad(bps float64) float64 {
-	return p.delta(bps) * (1 - p.expectedHitRatio()) * p.Rate
-}
-
-// accessDelay is Δ/(1−Δβ), NaN when the link is overloaded.
-func (p *webcacheParams) accessDelay(bps float64) float64 {
-	d := webcache.AccessDelay(p.delta(bps), (1-p.expectedHitRatio())*p.Rate)
-	if math.IsInf(d, 1) {
-		return math.NaN()
-	}
-	return d
-}
-
-// textbookResponse is Kurose & Ross §2.2.5's total response time, on the LAN the
-// simulation has: the cache's LAN link carries every response to the browsers, a
-// processor-sharing queue like the access link, so a response's LAN time is its
-// Δ_LAN/(1 − λΔ_LAN) (the textbook's "negligible" LAN delay, at intensity 0.15). A hit
-// costs that and the LAN's round trip, browser to cache; a miss the Internet delay,
-// the access link's propagation both ways, its access delay Δ/(1−Δβ) (β the rate of
-// misses) and the LAN's round trip — the response crosses the LAN as it crosses the
-// access link, relayed as it arrives, and once more after it only through a cache
-// that stores and forwards. NaN when a link is overloaded.
-func (p *webcacheParams) textbookResponse() float64 {
-	h := p.expectedHitRatio()
-	lanRTT := 4 * p.LANDelay.Seconds()
-	lan := webcache.AccessDelay(float64(p.origin().OKWireBytes())*8/p.LANRate.Bps(), p.Rate)
-	miss := p.InternetDelay.Seconds() + 2*p.AccessDelay.Seconds() + p.accessDelay(p.AccessRate.Bps()) + lanRTT
-	if p.Cache && p.Forwarding == "store-and-forward" {
-		miss += lan
-	}
-	if math.IsInf(lan, 1) {
-		return math.NaN()
-	}
-	return h*(lan+lanRTT) + (1-h)*miss
+// institution is the textbook's network as its closed forms see it, with these
+// params' hit ratio.
+func (p *webcacheParams) institution() webcache.Institution {
+	return webcache.Institution{RatePerS: p.Rate, Cache: p.Cache, HitRatio: p.expectedHitRatio(),
+		ResponseBytes: p.origin().OKWireBytes(), LANBps: p.LANRate.Bps(), AccessBps: p.AccessRate.Bps(),
+		LANDelay: p.LANDelay.Time(), AccessDelay: p.AccessDelay.Time(), InternetDelay: p.InternetDelay.Time(),
+		StoreAndForward: p.Forwarding == "store-and-forward"}
 }

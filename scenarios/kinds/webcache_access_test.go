@@ -63,7 +63,7 @@ func TestAccessDelayIsProcessorSharing(t *testing.T) {
 				p.Requests, p.Warmup = 30000, 2000 // ten times the relaxation time
 			}
 			p.InternetDelay = 0
-			deltaS := p.delta(p.AccessRate.Bps())
+			deltaS := p.institution().Delta(p.AccessRate.Bps())
 			p.Rate = rho / deltaS
 			require.NoError(t, k.Check(p))
 			want := webcache.AccessDelay(deltaS, p.Rate)

@@ -39,8 +39,8 @@ func textbookPoint(t *testing.T, extra string, reps int) (*webcacheParams, campa
 	p := s.Point(ps.Point).Params.(*webcacheParams)
 	st := ps.Stats["response_mean_s"]
 	t.Logf("%s: response %.4f s [%.4f, %.4f], K&R %.4f s; utilization %.4f, offered load %.4f (theory %.4f)", extra,
-		st.Mean, st.Lo, st.Hi, p.textbookResponse(), ps.Stats["access_utilization"].Mean,
-		ps.Stats["access_offered_load"].Mean, p.offeredLoad(p.AccessRate.Bps()))
+		st.Mean, st.Lo, st.Hi, p.institution().ResponseTime(), ps.Stats["access_utilization"].Mean,
+		ps.Stats["access_offered_load"].Mean, p.institution().OfferedLoad())
 	return p, ps
 }
 
@@ -57,11 +57,11 @@ func textbookPoint(t *testing.T, extra string, reps int) (*webcacheParams, campa
 // within 1% as well. The access link's measured utilization and offered load are 0.6.
 func TestWebcacheTextbookExample(t *testing.T) {
 	p, ps := textbookPoint(t, "cache=true access_rate=15Mbps", 4)
-	want, got := p.textbookResponse(), ps.Stats["response_mean_s"]
+	want, got := p.institution().ResponseTime(), ps.Stats["response_mean_s"]
 	require.InEpsilon(t, want, got.Mean, 0.01)
 	require.True(t, got.Lo <= want && want <= got.Hi, "K&R %.4f outside [%.4f, %.4f]", want, got.Lo, got.Hi)
-	lanHit := webcache.AccessDelay(p.delta(p.LANRate.Bps()), p.Rate)
-	issue := 0.4*lanHit + 0.6*(p.accessDelay(p.AccessRate.Bps())+p.InternetDelay.Seconds()+lanHit)
+	lanHit := p.institution().LANTime()
+	issue := 0.4*lanHit + 0.6*(p.institution().AccessTime()+p.InternetDelay.Seconds()+lanHit)
 	require.InEpsilon(t, issue, got.Mean, 0.01)
 	require.InDelta(t, 0.6, ps.Stats["access_utilization"].Mean, 0.01)
 	require.InDelta(t, 0.6, ps.Stats["access_offered_load"].Mean, 0.01)
@@ -74,16 +74,16 @@ func TestWebcacheTextbookExample(t *testing.T) {
 // no steady state, the link is busy all the time, and the response times have no value.
 func TestWebcacheTextbookWithoutCache(t *testing.T) {
 	p, ps := textbookPoint(t, "cache=false access_rate=100Mbps", 2)
-	require.InEpsilon(t, p.textbookResponse(), ps.Stats["response_mean_s"].Mean, 0.01)
+	require.InEpsilon(t, p.institution().ResponseTime(), ps.Stats["response_mean_s"].Mean, 0.01)
 	require.InDelta(t, 0.15, ps.Stats["access_utilization"].Mean, 0.005)
 
 	p, ps = textbookPoint(t, "cache=false access_rate=15Mbps requests=4000 warmup=1000", 2)
-	require.InDelta(t, 1.0018, p.offeredLoad(p.AccessRate.Bps()), 1e-4)
+	require.InDelta(t, 1.0018, p.institution().OfferedLoad(), 1e-4)
 	require.True(t, math.IsNaN(ps.Stats["response_mean_s"].Mean), "no steady state, no mean")
 	require.Equal(t, 2, ps.Stats["response_mean_s"].Excluded)
 	// The window of 3000 Poisson arrivals varies by 1/√3000 = 1.8% a run: 4% is 3σ of the
 	// mean of two.
-	require.InEpsilon(t, p.offeredLoad(p.AccessRate.Bps()), ps.Stats["access_offered_load"].Mean, 0.04)
+	require.InEpsilon(t, p.institution().OfferedLoad(), ps.Stats["access_offered_load"].Mean, 0.04)
 	require.Greater(t, ps.Stats["access_utilization"].Mean, 0.99)
 }
 
@@ -100,7 +100,7 @@ func TestWebcacheHitRatioTheory(t *testing.T) {
 	require.Equal(t, 0.4, p.expectedHitRatio())
 	// Overloaded: no curve.
 	p.Cache, p.AccessRate = false, 15e6
-	require.True(t, math.IsNaN(p.textbookResponse()))
+	require.True(t, math.IsNaN(p.institution().ResponseTime()))
 }
 
 // The cache crashes for 10 s of a 1000-request run and comes back empty: nothing hangs
