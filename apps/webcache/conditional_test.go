@@ -7,7 +7,6 @@ import (
 
 	"netsim/apps/http"
 	"netsim/sim"
-	"netsim/topology"
 )
 
 // Kurose & Ross §2.2.6 (the conditional GET), RFC 7232 §3.3 and §4.1: a cache holding
@@ -18,28 +17,21 @@ import (
 // the origin (every byte it sends or receives crosses the access link), against the
 // exact wire text of the messages.
 func TestConditionalGetBytesOnAccessLink(t *testing.T) {
-	k := sim.NewKernel()
-	netCfg := topology.DefaultInstitution()
-	netCfg.Hosts = 2
-	network, err := topology.BuildInstitution(k, netCfg)
-	require.NoError(t, err)
-	stack := topology.NewStack(network, sim.NewStreams(1))
-	srv, _ := stack.HostNamed("server0")
-	cacheHost, _ := stack.HostNamed("host0")
-	browserHost, _ := stack.HostNamed("host1")
+	in := newTestInstitution(t, 2, 0)
+	k, stack, srv, cacheHost, browserHost := in.k, in.stack, in.origin, in.hosts[0], in.hosts[1]
 
 	const objectBytes = 125000 // 1 Mbit
 	var servers []*http.Server
 	require.NoError(t, Origin(OriginConfig{ObjectBytes: objectBytes, Catalogue: 1,
 		MaxAge: 10 * sim.Second, HasMaxAge: true, Name: "netsim-origin/1.0", Idle: -1}, &servers)(srv))
 	origin := servers[0]
-	origins := map[string]topology.Addr{"server0": {Node: srv.Node(), Port: 80}}
+	origins := in.origins()
 	var outcomes []Outcome
 	cache, err := StartCache(cacheHost, Config{CapacityBytes: 1 << 20, Revalidate: true, Origins: origins,
 		OnServe: func(_ *http.Request, s Served) { outcomes = append(outcomes, s.Outcome) }})
 	require.NoError(t, err)
 	browser := http.NewClient(browserHost, http.ClientConfig{UserAgent: "netsim-browser/1.0"})
-	proxy := topology.Addr{Node: cacheHost.Node(), Port: 80}
+	proxy := at(cacheHost)
 
 	type step struct {
 		in, out int64 // bytes the origin sent and received during the step

@@ -157,5 +157,6 @@ func TestWebcacheCollapsedMatchesChe(t *testing.T) {
 		t.Logf("α=%v: hit ratio %.4f (%d collapsed), Che %.4f", alpha, r.HitRatio(), r.Outcomes[webcache.Collapsed], p.expectedHitRatio())
 		require.InDelta(t, p.expectedHitRatio(), r.HitRatio(), 0.01)
 		require.Positive(t, r.Outcomes[webcache.Collapsed])
+		require.Zero(t, r.Errors)
 	}
 }
