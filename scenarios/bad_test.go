@@ -17,7 +17,7 @@ var badFiles = []struct {
 }{
 	{"unknown top-level key", `kind: toy
 sed: 3
-`, `bad.yaml:2: sed: unknown key; did you mean "seed"? (known keys: kind, name, description, seed, replications, params, sweep, variants, topology, schedule, plots)
+`, `bad.yaml:2: sed: unknown key; did you mean "seed"? (known keys: kind, name, description, seed, replications, params, sweep, variants, topology, schedule, plots, capture)
     2 | sed: 3
       | ^`},
 	{"unknown params key", `kind: toy

@@ -33,6 +33,8 @@ type Scenario struct {
 	Topology *Topology
 	Schedule *Schedule
 	Plots    []Plot
+	// Capture is the file's capture: section (or --pcap and --msc), nil for none.
+	Capture *Capture
 
 	src *source
 	// topologyNode and scheduleNode are the sections as the file wrote them (a
@@ -65,6 +67,7 @@ type fileSpec struct {
 	Topology     yaml.Node  `yaml:"topology"`
 	Schedule     yaml.Node  `yaml:"schedule"`
 	Plots        []plotSpec `yaml:"plots"`
+	Capture      yaml.Node  `yaml:"capture"`
 }
 
 var yamlLineError = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -123,6 +126,7 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 	s.Sweep = d.decodeSweep(&spec.Sweep, s)
 	s.Variants = d.decodeVariants(&spec.Variants, s)
 	d.decodeSections(&spec.Topology, &spec.Schedule, s)
+	d.decodeCapture(&spec.Capture, s)
 	for i := range spec.Plots {
 		if p, ok := d.decodePlot(&spec.Plots[i], fmt.Sprintf("plots[%d]", i), s); ok {
 			s.Plots = append(s.Plots, p)

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"netsim/sim"
+	"netsim/topology"
 )
 
 // A Kind is one protocol model as a scenario type: `kind: filedist` in a file. It is
@@ -97,6 +98,10 @@ type RunEnv struct {
 	Schedule *Schedule
 	// Deployment is which host runs which of the kind's programs (Decl.Deploy).
 	Deployment Deployment
+	// Attach, if not nil, is called with the run's stack once its network is built and
+	// before anything runs (scenarios.NewPlatform does it): it is where a capture taps
+	// hosts.
+	Attach func(*topology.Stack) error
 }
 
 // Streams returns the run's named random streams.

@@ -59,6 +59,12 @@ func NewPlatform(env RunEnv) (*Platform, error) {
 	if env.Schedule != nil {
 		p.schedule(env.Schedule, env.Schedule.Expand(env.Streams()))
 	}
+	// A capture taps its hosts now, before any program runs.
+	if env.Attach != nil {
+		if err := env.Attach(p.Stack); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 

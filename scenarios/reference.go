@@ -69,6 +69,10 @@ func dash(s string) string {
 	return s
 }
 
+// TypeName says what a parameter's values are, as a user writes them: "rate",
+// "size", "duration", "integer", ...
+func TypeName(p Param) string { return typeName(p) }
+
 // typeName says what a parameter's values are, as a user writes them.
 func typeName(p Param) string {
 	t := plainType(p.Type)

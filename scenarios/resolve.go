@@ -97,6 +97,9 @@ func (s *Scenario) resolvedNode(full bool) *yaml.Node {
 		}
 		add("plots", "", seq)
 	}
+	if full && s.Capture != nil { // changes no run, so it is not hashed
+		add("capture", "what each run's capture writes: pcap files and a sequence chart", paramsNode(reflect.ValueOf(*s.Capture), false))
+	}
 	return m
 }
 

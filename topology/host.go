@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
 
 	"netsim/sim"
 )
@@ -14,13 +15,47 @@ type Addr struct {
 	Port int
 }
 
+// IPv4 is the node's IPv4 address, where a real encoding needs one (an address in a
+// protocol message, a captured packet's header): 10.0.0.0/8, node i at 10.0.0.0 + i +
+// 1, so the first node is 10.0.0.1. The same node always has the same address. It
+// panics for a node beyond 10.255.255.254 (16,777,214 nodes).
+func (id NodeID) IPv4() netip.Addr {
+	n := uint32(id) + 1
+	if id < 0 || n >= 1<<24-1 {
+		panic(fmt.Sprintf("topology: node %d has no IPv4 address in 10.0.0.0/8", id))
+	}
+	return netip.AddrFrom4([4]byte{10, byte(n >> 16), byte(n >> 8), byte(n)})
+}
+
 // Message is what a model sends over a socket: a payload the receiving model
 // understands (any Go value, never shared mutable state) and the size in bytes of its
 // real encoding on the wire (the HTTP header text plus body, the DNS message per RFC
 // 1035, ...). Timing and byte counts are computed from SizeBytes alone.
+//
+// To be captured (package capture writes what crosses a host's interface as a pcap
+// file, and draws message sequence charts), a payload gives its real bytes: it
+// implements Encoder, and may implement Labeler.
 type Message struct {
 	SizeBytes int64
 	Payload   any
+}
+
+// Encoder is a payload that can give its real encoding. Encode returns the message's
+// bytes as a real implementation would send them: all SizeBytes of them, or the first
+// ones when the rest is a body that the model only counts (an HTTP entity body, a
+// file's data in a piece message), which a capture writes as filler bytes of the
+// right length. It must not return more than SizeBytes bytes. A []byte or string
+// payload is its own encoding.
+type Encoder interface {
+	Encode() []byte
+}
+
+// Labeler is a payload that names itself in one line, for a message sequence chart's
+// arrow: "A? gaia.cs.umass.edu", "piece 17:3". Without it, a chart shows the first
+// line of the encoding if that is text (HTTP's request and status lines, SMTP's
+// commands), else the payload's type.
+type Labeler interface {
+	Label() string
 }
 
 // Host is a protocol model's whole view of the world, as a program on one host sees

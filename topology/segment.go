@@ -26,7 +26,8 @@ type segment struct {
 // arrival at a live host of the incarnation it was sent to; lost, if not nil, runs
 // when the segment cannot arrive (no route, a failed link, the sender crashed, the
 // receiver crashed or rebooted meanwhile). Neither runs re-entrantly.
-func (s *Stack) sendSegment(from *host, to NodeID, arrive func(dst *host), lost func()) {
+// ctl says what the segment is, for a tap.
+func (s *Stack) sendSegment(from *host, to NodeID, ctl control, arrive func(dst *host), lost func()) {
 	if !from.up {
 		return
 	}
@@ -42,6 +43,9 @@ func (s *Stack) sendSegment(from *host, to NodeID, arrive func(dst *host), lost 
 	}
 	sg.delay = r.Delay
 	if size == 0 {
+		if s.tap != nil {
+			s.tapSegment(sg, from, to, ctl, nil)
+		}
 		s.k.At(s.k.Now()+r.Delay, sg.land)
 		return
 	}
@@ -49,11 +53,17 @@ func (s *Stack) sendSegment(from *host, to NodeID, arrive func(dst *host), lost 
 	sg.idx = int32(len(t.segs))
 	t.segs = append(t.segs, sg)
 	sg.flow = s.net.StartFlow(r, size, FlowOptions{}, sg.sent)
+	if s.tap != nil {
+		s.tapSegment(sg, from, to, ctl, sg.flow)
+	}
 }
 
 // sent is the segment's flow ending: its last bit has left, or a link failed under it.
 func (sg *segment) sent(f *Flow) {
 	sg.unlist()
+	if s := sg.from.s; s.tap != nil {
+		s.tapSegmentEnd(sg, !f.Failed())
+	}
 	if f.Failed() {
 		sg.lose()
 		return
@@ -102,6 +112,9 @@ func (s *Stack) abortSegments(h *host) {
 	for _, sg := range segs {
 		sg.idx = -1
 		s.net.Abort(sg.flow)
+		if s.tap != nil {
+			s.tapSegmentEnd(sg, false)
+		}
 	}
 	for _, sg := range segs {
 		s.k.At(s.k.Now(), sg.lose)

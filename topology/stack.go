@@ -90,6 +90,7 @@ type Stack struct {
 	// deterministically; seq counts the datagrams the stack has sent, from 1.
 	DropDatagram func(seq uint64, from, to Addr, m Message) bool
 	datagrams    uint64
+	tap          *tapState // nil unless SetTap: tapping costs nothing when off
 }
 
 // NewStack returns the transport layer of net with DefaultTCP. Random streams (each

@@ -242,7 +242,8 @@ func (e *connEnd) init(c *tcpConn, h *host, side uint8, port uint16, opts TCPOpt
 func (e *connEnd) sendSYN() {
 	hs := e.c.hs
 	hs.live = true
-	e.stack().sendSegment(e.h, hs.to.Node, func(srv *host) { e.synArrived(srv) }, func() { hs.live = false })
+	ctl := control{kind: TapSYN, c: e.c, sport: e.port, dport: uint16(hs.to.Port), again: hs.tries > 0}
+	e.stack().sendSegment(e.h, hs.to.Node, ctl, func(srv *host) { e.synArrived(srv) }, func() { hs.live = false })
 }
 
 func (e *connEnd) armSYN() {
@@ -297,7 +298,8 @@ func (e *connEnd) synArrived(srv *host) {
 	l := srv.listenerAt(uint16(hs.to.Port))
 	if l == nil || l.closed {
 		// RFC 793 §3.4: a SYN to a port with no listener is answered with a reset.
-		s.sendSegment(srv, e.h.id, func(*host) {
+		ctl := control{kind: TapRST, c: e.c, sport: uint16(hs.to.Port), dport: e.port}
+		s.sendSegment(srv, e.h.id, ctl, func(*host) {
 			if e.state == endSynSent && e.c.hs == hs {
 				e.h.stats.ConnsRefused++
 				e.dialFailed(ErrRefused)
@@ -311,7 +313,8 @@ func (e *connEnd) synArrived(srv *host) {
 		sc.state = endSynRcvd
 	}
 	hs.lst = l
-	s.sendSegment(srv, e.h.id, func(*host) { e.synAckArrived() }, func() { hs.live = false })
+	ctl := control{kind: TapSYNACK, c: e.c, sport: uint16(hs.to.Port), dport: e.port}
+	s.sendSegment(srv, e.h.id, ctl, func(*host) { e.synAckArrived() }, func() { hs.live = false })
 }
 
 // synAckArrived establishes the dialling end; the model gets it, and the first
@@ -448,7 +451,12 @@ func (e *connEnd) sendReset() {
 	if p.h == nil || p.state == endDead {
 		return
 	}
-	e.stack().sendSegment(e.h, p.h.id, func(*host) { p.resetByPeer(e.c) }, nil)
+	s := e.stack()
+	if s.tap != nil {
+		s.tapStreamCut(e, e.sending) // what left before the reset, reported before it
+	}
+	ctl := control{kind: TapRST, c: e.c, sport: e.port, dport: p.port}
+	s.sendSegment(e.h, p.h.id, ctl, func(*host) { p.resetByPeer(e.c) }, nil)
 }
 
 // resetByPeer is an RST of connection c arriving at this end.
@@ -480,6 +488,9 @@ func (e *connEnd) release(why uint8) {
 		return
 	}
 	s := e.stack()
+	if s.tap != nil {
+		s.tapStreamCut(e, e.sending)
+	}
 	if e.sending != nil {
 		s.net.Abort(e.sending)
 		e.sending = nil
@@ -527,6 +538,9 @@ func (e *connEnd) kill() {
 	}
 	now := p.stack().k.Now()
 	if p.sending != nil {
+		if s := p.stack(); s.tap != nil {
+			s.tapStreamCut(p, p.sending)
+		}
 		p.stack().net.Abort(p.sending)
 		p.sending = nil
 		p.lose()
@@ -599,6 +613,9 @@ func (e *connEnd) startNext() {
 	}
 	f := s.net.StartFlow(r, size, opts, e.flowEnd)
 	e.sending, e.onWire = f, kind
+	if s.tap != nil {
+		s.tapStream(e, f, kind, out)
+	}
 	if out != nil {
 		if out.arr == nil {
 			if p.handler == nil || p.handler.OnArriving != nil || p.state == endSynRcvd {
@@ -641,6 +658,9 @@ func (e *connEnd) flowDone(f *Flow) {
 	}
 	e.sending = nil
 	if f.Failed() {
+		if s := e.stack(); s.tap != nil {
+			s.tapStreamCut(e, f)
+		}
 		if e.onWire == segData {
 			e.left = max(int64((f.RemainingBits()+7)/8), 1)
 		} else {
@@ -667,6 +687,9 @@ func (e *connEnd) flowDone(f *Flow) {
 // propagation delay later.
 func (e *connEnd) finishSend() {
 	kind := e.onWire
+	if s := e.stack(); s.tap != nil {
+		s.tapStreamEnd(e)
+	}
 	var out outgoing
 	if kind == segData {
 		out = e.queue[0]
@@ -718,7 +741,8 @@ func (e *connEnd) land(c *tcpConn, from *connEnd, kind segKind, o outgoing) {
 		// the segment of a connection it does not know is answered with a reset
 		// (RFC 793 §3.4).
 		if e.h.up && from.state == endOpen && e.dead == deadHostDown {
-			e.stack().sendSegment(e.h, from.h.id, func(*host) { from.resetByPeer(c) }, nil)
+			ctl := control{kind: TapRST, c: c, sport: e.port, dport: from.port}
+			e.stack().sendSegment(e.h, from.h.id, ctl, func(*host) { from.resetByPeer(c) }, nil)
 		}
 		if o.arr != nil {
 			o.arr.lose()
@@ -805,9 +829,11 @@ func (e *connEnd) retransmitTimeout() {
 	e.tries++
 	e.h.stats.Retransmissions++
 	c := e.c
-	s.sendSegment(e.h, p.h.id, func(dst *host) {
+	probe := control{kind: TapProbe, c: c, sport: e.port, dport: p.port, again: true}
+	s.sendSegment(e.h, p.h.id, probe, func(dst *host) {
 		if p.state == endDead {
-			s.sendSegment(dst, e.h.id, func(*host) { e.resetByPeer(c) }, nil)
+			rst := control{kind: TapRST, c: c, sport: p.port, dport: e.port}
+			s.sendSegment(dst, e.h.id, rst, func(*host) { e.resetByPeer(c) }, nil)
 		}
 	}, nil)
 	e.timer = e.h.After(e.rto(), e.retransmitTimeout)

@@ -52,6 +52,9 @@ func (u *udpSocket) Close() error {
 func (u *udpSocket) kill() {
 	u.closed = true
 	if u.sending != nil {
+		if s := u.h.s; s.tap != nil {
+			s.tapDatagramEnd(u, false)
+		}
 		u.h.s.net.Abort(u.sending)
 		u.sending = nil
 	}
@@ -105,6 +108,9 @@ func (u *udpSocket) sendNext() {
 		u.sending = s.net.StartFlow(r, d.m.SizeBytes, FlowOptions{}, func(f *Flow) {
 			u.sending = nil
 			u.pop()
+			if s.tap != nil {
+				s.tapDatagramEnd(u, !f.Failed())
+			}
 			if lost || f.Failed() {
 				u.h.stats.DatagramsLost++
 			} else {
@@ -126,6 +132,9 @@ func (u *udpSocket) sendNext() {
 			}
 			u.sendNext()
 		})
+		if s.tap != nil {
+			s.tapDatagram(u, d, r.Delay, lost, u.sending)
+		}
 	}
 }
 

@@ -124,6 +124,10 @@ type Request struct {
 	HasIfModifiedSince bool
 	// BodyBytes is the entity body's length (POST, PUT); it is sent as Content-Length.
 	BodyBytes int64
+	// Body is the body's bytes, for a model that carries them (web mail posts the
+	// message it sends); "" when only BodyBytes counts it. When set, BodyBytes is its
+	// length.
+	Body string
 }
 
 // Text returns the request's wire text: the request line, the header fields in a
@@ -155,6 +159,10 @@ func (r *Request) Text() string {
 // WireBytes is the request's size on the wire: its text and its body.
 func (r *Request) WireBytes() int64 { return int64(len(r.Text())) + r.BodyBytes }
 
+// Encode is the request's real bytes as far as the model carries them: its text. The
+// body, BodyBytes long, follows as filler in a capture (topology.Encoder).
+func (r *Request) Encode() []byte { return []byte(r.Text()) }
+
 // Response is an HTTP/1.1 response message (Kurose & Ross §2.2.3; RFC 7230 §3).
 type Response struct {
 	Version string // "HTTP/1.1"
@@ -176,6 +184,10 @@ type Response struct {
 	// BodyBytes is the body actually sent: ContentLength, except for a response to
 	// HEAD and for 304, which carry none (RFC 7230 §3.3.3).
 	BodyBytes int64
+	// Body is the body's bytes, for a response a program builds (web mail's mailbox
+	// page, a message); "" when only BodyBytes counts it. When set, BodyBytes is its
+	// length.
+	Body string
 	// Links are the URLs the body references (an HTML page's images), which a browser
 	// finds by parsing it. They travel inside the body, counted in BodyBytes; Text
 	// does not show them.
@@ -222,6 +234,10 @@ func (r *Response) Text() string {
 
 // WireBytes is the response's size on the wire: its text and its body.
 func (r *Response) WireBytes() int64 { return int64(len(r.Text())) + r.BodyBytes }
+
+// Encode is the response's text: its status line and header; the body follows as
+// filler in a capture (topology.Encoder).
+func (r *Response) Encode() []byte { return []byte(r.Text()) }
 
 func field(b *strings.Builder, name, value string) {
 	if value == "" {
@@ -349,6 +365,9 @@ func (r *Request) Check() error {
 	}
 	if r.BodyBytes < 0 {
 		return badRequest("negative body length")
+	}
+	if r.Body != "" && int64(len(r.Body)) != r.BodyBytes {
+		return badRequest("a body of %d bytes sent with Content-Length %d", len(r.Body), r.BodyBytes)
 	}
 	return nil
 }

@@ -191,6 +191,11 @@ type Reply struct {
 // Send answers with resp.
 func (w *Reply) Send(resp *Response) { w.answer(resp, nil) }
 
+// Client is the address of the host that sent the request: what a server learns
+// from the connection itself (a BitTorrent tracker records an announcing peer's IP
+// address from it, BEP 3).
+func (w *Reply) Client() topology.Addr { return w.sc.c.Remote() }
+
 // Relay answers with resp as it arrives: no faster than from, the message it is
 // relayed from (topology.RelayConn.Forward), as a proxy streams a response it is
 // receiving. On a connection that cannot relay, resp is sent at once.

@@ -3,6 +3,10 @@ package main
 import (
 	"context"
 	"flag"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
 	"sync"
 
 	"netsim/scenarios"
@@ -94,10 +98,14 @@ func (backend) Merge(dirs []string, opts mergeOptions) (string, int, error) {
 // loaded is a *scenarios.Scenario as the commands see it.
 type loaded struct{ s *scenarios.Scenario }
 
-func (l loaded) Name() string              { return l.s.Name }
-func (l loaded) Runs() int                 { return l.s.NumRuns() }
-func (l loaded) Set(kv ...string) error    { return l.s.Set(kv...) }
-func (l loaded) SetSeed(seed uint64)       { l.s.Seed = seed }
+func (l loaded) Name() string           { return l.s.Name }
+func (l loaded) Description() string    { return l.s.Description }
+func (l loaded) Runs() int              { return l.s.NumRuns() }
+func (l loaded) Set(kv ...string) error { return l.s.Set(kv...) }
+func (l loaded) SetSeed(seed uint64)    { l.s.Seed = seed }
+func (l loaded) SetCapture(pcap, msc []string) error {
+	return l.s.SetCapture(pcap, msc)
+}
 func (l loaded) Resolved() ([]byte, error) { return l.s.Resolved() }
 
 func (backend) Plot(dir, plotsFile string) ([]string, error) { return campaign.Replot(dir, plotsFile) }
@@ -130,6 +138,110 @@ func toolCommands() []*command {
 				}
 			},
 		})
+	}
+	return out
+}
+
+func (backend) Form(s scenario) []formField {
+	sc := s.(loaded).s
+	params := reflect.ValueOf(sc.Params).Elem()
+	out := []formField{
+		{Key: "replications", Value: strconv.Itoa(sc.Replications), Default: "1", Type: "integer", Unit: "runs per point",
+			Allowed: "≥ 1", Help: "runs of each parameter point, each with its own seed: the 95% intervals come from them",
+			Numeric: true, Lo: 1, Hi: 100, Step: 1, Number: strconv.Itoa(sc.Replications)},
+		{Key: "seed", Value: strconv.FormatUint(sc.Seed, 10), Default: "1", Type: "integer",
+			Help: "the campaign's master seed: each run's seed is derived from it and the run's index"},
+	}
+	for _, p := range sc.Kind.Params() {
+		f := formField{
+			Key: p.Key, Default: scenarios.FormatValue(p.Default), Unit: p.Unit, Help: p.Help,
+			Choices: p.Choices, Type: scenarios.TypeName(p),
+		}
+		switch {
+		case p.Choices != nil:
+			f.Allowed = strings.Join(p.Choices, " | ")
+		case p.Range != nil:
+			f.Allowed = p.Range.String(p.Type)
+		}
+		current := params.FieldByIndex(p.Index).Interface()
+		f.Value = scenarios.FormatValue(current)
+		if i := sc.AxisIndex(p.Key); i >= 0 {
+			f.Swept = true
+			f.Value = scenarios.FormatValue(sc.Sweep[i].Values)
+		}
+		sliderOf(&f, p, current)
+		out = append(out, f)
+	}
+	return out
+}
+
+// sliderOf makes f a slider if its parameter is a number, or a number with a unit
+// (10Mbps, 256KiB, 10ms): from 0 (or the range's low end) to ten times the value or
+// the default, or the range's high end.
+func sliderOf(f *formField, p scenarios.Param, current any) {
+	if f.Choices != nil || f.Swept {
+		return
+	}
+	num, suffix := splitNumber(f.Value)
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return
+	}
+	k := reflect.TypeOf(current).Kind()
+	integer := k >= reflect.Int && k <= reflect.Uint64
+	if !integer && k != reflect.Float64 && k != reflect.Float32 && suffix == "" {
+		return
+	}
+	lo, hi := 0.0, 10*math.Max(math.Abs(v), 1)
+	if d, err := strconv.ParseFloat(strings.TrimSuffix(f.Default, suffix), 64); err == nil && 10*d > hi {
+		hi = 10 * d
+	}
+	if p.Range != nil {
+		if !math.IsInf(p.Range.Lo, 0) {
+			lo = p.Range.Lo
+		}
+		if !math.IsInf(p.Range.Hi, 0) && p.Range.Hi < 1e6*math.Max(math.Abs(v), 1) {
+			hi = p.Range.Hi
+		}
+	}
+	if v < lo || v > hi {
+		return
+	}
+	if integer {
+		f.Step = 1
+	}
+	f.Numeric, f.Lo, f.Hi, f.Number, f.Suffix = true, lo, hi, num, suffix
+}
+
+// splitNumber splits "10Mbps" into "10" and "Mbps", "0.5" into "0.5" and "".
+func splitNumber(s string) (num, suffix string) {
+	i := 0
+	for i < len(s) && strings.ContainsRune("0123456789.+-eE", rune(s[i])) {
+		// An e starts a unit unless a digit or sign follows it ("1e3" against "5ms"
+		// has no e; "1e" alone is a unit).
+		if (s[i] == 'e' || s[i] == 'E') && (i+1 >= len(s) || !strings.ContainsRune("0123456789+-", rune(s[i+1]))) {
+			break
+		}
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+func (backend) Figures(s scenario) []figureInfo {
+	var out []figureInfo
+	for _, p := range s.(loaded).s.Plots {
+		title := p.Title
+		if title == "" {
+			title = s.Name()
+		}
+		x, y := p.XLabel, p.YLabel
+		if x == "" {
+			x = p.X
+		}
+		if y == "" {
+			y = strings.Join(p.Y, ", ")
+		}
+		out = append(out, figureInfo{Name: p.Name, Title: title, XLabel: x, YLabel: y, XLog: p.XLog, YLog: p.YLog})
 	}
 	return out
 }

@@ -29,17 +29,52 @@ type engine interface {
 	// KindReference describes the kind named name: every parameter and metric with
 	// units and defaults; false if there is no such kind.
 	KindReference(name string) (string, bool)
+	// Form is the parameters of s as netsim serve's form shows them, in the kind's
+	// order, with their values in s.
+	Form(s scenario) []formField
+	// Figures is the figures s draws, in the file's order.
+	Figures(s scenario) []figureInfo
+}
+
+// formField is one parameter of a scenario on netsim serve's form.
+type formField struct {
+	Key     string // dotted params key, as --set takes it
+	Value   string // the value in the scenario, as a file writes it; a list if swept
+	Default string // the kind's default
+	Type    string // "rate", "size", "duration", "integer", ...
+	Unit    string // of a plain number; rates, sizes and durations carry theirs
+	Allowed string // the range or choices, "" for any
+	Choices []string
+	Help    string
+	Swept   bool // Value is the sweep's list of values
+	// Numeric fields get a slider over [Lo, Hi] in steps of Step; Suffix is the unit
+	// written after the slider's number ("Mbps" for a rate of "10Mbps").
+	Numeric        bool
+	Lo, Hi, Step   float64
+	Number, Suffix string
+}
+
+// figureInfo is one figure a scenario draws: the base name of its files in the
+// output folder, and how it is labelled.
+type figureInfo struct {
+	Name, Title, XLabel, YLabel string
+	XLog, YLog                  bool
 }
 
 // scenario is a loaded, valid scenario.
 type scenario interface {
 	Name() string
+	Description() string
 	// Runs is the number of runs in the campaign: sweep points × replications.
 	Runs() int
 	// Set overrides keys, "params.peers=10" or "seed=7", as --set does: all of them,
 	// then checks the result once.
 	Set(keyValues ...string) error
 	SetSeed(seed uint64)
+	// SetCapture sets the hosts each run writes as pcap files and draws on its
+	// sequence chart (nil leaves the file's capture: list as it is), as --pcap and
+	// --msc do.
+	SetCapture(pcap, msc []string) error
 	// Resolved is the scenario as YAML with every default written out.
 	Resolved() ([]byte, error)
 }

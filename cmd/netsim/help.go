@@ -27,7 +27,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, runsCmd, mergeCmd, plotCmd, listCmd, kindsCmd, validateCmd, showConfigCmd}
+	commands = []*command{runCmd, runsCmd, mergeCmd, plotCmd, listCmd, kindsCmd, validateCmd, showConfigCmd, serveCmd}
 	commands = append(commands, toolCommands()...)
 	commands = append(commands, versionCmd, helpCmd)
 }

@@ -38,6 +38,9 @@ func (f *fakeEngine) Builtins() []entry {
 	return []entry{{"filedist-cs-p2p", "Client-server against P2P (figure 2.23)"}, {"http-rtt", "Persistent against non-persistent HTTP"}}
 }
 
+func (f *fakeEngine) Form(scenario) []formField     { return nil }
+func (f *fakeEngine) Figures(scenario) []figureInfo { return nil }
+
 func (f *fakeEngine) Kinds() []entry {
 	return []entry{{"filedist", "file distribution, client-server and P2P"}}
 }
@@ -56,8 +59,9 @@ type fakeScenario struct {
 	sets []string
 }
 
-func (s *fakeScenario) Name() string { return s.name }
-func (s *fakeScenario) Runs() int    { return s.runs }
+func (s *fakeScenario) Name() string        { return s.name }
+func (s *fakeScenario) Description() string { return "" }
+func (s *fakeScenario) Runs() int           { return s.runs }
 func (s *fakeScenario) Set(kvs ...string) error {
 	for _, kv := range kvs {
 		if strings.HasPrefix(kv, "bogus=") {
@@ -68,6 +72,9 @@ func (s *fakeScenario) Set(kvs ...string) error {
 	return nil
 }
 func (s *fakeScenario) SetSeed(seed uint64) { s.seed = seed }
+func (s *fakeScenario) SetCapture(pcap, msc []string) error {
+	return nil
+}
 func (s *fakeScenario) Resolved() ([]byte, error) {
 	return fmt.Appendf(nil, "name: %s\nseed: %d\nsets: %q\n", s.name, s.seed, s.sets), nil
 }

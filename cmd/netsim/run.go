@@ -13,7 +13,7 @@ import (
 
 var runCmd = &command{
 	name:    "run",
-	args:    "SCENARIO [-o DIR] [--seed N] [--set key=value ...] [-j N] [--shard i/n | --run-index K,...] [--force] [-q]",
+	args:    "SCENARIO [-o DIR] [--seed N] [--set key=value ...] [-j N] [--shard i/n | --run-index K,...] [--pcap HOST,...] [--msc HOST,...] [--force] [-q]",
 	summary: "run a scenario and write its results",
 	detail: `Run runs every run of SCENARIO, a scenario file or the name of a built-in scenario
 (see 'netsim list'), on a pool of workers, and writes to the output folder:
@@ -32,7 +32,15 @@ modulo n, --run-index K runs run K (the run column of runs.csv). A part writes i
 folder, by default out/<scenario name>/shard-i-of-n or run-K, with manifest.json and
 the runs.csv of its runs only; 'netsim merge' joins the folders into the campaign's
 results. A run's seed depends only on the scenario's seed and the run's index, so a
-run gives the same numbers in whichever part it runs.`,
+run gives the same numbers in whichever part it runs.
+
+--pcap HOST,... writes, for every run, what crossed each host's network interface as
+a pcap file that Wireshark and tshark read: capture/run-K-HOST.pcap. --msc HOST,...
+draws every run's message sequence chart between those hosts, left to right, as
+capture/run-K-msc.svg and .png. The scenario's capture: section sets them too, with a
+snap length, a time window and a message filter; the flags replace its host lists.
+A capture changes no result: added to a finished campaign, it runs again only the
+runs whose capture files are missing. Use --run-index to capture one run.`,
 	setup: func(fs *flag.FlagSet) func(context.Context, *cli, []string) error {
 		var (
 			o       overrides
@@ -49,6 +57,9 @@ run gives the same numbers in whichever part it runs.`,
 		fs.Var(runIndexFlag{&p}, "run-index", "run only run `K` (repeatable, or a comma list)")
 		fs.BoolVar(&force, "force", false, "use an output folder that holds another campaign or other files, replacing netsim's files there")
 		fs.BoolVar(&quiet, "q", false, "print no progress")
+		var pcap, mscHosts hostList
+		fs.Var(&pcap, "pcap", "write each run's capture of `HOST,...` as pcap files")
+		fs.Var(&mscHosts, "msc", "draw each run's message sequence chart of `HOST,...`")
 		return func(ctx context.Context, c *cli, args []string) error {
 			if len(args) != 1 {
 				return usagef(nil, "want one scenario, got %d arguments", len(args))
@@ -65,6 +76,11 @@ run gives the same numbers in whichever part it runs.`,
 			s, err := o.load(c.eng, args[0])
 			if err != nil {
 				return err
+			}
+			if pcap.set || mscHosts.set {
+				if err := s.SetCapture(pcap.list(), mscHosts.list()); err != nil {
+					return err
+				}
 			}
 			if err := p.check(s.Runs()); err != nil {
 				return err
@@ -138,4 +154,31 @@ func outputFiles(dir string) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// hostList is a flag of comma-separated host names.
+type hostList struct {
+	hosts []string
+	set   bool
+}
+
+func (h *hostList) String() string { return strings.Join(h.hosts, ",") }
+
+func (h *hostList) Set(text string) error {
+	for _, name := range strings.Split(text, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			return fmt.Errorf("want host names separated by commas, got %q", text)
+		}
+		h.hosts = append(h.hosts, name)
+	}
+	h.set = true
+	return nil
+}
+
+// list is the hosts given, nil if the flag was not.
+func (h *hostList) list() []string {
+	if !h.set {
+		return nil
+	}
+	return h.hosts
 }

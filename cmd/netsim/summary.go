@@ -29,33 +29,55 @@ func isSpreadColumn(name string) bool {
 
 // printSummary prints the per-point means of a summary.csv as an aligned table.
 func (c *cli) printSummary(path string) error {
+	rows, more, err := summaryTable(path, summaryRows)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "\nMeans per point (%s has the spread and 95%% intervals):\n", path)
+	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
+	for _, cells := range rows {
+		fmt.Fprintf(tw, "%s\t\n", strings.Join(cells, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if more > 0 {
+		fmt.Fprintf(c.stdout, "... and %d more points in %s\n", more, path)
+	}
+	return nil
+}
+
+// summaryTable reads the per-point means of a summary.csv: the header, then at most
+// limit points (limit < 0: all), the spread columns left out and numbers rounded for
+// display; more is how many points were left out. netsim run prints it, and netsim
+// serve shows it, so that the two agree cell by cell.
+func summaryTable(path string, limit int) (rows [][]string, more int, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("reading the summary: %w", err)
+		return nil, 0, fmt.Errorf("reading the summary: %w", err)
 	}
 	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	all, err := csv.NewReader(f).ReadAll()
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
+		return nil, 0, fmt.Errorf("reading %s: %w", path, err)
 	}
-	if len(rows) == 0 {
-		return nil
+	if len(all) == 0 {
+		return nil, 0, nil
 	}
 	var keep []int
-	for i, name := range rows[0] {
+	for i, name := range all[0] {
 		if !isSpreadColumn(name) {
 			keep = append(keep, i)
 		}
 	}
 	if len(keep) == 0 {
-		for i := range rows[0] {
+		for i := range all[0] {
 			keep = append(keep, i)
 		}
 	}
-	fmt.Fprintf(c.stdout, "\nMeans per point (%s has the spread and 95%% intervals):\n", path)
-	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
-	for r, row := range rows {
-		if r > summaryRows {
+	for r, row := range all {
+		if limit >= 0 && r > limit {
+			more = len(all) - 1 - limit
 			break
 		}
 		cells := make([]string, 0, len(keep))
@@ -69,15 +91,9 @@ func (c *cli) printSummary(path string) error {
 			}
 			cells = append(cells, cell)
 		}
-		fmt.Fprintf(tw, "%s\t\n", strings.Join(cells, "\t"))
+		rows = append(rows, cells)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if more := len(rows) - 1 - summaryRows; more > 0 {
-		fmt.Fprintf(c.stdout, "... and %d more points in %s\n", more, path)
-	}
-	return nil
+	return rows, more, nil
 }
 
 // shortNumber rounds a number to 5 significant digits for display; other text is left

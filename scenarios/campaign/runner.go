@@ -104,6 +104,14 @@ func Run(ctx context.Context, s *scenarios.Scenario, opts RunOptions) (*Result, 
 		}
 	}
 	indices := opts.Subset.Indices(total)
+	if s.Capture != nil {
+		if opts.OutDir == "" {
+			return nil, fmt.Errorf("campaign %s: a capture needs an output folder", s.File)
+		}
+		if err := checkCapture(ctx, s); err != nil {
+			return nil, err
+		}
+	}
 	res := &Result{Dir: opts.OutDir, Name: s.Name, Hash: hash}
 	done := map[int]RunResult{}
 	manifest := &Manifest{
@@ -127,14 +135,17 @@ func Run(ctx context.Context, s *scenarios.Scenario, opts RunOptions) (*Result, 
 
 	var pending []int
 	for _, i := range indices {
-		if _, ok := done[i]; ok {
+		if _, ok := done[i]; ok && (s.Capture == nil || !captureMissing(opts.OutDir, s.Capture, i)) {
 			res.Skipped++
 		} else {
 			pending = append(pending, i)
 		}
 	}
 	prog := newTracker(len(indices), res.Skipped, opts.Progress)
-	runErr := runPool(ctx, s, pending, opts.Workers, prog, func(r RunResult) error {
+	runErr := runPool(ctx, s, opts.OutDir, pending, opts.Workers, prog, func(r RunResult) error {
+		if _, again := done[r.Run]; again {
+			return nil // run again for its capture: journaled already
+		}
 		done[r.Run] = r
 		if jr != nil {
 			return jr.add(r)
@@ -211,6 +222,9 @@ func prepareDir(dir string, s *scenarios.Scenario, hash string, part *Subset, fo
 				return nil, fmt.Errorf("output folder %s: %w", dir, err)
 			}
 		}
+		if err := os.RemoveAll(filepath.Join(dir, captureDir)); err != nil {
+			return nil, fmt.Errorf("output folder %s: %w", dir, err)
+		}
 	}
 	return map[int]RunResult{}, nil
 }
@@ -250,7 +264,7 @@ func writeFigures(dir string, s *scenarios.Scenario, res *Result) error {
 // runPool runs the pending run indices on workers goroutines and hands each result to
 // record, from this goroutine, in the order they finish. The first failure (or ctx's
 // cancellation) stops the dispatch of new runs; runs in flight are waited for.
-func runPool(ctx context.Context, s *scenarios.Scenario, pending []int, workers int, prog *tracker, record func(RunResult) error) error {
+func runPool(ctx context.Context, s *scenarios.Scenario, dir string, pending []int, workers int, prog *tracker, record func(RunResult) error) error {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
@@ -270,7 +284,7 @@ func runPool(ctx context.Context, s *scenarios.Scenario, pending []int, workers 
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				r, err := runOne(ctx, s, i, prog)
+				r, err := runOne(ctx, s, dir, i, prog)
 				if err != nil {
 					// Stop the dispatch here, before this worker can take another run:
 					// left to the receiver, a run handed out meanwhile would still start.
@@ -326,9 +340,10 @@ func runPool(ctx context.Context, s *scenarios.Scenario, pending []int, workers 
 	return nil
 }
 
-// runOne runs run i. A panic in the kind is a bug in netsim; it fails this run with the
-// stack rather than killing the campaign's finished work.
-func runOne(ctx context.Context, s *scenarios.Scenario, i int, prog *tracker) (r RunResult, err error) {
+// runOne runs run i, and writes its capture into dir if the scenario has one. A panic
+// in the kind is a bug in netsim; it fails this run with the stack rather than killing
+// the campaign's finished work.
+func runOne(ctx context.Context, s *scenarios.Scenario, dir string, i int, prog *tracker) (r RunResult, err error) {
 	r = newRunResult(s, i)
 	p := s.Point(r.Point)
 	defer func() {
@@ -342,7 +357,15 @@ func runOne(ctx context.Context, s *scenarios.Scenario, i int, prog *tracker) (r
 	}
 	env := scenarios.RunEnv{Seed: r.Seed, RunIndex: i, Progress: func(sp sim.Progress) { prog.update(i, sp) },
 		Topology: s.Topology, Schedule: s.Schedule}
+	var cr *captureRun
+	if s.Capture != nil {
+		cr = &captureRun{c: s.Capture}
+		env.Attach = cr.attach
+	}
 	out, err := s.Kind.Run(ctx, p.Params, env)
+	if err == nil && cr != nil {
+		err = cr.write(dir, s, i)
+	}
 	if err != nil {
 		return r, fmt.Errorf("run %d (point %d, replication %d): %w", i, r.Point, r.Replication, err)
 	}
