@@ -125,7 +125,11 @@ type Log struct {
 	requests, warmup, issued int
 	// Meter, if set, reads the access link's counters when the first measured request
 	// is taken and when the last is (Result.Window).
-	Meter     func() Counters
+	Meter func() Counters
+	// Done, if set, is called when every request has been answered: the experimenter
+	// ends the run there, since the origins' authors would edit forever.
+	Done      func()
+	answers   int // requests answered, measured or not
 	measuring bool
 	started   sim.Time
 	open      map[*http.Request]bool // measured requests not yet answered
@@ -180,6 +184,10 @@ func (l *Log) Fetched(x http.Exchange) {
 
 // answered is a browser's exchange done.
 func (l *Log) answered(x http.Exchange) {
+	l.answers++
+	if l.answers == l.requests && l.Done != nil {
+		defer l.Done()
+	}
 	s, viaCache := l.cache[x.Req]
 	delete(l.cache, x.Req)
 	if !viaCache {

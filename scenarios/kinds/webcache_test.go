@@ -6,12 +6,15 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"netsim/apps/webcache"
 	"netsim/scenarios"
 	"netsim/scenarios/campaign"
+	"netsim/scenarios/units"
+	"netsim/sim"
 )
 
 // The built-in web-cache scenarios load, and their theory curves evaluate.
@@ -85,6 +88,42 @@ func TestWebcacheTextbookWithoutCache(t *testing.T) {
 	// mean of two.
 	require.InEpsilon(t, p.institution().OfferedLoad(), ps.Stats["access_offered_load"].Mean, 0.04)
 	require.Greater(t, ps.Stats["access_utilization"].Mean, 0.99)
+}
+
+// An access link the closed form thinks idle and the measurement finds overloaded: the
+// cache holds every object (Che: hit ratio 1, so ρ = 0), but every copy is stale
+// 1 ms after it came and is fetched again whole, so each of the 20 requests/s crosses
+// the 15 Mbps link: ρ = 20 · 125,223 · 8 / 15e6 = 1.336. There is no steady state, and
+// no response time (empty in runs.csv).
+func TestWebcacheMeasuredOverloadHasNoResponseTime(t *testing.T) {
+	k, _ := scenarios.LookupKind("webcache")
+	p := k.NewParams().(*webcacheParams)
+	p.Workload, p.Catalogue, p.CacheFraction, p.Revalidate, p.MaxAge = "zipf", 100, 1, false, units.Duration(sim.Millisecond)
+	p.Rate, p.Requests, p.Warmup = 20, 1200, 400
+	require.NoError(t, k.Check(p))
+	require.Zero(t, p.institution().OfferedLoad())
+	out, err := k.Run(context.Background(), p, scenarios.RunEnv{Seed: 1})
+	require.NoError(t, err)
+	v := out.Values
+	t.Logf("offered load %.4f, utilization %.4f, refetches %v", v["access_offered_load"], v["access_utilization"], v["refetches"])
+	require.InEpsilon(t, 1.336, v["access_offered_load"], 0.11) // 800 Poisson arrivals: 3σ
+	require.Zero(t, v["hit_ratio"], "every copy stale: refetched, or a first miss")
+	require.True(t, math.IsNaN(v["response_mean_s"]))
+}
+
+// A run ends when its last request has been answered, although the origins' authors
+// would edit their objects forever (a Poisson process of 100 objects · 0.1/s each, on
+// each of 4 origins): 300 requests take some ten thousand events, not an endless run.
+func TestWebcacheRunEndsWithItsRequests(t *testing.T) {
+	k, _ := scenarios.LookupKind("webcache")
+	p := k.NewParams().(*webcacheParams)
+	p.ChangeRate, p.Requests, p.Warmup = 0.1, 300, 100
+	require.NoError(t, k.Check(p))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := k.Run(ctx, p, scenarios.RunEnv{Seed: 1})
+	require.NoError(t, err)
+	require.Less(t, out.Values["events"], 1e5)
 }
 
 // The hit-ratio theory is Che's approximation for the cache's capacity in objects.
