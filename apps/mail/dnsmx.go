@@ -103,35 +103,20 @@ func (d DNSMX) addresses(domain string, mxs []MX, i int, found []MX, temp bool, 
 	})
 }
 
-// DomainNamespace is the DNS of mail domains, each served by the host of its own name
-// (as the kinds name them, crepes.fr on host crepes.fr): a root letter a, a server
-// a.<tld>-servers.net per TLD, and dns.<domain> authoritative for each domain, which
-// holds "<domain> MX 10 <domain>" and the domain's A record, at the address addr
-// gives. Names without a dot are refused.
+// DomainNamespace is the DNS of mail domains, each a host of its own name as the
+// kinds name them (crepes.fr on host crepes.fr): dns.HostNamespace's hierarchy, with
+// "<domain> MX 10 <domain>" in each domain's zone beside its A record.
 func DomainNamespace(domains []string, addr func(host string) topology.NodeID, ttl uint32) (*dns.Namespace, error) {
-	ns := &dns.Namespace{DelegationTTL: 2 * 86400, NegativeTTL: 3600, Zones: []dns.ZoneSpec{
-		{Origin: ".", Servers: dns.RootLetters(1)},
-	}}
-	tlds := map[string]bool{}
-	for _, d := range domains {
-		i := strings.LastIndexByte(d, '.')
-		if i <= 0 || i == len(d)-1 {
-			return nil, fmt.Errorf("mail domain %q: not a name under a TLD", d)
+	ns, err := dns.HostNamespace(domains, addr, ttl)
+	if err != nil {
+		return nil, err
+	}
+	for i, z := range ns.Zones {
+		for _, d := range domains {
+			if name := dns.Fqdn(d); name == z.Origin {
+				ns.Zones[i].Records = append(ns.Zones[i].Records, dns.RR{Name: name, Type: dns.TypeMX, TTL: ttl, Pref: 10, Target: name})
+			}
 		}
-		tld := d[i+1:]
-		if !tlds[tld] {
-			tlds[tld] = true
-			ns.Zones = append(ns.Zones, dns.ZoneSpec{Origin: tld + ".", Servers: []string{TLDServer(tld)}})
-		}
-		name := dns.Fqdn(d)
-		ns.Zones = append(ns.Zones, dns.ZoneSpec{Origin: name, Servers: []string{AuthServer(d)}, Records: []dns.RR{
-			{Name: name, Type: dns.TypeMX, TTL: ttl, Pref: 10, Target: name},
-			{Name: name, Type: dns.TypeA, TTL: ttl, Addr: dns.AddrOfNode(addr(d))},
-		}})
 	}
 	return ns, nil
 }
-
-// TLDServer and AuthServer are the names of DomainNamespace's servers.
-func TLDServer(tld string) string     { return "a." + tld + "-servers.net." }
-func AuthServer(domain string) string { return "dns." + domain + "." }

@@ -84,7 +84,7 @@ func TestDNSMXFollowsRFC5321Section5_1(t *testing.T) {
 }
 
 // dnsRelayWorld is relayWorld with DNS on the star: a root letter, the edu and fr TLD
-// servers, dns.crepes.fr and dns.hamburger.edu, and crepes.fr's local (recursive)
+// servers a.nic.edu and a.nic.fr, ns.crepes.fr and ns.hamburger.edu, and crepes.fr's local (recursive)
 // server, resolver.crepes.fr, each its own one-way delay from the core. crepes.fr
 // finds hamburger.edu through its stub resolver.
 type dnsRelayWorld struct {
@@ -95,10 +95,10 @@ type dnsRelayWorld struct {
 func newDNSRelayWorld(t *testing.T) *dnsRelayWorld {
 	delay := map[string]sim.Time{"alice-pc": 5 * sim.Millisecond, "crepes.fr": 10 * sim.Millisecond, "hamburger.edu": 15 * sim.Millisecond,
 		"resolver.crepes.fr": 1 * sim.Millisecond, "a.root-servers.net": 20 * sim.Millisecond,
-		"a.edu-servers.net": 30 * sim.Millisecond, "a.fr-servers.net": 31 * sim.Millisecond,
-		"dns.hamburger.edu": 40 * sim.Millisecond, "dns.crepes.fr": 41 * sim.Millisecond}
+		"a.nic.edu": 30 * sim.Millisecond, "a.nic.fr": 31 * sim.Millisecond,
+		"ns.hamburger.edu": 40 * sim.Millisecond, "ns.crepes.fr": 41 * sim.Millisecond}
 	order := []string{"alice-pc", "crepes.fr", "hamburger.edu", "resolver.crepes.fr", "a.root-servers.net",
-		"a.edu-servers.net", "a.fr-servers.net", "dns.hamburger.edu", "dns.crepes.fr"}
+		"a.nic.edu", "a.nic.fr", "ns.hamburger.edu", "ns.crepes.fr"}
 	w := newWorld(t, delay, order...)
 	r := &relayWorld{world: w, alice: NewStore(), bob: NewStore(), crepes: newServerStats(), hamburger: newServerStats()}
 	r.alice.AddUser("alice", "wonderland", 0)
@@ -155,8 +155,8 @@ func (w *world) messages() int64 {
 // A delivery whose MX lookup goes through DNS, with the caches empty, takes what the
 // static table's takes plus the resolution, and sends its messages on top: K&R §2.5.2's
 // iterative walk for the MX record — crepes.fr to its local server, which asks the
-// root, the edu TLD server and dns.hamburger.edu, each a query and a reply, 8 messages
-// and the sum of those 4 RTTs — then the exchanger's A record, which dns.hamburger.edu
+// root, the edu TLD server and ns.hamburger.edu, each a query and a reply, 8 messages
+// and the sum of those 4 RTTs — then the exchanger's A record, which ns.hamburger.edu
 // gave in the MX reply's additional section (RFC 1035 §3.3.9: "cause type A additional
 // section processing"), and the local server cached it: one exchange with the local
 // server, 2 messages and its RTT.
@@ -175,7 +175,7 @@ func TestDNSMXDeliveryCostsTheResolution(t *testing.T) {
 	d := r.delay
 	rtt := func(a, b string) sim.Time { return 2 * (d[a] + d[b]) }
 	mxPart := rtt("crepes.fr", "resolver.crepes.fr") + rtt("resolver.crepes.fr", "a.root-servers.net") +
-		rtt("resolver.crepes.fr", "a.edu-servers.net") + rtt("resolver.crepes.fr", "dns.hamburger.edu")
+		rtt("resolver.crepes.fr", "a.nic.edu") + rtt("resolver.crepes.fr", "ns.hamburger.edu")
 	aPart := rtt("crepes.fr", "resolver.crepes.fr")
 	require.Equal(t, static.bob.Log[0].At+mxPart+aPart, r.bob.Log[0].At)
 	require.Equal(t, static.messages()+8+2, r.messages())
