@@ -24,6 +24,9 @@ type dnsFront struct {
 	AuthDelay  units.Duration `yaml:"auth_delay" platform:"" default:"40ms" help:"one-way delay, an authoritative server to the core"`
 }
 
+// frontLocalDNS is the local DNS server's host with dns.on.
+const frontLocalDNS = "local-dns"
+
 // dnsFrontTTL is the TTL of the hosts' records: a day, longer than any run.
 const dnsFrontTTL = 86400
 

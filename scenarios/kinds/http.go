@@ -172,13 +172,10 @@ func (p *httpParams) withDNS(web sim.Time) float64 {
 
 // dnsHierarchy is the DNS hosts of dns.on, nil when off: those that name the server.
 func (p *httpParams) dnsHierarchy() (*dnsHierarchy, error) {
-	return p.DNS.hierarchy(httpLocalDNS, func(addr func(string) topology.NodeID) (*dns.Namespace, error) {
+	return p.DNS.hierarchy(frontLocalDNS, func(addr func(string) topology.NodeID) (*dns.Namespace, error) {
 		return dns.HostNamespace([]string{p.ServerHost}, addr, dnsFrontTTL)
 	})
 }
-
-// httpLocalDNS is the browser's local DNS server with dns.on.
-const httpLocalDNS = "local-dns"
 
 // platform is two hosts on an access-link star: the browser with the params' rates, a
 // quarter of the RTT from the core, and the server, unconstrained, the rest of it away
