@@ -63,3 +63,22 @@ func TestHTTPWithDNSNeedsADomainName(t *testing.T) {
 	first, _, _ := strings.Cut(err.Error(), "\n")
 	require.Equal(t, `bad.yaml:2: params.server_host: with dns.on: dns: host "server" is not a name under a TLD`, first)
 }
+
+// With a topology: section, dns.on needs the DNS hosts in it: each missing one is
+// named before anything runs.
+func TestHTTPWithDNSNeedsItsHostsInTheTopology(t *testing.T) {
+	_, err := scenarios.Parse("bad.yaml", []byte("kind: http\nparams: {dns: {on: true}}\ntopology:\n  star:\n    hosts:\n"+
+		"      - {name: browser, delay: 25ms}\n      - {name: www.someschool.edu, delay: 25ms}\n      - {name: local-dns, delay: 2ms}\n"))
+	require.Error(t, err)
+	var firsts []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if strings.HasPrefix(line, "bad.yaml:") {
+			firsts = append(firsts, line)
+		}
+	}
+	require.Equal(t, []string{
+		"bad.yaml:3: topology: kind http needs a host named a.root-servers.net for its root DNS server",
+		"bad.yaml:3: topology: kind http needs a host named a.nic.edu for its TLD DNS server",
+		"bad.yaml:3: topology: kind http needs a host named ns.someschool.edu for its authoritative DNS server",
+	}, firsts)
+}
