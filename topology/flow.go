@@ -286,6 +286,9 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 	for i := range hs {
 		lk := &n.links[hs[i].link]
 		hs[i].pos = int32(len(lk.flows))
+		if len(lk.flows) == 0 && n.busy != nil {
+			n.busyChange(hs[i].link, true)
+		}
 		lk.flows = append(lk.flows, linkEntry{f: f})
 	}
 	if n.canRaise(f, f.effCap) {
@@ -430,6 +433,9 @@ func (n *Network) unlist(h hop) {
 	}
 	lk.flows[last] = linkEntry{}
 	lk.flows = lk.flows[:last]
+	if last == 0 && n.busy != nil {
+		n.busyChange(h.link, false)
+	}
 }
 
 // isEmpty reports a flow of size 0, which holds no share of any link.

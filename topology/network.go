@@ -30,6 +30,13 @@ type Network struct {
 	down      []uint64  // bit l: link l is down; nil until a link fails
 	failedAt  []uint64  // per link, the FailEpoch its last failure made; nil until one fails
 	loss      []float64 // per link, the datagram loss probability; nil while all are 0
+	// busy holds the links whose busy time is measured (TrackBusy): few, if any.
+	busy map[LinkID]*busyClock
+}
+
+// busyClock is a tracked link's busy time: how long it has carried at least one flow.
+type busyClock struct {
+	since, total sim.Time // since: when the current busy period began, if one is under way
 }
 
 // node is a node and the heads of its lists of links. The lists are threaded through
@@ -237,6 +244,43 @@ func (n *Network) LinkLoss(id LinkID) float64 {
 // LinkLoadBps returns the sum of the current rates of the flows crossing link id, in
 // bit/s. It is 0 for an unconstrained link, whose load is not kept. O(1).
 func (n *Network) LinkLoadBps(id LinkID) float64 { return n.links[id].load() }
+
+// TrackBusy starts measuring how long link id carries at least one flow (BusyTime).
+// Over an interval in which the link's flows are bottlenecked on it, busy time over
+// time is its utilization. Tracking costs nothing to links that are not tracked.
+func (n *Network) TrackBusy(id LinkID) {
+	n.checkLink(id)
+	if n.busy == nil {
+		n.busy = map[LinkID]*busyClock{}
+	}
+	if n.busy[id] == nil {
+		n.busy[id] = &busyClock{since: n.k.Now()}
+	}
+}
+
+// BusyTime returns how long link id has carried at least one flow since TrackBusy,
+// the busy period under way included; 0 if it is not tracked.
+func (n *Network) BusyTime(id LinkID) sim.Time {
+	b := n.busy[id]
+	if b == nil {
+		return 0
+	}
+	if len(n.links[id].flows) > 0 {
+		return b.total + n.k.Now() - b.since
+	}
+	return b.total
+}
+
+// busyChange notes that link id's list of flows has become non-empty (or empty).
+func (n *Network) busyChange(id LinkID, busy bool) {
+	if b := n.busy[id]; b != nil {
+		if busy {
+			b.since = n.k.Now()
+		} else {
+			b.total += n.k.Now() - b.since
+		}
+	}
+}
 
 // LinkFlows returns the number of active flows crossing link id. O(1).
 func (n *Network) LinkFlows(id LinkID) int { return len(n.links[id].flows) }

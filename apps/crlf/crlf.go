@@ -6,7 +6,11 @@
 // end is what SMTP smuggling abuses). It is not a protocol model, only their framing.
 package crlf
 
-import "strings"
+import (
+	"strings"
+
+	"netsim/topology"
+)
 
 // Reader splits a byte stream into lines. The zero value reads lines of any length;
 // set Max to bound them.
@@ -83,3 +87,20 @@ func (r *Reader) Literal(n int) {
 
 // Buffered returns how many bytes wait for the rest of their line.
 func (r *Reader) Buffered() int { return len(r.buf) }
+
+// Text is a message's bytes, or false if it carries none (a peer that does not speak
+// the protocol): the text protocols' payloads are strings, or bytes.
+func Text(m topology.Message) (string, bool) {
+	switch p := m.Payload.(type) {
+	case string:
+		return p, true
+	case []byte:
+		return string(p), true
+	}
+	return "", false
+}
+
+// Message is the message that carries text s: its size is the text's length.
+func Message(s string) topology.Message {
+	return topology.Message{SizeBytes: int64(len(s)), Payload: s}
+}

@@ -14,6 +14,7 @@ package echo
 
 import (
 	"fmt"
+	"netsim/apps/crlf"
 
 	"netsim/apps/transcript"
 	"netsim/sim"
@@ -46,21 +47,6 @@ func Upper(s string) string {
 	return string(b)
 }
 
-// text is a message's bytes, or false if it carries none.
-func text(m topology.Message) (string, bool) {
-	switch p := m.Payload.(type) {
-	case string:
-		return p, true
-	case []byte:
-		return string(p), true
-	}
-	return "", false
-}
-
-func line(s string) topology.Message {
-	return topology.Message{SizeBytes: int64(len(s)), Payload: s}
-}
-
 // ServerStats are a server's counts.
 type ServerStats struct {
 	Answered int64 // lines answered
@@ -81,13 +67,13 @@ func UDPServer(port int, stats *ServerStats) func(topology.Host) error {
 		var sock topology.UDPSocket
 		var err error
 		sock, err = h.BindUDP(port, func(from topology.Addr, m topology.Message) {
-			s, ok := text(m)
+			s, ok := crlf.Text(m)
 			if !ok {
 				stats.Ignored++
 				return
 			}
 			stats.Answered++
-			sock.SendTo(from, line(Upper(s[:min(len(s), UDPBufferBytes)])))
+			sock.SendTo(from, crlf.Message(Upper(s[:min(len(s), UDPBufferBytes)])))
 		})
 		if err != nil {
 			return fmt.Errorf("udp server: %w", err)
@@ -107,9 +93,9 @@ func TCPServer(port int, stats *ServerStats) func(topology.Host) error {
 	}
 	handler := &topology.ConnHandler{
 		OnMessage: func(c topology.Conn, m topology.Message) {
-			if s, ok := text(m); ok {
+			if s, ok := crlf.Text(m); ok {
 				stats.Answered++
-				c.Send(line(Upper(s[:min(len(s), TCPBufferBytes)])))
+				c.Send(crlf.Message(Upper(s[:min(len(s), TCPBufferBytes)])))
 			} else {
 				stats.Ignored++
 			}
@@ -230,7 +216,7 @@ func (c *udpClient) next() {
 	c.i++
 	c.waiting = &Exchange{Line: s, Sent: c.h.Now()}
 	c.cfg.Trace.Text("C", s)
-	c.sock.SendTo(c.cfg.Server, line(s))
+	c.sock.SendTo(c.cfg.Server, crlf.Message(s))
 	c.timer = c.h.After(c.cfg.Timeout, c.timedOut)
 }
 
@@ -238,7 +224,7 @@ func (c *udpClient) recv(_ topology.Addr, m topology.Message) {
 	if c.waiting == nil {
 		return // a late answer: the client has given up on it
 	}
-	s, _ := text(m)
+	s, _ := crlf.Text(m)
 	c.cfg.Trace.Text("S", s)
 	c.h.Cancel(c.timer)
 	x := *c.waiting
@@ -308,7 +294,7 @@ func (c *tcpClient) next() {
 		n := c.cfg.Trace.Open(c.h.Now(), "tcp", fmt.Sprintf("%s:%d", c.h.Name(), conn.Local().Port), c.cfg.server())
 		conn.SetHandler(&topology.ConnHandler{
 			OnMessage: func(conn topology.Conn, m topology.Message) {
-				a, _ := text(m)
+				a, _ := crlf.Text(m)
 				c.cfg.Trace.Text("S", a)
 				x.Answer, x.Done = a, c.h.Now()
 				conn.Close()
@@ -328,6 +314,6 @@ func (c *tcpClient) next() {
 			},
 		})
 		c.cfg.Trace.Text("C", s)
-		conn.Send(line(s))
+		conn.Send(crlf.Message(s))
 	})
 }

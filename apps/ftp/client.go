@@ -229,14 +229,14 @@ func (c *client) send(cmd string) {
 	c.cfg.Trace.Text("C", line)
 	c.res.Commands++
 	c.res.ControlBytes += int64(len(line))
-	c.ctrl.Send(textMessage(line))
+	c.ctrl.Send(crlf.Message(line))
 }
 
 func (c *client) expect(fn func(code int, text string)) { c.onReply = fn }
 
 // input reads replies from the control connection.
 func (c *client) input(m topology.Message) {
-	text, ok := textOf(m)
+	text, ok := crlf.Text(m)
 	if !ok {
 		c.fail(ErrBadReply)
 		return
@@ -379,7 +379,7 @@ func (c *client) opened(x *xfer, d topology.Conn, from, to string) {
 		OnMessage: func(_ topology.Conn, m topology.Message) {
 			x.Bytes += m.SizeBytes
 			c.res.DataBytes += m.SizeBytes
-			if s, ok := textOf(m); ok {
+			if s, ok := crlf.Text(m); ok {
 				c.cfg.Trace.Text("D", s)
 				c.res.Listing = s
 			} else {

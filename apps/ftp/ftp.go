@@ -89,21 +89,6 @@ func parseHostPort(s string) (topology.Addr, bool) {
 	return topology.Addr{Node: topology.NodeID(ip&0xffffff - 1), Port: port}, true
 }
 
-// textOf is a message's bytes, or false if it carries none.
-func textOf(m topology.Message) (string, bool) {
-	switch p := m.Payload.(type) {
-	case string:
-		return p, true
-	case []byte:
-		return string(p), true
-	}
-	return "", false
-}
-
-func textMessage(s string) topology.Message {
-	return topology.Message{SizeBytes: int64(len(s)), Payload: s}
-}
-
 // FileData is the payload of a file on a data connection: its bytes are counted
 // (SizeBytes), not carried.
 type FileData struct {

@@ -28,7 +28,7 @@ func (c *fakeConn) Queued() (int, int64)               { return 0, 0 }
 func (c *fakeConn) Close() error                       { c.ended = true; return nil }
 func (c *fakeConn) Abort() error                       { c.ended = true; return nil }
 func (c *fakeConn) Send(m topology.Message) (topology.SendID, error) {
-	s, _ := textOf(m)
+	s, _ := crlf.Text(m)
 	if int64(len(s)) != m.SizeBytes {
 		panic("a reply's size is not its length")
 	}
@@ -62,7 +62,7 @@ func FuzzServer(f *testing.F) {
 		s.accept(c)
 		step := int(cut)%64 + 1
 		for i := 0; i < len(data) && !c.ended; i += step {
-			c.h.OnMessage(c, textMessage(string(data[i:min(i+step, len(data))])))
+			c.h.OnMessage(c, crlf.Message(string(data[i:min(i+step, len(data))])))
 		}
 		h.Kernel().RunUntil(h.Now() + sim.Hour) // passive-mode timeouts
 		lines := strings.Count(string(data), "\r\n") + len(data)/MaxLineBytes + 1

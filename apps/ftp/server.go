@@ -121,13 +121,13 @@ func (ss *session) reply(text string) {
 	var code int
 	fmt.Sscanf(text, "%d", &code)
 	ss.s.stats.ByCode[code]++
-	ss.c.Send(textMessage(text + "\r\n"))
+	ss.c.Send(crlf.Message(text + "\r\n"))
 }
 
 // input reads command lines from the control connection. A payload that is not text
 // is a peer that does not speak FTP: 500.
 func (ss *session) input(m topology.Message) {
-	text, ok := textOf(m)
+	text, ok := crlf.Text(m)
 	if !ok {
 		ss.s.stats.Commands++
 		ss.reply(ReplyUnknown)
@@ -483,7 +483,7 @@ func (ss *session) begin(t *transfer, c topology.Conn) *topology.ConnHandler {
 	c.SetHandler(h)
 	var m topology.Message
 	if t.verb == "LIST" {
-		m = textMessage(t.listing)
+		m = crlf.Message(t.listing)
 	} else {
 		m = topology.Message{SizeBytes: t.size, Payload: FileData{Name: path.Base(t.name)}}
 	}

@@ -36,6 +36,8 @@ const (
 	StatusBadRequest              = 400
 	StatusNotFound                = 404
 	StatusNotImplemented          = 501
+	StatusBadGateway              = 502 // a proxy got no valid answer from the origin
+	StatusGatewayTimeout          = 504 // a proxy got no answer from the origin in time
 	StatusHTTPVersionNotSupported = 505
 )
 
@@ -55,6 +57,10 @@ func StatusText(code int) string {
 		return "Not Found"
 	case StatusNotImplemented:
 		return "Not Implemented"
+	case StatusBadGateway:
+		return "Bad Gateway"
+	case StatusGatewayTimeout:
+		return "Gateway Timeout"
 	case StatusHTTPVersionNotSupported:
 		return "HTTP Version Not Supported"
 	}

@@ -107,7 +107,7 @@ func (u *lineClient) send(line string) {
 	text := line + "\r\n"
 	u.trace.Text("C", text)
 	u.res.BytesOut += int64(len(text))
-	u.c.Send(textMessage(text))
+	u.c.Send(crlf.Message(text))
 }
 
 func (u *lineClient) input(m topology.Message) {
@@ -115,7 +115,7 @@ func (u *lineClient) input(m topology.Message) {
 		return
 	}
 	u.res.BytesIn += m.SizeBytes
-	text, ok := textOf(m)
+	text, ok := crlf.Text(m)
 	if !ok {
 		u.c.Abort()
 		u.finish(fmt.Errorf("%w: a reply that is not text", ErrAccess))

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"netsim/apps/crlf"
 	"regexp"
 	"strings"
 	"testing"
@@ -49,7 +50,7 @@ func (c *fakeConn) Queued() (int, int64)               { return 0, 0 }
 func (c *fakeConn) Close() error                       { c.ended = true; return nil }
 func (c *fakeConn) Abort() error                       { c.ended = true; return nil }
 func (c *fakeConn) Send(m topology.Message) (topology.SendID, error) {
-	s, _ := textOf(m)
+	s, _ := crlf.Text(m)
 	if int64(len(s)) != m.SizeBytes {
 		panic("a reply's size is not its length")
 	}
@@ -74,7 +75,7 @@ func fuzzSession(t *testing.T, data []byte, cut uint8, accept func(*Server) func
 	accept(s)(c)
 	step := int(cut)%64 + 1
 	for i := 0; i < len(data) && !c.ended; i += step {
-		c.h.OnMessage(c, textMessage(string(data[i:min(i+step, len(data))])))
+		c.h.OnMessage(c, crlf.Message(string(data[i:min(i+step, len(data))])))
 	}
 	h.Kernel().RunUntil(h.Now() + sim.Hour) // the idle timers
 	return c.sent

@@ -79,7 +79,7 @@ func (d *imapd) flush() {
 		d.out.Reset()
 		return
 	}
-	m := textMessage(d.out.String())
+	m := crlf.Message(d.out.String())
 	d.out.Reset()
 	d.s.countOut(ProtoIMAP, m.SizeBytes)
 	d.c.Send(m)
@@ -91,7 +91,7 @@ func (d *imapd) input(m topology.Message) {
 	}
 	d.s.countIn(ProtoIMAP, m.SizeBytes)
 	d.idle.touch()
-	text, ok := textOf(m)
+	text, ok := crlf.Text(m)
 	if !ok {
 		d.line("* BAD Not an IMAP command")
 		d.flush()

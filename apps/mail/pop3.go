@@ -71,7 +71,7 @@ func (d *pop3d) send(text string) {
 	if d.done {
 		return
 	}
-	m := textMessage(text + "\r\n")
+	m := crlf.Message(text + "\r\n")
 	d.s.countOut(ProtoPOP3, m.SizeBytes)
 	d.c.Send(m)
 }
@@ -82,7 +82,7 @@ func (d *pop3d) multi(first, body string) {
 	if d.done {
 		return
 	}
-	m := textMessage(first + "\r\n" + Stuff(body))
+	m := crlf.Message(first + "\r\n" + Stuff(body))
 	d.s.countOut(ProtoPOP3, m.SizeBytes)
 	d.c.Send(m)
 }
@@ -93,7 +93,7 @@ func (d *pop3d) input(m topology.Message) {
 	}
 	d.s.countIn(ProtoPOP3, m.SizeBytes)
 	d.idle.touch()
-	text, ok := textOf(m)
+	text, ok := crlf.Text(m)
 	if !ok {
 		d.send("-ERR not a POP3 command")
 		return

@@ -145,7 +145,7 @@ func (cl *smtpClient) send(line string) {
 
 func (cl *smtpClient) write(text string) {
 	cl.cfg.Trace.Text("C", text)
-	m := textMessage(text)
+	m := crlf.Message(text)
 	cl.stats.BytesOut += m.SizeBytes
 	cl.c.Send(m)
 }
@@ -167,7 +167,7 @@ func (cl *smtpClient) input(m topology.Message) {
 		return
 	}
 	cl.stats.BytesIn += m.SizeBytes
-	text, ok := textOf(m)
+	text, ok := crlf.Text(m)
 	if !ok {
 		cl.c.Abort()
 		cl.fail(ErrSMTPReply)

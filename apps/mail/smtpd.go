@@ -95,7 +95,7 @@ func (d *smtpd) reply(text string) {
 	}
 	code, _ := strconv.Atoi(text[:3])
 	d.s.stats.Replies[code]++
-	m := textMessage(text + "\r\n")
+	m := crlf.Message(text + "\r\n")
 	d.s.countOut(ProtoSMTP, m.SizeBytes)
 	d.c.Send(m)
 }
@@ -106,7 +106,7 @@ func (d *smtpd) input(m topology.Message) {
 	}
 	d.s.countIn(ProtoSMTP, m.SizeBytes)
 	d.idle.touch()
-	text, ok := textOf(m)
+	text, ok := crlf.Text(m)
 	if !ok {
 		d.reply(replyNotText)
 		return

@@ -69,22 +69,6 @@ func (u *unstuffer) line(s string) bool {
 
 func (u *unstuffer) reset() { u.b.Reset(); u.bytes = 0 }
 
-// textOf is a message's bytes, or false if it carries none (a peer that does not
-// speak the protocol).
-func textOf(m topology.Message) (string, bool) {
-	switch p := m.Payload.(type) {
-	case string:
-		return p, true
-	case []byte:
-		return string(p), true
-	}
-	return "", false
-}
-
-func textMessage(s string) topology.Message {
-	return topology.Message{SizeBytes: int64(len(s)), Payload: s}
-}
-
 // idleTimer is a server's inactivity timeout (RFC 5321 §4.5.3.2.7, RFC 1939 §3, RFC
 // 9051 §5.4): it fires d after the last touch. One timer serves the whole session; it
 // is moved on only when it comes due, not at every command.

@@ -17,6 +17,9 @@ const (
 	// Validated: a stale copy was revalidated with a conditional GET and the origin
 	// answered 304 Not Modified; the stored copy answered.
 	Validated
+	// Collapsed: the request joined a fetch of the same object already under way,
+	// and was answered from it: nothing more crossed the access link.
+	Collapsed
 	// Changed: a stale copy was revalidated and the origin answered 200 with a new
 	// version, which replaced the old.
 	Changed
@@ -29,13 +32,13 @@ const (
 	numOutcomes
 )
 
-var outcomeNames = [...]string{"hit", "validated", "changed", "refetched", "miss", "failed"}
+var outcomeNames = [...]string{"hit", "validated", "collapsed", "changed", "refetched", "miss", "failed"}
 
 func (o Outcome) String() string { return outcomeNames[o] }
 
-// FromCache reports whether the body came from the cache's copy: a hit in the sense of
-// the hit ratio.
-func (o Outcome) FromCache() bool { return o == Hit || o == Validated }
+// FromCache reports whether the request was answered without a fetch of its own: a
+// hit in the sense of the hit ratio.
+func (o Outcome) FromCache() bool { return o <= Collapsed }
 
 // Served is what the cache reports about one request it answered.
 type Served struct {
@@ -49,6 +52,10 @@ type Served struct {
 	DirectBytes int64
 }
 
+// DefaultClientIdleTimeout is how long the cache keeps a browser's idle persistent
+// connection: Squid's client_idle_pconn_timeout, 2 minutes.
+const DefaultClientIdleTimeout = 2 * sim.Minute
+
 // Config is a proxy cache.
 type Config struct {
 	Port          int // 80 by default
@@ -58,6 +65,14 @@ type Config struct {
 	// §3.3) for a stale copy that has a Last-Modified date; without it, a stale copy is
 	// fetched again whole.
 	Revalidate bool
+	// Collapse makes a request for an object the cache is already fetching wait for
+	// that fetch rather than send its own: Squid's collapsed_forwarding, off by
+	// default there too.
+	Collapse bool
+	// StoreAndForward makes the cache receive a response from the origin whole before
+	// it sends it on; by default it relays the response to the browser as it arrives,
+	// as real proxies do.
+	StoreAndForward bool
 	// Origins resolves a request's Host field to the origin's address.
 	Origins map[string]topology.Addr
 	// HeuristicFraction is the fraction of Date − Last-Modified taken as the freshness
@@ -67,42 +82,61 @@ type Config struct {
 	// OnServe, if set, is told how every request was answered.
 	OnServe func(req *http.Request, s Served)
 	// OnFetch, if set, is told of every exchange with an origin.
-	OnFetch func(x Exchange)
-	// ResponseTimeout gives up on an origin that has not answered in this long (0:
-	// never), answering the client as for an origin that cannot be reached.
+	OnFetch func(x http.Exchange)
+	// ResponseTimeout is the cache's wait for an origin (http.ClientConfig's); a
+	// request it gives up on is answered 504.
 	ResponseTimeout sim.Time
+	// IdleTimeout closes a browser's idle connection (0: DefaultClientIdleTimeout).
+	IdleTimeout sim.Time
 }
 
 // Cache is a web cache (Kurose & Ross §2.2.5): a server to the browsers that are
-// configured to use it and a client to the origin servers. It sees only its own host.
+// configured to use it and a client to the origin servers — apps/http's Server and
+// Client. It sees only its own host.
 type Cache struct {
-	h     topology.Host
-	cfg   Config
-	store *Store
-	out   *pool
+	h        topology.Host
+	cfg      Config
+	store    *Store
+	client   *http.Client
+	fetching map[Key]*fetch // with Collapse: the fetches under way
 	// Counts of outcomes over the cache's life.
 	Counts [numOutcomes]int64
 }
 
+// fetch is one exchange with an origin and the requests it answers: the one that
+// sent it and, collapsing, those that joined it.
+type fetch struct {
+	key         Key
+	entry       Entry // the stale copy, if stored
+	stored      bool
+	conditional bool
+	waiters     []waiter
+	resp        *http.Response    // the origin's 200, relayed as it arrives
+	from        *topology.Arrival // what it arrives as
+}
+
+type waiter struct {
+	req *http.Request
+	w   *http.Reply
+}
+
 // StartCache starts a cache on h.
 func StartCache(h topology.Host, cfg Config) (*Cache, error) {
-	if cfg.Port == 0 {
-		cfg.Port = 80
-	}
 	if cfg.Policy == "" {
 		cfg.Policy = LRU
 	}
 	if cfg.HeuristicFraction == 0 {
 		cfg.HeuristicFraction = HeuristicFraction
 	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultClientIdleTimeout
+	}
 	if cfg.CapacityBytes < 0 || (cfg.Policy != LRU && cfg.Policy != LFU) {
 		return nil, fmt.Errorf("webcache: cache %s: capacity %d bytes, policy %q", h.Name(), cfg.CapacityBytes, cfg.Policy)
 	}
-	c := &Cache{h: h, cfg: cfg, store: NewStore(cfg.CapacityBytes, cfg.Policy), out: newPool(h)}
-	c.out.timeout = cfg.ResponseTimeout
-	_, err := h.Listen(cfg.Port, func(conn topology.Conn) {
-		conn.SetHandler(&topology.ConnHandler{OnMessage: c.onMessage})
-	})
+	c := &Cache{h: h, cfg: cfg, store: NewStore(cfg.CapacityBytes, cfg.Policy), fetching: map[Key]*fetch{},
+		client: http.NewClient(h, http.ClientConfig{ResponseTimeout: cfg.ResponseTimeout})}
+	_, err := http.NewServer(h, http.ServerConfig{Port: cfg.Port, Handler: c.handle, IdleTimeout: cfg.IdleTimeout})
 	return c, err
 }
 
@@ -126,90 +160,182 @@ func (c *Cache) lifetime(e Entry) sim.Time {
 	return 0
 }
 
-func (c *Cache) onMessage(conn topology.Conn, m topology.Message) {
-	req, ok := m.Payload.(*http.Request)
-	if !ok {
-		return
-	}
-	reqBytes := m.SizeBytes
+func (c *Cache) handle(req *http.Request, w *http.Reply) {
 	key := Key{Host: req.Host, Target: req.Target}
 	origin, known := c.cfg.Origins[req.Host]
 	if !known || req.Method != http.MethodGet {
-		c.reply(conn, req, &http.Response{Version: http.Version11, Status: http.StatusNotFound, Date: c.h.Now()},
-			Served{Outcome: Failed})
+		c.fail(waiter{req, w}, http.StatusNotFound, Served{Outcome: Failed})
+		return
+	}
+	if f := c.fetching[key]; f != nil {
+		c.store.Get(key) // a use of the entry, as a hit would be
+		f.waiters = append(f.waiters, waiter{req, w})
+		if f.resp != nil {
+			c.relay(f, waiter{req, w}, Collapsed)
+		}
 		return
 	}
 	e, stored := c.store.Get(key)
-	now := c.h.Now()
-	if stored && c.Fresh(e, now) {
-		c.answerFromCopy(conn, req, e, Served{Outcome: Hit}, reqBytes)
+	if stored && c.Fresh(e, c.h.Now()) {
+		c.answer(waiter{req, w}, e, Served{Outcome: Hit})
 		return
+	}
+	f := &fetch{key: key, entry: e, stored: stored, conditional: stored && c.cfg.Revalidate && e.HasLastModified,
+		waiters: []waiter{{req, w}}}
+	if c.cfg.Collapse {
+		// The entry is in the store from the miss on, as Squid's in-transit
+		// StoreEntry is: requests that join the fetch find it and use it, as hits
+		// would, and it holds its place in the replacement order and in the
+		// capacity, the stored objects' mean size until its header gives its own.
+		c.fetching[key] = f
+		if !stored && c.store.Len() > 0 {
+			c.store.Put(Entry{Key: key, BodyBytes: c.store.UsedBytes() / int64(c.store.Len())})
+		} else if !stored {
+			c.store.Put(Entry{Key: key})
+		}
 	}
 	fwd := &http.Request{Method: http.MethodGet, Target: req.Target, Version: http.Version11, Host: req.Host,
 		UserAgent: req.UserAgent}
-	conditional := stored && c.cfg.Revalidate && e.HasLastModified
-	if conditional {
+	if f.conditional {
 		// Kurose & Ross §2.2.6: the If-Modified-Since value is the Last-Modified value
 		// the server sent with the stored object.
 		fwd.IfModifiedSince, fwd.HasIfModifiedSince = e.LastModified, true
 	}
-	c.out.do(origin, fwd, func(x Exchange) {
-		if c.cfg.OnFetch != nil {
-			c.cfg.OnFetch(x)
-		}
-		resp := x.Resp
-		originBytes := x.ReqBytes + x.RespBytes
-		switch {
-		case conditional && resp.Status == http.StatusNotModified:
-			// RFC 7234 §4.3.4: freshen the stored response with the 304's fields.
-			e.Date = resp.Date
-			e.MaxAge, e.HasMaxAge = resp.CacheControlMaxAge, resp.HasMaxAge
-			c.store.Update(e)
-			c.answerFromCopy(conn, req, e, Served{Outcome: Validated, OriginBytes: originBytes}, reqBytes)
-		case resp.Status == http.StatusOK:
-			out := Miss
-			if stored {
-				out = Refetched
-				if conditional {
-					out = Changed
-				}
-			}
-			ne := Entry{Key: key, BodyBytes: resp.BodyBytes, Date: resp.Date,
-				LastModified: http.TruncateToSecond(resp.LastModified), HasLastModified: resp.HasLastModified,
-				MaxAge: resp.CacheControlMaxAge, HasMaxAge: resp.HasMaxAge, ContentType: resp.ContentType, Server: resp.Server}
-			c.store.Put(ne)
-			c.answerFromCopy(conn, req, ne, Served{Outcome: out, OriginBytes: originBytes}, reqBytes)
-		default:
-			c.store.Remove(key)
-			fail := &http.Response{Version: http.Version11, Status: resp.Status, Date: c.h.Now()}
-			if fail.Status == 0 {
-				fail.Status = http.StatusNotFound
-			}
-			c.reply(conn, req, fail, Served{Outcome: Failed, OriginBytes: originBytes})
-		}
-	})
+	var arriving func(*topology.Arrival)
+	if !c.cfg.StoreAndForward {
+		arriving = func(a *topology.Arrival) { c.arriving(f, a) }
+	}
+	c.client.Stream(origin, fwd, arriving, func(x http.Exchange) { c.fetched(f, x) })
 }
 
-// answerFromCopy sends the client a 200 built from e, as the origin would have sent it.
-func (c *Cache) answerFromCopy(conn topology.Conn, req *http.Request, e Entry, s Served, reqBytes int64) {
+// arriving: the origin's answer has begun. A 200 is relayed to the browsers waiting
+// for it as it comes.
+func (c *Cache) arriving(f *fetch, a *topology.Arrival) {
+	resp, ok := a.Payload.(*http.Response)
+	if !ok || resp.Status != http.StatusOK {
+		return
+	}
+	f.resp, f.from = resp, a
+	if c.cfg.Collapse {
+		c.store.Resize(f.key, resp.BodyBytes)
+	}
+	for _, wt := range f.waiters {
+		c.relay(f, wt, Collapsed)
+	}
+}
+
+func (c *Cache) relay(f *fetch, wt waiter, joined Outcome) {
+	if wt != f.waiters[0] {
+		c.served(wt, Served{Outcome: joined, BodyBytes: f.resp.BodyBytes}, f.resp)
+	}
+	wt.w.Relay(f.resp, f.from)
+}
+
+// fetched: the origin's answer is in (or the exchange failed).
+func (c *Cache) fetched(f *fetch, x http.Exchange) {
+	delete(c.fetching, f.key)
+	if c.cfg.OnFetch != nil {
+		c.cfg.OnFetch(x)
+	}
+	first := Served{OriginBytes: x.ReqBytes + x.RespBytes}
+	resp := x.Resp
+	switch {
+	case x.Err != nil:
+		c.store.Remove(f.key)
+		if f.resp != nil {
+			// The relays will never be whole: the browsers' connections are reset.
+			first.Outcome = Failed
+			c.served(f.waiters[0], first, nil)
+			for _, wt := range f.waiters {
+				wt.w.Abort()
+			}
+			return
+		}
+		c.failAll(f, http.StatusGatewayTimeout, first)
+	case f.conditional && resp.Status == http.StatusNotModified:
+		// RFC 7234 §4.3.4: freshen the stored response with the 304's fields.
+		e := f.entry
+		e.Date = resp.Date
+		e.MaxAge, e.HasMaxAge = resp.CacheControlMaxAge, resp.HasMaxAge
+		c.store.Update(e)
+		first.Outcome = Validated
+		c.answerAll(f, e, first)
+	case resp.Status == http.StatusOK:
+		switch {
+		case !f.stored:
+			first.Outcome = Miss
+		case f.conditional:
+			first.Outcome = Changed
+		default:
+			first.Outcome = Refetched
+		}
+		e := Entry{Key: f.key, BodyBytes: resp.BodyBytes, Date: resp.Date,
+			LastModified: http.TruncateToSecond(resp.LastModified), HasLastModified: resp.HasLastModified,
+			MaxAge: resp.CacheControlMaxAge, HasMaxAge: resp.HasMaxAge, ContentType: resp.ContentType, Server: resp.Server}
+		if !c.cfg.Collapse {
+			c.store.Put(e)
+		} else if c.store.Resize(f.key, e.BodyBytes) {
+			c.store.Update(e) // in place: its last use was its last request
+		}
+		if f.resp == nil {
+			c.answerAll(f, e, first)
+			return
+		}
+		first.BodyBytes = resp.BodyBytes
+		c.served(f.waiters[0], first, resp) // the relays are under way
+	default:
+		c.store.Remove(f.key)
+		c.failAll(f, resp.Status, first)
+	}
+}
+
+// failAll answers a fetch's waiters with an error status: the first with its own
+// exchange's bytes.
+func (c *Cache) failAll(f *fetch, status int, first Served) {
+	first.Outcome = Failed
+	for i, wt := range f.waiters {
+		if i > 0 {
+			first = Served{Outcome: Failed}
+		}
+		c.fail(wt, status, first)
+	}
+}
+
+// answerAll answers a fetch's waiters from the copy e: the first with its own
+// outcome, the others as collapsed onto it.
+func (c *Cache) answerAll(f *fetch, e Entry, first Served) {
+	for i, wt := range f.waiters {
+		if i > 0 {
+			first = Served{Outcome: Collapsed}
+		}
+		c.answer(wt, e, first)
+	}
+}
+
+// answer sends a 200 built from e, as the origin would have sent it.
+func (c *Cache) answer(wt waiter, e Entry, s Served) {
 	resp := &http.Response{Version: http.Version11, Status: http.StatusOK, Date: e.Date, Server: e.Server,
 		LastModified: e.LastModified, HasLastModified: e.HasLastModified,
 		ContentLength: e.BodyBytes, BodyBytes: e.BodyBytes, ContentType: e.ContentType,
 		CacheControlMaxAge: e.MaxAge, HasMaxAge: e.HasMaxAge}
 	s.BodyBytes = e.BodyBytes
-	msg := http.MessageOfResponse(resp)
-	s.DirectBytes = reqBytes + msg.SizeBytes
-	c.Counts[s.Outcome]++
-	if c.cfg.OnServe != nil {
-		c.cfg.OnServe(req, s)
-	}
-	conn.Send(msg)
+	c.served(wt, s, resp)
+	wt.w.Send(resp)
 }
 
-func (c *Cache) reply(conn topology.Conn, req *http.Request, resp *http.Response, s Served) {
+func (c *Cache) fail(wt waiter, status int, s Served) {
+	c.served(wt, s, nil)
+	wt.w.Send(&http.Response{Version: http.Version11, Status: status, Date: c.h.Now()})
+}
+
+// served counts and reports how wt's request was answered; DirectBytes is what its
+// answer, resp, would have cost fetched straight from the origin.
+func (c *Cache) served(wt waiter, s Served, resp *http.Response) {
+	if resp != nil {
+		s.DirectBytes = wt.req.WireBytes() + resp.WireBytes()
+	}
 	c.Counts[s.Outcome]++
 	if c.cfg.OnServe != nil {
-		c.cfg.OnServe(req, s)
+		c.cfg.OnServe(wt.req, s)
 	}
-	conn.Send(http.MessageOfResponse(resp))
 }

@@ -7,7 +7,6 @@ import (
 
 	"netsim/apps/http"
 	"netsim/sim"
-	"netsim/topology"
 )
 
 // Kurose & Ross §2.2.6 (the conditional GET), RFC 7232 §3.3 and §4.1: a cache holding
@@ -18,26 +17,21 @@ import (
 // the origin (every byte it sends or receives crosses the access link), against the
 // exact wire text of the messages.
 func TestConditionalGetBytesOnAccessLink(t *testing.T) {
-	k := sim.NewKernel()
-	netCfg := topology.DefaultInstitution()
-	netCfg.Hosts = 2
-	network, err := topology.BuildInstitution(k, netCfg)
-	require.NoError(t, err)
-	stack := topology.NewStack(network, sim.NewStreams(1))
-	srv, _ := stack.HostNamed("server0")
-	cacheHost, _ := stack.HostNamed("host0")
-	browserHost, _ := stack.HostNamed("host1")
+	in := newTestInstitution(t, 2, 0)
+	k, stack, srv, cacheHost, browserHost := in.k, in.stack, in.origin, in.hosts[0], in.hosts[1]
 
 	const objectBytes = 125000 // 1 Mbit
-	origin, err := StartOrigin(srv, OriginConfig{ObjectBytes: objectBytes, Catalogue: 1,
-		MaxAge: 10 * sim.Second, HasMaxAge: true, Name: "netsim-origin/1.0"})
-	require.NoError(t, err)
-	origins := map[string]topology.Addr{"server0": {Node: srv.Node(), Port: 80}}
+	var servers []*http.Server
+	require.NoError(t, Origin(OriginConfig{ObjectBytes: objectBytes, Catalogue: 1,
+		MaxAge: 10 * sim.Second, HasMaxAge: true, Name: "netsim-origin/1.0", Idle: -1}, &servers)(srv))
+	origin := servers[0]
+	origins := in.origins()
 	var outcomes []Outcome
 	cache, err := StartCache(cacheHost, Config{CapacityBytes: 1 << 20, Revalidate: true, Origins: origins,
 		OnServe: func(_ *http.Request, s Served) { outcomes = append(outcomes, s.Outcome) }})
 	require.NoError(t, err)
-	browser := NewBrowser(browserHost, topology.Addr{Node: cacheHost.Node(), Port: 80}, true, origins)
+	browser := http.NewClient(browserHost, http.ClientConfig{UserAgent: "netsim-browser/1.0"})
+	proxy := at(cacheHost)
 
 	type step struct {
 		in, out int64 // bytes the origin sent and received during the step
@@ -47,8 +41,9 @@ func TestConditionalGetBytesOnAccessLink(t *testing.T) {
 		k.RunUntil(at)
 		before := stack.Stats(srv.Node())
 		var st step
-		browser.Get("server0", Target(0), func(_ *http.Request, x Exchange) { st.got = x.Resp })
-		k.Run()
+		req := &http.Request{Method: http.MethodGet, Target: Target(0), Version: http.Version11, Host: "server0"}
+		browser.Do(proxy, req, func(x http.Exchange) { st.got = x.Resp })
+		k.RunUntil(at + 5*sim.Second) // a miss on a new connection: 2 s of handshake, 2 s and 70 ms of exchange
 		after := stack.Stats(srv.Node())
 		st.in, st.out = after.BytesSent-before.BytesSent, after.BytesReceived-before.BytesReceived
 		require.NotNil(t, st.got)
@@ -70,7 +65,7 @@ func TestConditionalGetBytesOnAccessLink(t *testing.T) {
 	condGet := "GET /objects/0 HTTP/1.1\r\nHost: server0\r\nUser-Agent: netsim-browser/1.0\r\n" +
 		"If-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n"
 	notModified := "HTTP/1.1 304 Not Modified\r\nDate: Mon, 01 Jan 2024 00:01:01 GMT\r\nServer: netsim-origin/1.0\r\n" +
-		"Last-Modified: Mon, 01 Jan 2024 00:00:00 GMT\r\nCache-Control: max-age=10\r\n\r\n"
+		"Cache-Control: max-age=10\r\n\r\n"
 	require.Equal(t, int64(len(notModified)), second.in, "a 304 carries headers only")
 	require.Equal(t, int64(len(condGet)), second.out)
 	require.Equal(t, http.StatusOK, second.got.Status, "the browser still gets the object, from the cache")
@@ -84,7 +79,7 @@ func TestConditionalGetBytesOnAccessLink(t *testing.T) {
 	// The object changes; the next conditional GET brings a full 200 with the new
 	// Last-Modified, which replaces the copy.
 	k.RunUntil(100 * sim.Second)
-	origin.Modify(0)
+	origin.Put(Target(0), http.Object{SizeBytes: objectBytes, ContentType: "application/octet-stream", MaxAge: 10 * sim.Second, HasMaxAge: true})
 	fourth := fetchAt(200 * sim.Second)
 	changed := "HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:03:21 GMT\r\nServer: netsim-origin/1.0\r\n" +
 		"Last-Modified: Mon, 01 Jan 2024 00:01:40 GMT\r\nContent-Length: 125000\r\n" +
@@ -96,5 +91,6 @@ func TestConditionalGetBytesOnAccessLink(t *testing.T) {
 	require.Equal(t, 100*sim.Second, e.LastModified, "the new version replaced the old")
 
 	require.Equal(t, []Outcome{Miss, Validated, Hit, Changed}, outcomes)
-	require.Equal(t, []int64{2, 1, 1}, []int64{origin.OK, origin.NotModified, cache.Counts[Hit]})
+	st := origin.Stats()
+	require.Equal(t, []int64{2, 1, 1}, []int64{st.ByStatus[http.StatusOK], st.ByStatus[http.StatusNotModified], cache.Counts[Hit]})
 }

@@ -130,6 +130,27 @@ func (s *Store) Update(e Entry) bool {
 	return true
 }
 
+// Resize changes the size of the entry for k without recording a use, evicting other
+// objects by the policy until it fits (a response whose length the cache learns as it
+// arrives); an entry larger than the whole capacity is dropped. It reports whether k
+// is still stored.
+func (s *Store) Resize(k Key, bytes int64) bool {
+	i, ok := s.index[k]
+	if !ok {
+		return false
+	}
+	if bytes > s.capacity || bytes < 0 {
+		s.remove(i)
+		return false
+	}
+	s.used += bytes - s.nodes[i].BodyBytes
+	s.nodes[i].BodyBytes = bytes
+	for s.used > s.capacity {
+		s.evictBut(i)
+	}
+	return true
+}
+
 // Put stores e, replacing any entry with the same key, and evicts objects by the
 // policy until it fits. An object larger than the whole capacity is not stored (and an
 // old copy of it is dropped); Put reports whether e was stored. A new entry counts as
@@ -193,12 +214,25 @@ func (s *Store) use(i int32) {
 }
 
 // evict removes the policy's victim.
-func (s *Store) evict() {
+func (s *Store) evict() { s.evictBut(none) }
+
+// evictBut removes the policy's victim other than keep: the next one if keep is it.
+func (s *Store) evictBut(keep int32) {
 	var victim int32
-	if s.policy == LRU {
+	switch {
+	case s.policy == LRU:
 		victim = s.tail
-	} else {
+		if victim == keep {
+			victim = s.nodes[victim].prev
+		}
+	default:
 		victim = s.heap[0]
+		if victim == keep {
+			victim = s.heap[1]
+			if len(s.heap) > 2 && s.lfuLess(s.heap[2], victim) {
+				victim = s.heap[2]
+			}
+		}
 	}
 	s.remove(victim)
 	s.evictions++

@@ -174,30 +174,40 @@ func Revalidation(lambda, mu, maxAge, d, D float64) RevalidationCycle {
 	return c
 }
 
-// ConditionalGETTraffic is what crosses the access link in the experiment c on the
-// institution network net with origins origin servers, in the
-// long run, when the cache holds every object of a Zipf catalogue (c.CacheBytes at
-// least the catalogue's) and origins give max-age: the bytes, both ways, per request,
-// and the share of conditional GETs answered 304 (0 with revalidation off). Each object
-// is a Revalidation with lambda = c.RatePerS·p_i, mu = c.ChangesPerS, d the one-way
-// propagation and transmission of a request from the cache to an origin and D the
-// round trip of a request and its answer (a 304, or a 200 with revalidation off);
-// every stale request moves its request's bytes (a conditional GET, or a plain GET with
-// revalidation off) and its answer's: a 304's header, or a 200 with the object. An
-// object whose first request comes after the warm-up (at rate lambda from time 0, the
-// warm-up lasting c.Warmup/c.RatePerS seconds) is fetched whole then, and has no copy
-// to revalidate before. The closed form leaves out queueing on the access link and the
-// one-second resolution of HTTP dates, by which a change within the second of the
-// copy's Last-Modified goes unseen.
-func (c ExperimentConfig) ConditionalGETTraffic(net topology.InstitutionConfig, origins int) (bytesPerRequest, notModifiedShare float64, err error) {
-	switch {
-	case !c.UseCache || c.Workload != ZipfWorkload || !c.HasMaxAge:
-		return 0, 0, errors.New("the closed form is for a cache, a zipf workload and max-age freshness")
-	case c.CacheBytes < int64(c.Catalogue)*c.ObjectBytes:
-		return 0, 0, errors.New("the closed form is for a cache that holds every object")
+// ConditionalGET is the experiment ConditionalGETTraffic describes: a cache holding
+// every object of a Zipf(Alpha) catalogue of Origin.Catalogue objects, served by
+// Origins origin servers (object i on server i mod Origins) that give max-age, on the
+// institution network Net; RatePerS Poisson requests, the first Warmup of Requests not
+// measured; stale copies revalidated with a conditional GET, or fetched again whole
+// without Revalidate.
+type ConditionalGET struct {
+	Origin           OriginConfig
+	Origins          int
+	Alpha, RatePerS  float64
+	Requests, Warmup int
+	Revalidate       bool
+	Net              topology.InstitutionConfig
+}
+
+// ConditionalGETTraffic is what crosses the access link in the experiment c, in the
+// long run: the bytes, both ways, per request, and the share of conditional GETs
+// answered 304 (0 with revalidation off). Each object is a Revalidation with lambda =
+// c.RatePerS·p_i, mu = the origin's change rate, d the one-way propagation and
+// transmission of a request from the cache to an origin and D the round trip of a
+// request and its answer (a 304, or a 200 with revalidation off); every stale request
+// moves its request's bytes (a conditional GET, or a plain GET with revalidation off)
+// and its answer's: a 304's header, or a 200 with the object. An object whose first
+// request comes after the warm-up (at rate lambda from time 0, the warm-up lasting
+// c.Warmup/c.RatePerS seconds) is fetched whole then, and has no copy to revalidate
+// before. The closed form leaves out queueing on the access link and the one-second
+// resolution of HTTP dates, by which a change within the second of the copy's
+// Last-Modified goes unseen.
+func (c ConditionalGET) ConditionalGETTraffic() (bytesPerRequest, notModifiedShare float64, err error) {
+	oc, net := c.Origin, c.Net
+	if !oc.HasMaxAge || c.Origins < 1 || !(c.RatePerS > 0) || c.Requests <= c.Warmup {
+		return 0, 0, errors.New("the closed form is for origins that give max-age, and a measured window")
 	}
-	oc := c.OriginConfig()
-	ok := c.OKWireBytes()
+	ok := oc.OKWireBytes()
 	notMod := (&http.Response{Version: http.Version11, Status: http.StatusNotModified, Server: oc.Name,
 		HasLastModified: true, CacheControlMaxAge: oc.MaxAge, HasMaxAge: true}).WireBytes()
 	reply := float64(ok)
@@ -207,21 +217,21 @@ func (c ExperimentConfig) ConditionalGETTraffic(net topology.InstitutionConfig, 
 	lan, access := net.LANDelay.Seconds(), net.AccessDelay.Seconds()
 	out := net.InternetDelay.Seconds() / 2
 	back := net.InternetDelay.Seconds() - out
-	p := workload.ZipfProbabilities(c.Catalogue, c.Alpha)
+	p := workload.ZipfProbabilities(int(oc.Catalogue), c.Alpha)
 	warm := float64(c.Warmup) / c.RatePerS
 	window := float64(c.Requests-c.Warmup) / c.RatePerS
 	var stale, notModified, bytes float64
 	for i, pi := range p {
 		lambda := c.RatePerS * pi
 		req := &http.Request{Method: http.MethodGet, Target: Target(int64(i)), Version: http.Version11,
-			Host: fmt.Sprintf("server%d", i%origins), UserAgent: BrowserAgent}
+			Host: fmt.Sprintf("server%d", i%c.Origins), UserAgent: BrowserAgent}
 		if c.Revalidate {
 			req.IfModifiedSince, req.HasIfModifiedSince = 0, true
 		}
 		reqB := float64(req.WireBytes())
 		d := lan + access + out + reqB*8/net.LANBps + reqB*8/net.AccessBps
 		D := d + back + access + lan + reply*8/net.AccessBps + reply*8/net.LANBps
-		cy := Revalidation(lambda, c.ChangesPerS, c.MaxAge.Seconds(), d, D)
+		cy := Revalidation(lambda, oc.ChangesPerS, oc.MaxAge.Seconds(), d, D)
 		if !c.Revalidate {
 			cy.NotModified = 0
 		}

@@ -6,15 +6,25 @@ import (
 )
 
 // Kurose & Ross, section 2.5, and its homework problem P22: F = 15 Gbit, us = 30 Mbps,
-// N = 10 peers.
+// d = 2 Mbps. With N = 100 and u = 700 kbps (netsim bounds -h's example):
 //
-//	D_cs  = max{N·F/us, F/d_min} = max{10·15e9/30e6, 15e9/10e6} = max{5000, 1500} = 5000 s
-//	D_P2P = max{F/us, F/d_min, N·F/(us+Σu)} = max{500, 1500, 150e9/(30e6+20e6)} = 3000 s
+//	D_cs  = max{N·F/us, F/d_min} = max{100·15e9/30e6, 15e9/2e6} = max{50000, 7500} = 50000 s
+//	D_P2P = max{F/us, F/d_min, N·F/(us+Σu)} = max{500, 7500, 1.5e12/(30e6+70e6)} = 15000 s
+//
+// and, not P22's, with d = 10 Mbps, N = 10, u = 2 Mbps:
+//
+//	D_cs  = max{10·15e9/30e6, 15e9/10e6} = max{5000, 1500} = 5000 s
+//	D_P2P = max{500, 1500, 150e9/(30e6+20e6)} = 3000 s
 func TestBounds(t *testing.T) {
 	tests := []struct {
 		args []string
 		want []string // lines of stdout, each a prefix
 	}{
+		{
+			[]string{"-F", "15Gbit", "--us", "30Mbps", "--u", "700kbps", "--d", "2Mbps", "-N", "100"},
+			[]string{"F = 15Gbit, us = 30Mbps, N = 100, u = 700kbps, d = 2Mbps", "",
+				"D_cs  >= 50000 s (13h53m20s), dominated by ", "D_P2P >= 15000 s (4h10m0s), dominated by "},
+		},
 		{
 			[]string{"-F", "15Gbit", "--us", "30Mbps", "--u", "2Mbps", "--d", "10Mbps", "-N", "10"},
 			[]string{"F = 15Gbit, us = 30Mbps, N = 10, u = 2Mbps, d = 10Mbps", "",

@@ -385,34 +385,16 @@ func addFigureData(fig *plots.Figure, path, prefix string) error {
 		x, y := num(row[2]), num(row[3])
 		switch row[0] {
 		case "sim":
-			i, ok := points[label]
-			if !ok {
-				i = len(fig.Points)
-				points[label] = i
-				fig.Points = append(fig.Points, plots.Series{Label: label})
-			}
-			s := &fig.Points[i]
+			s := figureEntry(points, &fig.Points, label, func() plots.Series { return plots.Series{Label: label} })
 			s.X, s.Y = append(s.X, x), append(s.Y, y)
 			if row[4] != "" {
 				s.YLo, s.YHi = append(s.YLo, num(row[4])), append(s.YHi, num(row[5]))
 			}
 		case "line":
-			i, ok := lines[label]
-			if !ok {
-				i = len(fig.Lines)
-				lines[label] = i
-				fig.Lines = append(fig.Lines, plots.Line{Label: label})
-			}
-			l := &fig.Lines[i]
+			l := figureEntry(lines, &fig.Lines, label, func() plots.Line { return plots.Line{Label: label} })
 			l.X, l.Y = append(l.X, x), append(l.Y, y)
 		case "theory":
-			i, ok := curves[label]
-			if !ok {
-				i = len(fig.Curves)
-				curves[label] = i
-				fig.Curves = append(fig.Curves, plots.Curve{Label: label})
-			}
-			c := &fig.Curves[i]
+			c := figureEntry(curves, &fig.Curves, label, func() plots.Curve { return plots.Curve{Label: label} })
 			c.X, c.Y = append(c.X, x), append(c.Y, y)
 		}
 	}
@@ -423,6 +405,18 @@ func addFigureData(fig *plots.Figure, path, prefix string) error {
 		}
 	}
 	return nil
+}
+
+// figureEntry is the element of list that label names in index, appended (made by mk) if
+// there is none yet.
+func figureEntry[T any](index map[string]int, list *[]T, label string, mk func() T) *T {
+	i, ok := index[label]
+	if !ok {
+		i = len(*list)
+		index[label] = i
+		*list = append(*list, mk())
+	}
+	return &(*list)[i]
 }
 
 // status says how busy the server is, for scripts and tests.

@@ -172,3 +172,28 @@ func TestCaptureOfARunStoppedAtALimit(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, again.Skipped)
 }
+
+// A proxy cache as Wireshark shows it at the cache (Kurose & Ross §2.2.5): a browser
+// (10.0.0.4) asks the cache (10.0.0.3) three times in 0.2 s for the object on server0
+// (10.0.0.5), each time on a new connection, the others being busy. With collapsed
+// forwarding, the cache sends one GET of the same target and Host to the origin (once
+// its 2 s handshake is done, after all three), and relays the one 200 that comes back
+// to each of the three requests; every frame decodes as TCP and HTTP with its real
+// text and Content-Length body.
+func TestPcapOfCollapsedWebCache(t *testing.T) {
+	c, _ := captureOf(t, `kind: webcache
+params: {requests: 3, warmup: 0, hit_probability: 1, hot_objects: 1, collapse: true, browsers: 1, origins: 1}
+`, "host0")
+	c.Check(t)
+	browser, cache, origin := c.IP(t, "host1"), c.IP(t, "host0"), c.IP(t, "server0")
+	get := []string{"GET", "/objects/0", "server0"}
+	require.Equal(t, [][]string{
+		append([]string{browser, cache}, get...), append([]string{browser, cache}, get...),
+		append([]string{browser, cache}, get...), append([]string{cache, origin}, get...),
+	}, c.Fields(t, "host0", "http.request", "ip.src", "ip.dst", "http.request.method", "http.request.uri", "http.host"))
+	ok := []string{"200", "125000"}
+	require.Equal(t, [][]string{
+		append([]string{origin, cache}, ok...),
+		append([]string{cache, browser}, ok...), append([]string{cache, browser}, ok...), append([]string{cache, browser}, ok...),
+	}, c.Fields(t, "host0", "http.response", "ip.src", "ip.dst", "http.response.code", "http.content_length"))
+}

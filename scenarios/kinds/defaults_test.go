@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"netsim/apps/http"
-	"netsim/apps/webcache"
 	"netsim/scenarios"
 	"netsim/sim"
 	"netsim/topology"
@@ -17,7 +16,6 @@ import (
 func TestDefaultsAreTheApps(t *testing.T) {
 	k, _ := scenarios.LookupKind("webcache")
 	wp := k.NewParams().(*webcacheParams)
-	require.Equal(t, webcache.DefaultExperiment(), wp.config())
 	inst, def := wp.platform(nil).Institution, topology.DefaultInstitution()
 	require.Equal(t, []float64{def.LANBps, def.AccessBps}, []float64{inst.LANRate.Bps(), inst.AccessRate.Bps()})
 	require.Equal(t, []sim.Time{def.LANDelay, def.AccessDelay, def.InternetDelay}, []sim.Time{inst.LANDelay.Time(), inst.AccessDelay.Time(), inst.InternetDelay.Time()})

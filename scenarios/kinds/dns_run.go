@@ -40,10 +40,7 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 			}
 		}
 	}
-	zones, err := s.ns.Build(func(name string) (dns.RR, bool) {
-		id, ok := pl.Network.Node(trim(name))
-		return dns.RR{Type: dns.TypeA, Addr: dns.AddrOfNode(id)}, ok
-	})
+	zones, err := buildZones(pl, s.ns)
 	if err != nil {
 		return dnsRun{}, err
 	}
@@ -55,28 +52,14 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 		name  string
 		hosts []string
 	}{{"root", s.ns.Zones[0].Servers}, {"tld", s.tld}, {"auth", s.auth}} {
-		list := make([][]*dns.Server, len(role.hosts))
-		servers[role.name] = list
-		for i, name := range role.hosts {
-			cfg := dns.ServerConfig{Zones: zones[name], Rotate: p.Rotate, Recursive: recursive, Retry: retry}
-			pl.Boot(trim(name), func(h topology.Host) error {
-				srv, err := dns.StartServer(h, cfg)
-				list[i] = append(list[i], srv)
-				return err
-			})
-		}
+		servers[role.name] = bootDNSServers(pl, zones, role.hosts, dns.ServerConfig{Rotate: p.Rotate, Recursive: recursive, Retry: retry})
 	}
 	var roots []topology.NodeID
 	for _, r := range s.ns.Zones[0].Servers {
 		roots = append(roots, pl.Node(trim(r)))
 	}
-	var locals []*dns.Resolver
-	pl.Boot(s.local, func(h topology.Host) error {
-		r, err := dns.StartResolver(h, dns.ResolverConfig{Roots: roots, Recursive: recursive, Retry: retry, NoCache: !p.Cache,
-			Cache: dns.CacheConfig{Capacity: p.CacheSize, MaxTTL: p.MaxTTL.Time(), MaxNegativeTTL: 3 * sim.Hour}})
-		locals = append(locals, r)
-		return err
-	})
+	locals := bootLocalDNS(pl, s.local, dns.ResolverConfig{Roots: roots, Recursive: recursive, Retry: retry, NoCache: !p.Cache,
+		Cache: dns.CacheConfig{Capacity: p.CacheSize, MaxTTL: p.MaxTTL.Time(), MaxNegativeTTL: 3 * sim.Hour}})
 	local := []topology.NodeID{pl.Node(s.local)}
 	var stubCache *dns.CacheConfig
 	if p.StubCache {
@@ -118,7 +101,7 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 			return n
 		}
 		t.rootQ, t.tldQ, t.authQ = sum("root"), sum("tld"), sum("auth")
-		for _, r := range locals {
+		for _, r := range *locals {
 			st := r.Stats()
 			t.local.Queries += st.Queries
 			t.local.Hits += st.Hits
@@ -231,7 +214,7 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 		}
 		run.authPerServer = append(run.authPerServer, float64(end.perAuth[i]-before))
 	}
-	for _, r := range locals {
+	for _, r := range *locals {
 		x := r.Exchange()
 		run.upstream.Timeouts += x.Timeouts
 	}
@@ -339,16 +322,9 @@ func (p *dnsParams) webPageLoad() (float64, error) {
 	if p.Workload != "web" || !p.StubCache || p.Cached != 0 || p.Select != string(dns.InOrder) {
 		return 0, errors.New("for the web workload with a stub cache, nothing cached before and select: in-order")
 	}
-	rtt := func(a, b sim.Time) sim.Time { return 2 * (a + b) }
-	c, l := p.ClientDelay.Time(), p.LocalDelay.Time()
-	root, tld, auth := p.RootDelay.Time(), p.TLDDelay.Time(), p.AuthDelay.Time()
-	d := rtt(c, l)
-	if p.Mode == "recursive" {
-		d += rtt(l, root) + rtt(root, tld) + rtt(tld, auth)
-	} else {
-		d += rtt(l, root) + rtt(l, tld) + rtt(l, auth)
-	}
-	web := sim.Time(http.PageLoadRTTs(http.Mode(p.HTTPMode), p.Objects, p.Parallel)) * rtt(c, p.WebDelay.Time())
+	c := p.ClientDelay.Time()
+	d := resolutionRTTs(c, p.LocalDelay.Time(), p.RootDelay.Time(), p.TLDDelay.Time(), p.AuthDelay.Time(), p.Mode == "recursive")
+	web := sim.Time(http.PageLoadRTTs(http.Mode(p.HTTPMode), p.Objects, p.Parallel)) * 2 * (c + p.WebDelay.Time())
 	total := d + sim.Time(p.Pages)*web
 	if p.Pages == 1 {
 		return total.Seconds(), nil

@@ -29,8 +29,9 @@ seconds and as a duration, and which term of the bound dominates.
 Rates and sizes take units: -F 15Gbit, --us 30Mbps, --u 700kbps. One --u or --d applies
 to every peer; otherwise give N of them, one per peer. Without --u only D_cs is computed.
 
-Example (the textbook's homework problem):
-  netsim bounds -F 15Gbit --us 30Mbps --u 2Mbps --d 10Mbps -N 10`,
+Example (the textbook's homework problem P22: F = 15 Gbits, u_s = 30 Mbps, d_i = 2 Mbps;
+N = 10, 100, 1000 and u = 300 kbps, 700 kbps, 2 Mbps):
+  netsim bounds -F 15Gbit --us 30Mbps --u 700kbps --d 2Mbps -N 100`,
 	Setup: func(fs *flag.FlagSet) func([]string, io.Writer) error {
 		var (
 			file, us string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"netsim/apps/dns"
 	"netsim/apps/http"
 	"netsim/scenarios"
 	"netsim/scenarios/units"
@@ -35,6 +36,7 @@ type httpParams struct {
 	ServerHost  string                       `yaml:"server_host" default:"www.someschool.edu" help:"the web server's host, in the topology and in the page's URL"`
 	BrowserHost string                       `yaml:"browser_host" default:"browser" help:"the browser's host in the topology"`
 	Bulk        crossTraffic                 `yaml:"bulk" help:"cross traffic: bulk transfers between hosts of the topology while the page loads, each {from, to, size, start}"`
+	DNS         dnsFront                     `yaml:"dns" help:"DNS in front of the page load: with on, the browser resolves the server's name through a local server and the hierarchy (issue 11)"`
 }
 
 // A rate of 0 is refused (range (0,)), as in every kind: it would mean "no link", and
@@ -117,7 +119,11 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 	},
 	Theory: []scenarios.TheoryOf[httpParams]{
 		{Name: "rtt_formula", Label: "RTT formula", Metric: "page_load_s", Value: func(p *httpParams) (float64, error) {
-			return float64(http.PageLoadRTTs(http.Mode(p.Mode), p.Objects, p.Parallel)) * p.RTT.Seconds(), nil
+			rtts := http.PageLoadRTTs(http.Mode(p.Mode), p.Objects, p.Parallel)
+			if p.DNS.On {
+				return p.withDNS(sim.Time(rtts) * p.RTT.Time()), nil
+			}
+			return float64(rtts) * p.RTT.Seconds(), nil
 		}},
 		{Name: "connections", Label: "K + 1 non-persistent, 1 persistent", Metric: "conns_opened", Value: func(p *httpParams) (float64, error) {
 			if p.Sessions > 1 && (p.Mode == string(http.Persistent) || p.Mode == string(http.Pipelined)) {
@@ -130,7 +136,11 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 			if !ok {
 				return 0, errors.New("the fluid form is for objects of one size")
 			}
-			return http.FluidPageLoad(http.Mode(p.Mode), p.Objects, p.Parallel, p.RTT.Seconds(),
+			dns := 0.0
+			if p.DNS.On {
+				dns = p.withDNS(0)
+			}
+			return dns + http.FluidPageLoad(http.Mode(p.Mode), p.Objects, p.Parallel, p.RTT.Seconds(),
 				float64(p.BaseSize.Bytes()), float64(size.Bytes()), p.Download.Bps(), float64(p.Window.Bytes())), nil
 		}},
 	},
@@ -145,7 +155,29 @@ func (p *httpParams) check() error {
 		errs = append(errs, scenarios.Errorf("browser_host", "must differ from server_host, %q", p.ServerHost))
 	}
 	errs = append(errs, p.Bulk.check("bulk")...)
+	if _, err := p.dnsHierarchy(); err != nil {
+		errs = append(errs, scenarios.Errorf("server_host", "with dns.on: %v", err))
+	}
 	return errors.Join(errs...)
+}
+
+// withDNS is a load's time given its HTTP part: with dns.on, the first load resolves
+// the server's name with every cache empty (the browser's host keeps the answer for
+// the later loads, K&R §2.5.1), from the browser a quarter of the RTT from the core;
+// a mean over the sessions, in seconds.
+func (p *httpParams) withDNS(web sim.Time) float64 {
+	total := sim.Time(p.Sessions) * web
+	if p.DNS.On {
+		total += p.DNS.resolution((p.RTT / 4).Time())
+	}
+	return total.Seconds() / float64(p.Sessions)
+}
+
+// dnsHierarchy is the DNS hosts of dns.on, nil when off: those that name the server.
+func (p *httpParams) dnsHierarchy() (*dnsHierarchy, error) {
+	return p.DNS.hierarchy(frontLocalDNS, func(addr func(string) topology.NodeID) (*dns.Namespace, error) {
+		return dns.HostNamespace([]string{p.ServerHost}, addr, dnsFrontTTL)
+	})
 }
 
 // platform is two hosts on an access-link star: the browser with the params' rates, a
@@ -153,14 +185,15 @@ func (p *httpParams) check() error {
 // (odd nanoseconds are kept).
 func (p *httpParams) platform(*scenarios.RunEnv) *scenarios.Topology {
 	quarter := p.RTT / 4
-	return &scenarios.Topology{Star: &scenarios.StarTopology{Hosts: []scenarios.StarHost{
+	h, _ := p.dnsHierarchy() // check has refused an error
+	return &scenarios.Topology{Star: &scenarios.StarTopology{Hosts: append([]scenarios.StarHost{
 		{Name: p.BrowserHost, Upload: p.Upload, Download: p.Download, Delay: quarter},
 		{Name: p.ServerHost, Upload: scenarios.Unconstrained, Download: scenarios.Unconstrained, Delay: p.RTT/2 - quarter},
-	}}}
+	}, h.starHosts(&p.DNS)...)}}
 }
 
-// deploy puts the browser and the server on their hosts, and each bulk transfer's
-// sender and receiver on theirs.
+// deploy puts the browser and the server on their hosts, the DNS servers on theirs
+// with dns.on, and each bulk transfer's sender and receiver on theirs.
 func (p *httpParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) {
 	var errs []error
 	for _, h := range []struct{ name, role, key string }{{p.BrowserHost, "browser", "browser_host"}, {p.ServerHost, "server", "server_host"}} {
@@ -168,7 +201,13 @@ func (p *httpParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error)
 			errs = append(errs, scenarios.Errorf("topology", "kind http needs a host named %s for its %s (params.%s)", h.name, h.role, h.key))
 		}
 	}
-	dep, bulkErrs := p.Bulk.deploy("bulk", t, scenarios.Deployment{{Host: p.BrowserHost, Role: "browser"}, {Host: p.ServerHost, Role: "server"}})
+	h, err := p.dnsHierarchy()
+	if err != nil {
+		return nil, err
+	}
+	own, err := needHosts(t, "http", h.placements())
+	errs = append(errs, err)
+	dep, bulkErrs := p.Bulk.deploy("bulk", t, append(scenarios.Deployment{{Host: p.BrowserHost, Role: "browser"}, {Host: p.ServerHost, Role: "server"}}, own...))
 	errs = append(errs, bulkErrs...)
 	return dep, errors.Join(errs...)
 }
@@ -201,12 +240,19 @@ func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun,
 		return err
 	})
 	var r httpRun
-	pl.Boot(p.BrowserHost, http.Visits(http.VisitConfig{
+	visits := http.VisitConfig{
 		Browser: http.BrowserConfig{Mode: http.Mode(p.Mode), Parallel: p.Parallel,
 			TCP: topology.TCPOptions{WindowBytes: p.Window.Bytes(), SlowStart: p.SlowStart}, Resolve: pl.Network.Node},
 		URL:      http.URL{Host: p.ServerHost, Path: "/index.html"},
 		Sessions: p.Sessions, SessionGap: p.SessionGap.Time(),
-	}, &r.pages))
+	}
+	browser := http.Visits(visits, &r.pages)
+	if p.DNS.On {
+		if browser, err = p.bootDNS(pl, visits, &r.pages); err != nil {
+			return httpRun{}, err
+		}
+	}
+	pl.Boot(p.BrowserHost, browser)
 	p.Bulk.boot(pl)
 	if err := pl.Run(ctx); err != nil {
 		return httpRun{}, err
@@ -229,4 +275,32 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// bootDNS starts dns.on's servers and returns the browser's program, which looks the
+// server's name up through its host's stub resolver, with a cache of its own (a
+// browser's), before it dials.
+func (p *httpParams) bootDNS(pl *scenarios.Platform, visits http.VisitConfig, pages *[]http.PageResult) (func(topology.Host) error, error) {
+	h, err := p.dnsHierarchy()
+	if err != nil {
+		return nil, err
+	}
+	ns, err := dns.HostNamespace([]string{p.ServerHost}, pl.Node, dnsFrontTTL)
+	if err != nil {
+		return nil, err
+	}
+	local, err := h.boot(pl, &p.DNS, ns)
+	if err != nil {
+		return nil, err
+	}
+	cache := dns.DefaultCache()
+	return func(host topology.Host) error {
+		stub, err := dns.NewStub(host, dns.StubConfig{Servers: []topology.NodeID{local}, Cache: &cache})
+		if err != nil {
+			return err
+		}
+		v := visits
+		v.Browser.Resolver = stub
+		return http.Visits(v, pages)(host)
+	}, nil
 }

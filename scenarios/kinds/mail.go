@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
+	"netsim/apps/dns"
 	"netsim/apps/mail"
 	"netsim/scenarios"
 	"netsim/scenarios/units"
@@ -30,6 +32,7 @@ type mailParams struct {
 	GiveUp        units.Duration `yaml:"give_up" default:"120h" range:"(0,)" help:"time in the queue after which undeliverable mail is bounced (RFC 5321 §4.5.4.1: 4-5 days)"`
 	RTT           units.Duration `yaml:"rtt" platform:"" default:"40ms" range:"(0,)" help:"round-trip propagation time between any two hosts"`
 	Rate          units.Rate     `yaml:"rate" platform:"" default:"1Gbps" range:"(0,)" help:"every host's access link, each way"`
+	DNS           dnsFront       `yaml:"dns" help:"DNS for the MX lookups: with on, each mail server finds the other's through its stub resolver, a local server and the hierarchy (MX, then A records; RFC 5321 §5.1); off, from a fixed table"`
 }
 
 // mailRun is what the hosts measured.
@@ -76,6 +79,12 @@ var _ = scenarios.Register(scenarios.Decl[mailParams, mailRun]{
 			return float64(p.submitHalfRTTs()) * p.RTT.Seconds() / 2, nil
 		}},
 		{Name: "first_retry", Label: "first attempt after the outage", Metric: "delivery_s", Value: func(p *mailParams) (float64, error) {
+			if p.DNS.On {
+				if p.Outage > 0 {
+					return 0, errors.New("with dns.on, for no outage")
+				}
+				return (p.deliveryTime() + p.mxLookup()).Seconds(), nil
+			}
 			return p.deliveryTime().Seconds(), nil
 		}},
 	},
@@ -110,6 +119,26 @@ func (p *mailParams) deliveryTime() sim.Time {
 	return syn + sim.Time(mail.SMTPDepositHalfRTTs(p.Recipients))*rtt/2
 }
 
+// mxLookup is the time of crepes.fr's MX lookup of hamburger.edu with every cache
+// empty, a quarter of the RTT from the core: the resolution's RTTs, then one exchange
+// with the local server for the exchanger's A record, which the local server has
+// cached from the MX reply's additional section (RFC 1035 §3.3.9).
+func (p *mailParams) mxLookup() sim.Time {
+	c := (p.RTT / 4).Time()
+	return p.DNS.resolution(c) + 2*(c+p.DNS.LocalDelay.Time())
+}
+
+// mailDomains are the two servers' domains, each its host's name.
+var mailDomains = []string{"crepes.fr", "hamburger.edu"}
+
+// dnsHierarchy is the DNS hosts of dns.on, nil when off.
+func (p *mailParams) dnsHierarchy() *dnsHierarchy {
+	h, _ := p.DNS.hierarchy(frontLocalDNS, func(addr func(string) topology.NodeID) (*dns.Namespace, error) {
+		return mail.DomainNamespace(mailDomains, addr, dnsFrontTTL)
+	})
+	return h // the domains are fixed names under TLDs: no error
+}
+
 func (p *mailParams) check() error {
 	var errs []error
 	tcp := topology.DefaultTCP()
@@ -132,11 +161,12 @@ func (p *mailParams) platform(*scenarios.RunEnv) *scenarios.Topology {
 	for _, d := range mailHosts {
 		hosts = append(hosts, scenarios.StarHost{Name: d.Host, Upload: p.Rate, Download: p.Rate, Delay: p.RTT / 4})
 	}
+	hosts = append(hosts, p.dnsHierarchy().starHosts(&p.DNS)...)
 	return &scenarios.Topology{Star: &scenarios.StarTopology{Hosts: hosts}}
 }
 
 func (p *mailParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) {
-	return needHosts(t, "mail", mailHosts)
+	return needHosts(t, "mail", append(slices.Clone(mailHosts), p.dnsHierarchy().placements()...))
 }
 
 // mailWorld is the stores and counts of the two servers, kept across their lives.
@@ -163,8 +193,12 @@ func runMail(ctx context.Context, p *mailParams, env scenarios.RunEnv) (mailRun,
 		rcpts = append(rcpts, name+"@hamburger.edu")
 	}
 	mx := mail.StaticMX{}
-	for _, d := range []string{"crepes.fr", "hamburger.edu"} {
+	for _, d := range mailDomains {
 		mx[d] = []mail.MX{{Host: d, Pref: 10, Node: pl.Node(d)}}
+	}
+	withMX, err := p.bootDNS(pl)
+	if err != nil {
+		return mailRun{}, err
 	}
 	web := 0
 	if p.Submit == "webmail" {
@@ -172,8 +206,18 @@ func runMail(ctx context.Context, p *mailParams, env scenarios.RunEnv) (mailRun,
 	}
 	w.crepesCfg = mail.ServerConfig{Domain: "crepes.fr", Store: w.alice, MX: mx, RetryInterval: p.RetryInterval.Time(), GiveUpAfter: p.GiveUp.Time(), WebPort: web}
 	w.hambCfg = mail.ServerConfig{Domain: "hamburger.edu", Store: w.bob, MX: mx}
-	pl.Boot("crepes.fr", func(h topology.Host) error { _, err := mail.NewServer(h, w.crepesCfg, w.crepes); return err })
-	pl.Boot("hamburger.edu", func(h topology.Host) error { _, err := mail.NewServer(h, w.hambCfg, w.hamburger); return err })
+	for _, srv := range []struct {
+		cfg   *mail.ServerConfig
+		stats *mail.ServerStats
+	}{{&w.crepesCfg, w.crepes}, {&w.hambCfg, w.hamburger}} {
+		pl.Boot(srv.cfg.Domain, func(h topology.Host) error {
+			cfg, err := withMX(h, *srv.cfg)
+			if err == nil {
+				_, err = mail.NewServer(h, cfg, srv.stats)
+			}
+			return err
+		})
+	}
 	if p.Outage > 0 {
 		pl.Stack.Crash(pl.Node("hamburger.edu"))
 		pl.Stack.RecoverAt(p.Outage.Time(), pl.Node("hamburger.edu"))
@@ -232,6 +276,29 @@ func runMail(ctx context.Context, p *mailParams, env scenarios.RunEnv) (mailRun,
 		return mailRun{}, errors.New("mail: crepes.fr's queue is not empty at the end")
 	}
 	return r, nil
+}
+
+// bootDNS starts dns.on's servers, and returns what a mail server's configuration
+// becomes on its host: with dns.on, its MX lookups go through a stub resolver on the
+// host (mail.DNSMX); off, the configuration as it is.
+func (p *mailParams) bootDNS(pl *scenarios.Platform) (func(topology.Host, mail.ServerConfig) (mail.ServerConfig, error), error) {
+	h := p.dnsHierarchy()
+	if h == nil {
+		return func(_ topology.Host, cfg mail.ServerConfig) (mail.ServerConfig, error) { return cfg, nil }, nil
+	}
+	ns, err := mail.DomainNamespace(mailDomains, pl.Node, dnsFrontTTL)
+	if err != nil {
+		return nil, err
+	}
+	local, err := h.boot(pl, &p.DNS, ns)
+	if err != nil {
+		return nil, err
+	}
+	return func(host topology.Host, cfg mail.ServerConfig) (mail.ServerConfig, error) {
+		stub, err := dns.NewStub(host, dns.StubConfig{Servers: []topology.NodeID{local}})
+		cfg.MX = mail.DNSMX{Stub: stub}
+		return cfg, err
+	}, nil
 }
 
 // mailBody is n bytes of text (n ≥ 2) in CRLF lines of at most 73 characters: the

@@ -77,3 +77,47 @@ func TestBuiltinMail(t *testing.T) {
 		}
 	}
 }
+
+// mailDNSStar is mailHostsRTT40 with dns.on's hosts at the section's default delays.
+const mailDNSStar = mailHostsRTT40 + `      - {name: local-dns, delay: 2ms}
+      - {name: a.root-servers.net, delay: 20ms}
+      - {name: a.nic.fr, delay: 30ms}
+      - {name: a.nic.edu, delay: 30ms}
+      - {name: ns.crepes.fr, delay: 40ms}
+      - {name: ns.hamburger.edu, delay: 40ms}
+`
+
+// Issue 14: with dns.on, crepes.fr finds hamburger.edu through DNS (RFC 5321 §5.1),
+// and the message lands exactly the MX lookup later than with the fixed table: the
+// resolution's RTTs with the caches empty (crepes.fr ↔ local 24 ms, local ↔ root 44,
+// the edu TLD server 64 and ns.hamburger.edu 84, iterative; 24 + 44 + 100 + 140
+// recursive), then 24 ms for the exchanger's A record, which the local server has
+// from the MX reply's additional section.
+func TestMailWithDNSCostsTheMXLookup(t *testing.T) {
+	static := map[string]float64{}
+	runPoints(t, "kind: mail\nsweep: {submit: [smtp, webmail]}\n"+mailHostsRTT40, func(p *mailParams, out scenarios.Outcome) {
+		static[p.Submit] = out.Values["delivery_s"]
+	})
+	runPoints(t, "kind: mail\nparams: {dns: {on: true}}\nsweep: {submit: [smtp, webmail], dns.mode: [iterative, recursive]}\n"+mailDNSStar,
+		func(p *mailParams, out scenarios.Outcome) {
+			lookup := map[string]float64{"iterative": 0.216 + 0.024, "recursive": 0.308 + 0.024}[p.DNS.Mode]
+			want := theoryOf(t, kindNamed(t, "mail"), "first_retry", p)
+			require.InDelta(t, static[p.Submit]+lookup, want, 1e-12, "%s %s", p.Submit, p.DNS.Mode)
+			require.Equal(t, want, out.Values["delivery_s"], "%s %s", p.Submit, p.DNS.Mode)
+			require.Equal(t, 1.0, out.Values["delivered"])
+			require.Zero(t, out.Values["bounced"])
+		})
+}
+
+// On the kind's own platform, with hamburger.edu down for 2 h, every attempt looks
+// hamburger.edu up again (the later ones from the local server's cache) and the
+// message lands at the fifth, as without DNS: nothing lost, nothing bounced.
+func TestMailWithDNSRetries(t *testing.T) {
+	runPoints(t, "kind: mail\nparams: {outage: 2h, dns: {on: true}}\n", func(p *mailParams, out scenarios.Outcome) {
+		require.Equal(t, 1.0, out.Values["delivered"])
+		require.Equal(t, 5.0, out.Values["attempts"])
+		require.Zero(t, out.Values["lost"])
+		require.Zero(t, out.Values["bounced"])
+		require.Greater(t, out.Values["delivery_s"], 2*3600.0)
+	})
+}

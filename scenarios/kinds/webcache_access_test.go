@@ -65,7 +65,7 @@ func TestAccessDelayIsProcessorSharing(t *testing.T) {
 				p.Requests, p.Warmup = 30000, 2000 // ten times the relaxation time
 			}
 			p.InternetDelay = 0
-			deltaS := float64(p.config().OKWireBytes()) * 8 / p.AccessRate.Bps()
+			deltaS := p.institution().Delta(p.AccessRate.Bps())
 			p.Rate = rho / deltaS
 			require.NoError(t, k.Check(p))
 			want := webcache.AccessDelay(deltaS, p.Rate)
@@ -125,12 +125,12 @@ func TestConditionalGETTrafficMatchesSimulation(t *testing.T) {
 		p.ChangeRate, p.MaxAge, p.Revalidate = c.mu, units.Duration(60*sim.Second), c.revalidate
 		p.InternetDelay = units.Duration(200 * sim.Millisecond)
 		p.Requests, p.Warmup = 30000, 10000
-		wantBytes, wantShare, err := p.config().ConditionalGETTraffic(p.institution(), p.Origins)
+		wantBytes, wantShare, err := p.conditionalGET()
 		require.NoError(t, err)
 		var bytes, share float64
 		for seed := uint64(1); seed <= 2; seed++ {
 			r := runWebcacheOn(t, p, seed)
-			bytes += float64(r.AccessBytesIn+r.AccessBytesOut) / float64(r.Requests) / 2
+			bytes += float64(r.AccessBytesIn()+r.AccessBytesOut()) / float64(r.Requests) / 2
 			if reval := r.Outcomes[webcache.Validated] + r.Outcomes[webcache.Changed]; reval > 0 {
 				share += float64(r.Outcomes[webcache.Validated]) / float64(reval) / 2
 			}
@@ -140,6 +140,6 @@ func TestConditionalGETTrafficMatchesSimulation(t *testing.T) {
 	}
 	// The closed form is for a cache holding every object, under max-age.
 	p := k.NewParams().(*webcacheParams)
-	_, _, err := p.config().ConditionalGETTraffic(p.institution(), p.Origins)
+	_, _, err := p.conditionalGET()
 	require.Error(t, err)
 }

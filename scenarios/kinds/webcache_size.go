@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"netsim/apps/webcache"
 	"netsim/scenarios"
 )
 
@@ -44,7 +43,7 @@ func webcacheSize(p *webcacheParams, t *scenarios.Topology) scenarios.RunSize {
 	}
 	requests := float64(p.Requests)
 	catalogueKey := "hot_objects"
-	if p.Workload == string(webcache.ZipfWorkload) {
+	if p.Workload == "zipf" {
 		catalogueKey = "catalogue"
 	}
 	bits := requests * float64(p.ObjectSize.Bits())
@@ -77,7 +76,7 @@ func webcacheTopologySize(p *webcacheParams, t *scenarios.Topology) scenarios.Ru
 	delay := 2 * t.RoundTripBound()
 	requests, catalogue := float64(p.Requests), float64(p.catalogue())
 	catalogueKey := "hot_objects"
-	if p.Workload == string(webcache.ZipfWorkload) {
+	if p.Workload == "zipf" {
 		catalogueKey = "catalogue"
 	}
 	objectsKey := catalogueKey

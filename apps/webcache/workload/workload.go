@@ -44,19 +44,24 @@ func (z ZipfObjects) Catalogue() int64        { return int64(z.Z.N()) }
 // an object the cache already holds with probability exactly P (given a cache large
 // enough that the one-time objects never push a hot one out).
 type FixedHit struct {
-	P    float64
-	Hot  int64
-	seen int64 // requests generated so far
-	next int64 // the next one-time object: IDs from Hot up
+	P      float64
+	Hot    int64
+	seen   int64 // requests generated so far
+	next   int64 // the next one-time object
+	stride int64 // between one user's one-time objects
 }
 
-// NewFixedHit returns the fixed-probability workload. It panics unless 0 ≤ p ≤ 1 and
-// hot ≥ 1 (the scenario layer checks user input).
-func NewFixedHit(p float64, hot int64) *FixedHit {
-	if !(p >= 0 && p <= 1) || hot < 1 {
-		panic(fmt.Sprintf("workload: NewFixedHit(%v, %d)", p, hot))
+// NewFixedHit returns the fixed-probability workload of one user. It panics unless
+// 0 ≤ p ≤ 1 and hot ≥ 1 (the scenario layer checks user input).
+func NewFixedHit(p float64, hot int64) *FixedHit { return NewFixedHitOf(p, hot, 0, 1) }
+
+// NewFixedHitOf is user's workload among users who share the hot objects: its
+// one-time objects, hot + user + k·users, are never another's.
+func NewFixedHitOf(p float64, hot, user, users int64) *FixedHit {
+	if !(p >= 0 && p <= 1) || hot < 1 || user < 0 || user >= users {
+		panic(fmt.Sprintf("workload: NewFixedHitOf(%v, %d, %d, %d)", p, hot, user, users))
 	}
-	return &FixedHit{P: p, Hot: hot, next: hot}
+	return &FixedHit{P: p, Hot: hot, next: hot + user, stride: users}
 }
 
 func (f *FixedHit) Next(r *rand.Rand) int64 {
@@ -68,7 +73,7 @@ func (f *FixedHit) Next(r *rand.Rand) int64 {
 		return r.Int64N(f.Hot)
 	}
 	id := f.next
-	f.next++
+	f.next += f.stride
 	return id
 }
 

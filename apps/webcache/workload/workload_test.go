@@ -66,6 +66,18 @@ func TestFixedHit(t *testing.T) {
 		seen[id] = true
 	}
 	require.InDelta(t, 0.4, float64(hot)/draws, 4*math.Sqrt(0.24/draws))
+	// Three users sharing the hot objects: their one-time objects never meet.
+	seen = map[int64]bool{}
+	for u := range int64(3) {
+		f := NewFixedHitOf(0.4, 10, u, 3)
+		for range 1000 {
+			if id := f.Next(r); id >= 10 {
+				require.False(t, seen[id], "user %d's one-time object %d is another's", u, id)
+				seen[id] = true
+			}
+		}
+	}
+	require.Greater(t, len(seen), 1500)
 }
 
 // Interarrivals of a Poisson process of rate λ have mean 1/λ.
