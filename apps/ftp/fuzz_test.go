@@ -2,6 +2,7 @@ package ftp
 
 import (
 	"fmt"
+	"netsim/apps/crlf/crlftest"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,30 +12,6 @@ import (
 	"netsim/topology"
 	"netsim/topology/hosttest"
 )
-
-// fakeConn is a control connection that keeps what the server sends.
-type fakeConn struct {
-	h     *topology.ConnHandler
-	sent  []string
-	ended bool
-}
-
-func (c *fakeConn) Local() topology.Addr               { return topology.Addr{Node: 0, Port: ControlPort} }
-func (c *fakeConn) Remote() topology.Addr              { return topology.Addr{Node: 1, Port: 49152} }
-func (c *fakeConn) RTT() sim.Time                      { return sim.Millisecond }
-func (c *fakeConn) SetHandler(h *topology.ConnHandler) { c.h = h }
-func (c *fakeConn) Unsend(topology.SendID) bool        { return false }
-func (c *fakeConn) Queued() (int, int64)               { return 0, 0 }
-func (c *fakeConn) Close() error                       { c.ended = true; return nil }
-func (c *fakeConn) Abort() error                       { c.ended = true; return nil }
-func (c *fakeConn) Send(m topology.Message) (topology.SendID, error) {
-	s, _ := crlf.Text(m)
-	if int64(len(s)) != m.SizeBytes {
-		panic("a reply's size is not its length")
-	}
-	c.sent = append(c.sent, s)
-	return topology.SendID(len(c.sent)), nil
-}
 
 var replyLine = regexp.MustCompile(`^[1-5][0-5][0-9] [\x20-\x7e]*\r\n$`)
 
@@ -58,18 +35,15 @@ func FuzzServer(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := &fakeConn{}
+		c := &crlftest.Conn{LocalAddr: topology.Addr{Node: 0, Port: ControlPort}}
 		s.accept(c)
-		step := int(cut)%64 + 1
-		for i := 0; i < len(data) && !c.ended; i += step {
-			c.h.OnMessage(c, crlf.Message(string(data[i:min(i+step, len(data))])))
-		}
+		c.Feed(data, cut)
 		h.Kernel().RunUntil(h.Now() + sim.Hour) // passive-mode timeouts
 		lines := strings.Count(string(data), "\r\n") + len(data)/MaxLineBytes + 1
-		if len(c.sent) > 1+3*lines {
-			t.Fatalf("%d replies to %d lines", len(c.sent), lines)
+		if len(c.Sent) > 1+3*lines {
+			t.Fatalf("%d replies to %d lines", len(c.Sent), lines)
 		}
-		for _, r := range c.sent {
+		for _, r := range c.Sent {
 			if !replyLine.MatchString(r) {
 				t.Fatalf("malformed reply %q", r)
 			}

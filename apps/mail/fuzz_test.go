@@ -1,7 +1,7 @@
 package mail
 
 import (
-	"netsim/apps/crlf"
+	"netsim/apps/crlf/crlftest"
 	"regexp"
 	"strings"
 	"testing"
@@ -34,30 +34,6 @@ func FuzzStuffRoundTrip(f *testing.F) {
 	})
 }
 
-// fakeConn is a connection that keeps what the server sends.
-type fakeConn struct {
-	h     *topology.ConnHandler
-	sent  []string
-	ended bool
-}
-
-func (c *fakeConn) Local() topology.Addr               { return topology.Addr{Node: 0, Port: SMTPPort} }
-func (c *fakeConn) Remote() topology.Addr              { return topology.Addr{Node: 1, Port: 49152} }
-func (c *fakeConn) RTT() sim.Time                      { return sim.Millisecond }
-func (c *fakeConn) SetHandler(h *topology.ConnHandler) { c.h = h }
-func (c *fakeConn) Unsend(topology.SendID) bool        { return false }
-func (c *fakeConn) Queued() (int, int64)               { return 0, 0 }
-func (c *fakeConn) Close() error                       { c.ended = true; return nil }
-func (c *fakeConn) Abort() error                       { c.ended = true; return nil }
-func (c *fakeConn) Send(m topology.Message) (topology.SendID, error) {
-	s, _ := crlf.Text(m)
-	if int64(len(s)) != m.SizeBytes {
-		panic("a reply's size is not its length")
-	}
-	c.sent = append(c.sent, s)
-	return topology.SendID(len(c.sent)), nil
-}
-
 // fuzzSession feeds data, cut into messages of cut%64+1 bytes, to a session accept
 // starts on hamburger.edu (Bob's maildrop of two messages), and returns what the
 // server sent.
@@ -71,14 +47,11 @@ func fuzzSession(t *testing.T, data []byte, cut uint8, accept func(*Server) func
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &fakeConn{}
+	c := &crlftest.Conn{LocalAddr: topology.Addr{Node: 0, Port: SMTPPort}}
 	accept(s)(c)
-	step := int(cut)%64 + 1
-	for i := 0; i < len(data) && !c.ended; i += step {
-		c.h.OnMessage(c, crlf.Message(string(data[i:min(i+step, len(data))])))
-	}
+	c.Feed(data, cut)
 	h.Kernel().RunUntil(h.Now() + sim.Hour) // the idle timers
-	return c.sent
+	return c.Sent
 }
 
 // printableLines reports whether s is lines of printable ASCII, each CRLF-ended.

@@ -44,11 +44,7 @@ type imapd struct {
 func (s *Server) acceptIMAP(c topology.Conn) {
 	s.stats.Sessions[ProtoIMAP]++
 	d := &imapd{s: s, c: c, in: crlf.Reader{Max: MaxIMAPLineBytes}}
-	c.SetHandler(&topology.ConnHandler{
-		OnMessage: func(_ topology.Conn, m topology.Message) { d.input(m) },
-		OnClose:   func(c topology.Conn) { d.end(); c.Close() },
-		OnReset:   func(topology.Conn, error) { d.end() },
-	})
+	c.SetHandler(sessionHandler(d))
 	d.line("* OK [CAPABILITY IMAP4rev2 MOVE] IMAP4rev2 server ready")
 	d.flush()
 	d.arm()

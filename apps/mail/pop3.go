@@ -37,13 +37,9 @@ type pop3d struct {
 func (s *Server) acceptPOP3(c topology.Conn) {
 	s.stats.Sessions[ProtoPOP3]++
 	d := &pop3d{s: s, c: c, in: crlf.Reader{Max: MaxPOP3CommandBytes}}
-	c.SetHandler(&topology.ConnHandler{
-		OnMessage: func(_ topology.Conn, m topology.Message) { d.input(m) },
-		// RFC 1939 §6: a session that ends without QUIT does not enter the update
-		// state; nothing is deleted.
-		OnClose: func(c topology.Conn) { d.end(); c.Close() },
-		OnReset: func(topology.Conn, error) { d.end() },
-	})
+	// RFC 1939 §6: a session that ends without QUIT does not enter the update
+	// state; nothing is deleted (end).
+	c.SetHandler(sessionHandler(d))
 	d.send("+OK POP3 server ready")
 	d.arm()
 }

@@ -67,11 +67,7 @@ type smtpd struct {
 func (s *Server) acceptSMTP(c topology.Conn) {
 	s.stats.Sessions[ProtoSMTP]++
 	d := &smtpd{s: s, c: c, in: crlf.Reader{Max: MaxCommandBytes}}
-	c.SetHandler(&topology.ConnHandler{
-		OnMessage: func(_ topology.Conn, m topology.Message) { d.input(m) },
-		OnClose:   func(c topology.Conn) { d.end(); c.Close() },
-		OnReset:   func(topology.Conn, error) { d.end() },
-	})
+	c.SetHandler(sessionHandler(d))
 	d.reply("220 " + s.cfg.Domain)
 	d.arm()
 }

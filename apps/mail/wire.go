@@ -103,3 +103,19 @@ func (t *idleTimer) stop() {
 		t.id = 0
 	}
 }
+
+// session is a server's side of one SMTP, POP3 or IMAP connection.
+type session interface {
+	input(m topology.Message) // bytes from the client
+	end()                     // the connection is gone, closed or reset
+}
+
+// sessionHandler hands a connection's messages to d, and ends d when the client closes
+// (closing the server's side in turn) or the connection is reset.
+func sessionHandler(d session) *topology.ConnHandler {
+	return &topology.ConnHandler{
+		OnMessage: func(_ topology.Conn, m topology.Message) { d.input(m) },
+		OnClose:   func(c topology.Conn) { d.end(); c.Close() },
+		OnReset:   func(topology.Conn, error) { d.end() },
+	}
+}
