@@ -7,28 +7,11 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	. "netsim/scenarios"
+	"netsim/scenarios/internal/testkinds"
 )
 
-const campaign = `kind: toy
-name: campaign
-seed: 42
-replications: 3
-params:
-  peers: 20
-sweep:
-  upload: [1Mbps, 2Mbps]
-  file: [1Mbit, 4Mbit, 8Mbit]
-plots:
-  - name: time
-    x: file
-    y: time_s
-    series: upload
-    theory: [transfer, per_peer]
-  - name: draws
-    x: file
-    y: [time_s, draw]
-    only: {upload: 2Mbps}
-`
+// campaign is the toy campaign the tests share.
+const campaign = testkinds.Campaign
 
 func mustParse(t *testing.T, text string) *Scenario {
 	t.Helper()

@@ -18,26 +18,9 @@ import (
 	"netsim/plots"
 )
 
-const campaign = `kind: toy
-name: campaign
-seed: 42
-replications: 3
-params:
-  peers: 20
-sweep:
-  upload: [1Mbps, 2Mbps]
-  file: [1Mbit, 4Mbit, 8Mbit]
-plots:
-  - name: time
-    x: file
-    y: time_s
-    series: upload
-    theory: [transfer, per_peer]
-  - name: draws
-    x: file
-    y: [time_s, draw]
-    only: {upload: 2Mbps}
-`
+// campaign is the toy campaign the tests share.
+const campaign = testkinds.Campaign
+
 
 func mustParse(t *testing.T, text string) *scenarios.Scenario {
 	t.Helper()

@@ -245,3 +245,26 @@ var Share = scenarios.Register(scenarios.Decl[ShareParams, float64]{
 		}},
 	},
 })
+
+// Campaign is a toy campaign both the format's and the runner's tests use: two sweep
+// axes, three replications, two plots (one with theory, one of two metrics).
+const Campaign = `kind: toy
+name: campaign
+seed: 42
+replications: 3
+params:
+  peers: 20
+sweep:
+  upload: [1Mbps, 2Mbps]
+  file: [1Mbit, 4Mbit, 8Mbit]
+plots:
+  - name: time
+    x: file
+    y: time_s
+    series: upload
+    theory: [transfer, per_peer]
+  - name: draws
+    x: file
+    y: [time_s, draw]
+    only: {upload: 2Mbps}
+`
