@@ -21,7 +21,6 @@ import (
 // campaign is the toy campaign the tests share.
 const campaign = testkinds.Campaign
 
-
 func mustParse(t *testing.T, text string) *scenarios.Scenario {
 	t.Helper()
 	s, err := scenarios.Parse("test.yaml", []byte(text))
