@@ -24,33 +24,60 @@ const maxHops = 255
 // config's OnLookup) with what it found. Iterative or recursive as Config.Style says;
 // the texts' ring is recursive.
 func (n *Node) Lookup(key ID, done func(Result)) {
-	finish := func(r Result) {
-		r.Latency = n.h.Now() - r.Start
-		if n.cfg.OnLookup != nil {
-			n.cfg.OnLookup(n, r)
-		}
-		if done != nil {
-			done(r)
-		}
-	}
 	if n.cfg.Mode == Chord && n.cfg.Style == Iterative {
-		l := &iterLookup{n: n, key: key, done: finish}
+		l := &iterLookup{n: n, key: key, user: done}
 		l.res = Result{Key: key, Start: n.h.Now(), Owner: None}
+		l.path = l.pathBuf[:0]
 		l.ask(n.self)
 		return
 	}
-	n.lookupRecursive(key, wantOwner, 1, func(m *Msg, r Result) { finish(r) })
+	n.lookupRecursive(key, wantOwner, 1, func(m *Msg, r Result) { n.lookupDone(r, done) })
 }
 
-// iterLookup is an iterative lookup under way at its querier.
+// lookupDone completes a lookup the workload or Lookup's caller started.
+func (n *Node) lookupDone(r Result, done func(Result)) {
+	r.Latency = n.h.Now() - r.Start
+	if n.cfg.OnLookup != nil {
+		n.cfg.OnLookup(n, r)
+	}
+	if done != nil {
+		done(r)
+	}
+}
+
+// iterLookup is an iterative lookup under way at its querier. It has one request
+// out at a time, whose answer or timeout continues it (stepReply, stepFailed,
+// getReply, getFailed): cur is the node asked, again whether it was asked before,
+// target the successor asked for the key's value.
 type iterLookup struct {
 	n     *Node
 	key   ID
 	path  []Peer // the nodes that answered, in order; the last proposed the one asked now
 	avoid []ID   // nodes that timed out
 	res   Result
-	done  func(Result)
-	maint bool // the ring's own lookup (fix_fingers, a join): counted as maintenance
+	// done is the ring's own lookup's continuation (fix_fingers, a join), counted
+	// as maintenance; nil: a lookup of the workload or of Lookup's caller, whose
+	// callback is user.
+	done        func(Result)
+	user        func(Result)
+	cur, target Peer
+	again       bool
+	pathBuf     [8]Peer // path's first entries, in the lookup's own allocation
+}
+
+// maintLookup returns the ring's own lookup of key; its caller sets its done.
+func (n *Node) maintLookup(key ID) *iterLookup {
+	l := &iterLookup{n: n, key: key, res: Result{Owner: None}}
+	l.path = l.pathBuf[:0]
+	return l
+}
+
+func (l *iterLookup) finish() {
+	if l.done != nil {
+		l.done(l.res)
+		return
+	}
+	l.n.lookupDone(l.res, l.user)
 }
 
 // ask asks cur for the next hop; the querier answers itself without a message.
@@ -62,7 +89,7 @@ func (l *iterLookup) ask(cur Peer) { l.askAgain(cur, false) }
 func (l *iterLookup) askAgain(cur Peer, again bool) {
 	n := l.n
 	if l.res.Hops+l.res.Timeouts > maxHops {
-		l.done(l.res)
+		l.finish()
 		return
 	}
 	if cur.Addr() == n.self.Addr() {
@@ -72,26 +99,31 @@ func (l *iterLookup) askAgain(cur Peer, again bool) {
 	}
 	req := &Msg{Type: MsgFindNext, Key: l.key, Avoid: slices.Clone(l.avoid)}
 	l.count(req)
-	n.rpc(cur, req, func(r *Msg) {
-		l.count(r)
-		if !again {
-			l.res.Hops++
-		}
-		l.answer(cur, r.A, r.Flag != 0)
-	}, func() {
-		// A dead node: route around it by asking the node that proposed it again,
-		// telling it to avoid the dead one (ToN'03 §IV-E). The lookup changes no
-		// routing state: repairing the tables is stabilization's work (and the
-		// papers' static experiments, ToN'03 Table II, measure lookups before it).
-		l.res.Timeouts++
-		l.avoid = append(l.avoid, cur.ID)
-		prev := n.self
-		if k := len(l.path); k > 0 {
-			prev = l.path[k-1]
-			l.path = l.path[:k-1]
-		}
-		l.askAgain(prev, true)
-	})
+	l.cur, l.again = cur, again
+	n.request(cur, req, call{op: opStep, l: l})
+}
+
+func (l *iterLookup) stepReply(r *Msg) {
+	l.count(r)
+	if !l.again {
+		l.res.Hops++
+	}
+	l.answer(l.cur, r.A, r.Flag != 0)
+}
+
+// stepFailed routes around a dead node by asking the node that proposed it again,
+// telling it to avoid the dead one (ToN'03 §IV-E). The lookup changes no routing
+// state: repairing the tables is stabilization's work (and the papers' static
+// experiments, ToN'03 Table II, measure lookups before it).
+func (l *iterLookup) stepFailed() {
+	l.res.Timeouts++
+	l.avoid = append(l.avoid, l.cur.ID)
+	prev := l.n.self
+	if k := len(l.path); k > 0 {
+		prev = l.path[k-1]
+		l.path = l.path[:k-1]
+	}
+	l.askAgain(prev, true)
 }
 
 func (l *iterLookup) answer(cur, p Peer, done bool) {
@@ -100,11 +132,11 @@ func (l *iterLookup) answer(cur, p Peer, done bool) {
 		v, found := l.n.store[l.key]
 		l.res.Owner, l.res.OK, l.res.Path = p, true, l.res.Hops
 		l.res.Value, l.res.Found = v, found
-		l.done(l.res)
+		l.finish()
 	case done && p.Ok():
 		l.confirm(cur, p)
 	case done || !p.Ok():
-		l.done(l.res)
+		l.finish()
 	default:
 		l.path = append(l.path, cur)
 		l.ask(p)
@@ -113,27 +145,31 @@ func (l *iterLookup) answer(cur, p Peer, done bool) {
 
 // count counts m as maintenance if the lookup is the ring's own.
 func (l *iterLookup) count(m *Msg) {
-	if st := l.n.cfg.Stats; l.maint && st != nil {
+	if st := l.n.cfg.Stats; l.done != nil && st != nil {
 		st.MaintLookupMessages++
 		st.MaintLookupBytes += m.Size(l.n.cfg.Space)
 	}
 }
 
-// confirm asks the successor that cur named for the key's value (a DHT get): a
+// confirm asks the successor p that cur named for the key's value (a DHT get): a
 // lookup succeeds when it reaches the key's current successor (ToN'03 §V), and a dead
 // one is routed around like any other: cur is asked again, avoiding it, and names the
 // next successor on its list.
 func (l *iterLookup) confirm(cur, p Peer) {
-	n := l.n
-	n.rpc(p, &Msg{Type: MsgGet, Key: l.key}, func(m *Msg) {
-		l.res.Owner, l.res.OK, l.res.Path = p, true, l.res.Hops+1
-		l.res.Value, l.res.Found = m.Value, m.Flag != 0
-		l.done(l.res)
-	}, func() {
-		l.res.Timeouts++
-		l.avoid = append(l.avoid, p.ID)
-		l.askAgain(cur, true)
-	})
+	l.cur, l.target = cur, p
+	l.n.request(p, &Msg{Type: MsgGet, Key: l.key}, call{op: opGet, l: l})
+}
+
+func (l *iterLookup) getReply(m *Msg) {
+	l.res.Owner, l.res.OK, l.res.Path = l.target, true, l.res.Hops+1
+	l.res.Value, l.res.Found = m.Value, m.Flag != 0
+	l.finish()
+}
+
+func (l *iterLookup) getFailed() {
+	l.res.Timeouts++
+	l.avoid = append(l.avoid, l.target.ID)
+	l.askAgain(l.cur, true)
 }
 
 // lookupRecursive sends a recursive query for key (want: wantOwner or wantPred) and
@@ -143,26 +179,16 @@ func (n *Node) lookupRecursive(key ID, want uint8, tries int, done func(*Msg, Re
 	res := Result{Key: key, Start: n.h.Now(), Owner: None}
 	var attempt func(left int)
 	attempt = func(left int) {
-		n.rid++
-		if n.rid == 0 {
-			n.rid = 1
-		}
-		rid := n.rid
-		c := call{rid: rid, reply: func(m *Msg) {
-			res.Hops, res.Owner, res.OK = int(m.Hops), m.A, true
-			res.Path = res.Hops
-			done(m, res)
-		}}
+		rid := n.nextRID()
 		timeout := n.cfg.LookupTimeout
 		if timeout <= 0 {
 			timeout = n.cfg.RPCTimeout
 		}
-		c.timer = n.h.After(timeout, func() {
-			i := n.findCall(rid)
-			if i < 0 {
-				return
-			}
-			n.dropCall(i)
+		n.await(call{rid: rid, reply: func(m *Msg) {
+			res.Hops, res.Owner, res.OK = int(m.Hops), m.A, true
+			res.Path = res.Hops
+			done(m, res)
+		}, fail: func() {
 			res.Timeouts++
 			if n.cfg.Stats != nil {
 				n.cfg.Stats.Timeouts++
@@ -172,8 +198,7 @@ func (n *Node) lookupRecursive(key ID, want uint8, tries int, done func(*Msg, Re
 				return
 			}
 			done(nil, res)
-		})
-		n.calls = append(n.calls, c)
+		}}, timeout)
 		n.serveLookup(&Msg{Type: MsgLookup, RID: rid, Flag: want, A: n.self, Key: key})
 	}
 	attempt(tries)

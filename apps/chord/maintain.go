@@ -77,27 +77,18 @@ func (n *Node) join() {
 		})
 	}
 	if n.cfg.Mode == Ring {
-		n.rid++
-		rid := n.rid
-		c := call{rid: rid, reply: func(m *Msg) {
+		rid := n.nextRID()
+		n.await(call{rid: rid, reply: func(m *Msg) {
 			n.pred, n.joined = m.A, true
 			n.setSuccessors([]Peer{m.B})
 			n.send(m.A.Addr(), &Msg{Type: MsgSetSucc, A: n.self})
 			n.send(m.B.Addr(), &Msg{Type: MsgNotify, A: n.self})
 			n.start()
-		}}
-		timeout := max(n.cfg.LookupTimeout, n.cfg.RPCTimeout)
-		c.timer = n.h.After(timeout, func() {
-			if i := n.findCall(rid); i >= 0 {
-				n.dropCall(i)
-				retry()
-			}
-		})
-		n.calls = append(n.calls, c)
+		}, fail: retry}, max(n.cfg.LookupTimeout, n.cfg.RPCTimeout))
 		n.send(boot.Addr(), &Msg{Type: MsgLookup, RID: rid, Flag: wantPred, A: n.self, Key: n.self.ID})
 		return
 	}
-	l := &iterLookup{n: n, key: n.self.ID, res: Result{Owner: None}, maint: true}
+	l := n.maintLookup(n.self.ID)
 	l.done = func(r Result) {
 		if !r.OK || r.Owner.Addr() == n.self.Addr() {
 			retry()
@@ -144,7 +135,7 @@ func (n *Node) refind() {
 	if !ok || boot.Addr() == n.self.Addr() {
 		return
 	}
-	l := &iterLookup{n: n, key: n.self.ID, res: Result{Owner: None}, maint: true}
+	l := n.maintLookup(n.self.ID)
 	l.done = func(r Result) {
 		if r.OK && r.Owner.Addr() != n.self.Addr() && n.lost {
 			n.lost = false
@@ -267,7 +258,7 @@ func (n *Node) fixFingers() {
 		i = 0
 	}
 	start := s.Add(n.self.ID, s.Pow2(i))
-	l := &iterLookup{n: n, key: start, res: Result{Owner: None}, maint: true}
+	l := n.maintLookup(start)
 	l.done = func(r Result) {
 		if !r.OK {
 			n.nextFinger = i + 1

@@ -59,24 +59,43 @@ type Node struct {
 	fingers []FingerRun
 	store   map[ID][]byte
 
-	calls      []call
+	calls      []call // by deadline
 	rid        uint32
+	timer      sim.EventID // set for calls[0]'s deadline, if timerOn
+	timerAt    sim.Time
+	timerOn    bool
+	tickFn     func()
+	// What closestPreceding knows of the order of the lists it searches.
+	fingersOrd, succOrd listOrder
 	nextFinger int
 	joined     bool
 	left       bool
 	lost       bool // every successor died: find one again by a lookup
 }
 
-// call is an outstanding request.
+// call is an outstanding request, or a recursive lookup awaiting its answer.
 type call struct {
-	rid   uint32
-	to    topology.Addr
-	m     *Msg
-	timer sim.EventID
-	tries int
-	reply func(*Msg)
-	fail  func()
+	rid      uint32 // 0: done
+	op       callOp
+	tries    int
+	to       topology.Addr
+	m        *Msg // the request, sent again on a timeout; nil: not resent
+	deadline sim.Time
+	l        *iterLookup // opStep, opGet
+	reply    func(*Msg)  // opFunc
+	fail     func()      // opFunc
 }
+
+// callOp is what a call's answer or timeout continues: the steps of an iterative
+// lookup (most of a loaded ring's RPCs) by a method of the lookup, the rest by
+// closures.
+type callOp uint8
+
+const (
+	opFunc callOp = iota
+	opStep        // a find-next of l
+	opGet         // l's get from the successor it was named
+)
 
 // Program returns the node as a program for a host: it binds its UDP port, takes its
 // initial state or joins, and starts its maintenance and workload timers, all owned by
@@ -191,39 +210,114 @@ func (n *Node) send(to topology.Addr, m *Msg) {
 // rpc sends the request m to p and calls reply with the answer, or fail once
 // Retries resends have timed out too.
 func (n *Node) rpc(p Peer, m *Msg, reply func(*Msg), fail func()) {
+	n.request(p, m, call{op: opFunc, reply: reply, fail: fail})
+}
+
+// request sends the request m to p as the call c (its op says what the answer or
+// the timeout continues).
+func (n *Node) request(p Peer, m *Msg, c call) {
+	m.RID = n.nextRID()
+	c.rid, c.to, c.m = m.RID, p.Addr(), m
+	n.await(c, n.cfg.RPCTimeout)
+	n.send(c.to, m)
+}
+
+func (n *Node) nextRID() uint32 {
 	n.rid++
 	if n.rid == 0 {
 		n.rid = 1
 	}
-	m.RID = n.rid
-	c := call{rid: m.RID, to: p.Addr(), m: m, reply: reply, fail: fail}
-	c.timer = n.h.After(n.cfg.RPCTimeout, func() { n.expire(c.rid) })
-	n.calls = append(n.calls, c)
-	n.send(c.to, m)
+	return n.rid
 }
 
-func (n *Node) expire(rid uint32) {
-	i := n.findCall(rid)
-	if i < 0 {
+// await files c, which expires after timeout. The calls are kept in order of their
+// deadlines, and one host timer, set for the first, serves them all: a reply only
+// marks its call done, and the timer skips the calls done when it fires. So an RPC
+// costs no timer event of its own, nor a cancellation (most RPCs are answered), and
+// no closure.
+func (n *Node) await(c call, timeout sim.Time) {
+	c.deadline = n.h.Now() + timeout
+	i := len(n.calls)
+	for i > 0 && n.calls[i-1].deadline > c.deadline {
+		i--
+	}
+	n.calls = slices.Insert(n.calls, i, c)
+	n.arm()
+}
+
+// arm sets the node's timer for the first call's deadline.
+func (n *Node) arm() {
+	if len(n.calls) == 0 {
 		return
 	}
-	c := &n.calls[i]
-	if n.cfg.Stats != nil {
-		n.cfg.Stats.Timeouts++
+	at := n.calls[0].deadline
+	if n.timerOn {
+		if n.timerAt <= at {
+			return
+		}
+		n.h.Cancel(n.timer)
 	}
-	if c.tries < n.cfg.Retries {
-		c.tries++
-		c.timer = n.h.After(n.cfg.RPCTimeout, func() { n.expire(rid) })
-		n.send(c.to, c.m)
-		return
+	if n.tickFn == nil {
+		n.tickFn = n.tick
 	}
-	fail := c.fail
-	n.dropCall(i)
-	if fail != nil {
-		fail()
+	n.timer, n.timerAt, n.timerOn = n.h.After(at-n.h.Now(), n.tickFn), at, true
+}
+
+// tick expires the calls whose deadline has come, in the order of their deadlines,
+// and sets the timer for the next.
+func (n *Node) tick() {
+	n.timerOn = false
+	now := n.h.Now()
+	for {
+		n.compact()
+		if len(n.calls) == 0 || n.calls[0].deadline > now {
+			break
+		}
+		c := n.calls[0]
+		n.calls = slices.Delete(n.calls, 0, 1)
+		n.expire(c)
+	}
+	n.arm()
+}
+
+// compact drops the calls done from the front of the table, and from all of it when
+// they are many.
+func (n *Node) compact() {
+	k := 0
+	for k < len(n.calls) && n.calls[k].rid == 0 {
+		k++
+	}
+	if k > 0 {
+		n.calls = slices.Delete(n.calls, 0, k)
 	}
 }
 
+// expire handles c's timeout: a request is sent again, Retries times, then fails.
+func (n *Node) expire(c call) {
+	if c.m != nil {
+		if n.cfg.Stats != nil {
+			n.cfg.Stats.Timeouts++
+		}
+		if c.tries < n.cfg.Retries {
+			c.tries++
+			n.await(c, n.cfg.RPCTimeout)
+			n.send(c.to, c.m)
+			return
+		}
+	}
+	switch c.op {
+	case opStep:
+		c.l.stepFailed()
+	case opGet:
+		c.l.getFailed()
+	default:
+		if c.fail != nil {
+			c.fail()
+		}
+	}
+}
+
+// findCall is the index of the call of request id rid, −1 if none is pending.
 func (n *Node) findCall(rid uint32) int {
 	for i := range n.calls {
 		if n.calls[i].rid == rid {
@@ -233,11 +327,12 @@ func (n *Node) findCall(rid uint32) int {
 	return -1
 }
 
+// dropCall marks call i done; the timer or the next compaction removes it.
 func (n *Node) dropCall(i int) {
-	last := len(n.calls) - 1
-	n.calls[i] = n.calls[last]
-	n.calls[last] = call{}
-	n.calls = n.calls[:last]
+	n.calls[i] = call{deadline: n.calls[i].deadline}
+	if i == 0 {
+		n.compact()
+	}
 }
 
 // receive handles a datagram: a reply completes its request; a request is served.
@@ -253,10 +348,16 @@ func (n *Node) receive(from topology.Addr, tm topology.Message) {
 			return // late: its request has timed out
 		}
 		c := n.calls[i]
-		n.h.Cancel(c.timer)
 		n.dropCall(i)
-		if c.reply != nil {
-			c.reply(m)
+		switch c.op {
+		case opStep:
+			c.l.stepReply(m)
+		case opGet:
+			c.l.getReply(m)
+		default:
+			if c.reply != nil {
+				c.reply(m)
+			}
 		}
 	default:
 		if !n.joined {
@@ -366,36 +467,160 @@ func (n *Node) closestPreceding(key ID, avoid []ID) Peer {
 	s := n.cfg.Space
 	// Clockwise distances from this node: a candidate p precedes key iff
 	// 0 < d(p) < d(key), and the closest is the farthest such: one subtraction a
-	// candidate (this is a lookup's inner loop).
-	dKey := s.Sub(key, n.self.ID)
-	anyOther := dKey.IsZero() // key = self: every other node precedes it
+	// candidate (this is a lookup's inner loop, written out without a closure).
+	self := n.self.ID
+	dKey := s.Sub(key, self)
+	if dKey.IsZero() {
+		dKey = s.mask // key = self: every other node precedes it (d ≤ 2^m − 1)
+		dKey.w[0]++   // one past the largest distance, in 192 bits
+		if dKey.w[0] == 0 {
+			dKey.w[1]++
+			if dKey.w[1] == 0 {
+				dKey.w[2]++
+			}
+		}
+	}
 	best, bestDist := n.self, ID{}
 	consider := func(p Peer) {
 		if !p.Ok() {
 			return
 		}
-		d := s.Sub(p.ID, n.self.ID)
-		if d.IsZero() || !anyOther && Cmp(d, dKey) >= 0 || Cmp(d, bestDist) <= 0 || avoided(p, avoid) {
-			return
+		d := s.Sub(p.ID, self)
+		if !less(bestDist, d) || !less(d, dKey) || len(avoid) > 0 && avoided(p, avoid) {
+			return // d = 0 fails the first test: bestDist starts at 0
 		}
 		best, bestDist = p, d
 	}
-	for i := len(n.fingers) - 1; i >= 0; i-- {
-		consider(n.fingers[i].Peer)
+	// A list in clockwise order (as a settled ring's are) has its best candidate
+	// just before the first entry at or past key: a binary search and a step back
+	// over avoided entries instead of a pass over every entry, which is what a
+	// loaded ring's time goes to (each entry is a cache miss). Any other list is
+	// scanned whole. The result is the same either way: the farthest candidate
+	// before key, the fingers' winning ties.
+	if n.fingersInOrder() {
+		f := n.fingers
+		lo, hi := 0, len(f) // the first entry at or past key is in [lo, hi]
+		for lo < hi {
+			if mid := int(uint(lo+hi) >> 1); less(s.Sub(f[mid].Peer.ID, self), dKey) {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		for i := lo - 1; i >= 0; i-- {
+			p := f[i].Peer
+			if d := s.Sub(p.ID, self); !less(bestDist, d) {
+				break
+			} else if len(avoid) == 0 || !avoided(p, avoid) {
+				best, bestDist = p, d
+				break
+			}
+		}
+	} else {
+		for i := len(n.fingers) - 1; i >= 0; i-- {
+			consider(n.fingers[i].Peer)
+		}
 	}
 	for _, p := range n.spec.Shortcuts {
 		consider(p)
 	}
-	if n.cfg.Mode == Chord {
+	switch {
+	case n.cfg.Mode != Chord:
+		// The texts' ring forwards along the first successor only; the second is
+		// for repairs.
+		if len(n.succ) > 0 {
+			consider(n.succ[0])
+		}
+	case n.succInOrder():
+		l := n.succ
+		lo, hi := 0, len(l)
+		for lo < hi {
+			if mid := int(uint(lo+hi) >> 1); less(s.Sub(l[mid].ID, self), dKey) {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		for i := lo - 1; i >= 0; i-- {
+			p := l[i]
+			if d := s.Sub(p.ID, self); !less(bestDist, d) {
+				break
+			} else if len(avoid) == 0 || !avoided(p, avoid) {
+				best, bestDist = p, d
+				break
+			}
+		}
+	default:
 		for _, p := range n.succ {
 			consider(p)
 		}
-	} else if len(n.succ) > 0 {
-		// The texts' ring forwards along the first successor only; the second is
-		// for repairs.
-		consider(n.succ[0])
 	}
 	return best
+}
+
+// fingersInOrder reports whether the finger table's peers are in strictly
+// increasing clockwise distance from the node, all of them peers. It is worked out
+// once per table: tables are replaced (mergeRuns makes a new one), never changed in
+// place, so the same slice has the same answer.
+func (n *Node) fingersInOrder() bool {
+	f := n.fingers
+	if len(f) != n.fingersOrd.n || len(f) > 0 && &f[0].Peer != n.fingersOrd.first {
+		n.fingersOrd = listOrder{n: len(f), sorted: true}
+		prev := ID{}
+		for i := range f {
+			d := n.cfg.Space.Sub(f[i].Peer.ID, n.self.ID)
+			if !f[i].Peer.Ok() || !less(prev, d) {
+				n.fingersOrd.sorted = false
+				break
+			}
+			prev = d
+		}
+		if len(f) > 0 {
+			n.fingersOrd.first = &f[0].Peer
+		}
+	}
+	return n.fingersOrd.sorted
+}
+
+// succInOrder is fingersInOrder for the successor list, which is also replaced,
+// never changed in place.
+func (n *Node) succInOrder() bool {
+	l := n.succ
+	if len(l) != n.succOrd.n || len(l) > 0 && &l[0] != n.succOrd.first {
+		n.succOrd = listOrder{n: len(l), sorted: true}
+		prev := ID{}
+		for i := range l {
+			d := n.cfg.Space.Sub(l[i].ID, n.self.ID)
+			if !l[i].Ok() || !less(prev, d) {
+				n.succOrd.sorted = false
+				break
+			}
+			prev = d
+		}
+		if len(l) > 0 {
+			n.succOrd.first = &l[0]
+		}
+	}
+	return n.succOrd.sorted
+}
+
+// listOrder is what fingersInOrder and succInOrder found of a list, known by its
+// first element's address and its length.
+type listOrder struct {
+	first  *Peer
+	n      int
+	sorted bool
+}
+
+// less reports a < b, unrolled for the inner loop of closestPreceding.
+func less(a, b ID) bool {
+	if a.w[2] != b.w[2] {
+		return a.w[2] < b.w[2]
+	}
+	if a.w[1] != b.w[1] {
+		return a.w[1] < b.w[1]
+	}
+	return a.w[0] < b.w[0]
 }
 
 // successorOf returns the peer that the node knows is key's successor: its first
