@@ -59,18 +59,18 @@ type Node struct {
 	fingers []FingerRun
 	store   map[ID][]byte
 
-	calls      []call // by deadline
-	rid        uint32
-	timer      sim.EventID // set for calls[0]'s deadline, if timerOn
-	timerAt    sim.Time
-	timerOn    bool
-	tickFn     func()
+	calls   []call // by deadline
+	rid     uint32
+	timer   sim.EventID // set for calls[0]'s deadline, if timerOn
+	timerAt sim.Time
+	timerOn bool
+	tickFn  func()
 	// What closestPreceding knows of the order of the lists it searches.
 	fingersOrd, succOrd listOrder
-	nextFinger int
-	joined     bool
-	left       bool
-	lost       bool // every successor died: find one again by a lookup
+	nextFinger          int
+	joined              bool
+	left                bool
+	lost                bool // every successor died: find one again by a lookup
 }
 
 // call is an outstanding request, or a recursive lookup awaiting its answer.
