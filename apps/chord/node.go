@@ -200,6 +200,7 @@ func (n *Node) String() string { return fmt.Sprintf("node %v", n.self) }
 // it as the bytes it would decode.
 func (n *Node) send(to topology.Addr, m *Msg) {
 	size := m.Size(n.cfg.Space)
+	m.bits = uint8(n.cfg.Space.Bits)
 	if st := n.cfg.Stats; st != nil {
 		st.Messages[m.Type]++
 		st.Bytes[m.Type] += size

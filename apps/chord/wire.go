@@ -17,6 +17,7 @@ import (
 //
 //	header   type (1) · request id (4)                                        5 bytes
 //	peer     identifier (K) · IPv4 address (4) · UDP port (2)                 K + 6
+//	         (the node's, 10.0.0.0 + node + 1; 0.0.0.0 for no peer)
 //	key      identifier (K)
 //
 //	find-next   header · key · count (1) · count identifiers to avoid         iterative step
@@ -130,6 +131,27 @@ type Msg struct {
 	Value []byte
 	Items []Item
 	Runs  []FingerRun // fingers: the answerer's finger table
+
+	// bits is the width of the space the message was sent in (Node.send sets it),
+	// which Encode needs: a capture's bytes are the same encoding in the same space.
+	bits uint8
+}
+
+// Encode is m's wire form in the space it was sent in, for a capture
+// (topology.Encoder): exactly Size bytes.
+func (m *Msg) Encode() []byte {
+	bits := int(m.bits)
+	if bits == 0 {
+		bits = MaxBits // never sent: SHA-1's space
+	}
+	return m.Append(NewSpace(bits), nil)
+}
+
+// Label names m on a message sequence chart's arrow (topology.Labeler): its type in
+// capitals and its fields, as Text has them without the request id: "LOOKUP key=11
+// want=owner origin=3 hops=1", "FOUND hops=5 node=12 succ=15".
+func (m *Msg) Label() string {
+	return strings.ToUpper(strings.ReplaceAll(m.Type.String(), "-", "_")) + m.fields()
 }
 
 // Size is the length of m's encoding in space s: its wire size.
@@ -177,13 +199,13 @@ func (m *Msg) Size(s Space) int64 {
 	return n
 }
 
-// Encode appends m's wire form in space s to b.
-func (m *Msg) Encode(s Space, b []byte) []byte {
+// Append appends m's wire form in space s to b.
+func (m *Msg) Append(s Space, b []byte) []byte {
 	b = append(b, byte(m.Type))
 	b = binary.BigEndian.AppendUint32(b, m.RID)
 	peer := func(p Peer) {
 		b = s.put(b, p.ID)
-		b = binary.BigEndian.AppendUint32(b, uint32(p.Node))
+		b = binary.BigEndian.AppendUint32(b, ipv4(p.Node))
 		b = binary.BigEndian.AppendUint16(b, p.Port)
 	}
 	value := func(v []byte) {
@@ -261,7 +283,7 @@ func Decode(s Space, b []byte) (*Msg, error) {
 	if len(b) < 5 {
 		return nil, errShort
 	}
-	m := &Msg{Type: MsgType(b[0]), RID: binary.BigEndian.Uint32(b[1:5])}
+	m := &Msg{Type: MsgType(b[0]), RID: binary.BigEndian.Uint32(b[1:5]), bits: uint8(s.Bits)}
 	if m.Type == 0 || m.Type >= numMsgTypes {
 		return nil, fmt.Errorf("chord: unknown message type %d", b[0])
 	}
@@ -298,7 +320,10 @@ func Decode(s Space, b []byte) (*Msg, error) {
 			err = cmpErr(err)
 			return None
 		}
-		p.Node = topology.NodeID(int32(binary.BigEndian.Uint32(b)))
+		p.Node, err = nodeOf(binary.BigEndian.Uint32(b))
+		if err != nil {
+			return None
+		}
 		p.Port = binary.BigEndian.Uint16(b[4:])
 		b = b[6:]
 		return p
@@ -378,6 +403,26 @@ func Decode(s Space, b []byte) (*Msg, error) {
 	return m, nil
 }
 
+// ipv4 is the IPv4 address a peer's node has (topology.NodeID.IPv4: node i is
+// 10.0.0.0 + i + 1), as a number; None's is 0.0.0.0.
+func ipv4(id topology.NodeID) uint32 {
+	if id < 0 {
+		return 0
+	}
+	return 10<<24 + uint32(id) + 1
+}
+
+// nodeOf is the node of an IPv4 address written by ipv4.
+func nodeOf(a uint32) (topology.NodeID, error) {
+	switch {
+	case a == 0:
+		return -1, nil
+	case a>>24 != 10 || a == 10<<24 || a == 11<<24-1:
+		return 0, fmt.Errorf("chord: address %d.%d.%d.%d is no node's (10.0.0.1 to 10.255.255.254)", a>>24, a>>16&255, a>>8&255, a&255)
+	}
+	return topology.NodeID(a - 10<<24 - 1), nil
+}
+
 func cmpErr(err error) error {
 	if err != nil {
 		return err
@@ -385,13 +430,19 @@ func cmpErr(err error) error {
 	return errShort
 }
 
-// Text renders m for traces and scripts: its type and the fields that type has.
+// Text renders m for traces and scripts: its type, its request id and the fields
+// that type has.
 func (m *Msg) Text() string {
-	var sb strings.Builder
-	sb.WriteString(m.Type.String())
+	t := m.Type.String()
 	if m.RID != 0 {
-		fmt.Fprintf(&sb, " rid=%d", m.RID)
+		t += fmt.Sprintf(" rid=%d", m.RID)
 	}
+	return t + m.fields()
+}
+
+// fields renders the fields m's type has, each after a space.
+func (m *Msg) fields() string {
+	var sb strings.Builder
 	switch m.Type {
 	case MsgFindNext:
 		fmt.Fprintf(&sb, " key=%v", m.Key)
@@ -448,3 +499,9 @@ func (m *Msg) Text() string {
 	}
 	return sb.String()
 }
+
+// A capture writes a message's real bytes and labels its arrow with its fields.
+var (
+	_ topology.Encoder = (*Msg)(nil)
+	_ topology.Labeler = (*Msg)(nil)
+)

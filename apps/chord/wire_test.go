@@ -41,7 +41,11 @@ func TestWireSizeIsTheEncodingAndRoundTrips(t *testing.T) {
 		seen := map[MsgType]bool{}
 		for _, m := range msgs {
 			seen[m.Type] = true
-			b := m.Encode(s, nil)
+			b := m.Append(s, nil)
+			m.bits = uint8(bits) // as Node.send sets it
+			if e := m.Encode(); !reflect.DeepEqual(e, b) {
+				t.Errorf("%d bits: %s: Encode gives % x, want % x", bits, m.Text(), e, b)
+			}
 			if int64(len(b)) != m.Size(s) {
 				t.Errorf("%d bits: %s: encoded in %d bytes, Size says %d", bits, m.Text(), len(b), m.Size(s))
 			}
