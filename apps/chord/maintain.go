@@ -427,32 +427,37 @@ func (n *Node) leave() {
 	s := n.Successor()
 	if s.Ok() && s.Addr() != n.self.Addr() {
 		n.handOver(s, func(ID) bool { return true })
-		n.send(s.Addr(), &Msg{Type: MsgLeave, Flag: 0, Peers: []Peer{n.pred}})
+		n.send(s.Addr(), &Msg{Type: MsgLeave, Flag: 0, Peers: []Peer{n.self, n.pred}})
 	}
 	if p := n.pred; p.Ok() && p.Addr() != n.self.Addr() {
-		n.send(p.Addr(), &Msg{Type: MsgLeave, Flag: 1, Peers: slices.Clone(n.succ)})
+		n.send(p.Addr(), &Msg{Type: MsgLeave, Flag: 1, Peers: append([]Peer{n.self}, n.succ...)})
 	}
 	n.left = true
 }
 
-// neighbourLeft handles a leaving neighbour's goodbye.
-func (n *Node) neighbourLeft(from topology.Addr, m *Msg) {
-	gone := Peer{Node: from.Node, Port: uint16(from.Port)}
+// neighbourLeft handles a leaving neighbour's goodbye, which names the leaving node
+// first: over TCP the message's source address is a connection's ephemeral port,
+// not the node's.
+func (n *Node) neighbourLeft(m *Msg) {
+	if len(m.Peers) == 0 || !m.Peers[0].Ok() {
+		return
+	}
+	gone, rest := m.Peers[0].Addr(), m.Peers[1:]
 	if m.Flag == 0 {
 		// From the predecessor: its predecessor is this node's now.
-		if n.pred.Ok() && n.pred.Addr() == from {
+		if n.pred.Ok() && n.pred.Addr() == gone {
 			n.pred = None
-			if len(m.Peers) > 0 && m.Peers[0].Ok() && m.Peers[0].Addr() != n.self.Addr() {
-				n.pred = m.Peers[0]
+			if len(rest) > 0 && rest[0].Ok() && rest[0].Addr() != n.self.Addr() {
+				n.pred = rest[0]
 			}
 		}
-	} else if len(n.succ) > 0 && n.succ[0].Addr() == from {
+	} else if len(n.succ) > 0 && n.succ[0].Addr() == gone {
 		// From the successor: its successors are this node's now.
-		rest := slices.DeleteFunc(slices.Clone(m.Peers), func(p Peer) bool { return p.Addr() == from })
+		rest := slices.DeleteFunc(slices.Clone(rest), func(p Peer) bool { return p.Addr() == gone })
 		n.succ = nil
 		n.setSuccessors(rest)
 	}
-	n.forgetAddr(gone.Addr())
+	n.forgetAddr(gone)
 }
 
 func (n *Node) forgetAddr(a topology.Addr) {

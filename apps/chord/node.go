@@ -413,7 +413,7 @@ func (n *Node) serve(from topology.Addr, m *Msg) {
 			n.store[it.Key] = it.Value
 		}
 	case MsgLeave:
-		n.neighbourLeft(from, m)
+		n.neighbourLeft(m)
 	case MsgGetFingers:
 		n.send(from, &Msg{Type: MsgFingers, RID: m.RID, Runs: n.fingers})
 	}

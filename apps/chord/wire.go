@@ -36,6 +36,7 @@ import (
 //	value       header · found (1) · length (2) · value
 //	transfer    header · count (2) · count × (key · length (2) · value)        keys handed over
 //	leave       header · flag (1: 0 to the successor, 1 to the predecessor) · count (1) · peers
+//	            (the leaving node, then its predecessor or its successor list)
 //	get-fingers header                                                        a join's hint
 //	fingers     header · count (1) · count × (first entry (1) · peer)         runs of the table
 //
