@@ -50,8 +50,10 @@ type Config struct {
 	Space Space
 	Mode  Mode
 	Style Style // Chord mode only; the ring is recursive
-	// Port is the UDP port a node listens on (its first; virtual node j uses Port+j).
+	// Port is the port a node listens on (its first; virtual node j uses Port+j).
 	Port int
+	// Transport is UDP (the default, also for "") or TCP.
+	Transport Transport
 	// Successors is r, the successor list's length: 2 in the texts' ring ("each peer
 	// tracks its first and second successors"), 2·log2 N in ToN'03's experiments.
 	Successors int
@@ -113,6 +115,9 @@ func (c *Config) Check() error {
 		return fmt.Errorf("chord: negative retries")
 	case c.Port < 1 || c.Port > 65535:
 		return fmt.Errorf("chord: port %d", c.Port)
+	}
+	if err := c.Transport.check(); err != nil {
+		return err
 	}
 	for _, p := range []Period{c.Stabilize, c.FixFingers, c.CheckPred} {
 		if p.Min < 0 || p.Max < p.Min {

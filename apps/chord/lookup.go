@@ -147,7 +147,7 @@ func (l *iterLookup) answer(cur, p Peer, done bool) {
 func (l *iterLookup) count(m *Msg) {
 	if st := l.n.cfg.Stats; l.done != nil && st != nil {
 		st.MaintLookupMessages++
-		st.MaintLookupBytes += m.Size(l.n.cfg.Space)
+		st.MaintLookupBytes += l.n.wireSize(m)
 	}
 }
 

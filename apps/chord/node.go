@@ -51,7 +51,8 @@ type Node struct {
 	cfg  *Config
 	spec *Spec
 	h    topology.Host
-	sock topology.UDPSocket
+	sock topology.UDPSocket // UDP
+	tcp  *tcpState          // TCP
 	self Peer
 
 	pred    Peer
@@ -108,11 +109,17 @@ func Program(cfg *Config, spec *Spec) func(topology.Host) error {
 		}
 		n := &Node{cfg: cfg, spec: spec, h: h, pred: None}
 		n.self = Peer{ID: spec.ID, Node: h.Node(), Port: uint16(port)}
-		sock, err := h.BindUDP(port, n.receive)
-		if err != nil {
-			return err
+		if cfg.Transport == TCP {
+			if err := n.listenTCP(port); err != nil {
+				return err
+			}
+		} else {
+			sock, err := h.BindUDP(port, n.receive)
+			if err != nil {
+				return err
+			}
+			n.sock = sock
 		}
-		n.sock = sock
 		if spec.OnStart != nil {
 			spec.OnStart(n)
 		}
@@ -192,18 +199,22 @@ func (n *Node) Keys() int { return len(n.store) }
 func (n *Node) Joined() bool { return n.joined }
 
 // Up reports whether the node's socket is open (its host has not crashed or left).
-func (n *Node) Up() bool { return !n.left && n.sock != nil }
+func (n *Node) Up() bool { return !n.left && (n.sock != nil || n.tcp != nil) }
 
 func (n *Node) String() string { return fmt.Sprintf("node %v", n.self) }
 
 // send sends m to p. The message is fresh and never changed after: the receiver reads
 // it as the bytes it would decode.
 func (n *Node) send(to topology.Addr, m *Msg) {
-	size := m.Size(n.cfg.Space)
-	m.bits = uint8(n.cfg.Space.Bits)
+	size := n.wireSize(m)
+	m.bits, m.framed = uint8(n.cfg.Space.Bits), n.tcp != nil
 	if st := n.cfg.Stats; st != nil {
 		st.Messages[m.Type]++
 		st.Bytes[m.Type] += size
+	}
+	if n.tcp != nil {
+		n.sendTCP(to, m)
+		return
 	}
 	_ = n.sock.SendTo(to, topology.Message{SizeBytes: size, Payload: m})
 }
@@ -302,10 +313,20 @@ func (n *Node) expire(c call) {
 		if c.tries < n.cfg.Retries {
 			c.tries++
 			n.await(c, n.cfg.RPCTimeout)
-			n.send(c.to, c.m)
+			if n.tcp == nil {
+				n.send(c.to, c.m) // over TCP the connection resends
+			}
 			return
 		}
+		if n.tcp != nil {
+			n.dropConn(c.to)
+		}
 	}
+	n.failCall(c)
+}
+
+// failCall continues a call whose peer is taken for dead.
+func (n *Node) failCall(c call) {
 	switch c.op {
 	case opStep:
 		c.l.stepFailed()

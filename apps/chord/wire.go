@@ -136,16 +136,23 @@ type Msg struct {
 	// bits is the width of the space the message was sent in (Node.send sets it),
 	// which Encode needs: a capture's bytes are the same encoding in the same space.
 	bits uint8
+	// framed: the message was sent over TCP, after its 4-byte length.
+	framed bool
 }
 
 // Encode is m's wire form in the space it was sent in, for a capture
-// (topology.Encoder): exactly Size bytes.
+// (topology.Encoder): exactly Size bytes, after their length (4 bytes) over TCP.
 func (m *Msg) Encode() []byte {
 	bits := int(m.bits)
 	if bits == 0 {
 		bits = MaxBits // never sent: SHA-1's space
 	}
-	return m.Append(NewSpace(bits), nil)
+	s := NewSpace(bits)
+	var b []byte
+	if m.framed {
+		b = binary.BigEndian.AppendUint32(b, uint32(m.Size(s)))
+	}
+	return m.Append(s, b)
 }
 
 // Label names m on a message sequence chart's arrow (topology.Labeler): its type in

@@ -43,6 +43,7 @@ type chordParams struct {
 	StabMax    units.Duration                   `yaml:"stabilize_max" default:"45s" help:"see stabilize_min"`
 	FixFingers string                           `yaml:"fix_fingers" default:"distinct" oneof:"distinct every" help:"distinct: a fix_fingers round refreshes the next distinct finger, the whole table in about log2 N rounds; every: the next of the m entries (ToN'03 Fig. 6), a distinct finger every m rounds (80 min at 30 s), so a new node routes by its successors that long"`
 	JoinFinger string                           `yaml:"join_fingers" default:"none" oneof:"none copy" help:"copy: a joining node takes its successor's finger table as hints (SIGCOMM'01 §4.4's optimization); none: fix_fingers fills it"`
+	Transport  string                           `yaml:"transport" default:"udp" oneof:"udp tcp" help:"udp: each message one datagram, resent retries times after rpc_timeout; tcp: connections cached per peer, each message after a 4-byte length, a peer taken for dead after rpc_timeout or when its connection is refused or reset"`
 	RPCTimeout units.Duration                   `yaml:"rpc_timeout" default:"500ms" help:"a request unanswered this long is sent again or its peer taken for dead (ToN'03: 500 ms)"`
 	Retries    int                              `yaml:"retries" range:"[0,10]" help:"resends of an unanswered request before its peer is taken for dead"`
 	LookupTO   units.Duration                   `yaml:"lookup_timeout" default:"5s" help:"recursive lookups: how long the querier waits for the answer before it tries once more"`
@@ -338,7 +339,7 @@ func runChord(ctx context.Context, p *chordParams, env scenarios.RunEnv) (chordR
 	}
 	stats := &chord.Stats{}
 	cfg := &chord.Config{
-		Space: p.space(), Mode: chord.Mode(p.Mode), Style: chord.Style(p.Style), Port: 4000,
+		Space: p.space(), Mode: chord.Mode(p.Mode), Style: chord.Style(p.Style), Port: 4000, Transport: chord.Transport(p.Transport),
 		Successors: p.successors(), Fingers: p.Mode == string(chord.Chord) || p.Shortcuts == "fingers",
 		RPCTimeout: p.RPCTimeout.Time(), Retries: p.Retries, LookupTimeout: p.LookupTO.Time(),
 		LookupRate: p.LookupRate, Stats: stats,
