@@ -52,6 +52,7 @@ type Experiment struct {
 	specs   []*Spec
 	nodes   []*Node // by spec
 	sorted  []int   // specs by id
+	ids     []ID    // their ids, in that order: trueSuccessor's binary search reads no spec
 	results []judged
 	failed  int
 }
@@ -100,6 +101,10 @@ func (e *Experiment) Prepare(stack *topology.Stack) [][]func(topology.Host) erro
 		e.sorted[i] = i
 	}
 	sort.Slice(e.sorted, func(a, b int) bool { return Less(e.specs[e.sorted[a]].ID, e.specs[e.sorted[b]].ID) })
+	e.ids = make([]ID, len(e.sorted))
+	for i, k := range e.sorted {
+		e.ids[i] = e.specs[k].ID
+	}
 	if e.Ideal {
 		states := Ideal(s, initial, e.Config.Successors, e.Config.Fingers)
 		for i, k := range initialSpec {
@@ -252,7 +257,7 @@ func (e *Experiment) fail() {
 // current successor of the desired key").
 func (e *Experiment) trueSuccessor(key ID) (Peer, bool) {
 	n := len(e.sorted)
-	i := sort.Search(n, func(i int) bool { return !Less(e.specs[e.sorted[i]].ID, key) })
+	i := sort.Search(n, func(i int) bool { return !Less(e.ids[i], key) })
 	for j := range n {
 		if k := e.sorted[(i+j)%n]; e.live(k) {
 			return e.nodes[k].self, true

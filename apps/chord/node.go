@@ -522,6 +522,9 @@ func (n *Node) closestPreceding(key ID, avoid []ID) Peer {
 	if n.fingersInOrder() {
 		f := n.fingers
 		lo, hi := 0, len(f) // the first entry at or past key is in [lo, hi]
+		if hi > 0 && less(s.Sub(f[hi-1].Peer.ID, self), dKey) {
+			lo = hi // the farthest precedes key (a far key: one probe)
+		}
 		for lo < hi {
 			if mid := int(uint(lo+hi) >> 1); less(s.Sub(f[mid].Peer.ID, self), dKey) {
 				lo = mid + 1
@@ -556,6 +559,9 @@ func (n *Node) closestPreceding(key ID, avoid []ID) Peer {
 	case n.succInOrder():
 		l := n.succ
 		lo, hi := 0, len(l)
+		if hi > 0 && less(s.Sub(l[hi-1].ID, self), dKey) {
+			lo = hi
+		}
 		for lo < hi {
 			if mid := int(uint(lo+hi) >> 1); less(s.Sub(l[mid].ID, self), dKey) {
 				lo = mid + 1
