@@ -272,7 +272,7 @@ func (n *Node) arm() {
 	if n.tickFn == nil {
 		n.tickFn = n.tick
 	}
-	n.timer, n.timerAt, n.timerOn = n.h.After(at-n.h.Now(), n.tickFn), at, true
+	n.timer, n.timerAt, n.timerOn = n.h.After(max(at-n.h.Now(), 0), n.tickFn), at, true
 }
 
 // tick expires the calls whose deadline has come, in the order of their deadlines,
