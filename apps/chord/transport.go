@@ -3,6 +3,7 @@ package chord
 import (
 	"fmt"
 
+	"netsim/sim"
 	"netsim/topology"
 )
 
@@ -25,6 +26,13 @@ const (
 	TCP Transport = "tcp"
 )
 
+// maxDialled is how many connections a node dials and keeps: past it, the least
+// recently used idle one is closed (FIN). An iterative querier talks to every hop of
+// its lookups, most of the ring in time, and a connection per peer ever met would
+// grow as N² over a ring; 64 holds a node's routing state (r successors, about
+// log2 N fingers, its predecessor) at N = 10^6 with r = 2·log2 N.
+const maxDialled = 64
+
 // tcpPrefixBytes is the length prefix of a message on a TCP connection: a 4-byte
 // big-endian count of the bytes that follow (the message's encoding), so that a
 // 65,507-byte key transfer fits as it does in a datagram.
@@ -34,14 +42,17 @@ const tcpPrefixBytes = 4
 // a peer's listening address for the connections this node dialled, the remote
 // (ephemeral) address for those it accepted.
 type tcpState struct {
-	ln    topology.Listener
-	conns map[topology.Addr]*peerConn
+	ln      topology.Listener
+	conns   map[topology.Addr]*peerConn
+	dialled int // conns this node dialled
 }
 
 // peerConn is one cached connection, and the messages sent while it is dialled.
 type peerConn struct {
-	conn  topology.Conn // nil while dialling
-	queue []*Msg
+	conn    topology.Conn // nil while dialling
+	queue   []*Msg
+	dialled bool
+	used    sim.Time // last message sent on it
 }
 
 // listenTCP opens the node's listening port.
@@ -66,16 +77,21 @@ func (n *Node) wireSize(m *Msg) int64 {
 func (n *Node) sendTCP(to topology.Addr, m *Msg) {
 	pc := n.tcp.conns[to]
 	if pc == nil {
-		pc = &peerConn{}
+		if n.tcp.dialled >= maxDialled {
+			n.evict()
+		}
+		pc = &peerConn{dialled: true}
 		n.tcp.conns[to] = pc
+		n.tcp.dialled++
 		n.h.Dial(to, topology.TCPOptions{}, func(c topology.Conn, err error) { n.dialled(to, pc, c, err) })
 	}
+	pc.used = n.h.Now()
 	if pc.conn == nil {
 		pc.queue = append(pc.queue, m)
 		return
 	}
 	if _, err := pc.conn.Send(topology.Message{SizeBytes: n.wireSize(m), Payload: m}); err != nil {
-		n.connLost(to, pc)
+		n.connLost(to, pc, true)
 	}
 }
 
@@ -89,7 +105,7 @@ func (n *Node) dialled(to topology.Addr, pc *peerConn, c topology.Conn, err erro
 		return
 	}
 	if err != nil {
-		n.connLost(to, pc)
+		n.connLost(to, pc, true)
 		return
 	}
 	pc.conn = c
@@ -98,7 +114,7 @@ func (n *Node) dialled(to topology.Addr, pc *peerConn, c topology.Conn, err erro
 	pc.queue = nil
 	for _, m := range q {
 		if _, err := c.Send(topology.Message{SizeBytes: n.wireSize(m), Payload: m}); err != nil {
-			n.connLost(to, pc)
+			n.connLost(to, pc, true)
 			return
 		}
 	}
@@ -115,24 +131,27 @@ func (n *Node) accept(c topology.Conn) {
 func (n *Node) handler(key topology.Addr, pc *peerConn) *topology.ConnHandler {
 	return &topology.ConnHandler{
 		OnMessage: func(_ topology.Conn, m topology.Message) { n.receive(key, m) },
-		OnClose: func(c topology.Conn) {
-			_ = c.Close()
-			n.connLost(key, pc)
-		},
-		OnReset: func(topology.Conn, error) { n.connLost(key, pc) },
+		// The peer closed: this end closes too once its queued messages (replies)
+		// have left.
+		OnClose: func(topology.Conn) { n.connLost(key, pc, false) },
+		OnReset: func(topology.Conn, error) { n.connLost(key, pc, true) },
 	}
 }
 
-// connLost forgets a connection that failed, and fails at once the calls waiting on
-// answers through it: the transport has told the node its peer is gone.
-func (n *Node) connLost(key topology.Addr, pc *peerConn) {
+// connLost forgets a connection that failed or that the peer closed, aborting it or
+// closing it in order, and fails at once the calls waiting on answers through it:
+// the transport has told the node its peer is gone.
+func (n *Node) connLost(key topology.Addr, pc *peerConn, abort bool) {
 	if n.tcp.conns[key] != pc {
 		return
 	}
-	delete(n.tcp.conns, key)
-	pc.queue = nil
+	n.forgetConn(key, pc)
 	if pc.conn != nil {
-		_ = pc.conn.Abort()
+		if abort {
+			_ = pc.conn.Abort()
+		} else {
+			_ = pc.conn.Close()
+		}
 	}
 	var failed []call
 	for i := range n.calls {
@@ -147,12 +166,49 @@ func (n *Node) connLost(key topology.Addr, pc *peerConn) {
 	}
 }
 
+func (n *Node) forgetConn(key topology.Addr, pc *peerConn) {
+	delete(n.tcp.conns, key)
+	pc.queue = nil
+	if pc.dialled {
+		n.tcp.dialled--
+	}
+}
+
 // dropConn aborts the connection to a peer taken for dead, so that a later message
 // to it dials afresh.
 func (n *Node) dropConn(to topology.Addr) {
 	if pc := n.tcp.conns[to]; pc != nil {
-		n.connLost(to, pc)
+		n.connLost(to, pc, true)
 	}
+}
+
+// evict closes the least recently used dialled connection that no call waits on
+// (the lowest address first among equals: map order is random, runs must not be).
+func (n *Node) evict() {
+	var key topology.Addr
+	var victim *peerConn
+	for a, pc := range n.tcp.conns {
+		if !pc.dialled || pc.conn == nil || n.waiting(a) {
+			continue
+		}
+		if victim == nil || pc.used < victim.used || pc.used == victim.used && (a.Node < key.Node || a.Node == key.Node && a.Port < key.Port) {
+			key, victim = a, pc
+		}
+	}
+	if victim != nil {
+		n.forgetConn(key, victim)
+		_ = victim.conn.Close()
+	}
+}
+
+// waiting reports whether a call waits on an answer from a.
+func (n *Node) waiting(a topology.Addr) bool {
+	for i := range n.calls {
+		if c := &n.calls[i]; c.rid != 0 && c.m != nil && c.to == a {
+			return true
+		}
+	}
+	return false
 }
 
 func (t Transport) check() error {

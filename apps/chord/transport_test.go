@@ -10,12 +10,12 @@ import (
 	"netsim/sim"
 )
 
-// transportRing is a stable ring of 32 nodes with 32-bit ids (SHA-1 of node0,
+// transportRing is a stable ring of n nodes with 32-bit ids (SHA-1 of node0,
 // node1, ...) and ideal state, over the transport given.
-func transportRing(t *testing.T, tr Transport, style Style, stabilize sim.Time) (*netRing, []uint64) {
+func transportRing(t *testing.T, n int, tr Transport, style Style, stabilize sim.Time) (*netRing, []uint64) {
 	s := NewSpace(32)
 	var ids []uint64
-	for i := range 32 {
+	for i := range n {
 		ids = append(ids, s.Hash(fmt.Sprintf("node%d", i)).Uint64())
 	}
 	cfg := &Config{Space: s, Mode: Chord, Style: style, Port: 4000, Transport: tr, Successors: 3, Fingers: true,
@@ -52,7 +52,7 @@ func TestUDPAndTCPFindTheSameOwners(t *testing.T) {
 			results := map[Transport][]Result{}
 			stats := map[Transport]*Stats{}
 			for _, tr := range []Transport{UDP, TCP} {
-				r, ids := transportRing(t, tr, style, 0)
+				r, ids := transportRing(t, 32, tr, style, 0)
 				res := make([]Result, 200)
 				for i := range res {
 					key := r.cfg.Space.Hash(fmt.Sprintf("key%d", i))
@@ -104,7 +104,7 @@ func TestUDPAndTCPFindTheSameOwners(t *testing.T) {
 // RPC timeout (240 ms here: the data's retransmission, then the reset's way back);
 // the next ping dials afresh and is answered.
 func TestCrashDetectedOverTCP(t *testing.T) {
-	r, ids := transportRing(t, TCP, Iterative, sim.Second)
+	r, ids := transportRing(t, 32, TCP, Iterative, sim.Second)
 	sorted := slices.Sorted(slices.Values(ids))
 	pred, x, succ := sorted[4], sorted[5], sorted[6]
 	r.run(3 * sim.Second) // connections between neighbours are open
@@ -139,4 +139,28 @@ func TestCrashDetectedOverTCP(t *testing.T) {
 	require.Less(t, took, r.cfg.RPCTimeout, "the reset comes before the RPC timeout")
 	ok, _ = ping()
 	require.True(t, ok, "a ping over a new connection")
+}
+
+// An iterative querier talks to every hop of its lookups, in time most of the ring:
+// it keeps at most maxDialled connections, closing the least recently used idle one
+// (and its peer closes the other end), and its lookups still all find their owners.
+func TestTCPConnectionCacheIsBounded(t *testing.T) {
+	r, ids := transportRing(t, 300, TCP, Iterative, 0)
+	q := r.nodes[ids[0]]
+	most := 0
+	for i := range 300 {
+		key := r.cfg.Space.Hash(fmt.Sprintf("key%d", i))
+		var res Result
+		q.Lookup(key, func(x Result) { res = x })
+		r.run(sim.Second)
+		require.True(t, res.OK)
+		require.Equal(t, trueOwner(ids, key.Uint64()), res.Owner.ID.Uint64(), "lookup %d", i)
+		most = max(most, q.tcp.dialled)
+	}
+	require.Equal(t, maxDialled, most, "the querier's dialled connections at most")
+	accepted := 0
+	for _, id := range ids[1:] {
+		accepted += len(r.nodes[id].tcp.conns)
+	}
+	require.LessOrEqual(t, accepted, maxDialled, "the others' connections from the querier, once the closed ones are gone")
 }
