@@ -124,8 +124,11 @@ type connEnd struct {
 	c       *tcpConn
 	h       *host
 	handler *ConnHandler
-	queue   []outgoing  // the messages not wholly sent; queue[0] goes first
-	sending *Flow       // the flow carrying the segment on the wire, of kind onWire
+	queue   []outgoing // the messages not wholly sent; queue[0] goes first
+	sending *Flow      // the flow carrying the segment on the wire, of kind onWire
+	// spare is the flow that has just carried the last segment while its onDone runs
+	// (Network.drain): startNext gives it the next segment rather than start a flow.
+	spare   *Flow
 	flowEnd func(*Flow) // e.flowDone, made once
 	delay   sim.Time    // one-way delay of the route the current flow took
 	// lastArrival is when the last bits sent so far reach the peer: data still in
@@ -621,7 +624,17 @@ func (e *connEnd) startNext() {
 		e.ackDue = false
 		s.k.At(now+r.Delay, p.accept)
 	}
-	f := s.net.StartFlow(r, size, opts, e.flowEnd)
+	var f *Flow
+	if sp := e.spare; sp != nil && size > 0 && opts.Feeder == nil && sp.draining() && sp.onRoute(r.Links) {
+		// The stream goes on, back to back, on the route its last segment took: the
+		// same flow carries it (Network.drain), and no rate changes.
+		e.spare = nil
+		s.net.extend(sp, size, opts.CapBps, e.flowEnd)
+		f = sp
+	} else {
+		f = s.net.StartFlow(r, size, opts, e.flowEnd)
+		f.flags |= flagKeep
+	}
 	e.sending, e.onWire = f, kind
 	if s.tap != nil {
 		s.tapStream(e, f, kind, out)
@@ -667,6 +680,17 @@ func (e *connEnd) flowDone(f *Flow) {
 		return
 	}
 	e.sending = nil
+	if f.draining() {
+		e.spare = f
+		e.sent(f)
+		e.spare = nil
+		return
+	}
+	e.sent(f)
+}
+
+// sent is what follows the end of the flow f that carried the segment on the wire.
+func (e *connEnd) sent(f *Flow) {
 	if f.Failed() {
 		if s := e.stack(); s.tap != nil {
 			s.tapStreamCut(e, f)

@@ -20,6 +20,7 @@ type udpSocket struct {
 	recv    func(from Addr, m Message)
 	queue   []datagram // waiting to be sent; queue[0] is on the wire when sending != nil
 	sending *Flow
+	spare   *Flow // the flow of the datagram just sent, while its onDone runs (Network.drain)
 }
 
 type datagram struct {
@@ -105,8 +106,12 @@ func (u *udpSocket) sendNext() {
 		lost := s.lossy(r) || (s.DropDatagram != nil && s.DropDatagram(s.datagrams, from, d.to, d.m))
 		dst := s.host(d.to.Node)
 		epoch, failEpoch := dst.epoch, s.net.FailEpoch()
-		u.sending = s.net.StartFlow(r, d.m.SizeBytes, FlowOptions{}, func(f *Flow) {
+		done := func(f *Flow) {
 			u.sending = nil
+			if f.draining() {
+				u.spare = f
+				defer func() { u.spare = nil }()
+			}
 			u.pop()
 			if s.tap != nil {
 				s.tapDatagramEnd(u, !f.Failed())
@@ -131,7 +136,17 @@ func (u *udpSocket) sendNext() {
 				})
 			}
 			u.sendNext()
-		})
+		}
+		if sp := u.spare; sp != nil && d.m.SizeBytes > 0 && sp.draining() && sp.onRoute(r.Links) {
+			// The next datagram to the same place leaves back to back on the flow of
+			// the last (Network.drain): no rate changes.
+			u.spare = nil
+			s.net.extend(sp, d.m.SizeBytes, 0, done)
+			u.sending = sp
+		} else {
+			u.sending = s.net.StartFlow(r, d.m.SizeBytes, FlowOptions{}, done)
+			u.sending.flags |= flagKeep
+		}
 		if s.tap != nil {
 			s.tapDatagram(u, d, r.Delay, lost, u.sending)
 		}
