@@ -309,7 +309,7 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 	if n.canRaise(f, f.effCap) {
 		n.moveRate(f, f.effCap)
 	} else {
-		n.solve(f, f.fin())
+		n.solve(f, f.fin(), 0)
 	}
 	n.settle()
 	return f
@@ -457,7 +457,7 @@ func (n *Network) remove(f *Flow, st flowStatus) {
 		for _, h := range fin {
 			n.links[h.link].recomputeLoad()
 		}
-		n.solve(nil, fin)
+		n.solve(nil, fin, old)
 	}
 	n.settle()
 }
