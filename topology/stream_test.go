@@ -291,3 +291,38 @@ func TestTCPPacketLostToALinkFailureIsSentAgain(t *testing.T) {
 	require.Equal(t, int64(1), cs.Retransmissions)
 	require.Equal(t, flows, st.Network().Stats().Starts)
 }
+
+// With PacketBytes at least ControlBytes, the handshake's SYN and SYN-ACK are packets
+// too: each takes its 40 µs at 8 Mbps, as a flow alone on the link would, and a
+// fresh fetch costs 2 RTT + their times + the transmission times (K&R §2.2.2), with
+// no flow but the data's.
+func TestControlSegmentsAsPackets(t *testing.T) {
+	k, st, client, server := clientServer(t, 10*sim.Millisecond, 15*sim.Millisecond)
+	st.TCP.PacketBytes = 100
+	serveObjects(t, server, 10_000)
+	var got sim.Time
+	client.Dial(Addr{server.Node(), 80}, TCPOptions{}, func(c Conn, err error) {
+		require.NoError(t, err)
+		c.SetHandler(&ConnHandler{OnMessage: func(Conn, Message) { got = k.Now() }})
+		c.Send(Message{SizeBytes: 100})
+	})
+	k.Run()
+	rtt := 50 * sim.Millisecond
+	require.Equal(t, 2*rtt+2*ctl+(100+10_000)*sim.Microsecond, got)
+	require.Equal(t, uint64(1), st.Network().Stats().Starts, "only the 10,000-byte object is a flow")
+}
+
+// Packets change times, not counts: the same workload with its small segments as
+// packets delivers the same messages, with the same bytes sent and received and the
+// same transmissions seen by a tap, with fewer flows.
+func TestPacketsKeepCountsTrue(t *testing.T) {
+	fluid := runStreams(t, false, 0)
+	pk := runStreams(t, false, 64)
+	require.Equal(t, len(fluid.events), len(pk.events))
+	for i := range fluid.events {
+		require.Equal(t, fluid.events[i].what+fluid.events[i].key, pk.events[i].what+pk.events[i].key)
+	}
+	require.Equal(t, fluid.bytes, pk.bytes)
+	require.Equal(t, fluid.taps, pk.taps)
+	require.Less(t, pk.stats.Starts, fluid.stats.Starts)
+}

@@ -198,14 +198,14 @@ func (s *Stack) controlTransmission(from *host, to NodeID, ctl control, delay si
 		Again: ctl.again, Delay: delay}
 }
 
-// tapSegment notes a control segment leaving on flow f (nil: it is free and has
-// left at once).
-func (s *Stack) tapSegment(sg *segment, from *host, to NodeID, ctl control, f *Flow) {
+// tapSegment notes a control segment leaving on flow f or as packet pk (both nil: it
+// is free and has left at once).
+func (s *Stack) tapSegment(sg *segment, from *host, to NodeID, ctl control, f *Flow, pk *packet) {
 	if !s.tap.sees(from.id, to) {
 		return
 	}
-	l := s.newLog(s.controlTransmission(from, to, ctl, sg.delay), f, nil)
-	if f == nil {
+	l := s.newLog(s.controlTransmission(from, to, ctl, sg.delay), f, pk)
+	if f == nil && !pk.onWire() {
 		s.report(l)
 		return
 	}
