@@ -20,7 +20,10 @@
 // and UDP sockets. Messages arrive whole, a propagation delay after their last bit
 // leaves; every one has the wire size of its real encoding, and TCP's control segments
 // (40 bytes by default) are flows too, so they take their transmission time and share
-// links like data.
+// links like data. A connection's (or a socket's) segments leave one after another on
+// one flow while they follow each other back to back on one route (Network.drain), and
+// segments up to TCPParams.PacketBytes (UDPParams.PacketBytes for datagrams) may be
+// sent as packets, at line rate without a share (packet.go; off by default).
 //
 // Things fail as on the real Internet:
 //   - Conn.Abort sends a reset: the local flows end at once and the peer hears OnReset

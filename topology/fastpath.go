@@ -188,5 +188,5 @@ func (n *Network) recap(f *Flow, eff float64) {
 		n.moveRate(f, eff)
 		return
 	}
-	n.solve(f, f.fin())
+	n.solve(f, f.fin(), 0)
 }

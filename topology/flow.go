@@ -50,7 +50,7 @@ type Flow struct {
 	hint   int16 // index in fin() of a link where it is bottlenecked, hintCap, or hintNone
 	nshort uint8 // links in short
 	nfin   uint8 // finite ones among them
-	rev    bool  // short holds the route's two links in reverse order
+	flags  flowFlags
 	state  flowStatus
 	capped bool  // rate >= effCap within the precision; counted in link.belowCap if not
 	queued bool  // in flowState.notify
@@ -84,6 +84,20 @@ type longPath struct {
 }
 
 type flowStatus uint8
+
+// flowFlags are a flow's boolean marks, one byte for all of them.
+type flowFlags uint8
+
+const (
+	flagRev flowFlags = 1 << iota // short holds the route's two links in reverse order
+	// flagKeep: the flow carries a stream (a connection's or a socket's queue of
+	// segments), and may go on with the next one when it completes (drain).
+	flagKeep
+	// flagDraining: the flow's bits have all left and its onDone is running; it
+	// still holds its share, and either the owner extends it with the next segment
+	// of its stream or it leaves when onDone returns.
+	flagDraining
+)
 
 const (
 	flowActive flowStatus = iota
@@ -135,7 +149,7 @@ func (f *Flow) setPath(links []LinkID, nfin int, n *Network) {
 	}
 	if nfin == 1 && len(links) == 2 && !finite(n.links[links[0]].capacityBps) {
 		f.short[0].link, f.short[1].link = links[1], links[0]
-		f.rev = true
+		f.flags |= flagRev
 	}
 }
 
@@ -162,7 +176,8 @@ func (f *Flow) RemainingBits() float64 {
 	return math.Max(0, f.remBits-f.rate*dt.Seconds())
 }
 
-// SizeBytes returns the size the flow was started with.
+// SizeBytes returns the size the flow was started with: for a connection's or a
+// socket's flow, which carries its segments one after another, the current segment's.
 func (f *Flow) SizeBytes() int64 { return f.sizeBytes }
 
 // Route returns the route the flow was started on. O(its links).
@@ -175,7 +190,7 @@ func (f *Flow) Route() Route {
 		for i := range r.Links {
 			r.Links[i] = f.short[i].link
 		}
-		if f.rev {
+		if f.flags&flagRev != 0 {
 			r.Links[0], r.Links[1] = r.Links[1], r.Links[0]
 		}
 	}
@@ -294,7 +309,7 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 	if n.canRaise(f, f.effCap) {
 		n.moveRate(f, f.effCap)
 	} else {
-		n.solve(f, f.fin())
+		n.solve(f, f.fin(), 0)
 	}
 	n.settle()
 	return f
@@ -335,11 +350,92 @@ func (n *Network) Abort(f *Flow) bool {
 func (n *Network) complete(f *Flow) {
 	f.ev = 0
 	n.flows.stats.Events++
+	if f.flags&flagKeep != 0 && f.onDone != nil && !f.isEmpty() && f.feeder == nil && f.relays == 0 {
+		n.drain(f)
+		return
+	}
 	n.flows.stats.Completions++
 	n.remove(f, flowDone)
 	if f.onDone != nil {
 		f.onDone(f)
 	}
+}
+
+// drain is the completion of a stream's flow (flagKeep): its onDone runs while the
+// flow, its bits all sent, still holds its share, so that the owner can give it the
+// stream's next segment (extend) when it has one for the same route at once. The set
+// of active flows is then the same an instant later, so the max-min allocation is
+// unchanged and no solve is needed; a start after a completion would re-solve twice
+// to the same allocation. If onDone does not extend it, the flow leaves when onDone
+// returns, as a completion. Anything else onDone does (starting other flows, which see
+// this one's share for the instant) happens at the same instant, and the allocation
+// is the same max-min one once it is over: rates differ from the remove-then-start
+// order only by rounding. A flow that bounds relays, or is bounded by a feeder, is
+// not drained: its end changes its relays' bounds.
+func (n *Network) drain(f *Flow) {
+	f.advance(n.k.Now())
+	f.remBits = 0
+	f.flags |= flagDraining
+	f.onDone(f)
+	if f.flags&flagDraining == 0 || f.state != flowActive {
+		return
+	}
+	f.flags &^= flagDraining
+	n.flows.stats.Completions++
+	n.remove(f, flowDone)
+}
+
+// draining reports whether f is in its drain: sent, and open to extend.
+func (f *Flow) draining() bool { return f.flags&flagDraining != 0 && f.state == flowActive }
+
+// extend gives the draining flow f the next segment of its stream: sizeBytes (> 0)
+// more, at cap capBps (0: none), ending with onDone. The flow keeps its rate and its
+// place on its links, so nothing is re-solved unless the cap changed. The segment is
+// then the flow's (SizeBytes, RemainingBits). f must be draining and not a relay.
+func (n *Network) extend(f *Flow, sizeBytes int64, capBps float64, onDone func(*Flow)) {
+	if !f.draining() || sizeBytes <= 0 || f.feeder != nil {
+		panic("topology: extend of a flow that is not draining")
+	}
+	fs := &n.flows
+	f.flags &^= flagDraining
+	fs.stats.Extensions++
+	f.onDone = onDone
+	f.sizeBytes = sizeBytes
+	f.remBits = 8 * float64(sizeBytes)
+	f.last = n.k.Now()
+	if c := checkCap("extend", capBps); c != f.capBps {
+		f.capBps = c
+		n.recap(f, c)
+	}
+	n.schedule(f)
+	n.settle()
+}
+
+// onRoute reports whether f was started on the route of links, in order.
+func (f *Flow) onRoute(links []LinkID) bool {
+	if f.long != nil {
+		if len(f.long.links) != len(links) {
+			return false
+		}
+		for i, l := range links {
+			if f.long.links[i] != l {
+				return false
+			}
+		}
+		return true
+	}
+	if int(f.nshort) != len(links) {
+		return false
+	}
+	switch {
+	case len(links) == 0:
+		return true
+	case len(links) == 1:
+		return f.short[0].link == links[0]
+	case f.flags&flagRev != 0:
+		return f.short[1].link == links[0] && f.short[0].link == links[1]
+	}
+	return f.short[0].link == links[0] && f.short[1].link == links[1]
 }
 
 // remove takes f off its links and re-solves the flows that shared them, unless no
@@ -361,7 +457,7 @@ func (n *Network) remove(f *Flow, st flowStatus) {
 		for _, h := range fin {
 			n.links[h.link].recomputeLoad()
 		}
-		n.solve(nil, fin)
+		n.solve(nil, fin, old)
 	}
 	n.settle()
 }
@@ -386,6 +482,7 @@ func (n *Network) detach(f *Flow, st flowStatus) {
 	}
 	f.capped = true
 	f.state = st
+	f.flags &^= flagDraining
 	if f.isEmpty() {
 		last := len(fs.zeros) - 1
 		moved := fs.zeros[last]
@@ -577,6 +674,7 @@ type FlowStats struct {
 	Events      uint64 // StartFlow, completions, SetCap and Abort calls, and link failures that failed flows
 	Starts      uint64
 	Completions uint64
+	Extensions  uint64 // completions of a stream's flow that went on with its next segment (drain)
 	CapChanges  uint64
 	Aborts      uint64
 	Failures    uint64 // flows failed by a link going down, or started over one that was

@@ -178,15 +178,24 @@ func (fs *flowState) changed(old, new float64) bool {
 }
 
 // solve re-establishes the max-min allocation after seed's cap changed or it was added
-// (seedHops its finite hops), or after a flow left seedHops' links (seed nil). The flows
-// on seedHops' links start the solve set.
-func (n *Network) solve(seed *Flow, seedHops []hop) {
+// (seedHops its finite hops), or after a flow of rate freedBps left seedHops' links
+// (seed nil). The flows on those of seedHops' links that were saturated start the solve
+// set with seed: on a link that was not, no flow was bottlenecked (the
+// characterization's bottleneck is a saturated link), so none of them has to move
+// for the change unless the fill saturates the link with a slower flow of the set,
+// and then the check adds the faster ones. In a swarm, where flows are held by their
+// uplinks and most downlinks have room, that keeps the set to one uplink's flows.
+func (n *Network) solve(seed *Flow, seedHops []hop, freedBps float64) {
 	n.beginSolve()
 	if seed != nil {
 		n.join(seed)
 	}
+	fs := &n.flows
 	for _, h := range seedHops {
-		n.seedLink(h.link)
+		lk := &n.links[h.link]
+		if lk.load()+freedBps >= lk.capacityBps*(1-fs.precision) {
+			n.seedLink(h.link)
+		}
 	}
 	n.runSolve()
 }

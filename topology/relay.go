@@ -174,7 +174,7 @@ func (sh *shaping) started(e *connEnd) {
 // grow doubles the congestion window, one RTT after the last doubling (slow start).
 func (sh *shaping) grow(e *connEnd) {
 	sh.growth = 0
-	if e.sending == nil {
+	if e.sending == nil && !e.pkt.onWire() {
 		return
 	}
 	sh.cwndB *= 2
@@ -182,7 +182,9 @@ func (sh *shaping) grow(e *connEnd) {
 	if w > 0 && sh.cwndB >= w {
 		sh.cwndB = w
 	}
-	e.stack().net.SetCap(e.sending, e.capBps())
+	if e.sending != nil {
+		e.stack().net.SetCap(e.sending, e.capBps())
+	}
 	if w == 0 || sh.cwndB < w {
 		sh.growth = e.h.After(e.c.rtt, func() { sh.grow(e) })
 	}

@@ -5,7 +5,7 @@ import "netsim/sim"
 // A segment is one TCP control segment on its way (a SYN, SYN-ACK, RST, or a
 // retransmission probe): sent as a flow of Stack.TCP.ControlBytes, so it takes its
 // transmission time and its share of each link, then arrives a propagation delay
-// later. Segments that belong in a connection's stream (the handshake's ACK, FIN) go
+// later; as a packet if ControlBytes is at most TCPParams.PacketBytes (packet.go). Segments that belong in a connection's stream (the handshake's ACK, FIN) go
 // through the connection's send queue instead.
 //
 // A segment that leaves a host that then crashes is aborted with the host's other
@@ -13,8 +13,9 @@ import "netsim/sim"
 // it whole, and it is dropped on arrival (the receiving incarnation is gone).
 type segment struct {
 	from    *host
-	idx     int32 // in from.segs while its flow is on the wire
+	idx     int32 // in from.segs while its flow (or packet) is on the wire
 	flow    *Flow
+	pkt     *packet // instead of flow, if it is no larger than TCPParams.PacketBytes
 	to      *host
 	toEpoch uint32
 	delay   sim.Time
@@ -44,7 +45,7 @@ func (s *Stack) sendSegment(from *host, to NodeID, ctl control, arrive func(dst 
 	sg.delay = r.Delay
 	if size == 0 {
 		if s.tap != nil {
-			s.tapSegment(sg, from, to, ctl, nil)
+			s.tapSegment(sg, from, to, ctl, nil, nil)
 		}
 		s.k.At(s.k.Now()+r.Delay, sg.land)
 		return
@@ -52,9 +53,26 @@ func (s *Stack) sendSegment(from *host, to NodeID, ctl control, arrive func(dst 
 	t := from.tcp()
 	sg.idx = int32(len(t.segs))
 	t.segs = append(t.segs, sg)
-	sg.flow = s.net.StartFlow(r, size, FlowOptions{}, sg.sent)
+	if size <= s.TCP.PacketBytes {
+		sg.pkt = &packet{}
+		sg.pkt.done = func() {
+			sg.unlist()
+			ok := sg.pkt.sent(s.net)
+			if s.tap != nil {
+				s.tapSegmentEnd(sg, ok)
+			}
+			if !ok {
+				sg.lose()
+				return
+			}
+			s.k.At(s.k.Now()+sg.delay, sg.land)
+		}
+		sg.pkt.send(s.net, r, size, 0)
+	} else {
+		sg.flow = s.net.StartFlow(r, size, FlowOptions{}, sg.sent)
+	}
 	if s.tap != nil {
-		s.tapSegment(sg, from, to, ctl, sg.flow)
+		s.tapSegment(sg, from, to, ctl, sg.flow, sg.pkt)
 	}
 }
 
@@ -111,7 +129,10 @@ func (s *Stack) abortSegments(h *host) {
 	h.t.segs = nil
 	for _, sg := range segs {
 		sg.idx = -1
-		s.net.Abort(sg.flow)
+		if sg.flow != nil {
+			s.net.Abort(sg.flow)
+		}
+		sg.pkt.cancel(s.k)
 		if s.tap != nil {
 			s.tapSegmentEnd(sg, false)
 		}

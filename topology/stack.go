@@ -39,6 +39,27 @@ type TCPParams struct {
 	// own has been delivered, before it is released (Linux's tcp_fin_timeout, for a
 	// socket the application has closed).
 	FinTimeout sim.Time
+	// PacketBytes: a segment of a connection's stream (a message, or what is left of
+	// it, a bare ACK, a FIN) of at most PacketBytes on the wire is sent as a packet,
+	// not a flow: it takes its serialization time at its route's bottleneck and no
+	// share of any link, and costs no max-min solve (packet.go gives the model and its
+	// error bounds). 0, the default, sends every segment as a flow: the fluid model.
+	PacketBytes int64
+}
+
+// UDPParams are a Stack's UDP settings, the same for every host.
+type UDPParams struct {
+	// PacketBytes: a datagram of at most PacketBytes is sent as a packet, not a flow
+	// (as TCPParams.PacketBytes; packet.go). 0, the default: every datagram is a flow.
+	PacketBytes int64
+}
+
+// Check reports the first impossible setting.
+func (p UDPParams) Check() error {
+	if p.PacketBytes < 0 {
+		return fmt.Errorf("udp: packet size %d bytes is negative", p.PacketBytes)
+	}
+	return nil
 }
 
 // DefaultTCP returns Linux's defaults: 40-byte control segments (20 bytes of IPv4
@@ -71,6 +92,8 @@ func (p TCPParams) Check() error {
 		return fmt.Errorf("tcp: RTOs must be positive with min <= max")
 	case p.FinTimeout < 0:
 		return fmt.Errorf("tcp: negative FIN timeout")
+	case p.PacketBytes < 0:
+		return fmt.Errorf("tcp: packet size %d bytes is negative", p.PacketBytes)
 	}
 	return nil
 }
@@ -83,7 +106,9 @@ type Stack struct {
 	rs    sim.Streams
 	hosts []*host // by NodeID; nil until first used
 	// TCP are the TCP settings of every host; change them before any connection.
-	TCP     TCPParams
+	TCP TCPParams
+	// UDP are the UDP settings of every host; change them before any datagram.
+	UDP     UDPParams
 	lossRng *rand.Rand
 	// DropDatagram, if set, is asked about every datagram as it leaves its sender;
 	// true drops it (counted as lost). Tests use it to lose one chosen datagram
@@ -91,6 +116,10 @@ type Stack struct {
 	DropDatagram func(seq uint64, from, to Addr, m Message) bool
 	datagrams    uint64
 	tap          *tapState // nil unless SetTap: tapping costs nothing when off
+	// noDrain: every segment starts a flow of its own, the stream's flow ending
+	// before the next starts (the order before Network.drain), for the test that
+	// checks that draining moves no result.
+	noDrain bool
 }
 
 // NewStack returns the transport layer of net with DefaultTCP. Random streams (each

@@ -161,10 +161,15 @@ type control struct {
 	again        bool
 }
 
-// newLog starts the log of a transmission on flow f (nil: none, it is instantaneous).
-func (s *Stack) newLog(t Transmission, f *Flow) *tapLog {
+// newLog starts the log of a transmission on flow f, or as the packet pk if f is nil
+// (nil too: none, it is instantaneous).
+func (s *Stack) newLog(t Transmission, f *Flow, pk *packet) *tapLog {
 	l := &tapLog{t: t}
 	l.t.Start = s.k.Now()
+	if f == nil && pk.onWire() {
+		l.t.wireBytes = int64(pk.bits / 8)
+		l.t.rates = append(l.t.rates, ratePoint{l.t.Start, pk.bps})
+	}
 	if f != nil {
 		l.t.wireBytes = f.SizeBytes()
 		l.t.rates = append(l.t.rates, ratePoint{l.t.Start, f.Rate()})
@@ -193,14 +198,14 @@ func (s *Stack) controlTransmission(from *host, to NodeID, ctl control, delay si
 		Again: ctl.again, Delay: delay}
 }
 
-// tapSegment notes a control segment leaving on flow f (nil: it is free and has
-// left at once).
-func (s *Stack) tapSegment(sg *segment, from *host, to NodeID, ctl control, f *Flow) {
+// tapSegment notes a control segment leaving on flow f or as packet pk (both nil: it
+// is free and has left at once).
+func (s *Stack) tapSegment(sg *segment, from *host, to NodeID, ctl control, f *Flow, pk *packet) {
 	if !s.tap.sees(from.id, to) {
 		return
 	}
-	l := s.newLog(s.controlTransmission(from, to, ctl, sg.delay), f)
-	if f == nil {
+	l := s.newLog(s.controlTransmission(from, to, ctl, sg.delay), f, pk)
+	if f == nil && !pk.onWire() {
 		s.report(l)
 		return
 	}
@@ -217,9 +222,10 @@ func (s *Stack) tapSegmentEnd(sg *segment, sent bool) {
 	}
 }
 
-// tapStream notes the stream segment e has just put on the wire on flow f: the
-// message out (nil for a bare ACK or FIN) or what is left of it.
-func (s *Stack) tapStream(e *connEnd, f *Flow, kind segKind, out *outgoing) {
+// tapStream notes the stream segment e has just put on the wire on flow f, or as the
+// packet pk if f is nil: the message out (nil for a bare ACK or FIN) or what is left
+// of it.
+func (s *Stack) tapStream(e *connEnd, f *Flow, pk *packet, kind segKind, out *outgoing) {
 	p := e.peer()
 	if !s.tap.sees(e.h.id, p.h.id) {
 		return
@@ -236,7 +242,7 @@ func (s *Stack) tapStream(e *connEnd, f *Flow, kind segKind, out *outgoing) {
 			t.Offset, t.Bytes, t.Again = out.m.SizeBytes-e.left, e.left, true
 		}
 	}
-	s.tap.streams[e] = s.newLog(t, f)
+	s.tap.streams[e] = s.newLog(t, f, pk)
 }
 
 // tapStreamEnd: the stream segment of e has wholly left.
@@ -247,10 +253,10 @@ func (s *Stack) tapStreamEnd(e *connEnd) {
 	}
 }
 
-// tapStreamCut: the stream segment of e stopped on the wire; f is its flow, nil if it
-// had wholly left and was waiting for its relay's source. A cut message reports the
-// bytes that left; a cut control segment is forgotten.
-func (s *Stack) tapStreamCut(e *connEnd, f *Flow) {
+// tapStreamCut: the stream segment of e stopped on the wire with leftBits not sent,
+// -1 if it had wholly left and was waiting for its relay's source. A cut message
+// reports the bytes that left; a cut control segment is forgotten.
+func (s *Stack) tapStreamCut(e *connEnd, leftBits float64) {
 	l, ok := s.tap.streams[e]
 	if !ok {
 		return
@@ -259,8 +265,8 @@ func (s *Stack) tapStreamCut(e *connEnd, f *Flow) {
 	if l.t.Kind != TapData {
 		return
 	}
-	if f != nil && l.t.wireBytes > 0 {
-		leftWire := int64(math.Ceil(f.RemainingBits() / 8))
+	if leftBits >= 0 && l.t.wireBytes > 0 {
+		leftWire := int64(math.Ceil(leftBits / 8))
 		sentWire := max(l.t.wireBytes-leftWire, 0)
 		l.t.Bytes = sentWire * l.t.Bytes / l.t.wireBytes
 		l.t.wireBytes = sentWire
@@ -269,14 +275,15 @@ func (s *Stack) tapStreamCut(e *connEnd, f *Flow) {
 	s.report(l)
 }
 
-// tapDatagram notes the datagram d leaving u on flow f.
-func (s *Stack) tapDatagram(u *udpSocket, d datagram, delay sim.Time, dropped bool, f *Flow) {
+// tapDatagram notes the datagram d leaving u on flow f, or as the packet pk if f is
+// nil.
+func (s *Stack) tapDatagram(u *udpSocket, d datagram, delay sim.Time, dropped bool, f *Flow, pk *packet) {
 	if !s.tap.sees(u.h.id, d.to.Node) {
 		return
 	}
 	t := Transmission{Kind: TapDatagram, From: u.Local(), To: d.to, Message: d.m, Bytes: d.m.SizeBytes,
 		Delay: delay, Dropped: dropped}
-	s.tap.dgrams[u] = s.newLog(t, f)
+	s.tap.dgrams[u] = s.newLog(t, f, pk)
 }
 
 // tapDatagramEnd: u's datagram on the wire has left (reported) or was cut (forgotten).

@@ -124,8 +124,12 @@ type connEnd struct {
 	c       *tcpConn
 	h       *host
 	handler *ConnHandler
-	queue   []outgoing  // the messages not wholly sent; queue[0] goes first
-	sending *Flow       // the flow carrying the segment on the wire, of kind onWire
+	queue   []outgoing // the messages not wholly sent; queue[0] goes first
+	sending *Flow      // the flow carrying the segment on the wire, of kind onWire
+	// spare is the flow that has just carried the last segment while its onDone runs
+	// (Network.drain): startNext gives it the next segment rather than start a flow.
+	spare   *Flow
+	pkt     *packet     // the segment on the wire if it is a packet (TCPParams.PacketBytes)
 	flowEnd func(*Flow) // e.flowDone, made once
 	delay   sim.Time    // one-way delay of the route the current flow took
 	// lastArrival is when the last bits sent so far reach the peer: data still in
@@ -424,6 +428,8 @@ func (e *connEnd) Queued() (messages int, bytes int64) {
 		switch {
 		case i == 0 && e.sending != nil && e.onWire == segData:
 			bytes += int64((e.sending.RemainingBits() + 7) / 8)
+		case i == 0 && e.pkt.onWire() && e.onWire == segData:
+			bytes += int64((e.pkt.leftBits(e.stack().k.Now()) + 7) / 8)
 		case i == 0 && e.left > 0:
 			bytes += e.left
 		case !o.started || !e.waiting:
@@ -463,7 +469,7 @@ func (e *connEnd) sendReset() {
 	}
 	s := e.stack()
 	if s.tap != nil {
-		s.tapStreamCut(e, e.sending) // what left before the reset, reported before it
+		s.tapStreamCut(e, e.wireLeft()) // what left before the reset, reported before it
 	}
 	ctl := control{kind: TapRST, c: e.c, sport: e.port, dport: p.port}
 	s.sendSegment(e.h, p.h.id, ctl, func(*host) { p.resetByPeer(e.c) }, nil)
@@ -499,12 +505,13 @@ func (e *connEnd) release(why uint8) {
 	}
 	s := e.stack()
 	if s.tap != nil {
-		s.tapStreamCut(e, e.sending)
+		s.tapStreamCut(e, e.wireLeft())
 	}
 	if e.sending != nil {
 		s.net.Abort(e.sending)
 		e.sending = nil
 	}
+	e.pkt.cancel(s.k)
 	if len(e.queue) > 0 && e.queue[0].arr != nil && !e.queue[0].arr.received {
 		e.queue[0].arr.lose()
 	}
@@ -547,12 +554,15 @@ func (e *connEnd) kill() {
 		return
 	}
 	now := p.stack().k.Now()
-	if p.sending != nil {
+	if p.sending != nil || p.pkt.onWire() {
 		if s := p.stack(); s.tap != nil {
-			s.tapStreamCut(p, p.sending)
+			s.tapStreamCut(p, p.wireLeft())
 		}
-		p.stack().net.Abort(p.sending)
-		p.sending = nil
+		if p.sending != nil {
+			p.stack().net.Abort(p.sending)
+			p.sending = nil
+		}
+		p.pkt.cancel(p.stack().k)
 		p.lose()
 	} else if p.lastArrival > now || p.waiting {
 		p.lose()
@@ -562,7 +572,7 @@ func (e *connEnd) kill() {
 // startNext puts the head of the queue on the wire as one flow: a stream's segments
 // leave back to back, so they arrive in order.
 func (e *connEnd) startNext() {
-	if e.sending != nil || e.waiting || e.stalled || e.rtx || e.state != endOpen {
+	if e.sending != nil || e.pkt.onWire() || e.waiting || e.stalled || e.rtx || e.state != endOpen {
 		return
 	}
 	var out *outgoing
@@ -621,10 +631,29 @@ func (e *connEnd) startNext() {
 		e.ackDue = false
 		s.k.At(now+r.Delay, p.accept)
 	}
-	f := s.net.StartFlow(r, size, opts, e.flowEnd)
+	var f *Flow
+	switch sp := e.spare; {
+	case sp != nil && size > 0 && opts.Feeder == nil && sp.draining() && sp.onRoute(r.Links):
+		// The stream goes on, back to back, on the route its last segment took: the
+		// same flow carries it (Network.drain), and no rate changes.
+		e.spare = nil
+		s.net.extend(sp, size, opts.CapBps, e.flowEnd)
+		f = sp
+	case size > 0 && size <= s.TCP.PacketBytes && opts.Feeder == nil && (out == nil || out.from == nil || out.from.received):
+		// Small enough to go as one packet: no flow, no share (packet.go).
+		if e.pkt == nil {
+			e.pkt = &packet{done: e.packetSent}
+		}
+		e.pkt.send(s.net, r, size, opts.CapBps)
+	default:
+		f = s.net.StartFlow(r, size, opts, e.flowEnd)
+		if !s.noDrain {
+			f.flags |= flagKeep
+		}
+	}
 	e.sending, e.onWire = f, kind
 	if s.tap != nil {
-		s.tapStream(e, f, kind, out)
+		s.tapStream(e, f, e.pkt, kind, out)
 	}
 	if out != nil {
 		if out.arr == nil {
@@ -667,9 +696,20 @@ func (e *connEnd) flowDone(f *Flow) {
 		return
 	}
 	e.sending = nil
+	if f.draining() {
+		e.spare = f
+		e.sent(f)
+		e.spare = nil
+		return
+	}
+	e.sent(f)
+}
+
+// sent is what follows the end of the flow f that carried the segment on the wire.
+func (e *connEnd) sent(f *Flow) {
 	if f.Failed() {
 		if s := e.stack(); s.tap != nil {
-			s.tapStreamCut(e, f)
+			s.tapStreamCut(e, f.RemainingBits())
 		}
 		if e.onWire == segData {
 			e.left = max(int64((f.RemainingBits()+7)/8), 1)
@@ -691,6 +731,38 @@ func (e *connEnd) flowDone(f *Flow) {
 		return
 	}
 	e.finishSend()
+}
+
+// packetSent is the last bit of the packet on the wire leaving. If a link of its
+// route failed meanwhile, it was lost whole and is sent again (packet.go).
+func (e *connEnd) packetSent() {
+	if e.pkt.sent(e.stack().net) {
+		e.finishSend()
+		return
+	}
+	if s := e.stack(); s.tap != nil {
+		s.tapStreamEnd(e) // it left whole; the network lost it
+	}
+	if e.onWire == segData {
+		if e.left == 0 {
+			e.left = e.queue[0].m.SizeBytes
+		}
+	} else {
+		e.resending = true
+	}
+	e.lose()
+}
+
+// wireLeft returns the bits of the segment on the wire not yet sent, or -1 if none is
+// on the wire.
+func (e *connEnd) wireLeft() float64 {
+	switch {
+	case e.sending != nil:
+		return e.sending.RemainingBits()
+	case e.pkt.onWire():
+		return e.pkt.leftBits(e.stack().k.Now())
+	}
+	return -1
 }
 
 // finishSend: the segment on the wire has wholly left; it reaches the peer one

@@ -20,6 +20,8 @@ type udpSocket struct {
 	recv    func(from Addr, m Message)
 	queue   []datagram // waiting to be sent; queue[0] is on the wire when sending != nil
 	sending *Flow
+	spare   *Flow   // the flow of the datagram just sent, while its onDone runs (Network.drain)
+	pkt     *packet // the datagram on the wire if it is a packet (UDPParams.PacketBytes)
 }
 
 type datagram struct {
@@ -51,12 +53,15 @@ func (u *udpSocket) Close() error {
 // kill closes the socket and aborts the datagram on the wire.
 func (u *udpSocket) kill() {
 	u.closed = true
-	if u.sending != nil {
+	if u.sending != nil || u.pkt.onWire() {
 		if s := u.h.s; s.tap != nil {
 			s.tapDatagramEnd(u, false)
 		}
-		u.h.s.net.Abort(u.sending)
-		u.sending = nil
+		if u.sending != nil {
+			u.h.s.net.Abort(u.sending)
+			u.sending = nil
+		}
+		u.pkt.cancel(u.h.s.k)
 	}
 	clear(u.queue)
 	u.queue = nil
@@ -80,7 +85,7 @@ func (u *udpSocket) SendTo(to Addr, m Message) error {
 		return fmt.Errorf("%s: send udp %d: no node %d", u.h.Name(), u.port, to.Node)
 	}
 	u.queue = append(u.queue, datagram{to, m})
-	if u.sending == nil && len(u.queue) == 1 {
+	if u.sending == nil && !u.pkt.onWire() && len(u.queue) == 1 {
 		u.sendNext()
 	}
 	return nil
@@ -88,7 +93,7 @@ func (u *udpSocket) SendTo(to Addr, m Message) error {
 
 func (u *udpSocket) sendNext() {
 	s := u.h.s
-	for len(u.queue) > 0 && u.sending == nil && !u.closed {
+	for len(u.queue) > 0 && u.sending == nil && !u.pkt.onWire() && !u.closed {
 		d := u.queue[0]
 		r, err := s.net.Route(u.h.id, d.to.Node)
 		if err != nil {
@@ -105,13 +110,13 @@ func (u *udpSocket) sendNext() {
 		lost := s.lossy(r) || (s.DropDatagram != nil && s.DropDatagram(s.datagrams, from, d.to, d.m))
 		dst := s.host(d.to.Node)
 		epoch, failEpoch := dst.epoch, s.net.FailEpoch()
-		u.sending = s.net.StartFlow(r, d.m.SizeBytes, FlowOptions{}, func(f *Flow) {
-			u.sending = nil
+		// finish is the datagram's last bit leaving, or its flow failing.
+		finish := func(failed bool) {
 			u.pop()
 			if s.tap != nil {
-				s.tapDatagramEnd(u, !f.Failed())
+				s.tapDatagramEnd(u, !failed)
 			}
-			if lost || f.Failed() {
+			if lost || failed {
 				u.h.stats.DatagramsLost++
 			} else {
 				s.k.At(s.k.Now()+r.Delay, func() {
@@ -131,9 +136,38 @@ func (u *udpSocket) sendNext() {
 				})
 			}
 			u.sendNext()
-		})
+		}
+		done := func(f *Flow) {
+			u.sending = nil
+			if f.draining() {
+				u.spare = f
+				defer func() { u.spare = nil }()
+			}
+			finish(f.Failed())
+		}
+		switch sp := u.spare; {
+		case sp != nil && d.m.SizeBytes > 0 && sp.draining() && sp.onRoute(r.Links):
+			// The next datagram to the same place leaves back to back on the flow of
+			// the last (Network.drain): no rate changes.
+			u.spare = nil
+			s.net.extend(sp, d.m.SizeBytes, 0, done)
+			u.sending = sp
+		case d.m.SizeBytes > 0 && d.m.SizeBytes <= s.UDP.PacketBytes:
+			// Small enough to go as one packet: no flow, no share (packet.go).
+			if u.pkt == nil {
+				u.pkt = &packet{}
+			}
+			pk := u.pkt
+			pk.done = func() { finish(!pk.sent(s.net)) }
+			pk.send(s.net, r, d.m.SizeBytes, 0)
+		default:
+			u.sending = s.net.StartFlow(r, d.m.SizeBytes, FlowOptions{}, done)
+			if !s.noDrain {
+				u.sending.flags |= flagKeep
+			}
+		}
 		if s.tap != nil {
-			s.tapDatagram(u, d, r.Delay, lost, u.sending)
+			s.tapDatagram(u, d, r.Delay, lost, u.sending, u.pkt)
 		}
 	}
 }

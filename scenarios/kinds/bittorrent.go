@@ -246,6 +246,9 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 	// would each re-solve the swarm's saturated uplinks, for bytes that are parts in
 	// 10^5 of what a swarm moves; every BitTorrent message keeps its true size.
 	pl.Stack.TCP.ControlBytes = 0
+	// A message that fits in one segment (a have, a request, a choke) is one packet
+	// at line rate, not a flow that re-solves the swarm (topology/packet.go's bounds).
+	pl.Stack.TCP.PacketBytes = pl.Stack.TCP.MSSBytes
 	seeds, peers := env.Deployment.Hosts("seed"), env.Deployment.Hosts("peer")
 	cfg := p.config(pl.Node("tracker"))
 	if err := cfg.Check(); err != nil {
