@@ -171,6 +171,11 @@ type Decl[P, R any] struct {
 	// requests, slots at most peers); nil if there are none.
 	Check func(p *P) error
 	Run   func(ctx context.Context, p *P, env RunEnv) (R, error)
+	// Boot is Run for a kind that runs on a platform, which is every kind's shape: the
+	// format builds the run's platform (NewPlatform), Boot starts the kind's programs
+	// on it (Platform.Boot), the format runs it (Platform.Run) and then calls collect,
+	// which reads the programs' measurements into R. A kind sets Run or Boot.
+	Boot func(p *P, pl *Platform) (collect func() (R, error), err error)
 	// Metrics are made with Scalar, Sample and Series: each names a reading and says how
 	// it is read from R, so a name is typed once and a missing one cannot happen.
 	Metrics []Reading[R]
@@ -218,11 +223,18 @@ const (
 	scalarShape shape = iota
 	sampleShape
 	seriesShape
+	eventsShape // a scalar the format reads from the platform
 )
 
 // Scalar declares a number per run, a column of runs.csv and summary.csv.
 func Scalar[R any](name, unit, help string, read func(*R) float64) Reading[R] {
 	return Reading[R]{Metric: Metric{Name: name, Unit: unit, Help: help}, shape: scalarShape, scalar: read}
+}
+
+// Events declares the scalar "events", the kernel events of the run's platform, which
+// the format counts itself: a kind with Boot only places it among its metrics.
+func Events[R any]() Reading[R] {
+	return Reading[R]{Metric: Metric{Name: "events", Help: "kernel events in the run"}, shape: eventsShape}
 }
 
 // Optional marks a scalar that a run may not have (see Metric.Optional).
@@ -305,8 +317,11 @@ func Register[P, R any](d Decl[P, R]) Kind {
 		if m.Proportion && m.Unit != "" {
 			panic("scenarios: kind " + d.Name + ": reading " + m.Name + " is a proportion, which has no unit, not " + m.Unit)
 		}
+		if m.shape == eventsShape && d.Boot == nil {
+			panic("scenarios: kind " + d.Name + ": reading events is counted on the platform of a kind with Boot")
+		}
 		switch m.shape {
-		case scalarShape:
+		case scalarShape, eventsShape:
 			k.metrics = append(k.metrics, m.Metric)
 		case sampleShape:
 			k.samples = append(k.samples, m.Metric)
@@ -321,6 +336,9 @@ func Register[P, R any](d Decl[P, R]) Kind {
 		value := t.Value
 		k.theory = append(k.theory, Theory{Name: t.Name, Label: t.Label, Metric: t.Metric,
 			Value: func(params any) (float64, error) { return value(params.(*P)) }})
+	}
+	if (d.Run == nil) == (d.Boot == nil) {
+		panic("scenarios: kind " + d.Name + ": set one of Run and Boot")
 	}
 	kindsMu.Lock()
 	defer kindsMu.Unlock()
@@ -386,7 +404,14 @@ func (k *declared[P, R]) Run(ctx context.Context, params any, env RunEnv) (Outco
 		}
 		env.Deployment = dep
 	}
-	r, err := k.d.Run(ctx, p, env)
+	var r R
+	var events uint64
+	var err error
+	if k.d.Boot != nil {
+		r, events, err = k.boot(ctx, p, env)
+	} else {
+		r, err = k.d.Run(ctx, p, env)
+	}
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -395,6 +420,8 @@ func (k *declared[P, R]) Run(ctx context.Context, params any, env RunEnv) (Outco
 		switch m.shape {
 		case scalarShape:
 			out.Values[m.Name] = m.scalar(&r)
+		case eventsShape:
+			out.Values[m.Name] = float64(events)
 		case sampleShape:
 			if out.Samples == nil {
 				out.Samples = map[string][]float64{}
@@ -412,6 +439,25 @@ func (k *declared[P, R]) Run(ctx context.Context, params any, env RunEnv) (Outco
 		}
 	}
 	return out, nil
+}
+
+// boot runs a kind with Boot: its platform built, its programs booted, run, and its
+// result collected, with the kernel events of the run.
+func (k *declared[P, R]) boot(ctx context.Context, p *P, env RunEnv) (R, uint64, error) {
+	var none R
+	pl, err := NewPlatform(env)
+	if err != nil {
+		return none, 0, err
+	}
+	collect, err := k.d.Boot(p, pl)
+	if err != nil {
+		return none, 0, err
+	}
+	if err := pl.Run(ctx); err != nil {
+		return none, 0, err
+	}
+	r, err := collect()
+	return r, pl.Kernel.Events(), err
 }
 
 // LookupKind returns the kind named name.

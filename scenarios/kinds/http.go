@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -48,7 +47,6 @@ type httpRun struct {
 	pages     []http.PageResult // the loads that finished
 	rtt       sim.Time          // browser to server and back, along the routes
 	returning int64             // requests the server recognized by a cookie
-	events    uint64
 }
 
 // perLoad averages f over the page loads; NaN if none finished (a schedule kept the
@@ -95,7 +93,7 @@ func count(f func(pg *http.PageResult) int) func(*httpRun) float64 {
 var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 	Name:     "http",
 	Summary:  "a web page of K objects: non-persistent, parallel, persistent and pipelined HTTP (K&R §2.2.2)",
-	Run:      runHTTP,
+	Boot:     bootHTTP,
 	Check:    (*httpParams).check,
 	Topology: true, Schedule: true,
 	Platform: (*httpParams).platform,
@@ -115,7 +113,7 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 		scenarios.Scalar("request_bytes", "B", "wire bytes of the requests per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.RequestBytes) })),
 		scenarios.Scalar("response_bytes", "B", "wire bytes of the responses per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.ResponseBytes) })),
 		scenarios.Scalar("returning_requests", "", "requests the server recognized by a cookie it issued, over all sessions", func(r *httpRun) float64 { return float64(r.returning) }),
-		scenarios.Scalar("events", "", "kernel events in the run", func(r *httpRun) float64 { return float64(r.events) }),
+		scenarios.Events[httpRun](),
 	},
 	Theory: []scenarios.TheoryOf[httpParams]{
 		{Name: "rtt_formula", Label: "RTT formula", Metric: "page_load_s", Value: func(p *httpParams) (float64, error) {
@@ -212,14 +210,10 @@ func (p *httpParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error)
 	return dep, errors.Join(errs...)
 }
 
-func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun, error) {
-	pl, err := scenarios.NewPlatform(env)
-	if err != nil {
-		return httpRun{}, err
-	}
+func bootHTTP(p *httpParams, pl *scenarios.Platform) (func() (httpRun, error), error) {
 	objs := make([]int64, p.Objects)
 	size, fixed := p.ObjectSize.Const()
-	draw := p.ObjectSize.Sampler(env.Streams().Stream("http/object-sizes"))
+	draw := p.ObjectSize.Sampler(pl.Env.Streams().Stream("http/object-sizes"))
 	for i := range objs {
 		if fixed {
 			objs[i] = size.Bytes()
@@ -227,15 +221,11 @@ func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun,
 			objs[i] = int64(math.Round(draw() / 8)) // bits drawn, whole bytes sent
 		}
 	}
-	idle := p.IdleTimeout.Time()
-	if idle == 0 {
-		idle = -1 // 0 in a file means "never", not "the default"
-	}
 	// The server's catalogue and counts are on its disk: a rebooted server serves the
 	// same page, and its counts add up over its lives.
 	var servers []*http.Server
 	pl.Boot(p.ServerHost, func(h topology.Host) error {
-		s, err := http.NewServer(h, http.ServerConfig{Objects: http.Page(p.BaseSize.Bytes(), objs), IdleTimeout: idle, Cookies: p.Cookies})
+		s, err := http.NewServer(h, http.ServerConfig{Objects: http.Page(p.BaseSize.Bytes(), objs), IdleTimeout: p.IdleTimeout.ZeroIsNever(), Cookies: p.Cookies})
 		servers = append(servers, s)
 		return err
 	})
@@ -248,26 +238,26 @@ func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun,
 	}
 	browser := http.Visits(visits, &r.pages)
 	if p.DNS.On {
+		var err error
 		if browser, err = p.bootDNS(pl, visits, &r.pages); err != nil {
-			return httpRun{}, err
+			return nil, err
 		}
 	}
 	pl.Boot(p.BrowserHost, browser)
 	p.Bulk.boot(pl)
-	if err := pl.Run(ctx); err != nil {
-		return httpRun{}, err
-	}
-	if len(r.pages) != p.Sessions && env.Schedule == nil {
-		return httpRun{}, fmt.Errorf("%d of %d page loads finished", len(r.pages), p.Sessions)
-	}
-	for _, s := range servers {
-		if s != nil {
-			r.returning += s.Stats().ReturningRequests
+	return func() (httpRun, error) {
+		if len(r.pages) != p.Sessions && pl.Env.Schedule == nil {
+			return httpRun{}, fmt.Errorf("%d of %d page loads finished", len(r.pages), p.Sessions)
 		}
-	}
-	r.rtt, err = pl.Network.RTT(pl.Node(p.BrowserHost), pl.Node(p.ServerHost))
-	r.events = pl.Kernel.Events()
-	return r, err
+		for _, s := range servers {
+			if s != nil {
+				r.returning += s.Stats().ReturningRequests
+			}
+		}
+		var err error
+		r.rtt, err = pl.Network.RTT(pl.Node(p.BrowserHost), pl.Node(p.ServerHost))
+		return r, err
+	}, nil
 }
 
 func b2f(b bool) float64 {
@@ -281,15 +271,8 @@ func b2f(b bool) float64 {
 // server's name up through its host's stub resolver, with a cache of its own (a
 // browser's), before it dials.
 func (p *httpParams) bootDNS(pl *scenarios.Platform, visits http.VisitConfig, pages *[]http.PageResult) (func(topology.Host) error, error) {
-	h, err := p.dnsHierarchy()
-	if err != nil {
-		return nil, err
-	}
-	ns, err := dns.HostNamespace([]string{p.ServerHost}, pl.Node, dnsFrontTTL)
-	if err != nil {
-		return nil, err
-	}
-	local, err := h.boot(pl, &p.DNS, ns)
+	h, _ := p.dnsHierarchy() // check has refused an error
+	local, err := h.boot(pl, &p.DNS)
 	if err != nil {
 		return nil, err
 	}

@@ -286,11 +286,7 @@ func (p *mailParams) bootDNS(pl *scenarios.Platform) (func(topology.Host, mail.S
 	if h == nil {
 		return func(_ topology.Host, cfg mail.ServerConfig) (mail.ServerConfig, error) { return cfg, nil }, nil
 	}
-	ns, err := mail.DomainNamespace(mailDomains, pl.Node, dnsFrontTTL)
-	if err != nil {
-		return nil, err
-	}
-	local, err := h.boot(pl, &p.DNS, ns)
+	local, err := h.boot(pl, &p.DNS)
 	if err != nil {
 		return nil, err
 	}
