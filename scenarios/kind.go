@@ -7,6 +7,7 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -194,7 +195,9 @@ type Decl[P, R any] struct {
 	// Deploy places the kind's programs on the hosts of t, by role, or returns a
 	// *FieldError keyed by the file's path ("topology") saying why t cannot serve
 	// (filedist on a topology without a host named server). It runs on the file's
-	// topology: before anything runs, and on every run's platform.
+	// topology: before anything runs, and on every run's platform. The format refuses
+	// a deployment that places a program on a host t does not have, naming the host and
+	// its role, before the kind's own reasons.
 	Deploy func(p *P, t *Topology) (Deployment, error)
 
 	// Size estimates what one run of p creates and the virtual times it computes (see
@@ -371,7 +374,17 @@ func (k *declared[P, R]) Deploy(params any, t *Topology) (Deployment, error) {
 	if k.d.Deploy == nil || t == nil {
 		return nil, nil
 	}
-	return k.d.Deploy(p, t)
+	return k.deploy(p, t)
+}
+
+// deploy is the kind's Deploy on t, with an error first for each host it places that t
+// does not have.
+func (k *declared[P, R]) deploy(p *P, t *Topology) (Deployment, error) {
+	dep, err := k.d.Deploy(p, t)
+	if missing := dep.missing(k.d.Name, t); len(missing) > 0 {
+		return dep, errors.Join(append(missing, err)...)
+	}
+	return dep, err
 }
 
 func (k *declared[P, R]) Size(params any, t *Topology) RunSize {
@@ -398,7 +411,7 @@ func (k *declared[P, R]) Run(ctx context.Context, params any, env RunEnv) (Outco
 		env.Topology = k.d.Platform(p, &env)
 	}
 	if env.Deployment == nil && k.d.Deploy != nil && env.Topology != nil {
-		dep, err := k.d.Deploy(p, env.Topology)
+		dep, err := k.deploy(p, env.Topology)
 		if err != nil {
 			return Outcome{}, err
 		}

@@ -185,14 +185,12 @@ func deployFiledist(p *filedistParams, t *scenarios.Topology) (scenarios.Deploym
 	case math.IsInf(up["server"], 1):
 		return nil, scenarios.Errorf("topology", "kind filedist needs the server's upload rate, u_s: its links out are unconstrained")
 	}
-	dep := scenarios.Deployment{{Host: "server", Role: "server"}}
 	for _, h := range peers {
 		if p.Mode == string(filedist.P2P) && math.IsInf(up[h], 1) {
 			return nil, scenarios.Errorf("topology", "kind filedist in p2p mode needs each peer's upload rate, at which it relays: %s's links out are unconstrained", h)
 		}
-		dep = append(dep, scenarios.Placement{Host: h, Role: "peer"})
 	}
-	return dep, nil
+	return scenarios.Deployment{{Host: "server", Role: "server"}}.Place(scenarios.Placement{Role: "peer"}, peers...), nil
 }
 
 func bootFiledist(p *filedistParams, pl *scenarios.Platform) (func() (filedistRun, error), error) {

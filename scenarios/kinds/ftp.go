@@ -83,7 +83,7 @@ func (p *ftpParams) platform(*scenarios.RunEnv) *scenarios.Topology {
 }
 
 func (p *ftpParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) {
-	return needHosts(t, "ftp", scenarios.Deployment{{Host: "client", Role: "client"}, {Host: "server", Role: "server"}})
+	return scenarios.Deployment{{Host: "client", Role: "client"}, {Host: "server", Role: "server"}}, nil
 }
 
 func runFTP(ctx context.Context, p *ftpParams, env scenarios.RunEnv) (ftpRun, error) {

@@ -127,10 +127,7 @@ func (p *mailAccessParams) platform(*scenarios.RunEnv) *scenarios.Topology {
 
 func (p *mailAccessParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) {
 	dep := scenarios.Deployment{{Host: "hamburger.edu", Role: "Bob's mail server"}}
-	for _, m := range accessMachines[:p.Machines] {
-		dep = append(dep, scenarios.Placement{Host: m, Role: "Bob's user agent"})
-	}
-	return needHosts(t, "mailaccess", dep)
+	return dep.Place(scenarios.Placement{Role: "Bob's user agent"}, accessMachines[:p.Machines]...), nil
 }
 
 func runMailAccess(ctx context.Context, p *mailAccessParams, env scenarios.RunEnv) (mailAccessRun, error) {

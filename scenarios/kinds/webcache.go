@@ -186,13 +186,8 @@ func deployWebcache(p *webcacheParams, t *scenarios.Topology) (scenarios.Deploym
 	if p.Cache {
 		dep = append(dep, scenarios.Placement{Host: "host0", Role: "cache"})
 	}
-	for _, h := range browsers {
-		dep = append(dep, scenarios.Placement{Host: h, Role: "browser", Steady: steadyBrowser})
-	}
-	for _, h := range origins {
-		dep = append(dep, scenarios.Placement{Host: h, Role: "origin"})
-	}
-	return dep, nil
+	dep = dep.Place(scenarios.Placement{Role: "browser", Steady: steadyBrowser}, browsers...)
+	return dep.Place(scenarios.Placement{Role: "origin"}, origins...), nil
 }
 
 func bootWebcache(p *webcacheParams, pl *scenarios.Platform) (func() (webcacheRun, error), error) {
