@@ -32,11 +32,16 @@ func (d Deployment) Place(p Placement, hosts ...string) Deployment {
 	return d
 }
 
-// missing returns an error for each host of d that t does not have, in d's order.
+// missing returns an error for each host of d that t does not have, in d's order: in
+// O(hosts), where asking t.Has of each would be quadratic in a swarm's.
 func (d Deployment) missing(kind string, t *Topology) []error {
 	var errs []error
+	has := map[string]bool{}
+	for _, h := range t.Hosts() {
+		has[h] = true
+	}
 	for _, p := range d {
-		if !t.Has(p.Host) {
+		if !has[p.Host] {
 			e := Errorf("topology", "kind %s needs a host named %s for its %s", kind, p.Host, p.Role)
 			if p.Param != "" {
 				e.Reason += fmt.Sprintf(" (params.%s)", p.Param)
