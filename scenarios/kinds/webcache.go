@@ -79,7 +79,6 @@ func timeOf(h func(*webcacheRun) *webcache.Histogram, stat func(*webcache.Histog
 	}
 }
 
-func hmean(h *webcache.Histogram) float64       { return h.Mean() }
 func p50(h *webcache.Histogram) float64         { return h.Quantile(0.5) }
 func p95(h *webcache.Histogram) float64         { return h.Quantile(0.95) }
 func all(r *webcacheRun) *webcache.Histogram    { return &r.Response }
@@ -120,13 +119,13 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 		}).Named("Access-link bytes per request"),
 		scenarios.Scalar("access_offered_load", "", "the bytes the origins began to send in the window over what the inbound access link can carry in it: ρ = Δβ, above 1 when overloaded", func(r *webcacheRun) float64 { return r.OfferedLoad(r.accessBps) }),
 		scenarios.Scalar("access_utilization", "", "the fraction of the window the inbound access link was carrying data (busy time / time)", func(r *webcacheRun) float64 { return r.Utilization() }),
-		scenarios.Scalar("access_delay_s", "s", "mean time an origin's response took to cross once under way: the access delay"+noSteady, timeOf(func(r *webcacheRun) *webcache.Histogram { return &r.AccessDelay }, hmean, true)).Optional(),
-		scenarios.Scalar("response_mean_s", "s", "mean response time of the measured requests that got their object"+noSteady, timeOf(all, hmean, true)).Optional().Named("Mean response time"),
+		scenarios.Scalar("access_delay_s", "s", "mean time an origin's response took to cross once under way: the access delay"+noSteady, timeOf(func(r *webcacheRun) *webcache.Histogram { return &r.AccessDelay }, (*webcache.Histogram).Mean, true)).Optional(),
+		scenarios.Scalar("response_mean_s", "s", "mean response time of the measured requests that got their object"+noSteady, timeOf(all, (*webcache.Histogram).Mean, true)).Optional().Named("Mean response time"),
 		scenarios.Scalar("response_p50_s", "s", "median of those (within 1%)"+noSteady, timeOf(all, p50, true)).Optional(),
 		scenarios.Scalar("response_p95_s", "s", "95th percentile of those (within 1%)"+noSteady, timeOf(all, p95, true)).Optional(),
-		scenarios.Scalar("hit_response_mean_s", "s", "mean response time of the requests counted in hit_ratio; empty if none", timeOf(hits, hmean, false)).Optional(),
+		scenarios.Scalar("hit_response_mean_s", "s", "mean response time of the requests counted in hit_ratio; empty if none", timeOf(hits, (*webcache.Histogram).Mean, false)).Optional(),
 		scenarios.Scalar("hit_response_p95_s", "s", "95th percentile of those (within 1%); empty if none", timeOf(hits, p95, false)).Optional(),
-		scenarios.Scalar("miss_response_mean_s", "s", "mean response time of the other requests that got their object"+noSteady, timeOf(misses, hmean, true)).Optional(),
+		scenarios.Scalar("miss_response_mean_s", "s", "mean response time of the other requests that got their object"+noSteady, timeOf(misses, (*webcache.Histogram).Mean, true)).Optional(),
 		scenarios.Scalar("miss_response_p95_s", "s", "95th percentile of those (within 1%)"+noSteady, timeOf(misses, p95, true)).Optional(),
 		scenarios.Events[webcacheRun](),
 	},
