@@ -163,9 +163,9 @@ func Errorf(key, format string, args ...any) *FieldError {
 }
 
 // Decl declares a kind: its parameters are the tagged fields of P (see Param for the
-// tags), its readings are read from R, what its Run returns. Everything the format, the
-// campaign, show-config and the figures know of the kind comes from here, so each name,
-// unit, default and range is written once.
+// tags), its readings are read from R, what its Run (or Boot's collect) returns.
+// Everything the format, the campaign, show-config and the figures know of the kind
+// comes from here, so each name, unit, default and range is written once.
 type Decl[P, R any] struct {
 	Name, Summary string
 	// Check adds the rules that no single parameter's tags can say (warmup below
@@ -177,8 +177,9 @@ type Decl[P, R any] struct {
 	// on it (Platform.Boot), the format runs it (Platform.Run) and then calls collect,
 	// which reads the programs' measurements into R. A kind sets Run or Boot.
 	Boot func(p *P, pl *Platform) (collect func() (R, error), err error)
-	// Metrics are made with Scalar, Sample and Series: each names a reading and says how
-	// it is read from R, so a name is typed once and a missing one cannot happen.
+	// Metrics are made with Scalar, Sample, Series and Events: each names a reading and
+	// says how it is read from R (or the platform), so a name is typed once and a
+	// missing one cannot happen.
 	Metrics []Reading[R]
 	Theory  []TheoryOf[P]
 	// Tools are commands the kind adds to netsim's command line (filedist: bounds).
