@@ -24,7 +24,7 @@ import "netsim/topology"
 // first run when it joins.
 func (p *Platform) schedule(s *Schedule, events []Event) {
 	down := s.DownAtStart()
-	for _, name := range p.env.Topology.Hosts() {
+	for _, name := range p.Env.Topology.Hosts() {
 		if down[name] {
 			id := p.Node(name)
 			p.Stack.Crash(id)

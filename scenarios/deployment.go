@@ -18,6 +18,38 @@ type Placement struct {
 	Host, Role string
 	// Steady, if not "", is why the schedule may not take this host down.
 	Steady string
+	// Param, if not "", is the parameter that names the host (http's browser_host),
+	// for the error when the topology has no such host.
+	Param string
+}
+
+// Place appends a placement like p on each of hosts, in their order.
+func (d Deployment) Place(p Placement, hosts ...string) Deployment {
+	for _, h := range hosts {
+		p.Host = h
+		d = append(d, p)
+	}
+	return d
+}
+
+// missing returns an error for each host of d that t does not have, in d's order: in
+// O(hosts), where asking t.Has of each would be quadratic in a swarm's.
+func (d Deployment) missing(kind string, t *Topology) []error {
+	var errs []error
+	has := map[string]bool{}
+	for _, h := range t.Hosts() {
+		has[h] = true
+	}
+	for _, p := range d {
+		if !has[p.Host] {
+			e := Errorf("topology", "kind %s needs a host named %s for its %s", kind, p.Host, p.Role)
+			if p.Param != "" {
+				e.Reason += fmt.Sprintf(" (params.%s)", p.Param)
+			}
+			errs = append(errs, e)
+		}
+	}
+	return errs
 }
 
 // Hosts returns the hosts of role, in the deployment's order.

@@ -7,6 +7,7 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -162,17 +163,23 @@ func Errorf(key, format string, args ...any) *FieldError {
 }
 
 // Decl declares a kind: its parameters are the tagged fields of P (see Param for the
-// tags), its readings are read from R, what its Run returns. Everything the format, the
-// campaign, show-config and the figures know of the kind comes from here, so each name,
-// unit, default and range is written once.
+// tags), its readings are read from R, what its Run (or Boot's collect) returns.
+// Everything the format, the campaign, show-config and the figures know of the kind
+// comes from here, so each name, unit, default and range is written once.
 type Decl[P, R any] struct {
 	Name, Summary string
 	// Check adds the rules that no single parameter's tags can say (warmup below
 	// requests, slots at most peers); nil if there are none.
 	Check func(p *P) error
 	Run   func(ctx context.Context, p *P, env RunEnv) (R, error)
-	// Metrics are made with Scalar, Sample and Series: each names a reading and says how
-	// it is read from R, so a name is typed once and a missing one cannot happen.
+	// Boot is Run for a kind that runs on a platform, which is every kind's shape: the
+	// format builds the run's platform (NewPlatform), Boot starts the kind's programs
+	// on it (Platform.Boot), the format runs it (Platform.Run) and then calls collect,
+	// which reads the programs' measurements into R. A kind sets Run or Boot.
+	Boot func(p *P, pl *Platform) (collect func() (R, error), err error)
+	// Metrics are made with Scalar, Sample, Series and Events: each names a reading and
+	// says how it is read from R (or the platform), so a name is typed once and a
+	// missing one cannot happen.
 	Metrics []Reading[R]
 	Theory  []TheoryOf[P]
 	// Tools are commands the kind adds to netsim's command line (filedist: bounds).
@@ -189,7 +196,9 @@ type Decl[P, R any] struct {
 	// Deploy places the kind's programs on the hosts of t, by role, or returns a
 	// *FieldError keyed by the file's path ("topology") saying why t cannot serve
 	// (filedist on a topology without a host named server). It runs on the file's
-	// topology: before anything runs, and on every run's platform.
+	// topology: before anything runs, and on every run's platform. The format refuses
+	// a deployment that places a program on a host t does not have, naming the host and
+	// its role, before the kind's own reasons.
 	Deploy func(p *P, t *Topology) (Deployment, error)
 
 	// Size estimates what one run of p creates and the virtual times it computes (see
@@ -218,11 +227,18 @@ const (
 	scalarShape shape = iota
 	sampleShape
 	seriesShape
+	eventsShape // a scalar the format reads from the platform
 )
 
 // Scalar declares a number per run, a column of runs.csv and summary.csv.
 func Scalar[R any](name, unit, help string, read func(*R) float64) Reading[R] {
 	return Reading[R]{Metric: Metric{Name: name, Unit: unit, Help: help}, shape: scalarShape, scalar: read}
+}
+
+// Events declares the scalar "events", the kernel events of the run's platform, which
+// the format counts itself: a kind with Boot only places it among its metrics.
+func Events[R any]() Reading[R] {
+	return Reading[R]{Metric: Metric{Name: "events", Help: "kernel events in the run"}, shape: eventsShape}
 }
 
 // Optional marks a scalar that a run may not have (see Metric.Optional).
@@ -305,8 +321,11 @@ func Register[P, R any](d Decl[P, R]) Kind {
 		if m.Proportion && m.Unit != "" {
 			panic("scenarios: kind " + d.Name + ": reading " + m.Name + " is a proportion, which has no unit, not " + m.Unit)
 		}
+		if m.shape == eventsShape && d.Boot == nil {
+			panic("scenarios: kind " + d.Name + ": reading events is counted on the platform of a kind with Boot")
+		}
 		switch m.shape {
-		case scalarShape:
+		case scalarShape, eventsShape:
 			k.metrics = append(k.metrics, m.Metric)
 		case sampleShape:
 			k.samples = append(k.samples, m.Metric)
@@ -321,6 +340,9 @@ func Register[P, R any](d Decl[P, R]) Kind {
 		value := t.Value
 		k.theory = append(k.theory, Theory{Name: t.Name, Label: t.Label, Metric: t.Metric,
 			Value: func(params any) (float64, error) { return value(params.(*P)) }})
+	}
+	if (d.Run == nil) == (d.Boot == nil) {
+		panic("scenarios: kind " + d.Name + ": set one of Run and Boot")
 	}
 	kindsMu.Lock()
 	defer kindsMu.Unlock()
@@ -353,7 +375,17 @@ func (k *declared[P, R]) Deploy(params any, t *Topology) (Deployment, error) {
 	if k.d.Deploy == nil || t == nil {
 		return nil, nil
 	}
-	return k.d.Deploy(p, t)
+	return k.deploy(p, t)
+}
+
+// deploy is the kind's Deploy on t, with an error first for each host it places that t
+// does not have.
+func (k *declared[P, R]) deploy(p *P, t *Topology) (Deployment, error) {
+	dep, err := k.d.Deploy(p, t)
+	if missing := dep.missing(k.d.Name, t); len(missing) > 0 {
+		return dep, errors.Join(append(missing, err)...)
+	}
+	return dep, err
 }
 
 func (k *declared[P, R]) Size(params any, t *Topology) RunSize {
@@ -380,13 +412,20 @@ func (k *declared[P, R]) Run(ctx context.Context, params any, env RunEnv) (Outco
 		env.Topology = k.d.Platform(p, &env)
 	}
 	if env.Deployment == nil && k.d.Deploy != nil && env.Topology != nil {
-		dep, err := k.d.Deploy(p, env.Topology)
+		dep, err := k.deploy(p, env.Topology)
 		if err != nil {
 			return Outcome{}, err
 		}
 		env.Deployment = dep
 	}
-	r, err := k.d.Run(ctx, p, env)
+	var r R
+	var events uint64
+	var err error
+	if k.d.Boot != nil {
+		r, events, err = k.boot(ctx, p, env)
+	} else {
+		r, err = k.d.Run(ctx, p, env)
+	}
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -395,6 +434,8 @@ func (k *declared[P, R]) Run(ctx context.Context, params any, env RunEnv) (Outco
 		switch m.shape {
 		case scalarShape:
 			out.Values[m.Name] = m.scalar(&r)
+		case eventsShape:
+			out.Values[m.Name] = float64(events)
 		case sampleShape:
 			if out.Samples == nil {
 				out.Samples = map[string][]float64{}
@@ -412,6 +453,25 @@ func (k *declared[P, R]) Run(ctx context.Context, params any, env RunEnv) (Outco
 		}
 	}
 	return out, nil
+}
+
+// boot runs a kind with Boot: its platform built, its programs booted, run, and its
+// result collected, with the kernel events of the run.
+func (k *declared[P, R]) boot(ctx context.Context, p *P, env RunEnv) (R, uint64, error) {
+	var none R
+	pl, err := NewPlatform(env)
+	if err != nil {
+		return none, 0, err
+	}
+	collect, err := k.d.Boot(p, pl)
+	if err != nil {
+		return none, 0, err
+	}
+	if err := pl.Run(ctx); err != nil {
+		return none, 0, err
+	}
+	r, err := collect()
+	return r, pl.Kernel.Events(), err
 }
 
 // LookupKind returns the kind named name.

@@ -12,16 +12,18 @@ import (
 )
 
 // Platform is one run's network, built from its Topology, with the run's Schedule
-// applied to it: the part of a run every kind does the same way. A kind builds one
-// with NewPlatform, starts its programs on hosts with Boot (its deployment), runs it
-// with Run and reads its metrics from its programs and from the Stack's counts.
+// applied to it: the part of a run every kind does the same way. A kind's Decl.Boot
+// gets one built (or a Run builds one with NewPlatform), starts its programs on hosts
+// with Boot (its deployment); after Run it reads its metrics from its programs and
+// from the Stack's counts.
 type Platform struct {
 	Kernel  *sim.Kernel
 	Network *topology.Network
 	// Stack has topology.DefaultTCP; a kind may change Stack.TCP before it boots.
 	Stack *topology.Stack
+	// Env is the run's: its params' platform and deployment, schedule and streams.
+	Env RunEnv
 
-	env      RunEnv
 	links    map[string][]topology.LinkID // an explicit graph's, by name: both directions
 	programs map[topology.NodeID][]func(topology.Host) error
 	err      error // the first program that could not start
@@ -52,7 +54,7 @@ func NewPlatform(env RunEnv) (*Platform, error) {
 	}
 	p := &Platform{
 		Kernel: k, Network: net, Stack: topology.NewStack(net, env.Streams()),
-		env: env, links: links, programs: map[topology.NodeID][]func(topology.Host) error{},
+		Env: env, links: links, programs: map[topology.NodeID][]func(topology.Host) error{},
 		life: map[topology.NodeID][]change{}, startsDown: map[topology.NodeID]bool{},
 		leaving: map[topology.NodeID]sim.Time{},
 	}
@@ -77,6 +79,10 @@ func (p *Platform) Node(name string) topology.NodeID {
 	}
 	return id
 }
+
+// StartsDown reports whether the host named name is down at time 0, to join later
+// (Schedule.DownAtStart).
+func (p *Platform) StartsDown(name string) bool { return p.startsDown[p.Node(name)] }
 
 // Host returns the host named name (see Node).
 func (p *Platform) Host(name string) topology.Host { return p.Stack.Host(p.Node(name)) }
@@ -115,7 +121,7 @@ func (p *Platform) Run(ctx context.Context) error {
 	if p.err != nil {
 		return p.err
 	}
-	if err := p.Kernel.RunContext(ctx, p.env.Progress); err != nil {
+	if err := p.Kernel.RunContext(ctx, p.Env.Progress); err != nil {
 		return err
 	}
 	return p.err
@@ -124,7 +130,7 @@ func (p *Platform) Run(ctx context.Context) error {
 // End is the end of a run's measurement of the platform: the schedule's horizon if it
 // has one, else now.
 func (p *Platform) End() sim.Time {
-	if s := p.env.Schedule; s != nil && s.Horizon > 0 {
+	if s := p.Env.Schedule; s != nil && s.Horizon > 0 {
 		return s.Horizon
 	}
 	return p.Kernel.Now()
@@ -199,5 +205,21 @@ func (p *Platform) Links(name string) []topology.LinkID {
 	if p.links != nil {
 		return p.links[name]
 	}
-	return p.env.Topology.linksOf(p.Network, name)
+	return p.Env.Topology.linksOf(p.Network, name)
+}
+
+// LinkOnRoute returns the direction of the link named name (see Links) that the route
+// from the host from to the host to crosses: of a duplex link, the one a measurement
+// of that way's load watches.
+func (p *Platform) LinkOnRoute(name, from, to string) (topology.LinkID, error) {
+	route, err := p.Network.Route(p.Node(from), p.Node(to))
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range p.Links(name) {
+		if slices.Contains(route.Links, l) {
+			return l, nil
+		}
+	}
+	return 0, fmt.Errorf("the link named %s is not on the way from %s to %s", name, from, to)
 }

@@ -2,7 +2,6 @@ package filedist
 
 import (
 	"errors"
-	"fmt"
 
 	"netsim/sim"
 	"netsim/topology"
@@ -18,7 +17,8 @@ const (
 
 // Config is one file distribution, as the server and every peer are set up for it.
 // The programs are started on hosts with Server and Peer; the platform they run on is
-// the caller's (the textbook's model is an access-link star, topology.BuildStar).
+// the caller's (the textbook's model is an access-link star, topology.BuildStar), as
+// is checking its values (the filedist kind's parameter table does).
 type Config struct {
 	Mode     Mode
 	FileBits int64 // F; sent as whole bytes, F/8 rounded up
@@ -48,27 +48,11 @@ type PeerSpec struct {
 // Record is what a peer measured, kept across its host's crashes as the run's metric
 // (a rebooted peer has lost the file's bytes, not the experimenter's notes).
 type Record struct {
-	Starts int // how many times the program started: 1, plus one per recovery
 	// Done is set when the peer first had the whole file, at DoneAt.
 	Done   bool
 	DoneAt sim.Time
 	// GotBytes and FileBytes are the last incarnation's progress.
 	GotBytes, FileBytes int64
-}
-
-// Check reports the first impossible value in cfg.
-func (cfg Config) Check() error {
-	switch {
-	case cfg.Mode != ClientServer && cfg.Mode != P2P:
-		return fmt.Errorf("mode %q: want %q or %q", cfg.Mode, ClientServer, P2P)
-	case cfg.FileBits <= 0:
-		return errors.New("file size must be positive")
-	case !(cfg.ServerUploadBps > 0):
-		return errors.New("server upload rate must be positive")
-	case cfg.ExpectedPeers < 0:
-		return errors.New("negative number of expected peers")
-	}
-	return nil
 }
 
 func (s PeerSpec) check() error {

@@ -147,23 +147,6 @@ func TestByteCounts(t *testing.T) {
 	require.Less(t, res.ServerBytesSent, int64(3*1_000_000), "P2P: the server sends less than N copies")
 }
 
-func TestConfigErrors(t *testing.T) {
-	good := star{Mode: P2P, FileBits: 8, ServerUploadBps: 1, Peers: []testPeer{{UploadBps: 1, DownloadBps: 1}}}
-	for _, tc := range []struct {
-		edit func(*star)
-		want string
-	}{
-		{func(c *star) { c.Mode = "torrent" }, `mode "torrent": want "client-server" or "p2p"`},
-		{func(c *star) { c.FileBits = 0 }, "file size must be positive"},
-		{func(c *star) { c.ServerUploadBps = -1 }, "server upload rate must be positive"},
-	} {
-		c := good
-		tc.edit(&c)
-		_, err := simulate(context.Background(), c, 1)
-		require.EqualError(t, err, tc.want)
-	}
-}
-
 // Parts that finish minutes apart all reach every peer. With uploads of about 1 bit/s,
 // a piece's 25-byte header lengthens a 45-byte part by half, so the slowest peer's
 // part (the smallest, relayed the slowest) ends some ten minutes after the others,

@@ -63,7 +63,6 @@ func Peer(cfg Config, self PeerSpec, serverAddr topology.Addr, rec *Record) func
 		if err := self.check(); err != nil {
 			return err
 		}
-		rec.Starts++
 		rec.GotBytes = 0
 		return startPeer(h, cfg, self, serverAddr, rec)
 	}

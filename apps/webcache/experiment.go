@@ -17,10 +17,8 @@ type UserConfig struct {
 	Origins  []string         // object i is on Origins[i mod len(Origins)]: its Host field
 	// To is where a request for an origin's object goes: the proxy cache the browser
 	// is configured to use (§2.2.5), or the origin itself.
-	To func(origin string) topology.Addr
-	// ResponseTimeout is the browser's (http.ClientConfig's).
-	ResponseTimeout sim.Time
-	Log             *Log // the notebook the requests are taken from and answered in
+	To  func(origin string) topology.Addr
+	Log *Log // the notebook the requests are taken from and answered in
 }
 
 // BrowserAgent is the User-Agent of the users' requests.
@@ -31,7 +29,7 @@ const BrowserAgent = "netsim-browser/1.0"
 // goes on when the host is back.
 func User(cfg UserConfig) func(topology.Host) error {
 	return func(h topology.Host) error {
-		cl := http.NewClient(h, http.ClientConfig{ResponseTimeout: cfg.ResponseTimeout, UserAgent: BrowserAgent})
+		cl := http.NewClient(h, http.ClientConfig{UserAgent: BrowserAgent})
 		var next func()
 		next = func() {
 			if !cfg.Log.take(h.Now()) {

@@ -42,13 +42,14 @@ func (c crossTraffic) check(key string) []error {
 }
 
 // deploy adds each transfer's sender and receiver to dep, checking that both are hosts
-// of t, and different.
+// of t (an unknown one is named at its key, and not placed), and different.
 func (c crossTraffic) deploy(key string, t *scenarios.Topology, dep scenarios.Deployment) (scenarios.Deployment, []error) {
 	var errs []error
 	for i, b := range c {
 		for _, end := range []struct{ key, host, role string }{{"from", b.From, "bulk sender"}, {"to", b.To, "bulk receiver"}} {
 			if !t.Has(end.host) {
 				errs = append(errs, scenarios.Errorf(fmt.Sprintf("params.%s[%d].%s", key, i, end.key), "unknown host %q", end.host))
+				continue
 			}
 			dep = append(dep, scenarios.Placement{Host: end.host, Role: end.role})
 		}

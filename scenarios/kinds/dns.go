@@ -74,7 +74,6 @@ type dnsRun struct {
 	replicaShare       []float64
 	pageLoads          []float64 // seconds, web
 	hostHits           int       // web: lookups the host's cache answered
-	events             uint64
 }
 
 func (r *dnsRun) per(x int64) float64 { return float64(x) / float64(r.lookups) }
@@ -83,7 +82,7 @@ var _ = scenarios.Register(scenarios.Decl[dnsParams, dnsRun]{
 	Name:     "dns",
 	Summary:  "the DNS hierarchy: iterative and recursive resolution, caching with TTLs, load on root and TLD servers (K&R §2.5)",
 	Check:    (*dnsParams).check,
-	Run:      runDNS,
+	Boot:     bootDNSKind,
 	Topology: true, Schedule: true,
 	Platform: (*dnsParams).platform,
 	Deploy:   (*dnsParams).deploy,
@@ -105,7 +104,7 @@ var _ = scenarios.Register(scenarios.Decl[dnsParams, dnsRun]{
 		scenarios.Scalar("replica_max_share", "", "the largest replica_share: 1/replicas when load is spread evenly", func(r *dnsRun) float64 { return maxOf(r.replicaShare) }),
 		scenarios.Scalar("host_cache_answers", "", "web: the browser's lookups its host's own cache answered, without a message (they are not in the lookups counted)", func(r *dnsRun) float64 { return float64(r.hostHits) }),
 		scenarios.Scalar("page_load_s", "s", "web: page load time, resolution included, mean over the loads", func(r *dnsRun) float64 { return mean(r.pageLoads) }),
-		scenarios.Scalar("events", "", "kernel events in the run", func(r *dnsRun) float64 { return float64(r.events) }),
+		scenarios.Events[dnsRun](),
 	},
 	Theory: []scenarios.TheoryOf[dnsParams]{
 		{Name: "textbook_messages", Label: "K&R: 2 + 2 per server asked", Metric: "messages", Value: func(p *dnsParams) (float64, error) {

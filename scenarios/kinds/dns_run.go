@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -25,12 +24,8 @@ type dnsTally struct {
 	at                 sim.Time
 }
 
-func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, error) {
-	pl, err := scenarios.NewPlatform(env)
-	if err != nil {
-		return dnsRun{}, err
-	}
-	s := p.space(rand.New(rand.NewPCG(env.Seed, 1)), false)
+func bootDNSKind(p *dnsParams, pl *scenarios.Platform) (func() (dnsRun, error), error) {
+	s := p.space(rand.New(rand.NewPCG(pl.Env.Seed, 1)), false)
 	if s.web != "" {
 		for i := range s.ns.Zones {
 			for j := range s.ns.Zones[i].Records {
@@ -42,7 +37,7 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 	}
 	zones, err := buildZones(pl, s.ns)
 	if err != nil {
-		return dnsRun{}, err
+		return nil, err
 	}
 	retry := dns.RetryConfig{Timeout: p.Timeout.Time(), Tries: p.Tries, Select: dns.Selection(p.Select)}
 	recursive := p.Mode == "recursive"
@@ -192,46 +187,44 @@ func runDNS(ctx context.Context, p *dnsParams, env scenarios.RunEnv) (dnsRun, er
 			MeasureStart: func() { start = tally() },
 			Measured:     record,
 		}
-		pop.Start(pl.Kernel, env.Streams().Stream("dns/workload"))
+		pop.Start(pl.Kernel, pl.Env.Streams().Stream("dns/workload"))
 	}
-	if err := pl.Run(ctx); err != nil {
-		return dnsRun{}, err
-	}
-	if !ended { // the web workload, or lookups lost with a crashed client
-		end = tally()
-	}
-	if run.lookups == 0 {
-		return dnsRun{}, errors.New("no measured lookup finished")
-	}
-	run.messages, run.bytes = end.messages-start.messages, end.bytes-start.bytes
-	run.rootQ, run.tldQ, run.authQ = end.rootQ-start.rootQ, end.tldQ-start.tldQ, end.authQ-start.authQ
-	run.window = (end.at - start.at).Seconds()
-	run.local = dns.ResolverStats{Queries: end.local.Queries - start.local.Queries, Hits: end.local.Hits - start.local.Hits}
-	for i := range end.perAuth {
-		before := int64(0)
-		if i < len(start.perAuth) {
-			before = start.perAuth[i]
+	return func() (dnsRun, error) {
+		if !ended { // the web workload, or lookups lost with a crashed client
+			end = tally()
 		}
-		run.authPerServer = append(run.authPerServer, float64(end.perAuth[i]-before))
-	}
-	for _, r := range *locals {
-		x := r.Exchange()
-		run.upstream.Timeouts += x.Timeouts
-	}
-	if answeredA > 0 && p.Replicas > 1 {
-		for i := range shares {
-			shares[i] /= float64(answeredA)
+		if run.lookups == 0 {
+			return dnsRun{}, errors.New("no measured lookup finished")
 		}
-		run.replicaShare = shares
-	}
-	for _, pg := range pages {
-		run.pageLoads = append(run.pageLoads, pg.LoadTime().Seconds())
-	}
-	if p.Workload == "web" && len(pages) != p.Pages {
-		return dnsRun{}, fmt.Errorf("%d of %d page loads finished", len(pages), p.Pages)
-	}
-	run.events = pl.Kernel.Events()
-	return run, nil
+		run.messages, run.bytes = end.messages-start.messages, end.bytes-start.bytes
+		run.rootQ, run.tldQ, run.authQ = end.rootQ-start.rootQ, end.tldQ-start.tldQ, end.authQ-start.authQ
+		run.window = (end.at - start.at).Seconds()
+		run.local = dns.ResolverStats{Queries: end.local.Queries - start.local.Queries, Hits: end.local.Hits - start.local.Hits}
+		for i := range end.perAuth {
+			before := int64(0)
+			if i < len(start.perAuth) {
+				before = start.perAuth[i]
+			}
+			run.authPerServer = append(run.authPerServer, float64(end.perAuth[i]-before))
+		}
+		for _, r := range *locals {
+			x := r.Exchange()
+			run.upstream.Timeouts += x.Timeouts
+		}
+		if answeredA > 0 && p.Replicas > 1 {
+			for i := range shares {
+				shares[i] /= float64(answeredA)
+			}
+			run.replicaShare = shares
+		}
+		for _, pg := range pages {
+			run.pageLoads = append(run.pageLoads, pg.LoadTime().Seconds())
+		}
+		if p.Workload == "web" && len(pages) != p.Pages {
+			return dnsRun{}, fmt.Errorf("%d of %d page loads finished", len(pages), p.Pages)
+		}
+		return run, nil
+	}, nil
 }
 
 // time60s is when the textbook's measured lookup starts, a minute after the warm-up.

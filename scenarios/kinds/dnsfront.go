@@ -31,10 +31,11 @@ const frontLocalDNS = "local-dns"
 const dnsFrontTTL = 86400
 
 // hierarchy is the section's servers, for the names given (nil when off): the
-// name space, made by names with node 0 for every host when only the server names
-// matter (platform, deployment), and the local server's host.
+// servers' hosts, from the name space names makes with node 0 for every host (only
+// the server names matter to the platform and the deployment), and the local
+// server's host; boot makes the run's name space with names again.
 type dnsHierarchy struct {
-	ns              *dns.Namespace
+	names           func(addr func(string) topology.NodeID) (*dns.Namespace, error)
 	root, tld, auth []string
 	local           string
 }
@@ -47,7 +48,7 @@ func (d *dnsFront) hierarchy(local string, names func(addr func(string) topology
 	if err != nil {
 		return nil, err
 	}
-	h := &dnsHierarchy{ns: ns, local: local}
+	h := &dnsHierarchy{names: names, local: local}
 	h.root, h.tld, h.auth = ns.Roles()
 	return h, nil
 }
@@ -87,9 +88,14 @@ func (h *dnsHierarchy) placements() scenarios.Deployment {
 	return dep
 }
 
-// boot starts the name servers of ns, the run's name space, and the local server,
-// and returns the local server's node, for the clients' stubs.
-func (h *dnsHierarchy) boot(pl *scenarios.Platform, d *dnsFront, ns *dns.Namespace) (topology.NodeID, error) {
+// boot starts the name servers of the run's name space, each name at its host's
+// node, and the local server, and returns the local server's node, for the clients'
+// stubs.
+func (h *dnsHierarchy) boot(pl *scenarios.Platform, d *dnsFront) (topology.NodeID, error) {
+	ns, err := h.names(pl.Node)
+	if err != nil {
+		return 0, err
+	}
 	zones, err := buildZones(pl, ns)
 	if err != nil {
 		return 0, err

@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -49,7 +48,7 @@ func (r *echoRun) meanRTT() float64 {
 var _ = scenarios.Register(scenarios.Decl[echoParams, echoRun]{
 	Name:     "echo",
 	Summary:  "the texts' UDP and TCP upper-casing client and server: round trips and lost replies (K&R §2.7)",
-	Run:      runEcho,
+	Boot:     bootEcho,
 	Check:    (*echoParams).check,
 	Topology: true,
 	Platform: (*echoParams).platform,
@@ -106,25 +105,10 @@ func (p *echoParams) platform(*scenarios.RunEnv) *scenarios.Topology {
 }
 
 func (p *echoParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) {
-	return needHosts(t, "echo", scenarios.Deployment{{Host: "client", Role: "client"}, {Host: "server", Role: "server"}})
+	return scenarios.Deployment{{Host: "client", Role: "client"}, {Host: "server", Role: "server"}}, nil
 }
 
-// needHosts checks that the topology has every host of a deployment.
-func needHosts(t *scenarios.Topology, kind string, dep scenarios.Deployment) (scenarios.Deployment, error) {
-	var errs []error
-	for _, d := range dep {
-		if !t.Has(d.Host) {
-			errs = append(errs, scenarios.Errorf("topology", "kind %s needs a host named %s for its %s", kind, d.Host, d.Role))
-		}
-	}
-	return dep, errors.Join(errs...)
-}
-
-func runEcho(ctx context.Context, p *echoParams, env scenarios.RunEnv) (echoRun, error) {
-	pl, err := scenarios.NewPlatform(env)
-	if err != nil {
-		return echoRun{}, err
-	}
+func bootEcho(p *echoParams, pl *scenarios.Platform) (func() (echoRun, error), error) {
 	if p.Loss > 0 {
 		for _, l := range pl.Links("client") {
 			pl.Network.SetLinkLoss(l, p.Loss)
@@ -142,12 +126,12 @@ func runEcho(ctx context.Context, p *echoParams, env scenarios.RunEnv) (echoRun,
 	}
 	pl.Boot("client", client(echo.ClientConfig{Server: topology.Addr{Node: pl.Node("server"), Port: echo.DefaultPort},
 		Lines: lines, Timeout: p.Timeout.Time(), ServerName: "server"}, &r.res))
-	if err := pl.Run(ctx); err != nil {
-		return echoRun{}, err
-	}
-	if len(r.res.Exchanges) != p.Lines {
-		return echoRun{}, fmt.Errorf("echo: %d of %d exchanges ended", len(r.res.Exchanges), p.Lines)
-	}
-	r.rtt, err = pl.Network.RTT(pl.Node("client"), pl.Node("server"))
-	return r, err
+	return func() (echoRun, error) {
+		if len(r.res.Exchanges) != p.Lines {
+			return echoRun{}, fmt.Errorf("echo: %d of %d exchanges ended", len(r.res.Exchanges), p.Lines)
+		}
+		var err error
+		r.rtt, err = pl.Network.RTT(pl.Node("client"), pl.Node("server"))
+		return r, err
+	}, nil
 }

@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -33,11 +32,11 @@ type filedistParams struct {
 // With a schedule, a peer may never have the whole file: the run's distribution time
 // is then NaN, and its completion samples are those of the peers that finished.
 type filedistRun struct {
-	completion                     []sim.Time
-	complete                       bool // every peer finished
-	serverBytes, peerBytes, events int64
-	bound                          float64
-	peersUp                        scenarios.TimeSeries
+	completion             []sim.Time
+	complete               bool // every peer finished
+	serverBytes, peerBytes int64
+	bound                  float64
+	peersUp                scenarios.TimeSeries
 }
 
 // last is when the last peer had the whole file; NaN if one never did.
@@ -67,7 +66,7 @@ func (r *filedistRun) meanCompletion() float64 {
 var _ = scenarios.Register(scenarios.Decl[filedistParams, filedistRun]{
 	Name:     "filedist",
 	Summary:  "one file from a server to N peers: client-server against P2P distribution time (K&R §2.5)",
-	Run:      runFiledist,
+	Boot:     bootFiledist,
 	Tools:    []scenarios.Tool{boundsTool},
 	Topology: true, Schedule: true,
 	Platform: (*filedistParams).platform,
@@ -79,7 +78,7 @@ var _ = scenarios.Register(scenarios.Decl[filedistParams, filedistRun]{
 		scenarios.Scalar("server_bytes_sent", "B", "bytes the server sent, headers included", func(r *filedistRun) float64 { return float64(r.serverBytes) }),
 		scenarios.Scalar("peer_bytes_uploaded", "B", "bytes all peers sent, together", func(r *filedistRun) float64 { return float64(r.peerBytes) }),
 		scenarios.Scalar("bound_s", "s", "the lower bound for this mode and these rates: D_cs or D_P2P", func(r *filedistRun) float64 { return r.bound }),
-		scenarios.Scalar("events", "", "kernel events in the run", func(r *filedistRun) float64 { return float64(r.events) }),
+		scenarios.Events[filedistRun](),
 		scenarios.Sample("completion_s", "s", "when each peer had the whole file", func(r *filedistRun) []float64 {
 			out := make([]float64, len(r.completion))
 			for i, c := range r.completion {
@@ -95,7 +94,7 @@ var _ = scenarios.Register(scenarios.Decl[filedistParams, filedistRun]{
 			return d
 		})},
 		{Name: "bound", Label: "lower bound: D_cs or D_P2P", Metric: "distribution_time_s", Value: filedistBound(func(p *filedistParams, up, down []float64) float64 {
-			return modeBound(p, up, down)
+			return modeBound(p, p.ServerUpload.Bps(), up, down)
 		})},
 		{Name: "d_p2p", Label: "D_P2P (P2P bound)", Metric: "distribution_time_s", Value: filedistTerm(filedist.P2PBoundTerms.Max)},
 		{Name: "p2p_server_term", Label: "F/u_s", Metric: "distribution_time_s", Value: filedistTerm(func(t filedist.P2PBoundTerms) float64 { return t.Server })},
@@ -186,36 +185,26 @@ func deployFiledist(p *filedistParams, t *scenarios.Topology) (scenarios.Deploym
 	case math.IsInf(up["server"], 1):
 		return nil, scenarios.Errorf("topology", "kind filedist needs the server's upload rate, u_s: its links out are unconstrained")
 	}
-	dep := scenarios.Deployment{{Host: "server", Role: "server"}}
 	for _, h := range peers {
 		if p.Mode == string(filedist.P2P) && math.IsInf(up[h], 1) {
 			return nil, scenarios.Errorf("topology", "kind filedist in p2p mode needs each peer's upload rate, at which it relays: %s's links out are unconstrained", h)
 		}
-		dep = append(dep, scenarios.Placement{Host: h, Role: "peer"})
 	}
-	return dep, nil
+	return scenarios.Deployment{{Host: "server", Role: "server"}}.Place(scenarios.Placement{Role: "peer"}, peers...), nil
 }
 
-func runFiledist(ctx context.Context, p *filedistParams, env scenarios.RunEnv) (filedistRun, error) {
-	pl, err := scenarios.NewPlatform(env)
-	if err != nil {
-		return filedistRun{}, err
-	}
+func bootFiledist(p *filedistParams, pl *scenarios.Platform) (func() (filedistRun, error), error) {
 	// The fluid model the bounds are proven in (Kurose & Ross §2.5) has no control
 	// packets: TCP's handshake and FIN cost propagation only. Charged as 40-byte
 	// flows they would change the times by parts in 10^7 and make every one of a
 	// large swarm's 10^6 handshakes re-solve a saturated uplink.
 	pl.Stack.TCP.ControlBytes = 0
-	peers, ups, downs := env.Deployment.Hosts("peer"), env.Topology.Capacities(true), env.Topology.Capacities(false)
+	peers, ups, downs := pl.Env.Deployment.Hosts("peer"), pl.Env.Topology.Capacities(true), pl.Env.Topology.Capacities(false)
 	up, down := make([]float64, len(peers)), make([]float64, len(peers))
 	cfg := filedist.Config{Mode: filedist.Mode(p.Mode), FileBits: p.File.Bits(), ServerUploadBps: ups["server"], ExpectedPeers: len(peers)}
-	var late map[string]bool
-	if env.Schedule != nil {
-		late = env.Schedule.DownAtStart()
-	}
 	for i, h := range peers {
 		up[i], down[i] = ups[h], downs[h]
-		if late[h] {
+		if pl.StartsDown(h) {
 			cfg.ExpectedPeers-- // the server plans with the peers there from the start
 		}
 	}
@@ -225,34 +214,30 @@ func runFiledist(ctx context.Context, p *filedistParams, env scenarios.RunEnv) (
 	for i, h := range peers {
 		pl.Boot(h, filedist.Peer(cfg, filedist.PeerSpec{UploadBps: up[i], DownloadBps: down[i]}, topology.Addr{Node: server, Port: filedist.DefaultPort}, &recs[i]))
 	}
-	if err := pl.Run(ctx); err != nil {
-		return filedistRun{}, err
-	}
-	r := filedistRun{complete: true, serverBytes: pl.Stack.Stats(server).BytesSent, events: int64(pl.Kernel.Events()), peersUp: pl.UpSeries(peers, pl.End())}
-	for i, rec := range recs {
-		r.peerBytes += pl.Stack.Stats(pl.Node(peers[i])).BytesSent
-		switch {
-		case rec.Done:
-			r.completion = append(r.completion, rec.DoneAt)
-		case env.Schedule == nil: // nothing stops a peer: a bug
-			return filedistRun{}, fmt.Errorf("%s never received the whole file (%d of %d bytes)", peers[i], rec.GotBytes, rec.FileBytes)
-		default:
-			r.complete = false
+	return func() (filedistRun, error) {
+		r := filedistRun{complete: true, serverBytes: pl.Stack.Stats(server).BytesSent, peersUp: pl.UpSeries(peers, pl.End())}
+		for i, rec := range recs {
+			r.peerBytes += pl.Stack.Stats(pl.Node(peers[i])).BytesSent
+			switch {
+			case rec.Done:
+				r.completion = append(r.completion, rec.DoneAt)
+			case pl.Env.Schedule == nil: // nothing stops a peer: a bug
+				return filedistRun{}, fmt.Errorf("%s never received the whole file (%d of %d bytes)", peers[i], rec.GotBytes, rec.FileBytes)
+			default:
+				r.complete = false
+			}
 		}
-	}
-	if cfg.Mode == filedist.ClientServer {
-		r.bound, _ = filedist.ClientServerBound(float64(p.File.Bits()), cfg.ServerUploadBps, down)
-	} else {
-		r.bound = filedist.P2PTerms(float64(p.File.Bits()), cfg.ServerUploadBps, up, down).Max()
-	}
-	return r, nil
+		r.bound = modeBound(p, cfg.ServerUploadBps, up, down)
+		return r, nil
+	}, nil
 }
 
-// modeBound is the lower bound on distribution time of p's mode: D_cs or D_P2P.
-func modeBound(p *filedistParams, up, down []float64) float64 {
+// modeBound is the lower bound on distribution time of p's mode, D_cs or D_P2P, for a
+// server that uploads at us.
+func modeBound(p *filedistParams, us float64, up, down []float64) float64 {
 	if p.Mode == string(filedist.ClientServer) {
-		d, _ := filedist.ClientServerBound(float64(p.File.Bits()), p.ServerUpload.Bps(), down)
+		d, _ := filedist.ClientServerBound(float64(p.File.Bits()), us, down)
 		return d
 	}
-	return filedist.P2PTerms(float64(p.File.Bits()), p.ServerUpload.Bps(), up, down).Max()
+	return filedist.P2PTerms(float64(p.File.Bits()), us, up, down).Max()
 }

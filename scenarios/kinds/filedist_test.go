@@ -171,3 +171,21 @@ schedule:
 	require.Equal(t, []float64{6.080188}, r.Samples["completion_s"])
 	require.InDelta(t, 30.0/13, r.Values["bound_s"], 1e-12)
 }
+
+// The values apps/filedist's Config once checked itself, the kind's table refuses
+// (issue 7: validation written once, not in the scenarios and again in the app).
+func TestFiledistTableRefusesWhatTheProgramsCannotRun(t *testing.T) {
+	k, _ := scenarios.LookupKind("filedist")
+	for _, tc := range []struct {
+		edit func(*filedistParams)
+		want string
+	}{
+		{func(p *filedistParams) { p.Mode = "torrent" }, `mode: must be client-server or p2p, got "torrent"`},
+		{func(p *filedistParams) { p.File = 0 }, "file: must be positive, got 0B"},
+		{func(p *filedistParams) { p.ServerUpload = -1 }, "server_upload: must be positive, got -1bps"},
+	} {
+		p := k.NewParams().(*filedistParams)
+		tc.edit(p)
+		require.EqualError(t, k.Check(p), tc.want)
+	}
+}

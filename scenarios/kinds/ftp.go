@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -40,7 +39,7 @@ func (r *ftpRun) seconds() float64 { return (r.done - r.start).Seconds() }
 var _ = scenarios.Register(scenarios.Decl[ftpParams, ftpRun]{
 	Name:     "ftp",
 	Summary:  "K files over FTP (a data connection each, RFC 959) or HTTP non-persistent, persistent and pipelined",
-	Run:      runFTP,
+	Boot:     bootFTP,
 	Topology: true,
 	Platform: (*ftpParams).platform,
 	Deploy:   (*ftpParams).deploy,
@@ -83,14 +82,10 @@ func (p *ftpParams) platform(*scenarios.RunEnv) *scenarios.Topology {
 }
 
 func (p *ftpParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) {
-	return needHosts(t, "ftp", scenarios.Deployment{{Host: "client", Role: "client"}, {Host: "server", Role: "server"}})
+	return scenarios.Deployment{{Host: "client", Role: "client"}, {Host: "server", Role: "server"}}, nil
 }
 
-func runFTP(ctx context.Context, p *ftpParams, env scenarios.RunEnv) (ftpRun, error) {
-	pl, err := scenarios.NewPlatform(env)
-	if err != nil {
-		return ftpRun{}, err
-	}
+func bootFTP(p *ftpParams, pl *scenarios.Platform) (func() (ftpRun, error), error) {
 	size := p.FileSize.Bytes()
 	names := make([]string, p.Files)
 	for i := range names {
@@ -178,15 +173,15 @@ func runFTP(ctx context.Context, p *ftpParams, env scenarios.RunEnv) (ftpRun, er
 			return nil
 		}
 	}
-	if err := pl.Run(ctx); err != nil {
-		return ftpRun{}, err
-	}
-	if err := finish(); err != nil {
-		return ftpRun{}, fmt.Errorf("ftp: %w", err)
-	}
-	if r.files != int64(p.Files) || r.bytes != int64(p.Files)*size {
-		return ftpRun{}, errors.New("ftp: not every file arrived whole")
-	}
-	r.rtt, err = pl.Network.RTT(pl.Node("client"), pl.Node("server"))
-	return r, err
+	return func() (ftpRun, error) {
+		if err := finish(); err != nil {
+			return ftpRun{}, fmt.Errorf("ftp: %w", err)
+		}
+		if r.files != int64(p.Files) || r.bytes != int64(p.Files)*size {
+			return ftpRun{}, errors.New("ftp: not every file arrived whole")
+		}
+		var err error
+		r.rtt, err = pl.Network.RTT(pl.Node("client"), pl.Node("server"))
+		return r, err
+	}, nil
 }

@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -48,14 +47,15 @@ type httpRun struct {
 	pages     []http.PageResult // the loads that finished
 	rtt       sim.Time          // browser to server and back, along the routes
 	returning int64             // requests the server recognized by a cookie
-	events    uint64
 }
 
 // perLoad averages f over the page loads; NaN if none finished (a schedule kept the
-// browser or the server down).
-func perLoad(f func(pg *http.PageResult, r *httpRun) float64) func(*httpRun) float64 {
+// browser or the server down) or, for a time that only a complete load has (whole),
+// if any load of the run missed an object, so that a failed load never reads as a
+// fast one.
+func perLoad(whole bool, f func(pg *http.PageResult, r *httpRun) float64) func(*httpRun) float64 {
 	return func(r *httpRun) float64 {
-		if len(r.pages) == 0 {
+		if len(r.pages) == 0 || whole && !r.complete() {
 			return math.NaN()
 		}
 		var sum float64
@@ -76,34 +76,22 @@ func (r *httpRun) complete() bool {
 	return len(r.pages) > 0
 }
 
-// whole is perLoad for a time that only a complete load has: NaN (no value) if any
-// load of the run missed an object, so that a failed load never reads as a fast one.
-func whole(f func(pg *http.PageResult, r *httpRun) float64) func(*httpRun) float64 {
-	mean := perLoad(f)
-	return func(r *httpRun) float64 {
-		if !r.complete() {
-			return math.NaN()
-		}
-		return mean(r)
-	}
-}
-
 func count(f func(pg *http.PageResult) int) func(*httpRun) float64 {
-	return perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(f(pg)) })
+	return perLoad(false, func(pg *http.PageResult, _ *httpRun) float64 { return float64(f(pg)) })
 }
 
 var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 	Name:     "http",
 	Summary:  "a web page of K objects: non-persistent, parallel, persistent and pipelined HTTP (K&R §2.2.2)",
-	Run:      runHTTP,
+	Boot:     bootHTTP,
 	Check:    (*httpParams).check,
 	Topology: true, Schedule: true,
 	Platform: (*httpParams).platform,
 	Deploy:   (*httpParams).deploy,
 	Metrics: []scenarios.Reading[httpRun]{
-		scenarios.Scalar("page_load_s", "s", "page load time, click to last object, mean over sessions; empty unless every load got every object", whole(func(pg *http.PageResult, _ *httpRun) float64 { return pg.LoadTime().Seconds() })).Optional().Named("Page load time"),
-		scenarios.Scalar("base_time_s", "s", "time from the click to the base HTML file, mean over sessions; empty unless every load was complete", whole(func(pg *http.PageResult, _ *httpRun) float64 { return pg.BaseTime().Seconds() })).Optional(),
-		scenarios.Scalar("page_load_rtts", "RTT", "page_load_s in round-trip times browser-server; empty unless every load was complete", whole(func(pg *http.PageResult, r *httpRun) float64 { return float64(pg.LoadTime()) / float64(r.rtt) })).Optional(),
+		scenarios.Scalar("page_load_s", "s", "page load time, click to last object, mean over sessions; empty unless every load got every object", perLoad(true, func(pg *http.PageResult, _ *httpRun) float64 { return pg.LoadTime().Seconds() })).Optional().Named("Page load time"),
+		scenarios.Scalar("base_time_s", "s", "time from the click to the base HTML file, mean over sessions; empty unless every load was complete", perLoad(true, func(pg *http.PageResult, _ *httpRun) float64 { return pg.BaseTime().Seconds() })).Optional(),
+		scenarios.Scalar("page_load_rtts", "RTT", "page_load_s in round-trip times browser-server; empty unless every load was complete", perLoad(true, func(pg *http.PageResult, r *httpRun) float64 { return float64(pg.LoadTime()) / float64(r.rtt) })).Optional(),
 		scenarios.Scalar("complete", "", "1 if every page load got the base and every object it links, else 0", func(r *httpRun) float64 { return b2f(r.complete()) }),
 		scenarios.Scalar("objects_fetched", "", "objects received whole (200 OK) per page load, the base included", count(func(pg *http.PageResult) int { return pg.Objects })),
 		scenarios.Scalar("errors", "", "objects not received per page load: error statuses, failed dials, unanswered or timed-out requests", count(func(pg *http.PageResult) int { return pg.Errors })),
@@ -112,10 +100,10 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 		scenarios.Scalar("handshake_rtts", "RTT", "TCP handshakes on the load's critical path per page load: the RTTs of set-up it waits for (parallel ones count once)", count(func(pg *http.PageResult) int { return pg.HandshakeRTTs })),
 		scenarios.Scalar("handshake_rtts_total", "RTT", "TCP handshakes per page load, each one RTT, overlapping ones all counted (= conns_opened)", count(func(pg *http.PageResult) int { return pg.ConnsOpened })),
 		scenarios.Scalar("requests", "", "HTTP requests sent per page load, retries included", count(func(pg *http.PageResult) int { return pg.Requests })),
-		scenarios.Scalar("request_bytes", "B", "wire bytes of the requests per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.RequestBytes) })),
-		scenarios.Scalar("response_bytes", "B", "wire bytes of the responses per page load", perLoad(func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.ResponseBytes) })),
+		scenarios.Scalar("request_bytes", "B", "wire bytes of the requests per page load", perLoad(false, func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.RequestBytes) })),
+		scenarios.Scalar("response_bytes", "B", "wire bytes of the responses per page load", perLoad(false, func(pg *http.PageResult, _ *httpRun) float64 { return float64(pg.ResponseBytes) })),
 		scenarios.Scalar("returning_requests", "", "requests the server recognized by a cookie it issued, over all sessions", func(r *httpRun) float64 { return float64(r.returning) }),
-		scenarios.Scalar("events", "", "kernel events in the run", func(r *httpRun) float64 { return float64(r.events) }),
+		scenarios.Events[httpRun](),
 	},
 	Theory: []scenarios.TheoryOf[httpParams]{
 		{Name: "rtt_formula", Label: "RTT formula", Metric: "page_load_s", Value: func(p *httpParams) (float64, error) {
@@ -136,11 +124,7 @@ var _ = scenarios.Register(scenarios.Decl[httpParams, httpRun]{
 			if !ok {
 				return 0, errors.New("the fluid form is for objects of one size")
 			}
-			dns := 0.0
-			if p.DNS.On {
-				dns = p.withDNS(0)
-			}
-			return dns + http.FluidPageLoad(http.Mode(p.Mode), p.Objects, p.Parallel, p.RTT.Seconds(),
+			return p.withDNS(0) + http.FluidPageLoad(http.Mode(p.Mode), p.Objects, p.Parallel, p.RTT.Seconds(),
 				float64(p.BaseSize.Bytes()), float64(size.Bytes()), p.Download.Bps(), float64(p.Window.Bytes())), nil
 		}},
 	},
@@ -195,31 +179,16 @@ func (p *httpParams) platform(*scenarios.RunEnv) *scenarios.Topology {
 // deploy puts the browser and the server on their hosts, the DNS servers on theirs
 // with dns.on, and each bulk transfer's sender and receiver on theirs.
 func (p *httpParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) {
-	var errs []error
-	for _, h := range []struct{ name, role, key string }{{p.BrowserHost, "browser", "browser_host"}, {p.ServerHost, "server", "server_host"}} {
-		if !t.Has(h.name) {
-			errs = append(errs, scenarios.Errorf("topology", "kind http needs a host named %s for its %s (params.%s)", h.name, h.role, h.key))
-		}
-	}
-	h, err := p.dnsHierarchy()
-	if err != nil {
-		return nil, err
-	}
-	own, err := needHosts(t, "http", h.placements())
-	errs = append(errs, err)
-	dep, bulkErrs := p.Bulk.deploy("bulk", t, append(scenarios.Deployment{{Host: p.BrowserHost, Role: "browser"}, {Host: p.ServerHost, Role: "server"}}, own...))
-	errs = append(errs, bulkErrs...)
+	h, _ := p.dnsHierarchy() // check has refused an error
+	dep := scenarios.Deployment{{Host: p.BrowserHost, Role: "browser", Param: "browser_host"}, {Host: p.ServerHost, Role: "server", Param: "server_host"}}
+	dep, errs := p.Bulk.deploy("bulk", t, append(dep, h.placements()...))
 	return dep, errors.Join(errs...)
 }
 
-func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun, error) {
-	pl, err := scenarios.NewPlatform(env)
-	if err != nil {
-		return httpRun{}, err
-	}
+func bootHTTP(p *httpParams, pl *scenarios.Platform) (func() (httpRun, error), error) {
 	objs := make([]int64, p.Objects)
 	size, fixed := p.ObjectSize.Const()
-	draw := p.ObjectSize.Sampler(env.Streams().Stream("http/object-sizes"))
+	draw := p.ObjectSize.Sampler(pl.Env.Streams().Stream("http/object-sizes"))
 	for i := range objs {
 		if fixed {
 			objs[i] = size.Bytes()
@@ -227,15 +196,11 @@ func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun,
 			objs[i] = int64(math.Round(draw() / 8)) // bits drawn, whole bytes sent
 		}
 	}
-	idle := p.IdleTimeout.Time()
-	if idle == 0 {
-		idle = -1 // 0 in a file means "never", not "the default"
-	}
 	// The server's catalogue and counts are on its disk: a rebooted server serves the
 	// same page, and its counts add up over its lives.
 	var servers []*http.Server
 	pl.Boot(p.ServerHost, func(h topology.Host) error {
-		s, err := http.NewServer(h, http.ServerConfig{Objects: http.Page(p.BaseSize.Bytes(), objs), IdleTimeout: idle, Cookies: p.Cookies})
+		s, err := http.NewServer(h, http.ServerConfig{Objects: http.Page(p.BaseSize.Bytes(), objs), IdleTimeout: p.IdleTimeout.ZeroIsNever(), Cookies: p.Cookies})
 		servers = append(servers, s)
 		return err
 	})
@@ -248,26 +213,24 @@ func runHTTP(ctx context.Context, p *httpParams, env scenarios.RunEnv) (httpRun,
 	}
 	browser := http.Visits(visits, &r.pages)
 	if p.DNS.On {
+		var err error
 		if browser, err = p.bootDNS(pl, visits, &r.pages); err != nil {
-			return httpRun{}, err
+			return nil, err
 		}
 	}
 	pl.Boot(p.BrowserHost, browser)
 	p.Bulk.boot(pl)
-	if err := pl.Run(ctx); err != nil {
-		return httpRun{}, err
-	}
-	if len(r.pages) != p.Sessions && env.Schedule == nil {
-		return httpRun{}, fmt.Errorf("%d of %d page loads finished", len(r.pages), p.Sessions)
-	}
-	for _, s := range servers {
-		if s != nil {
+	return func() (httpRun, error) {
+		if len(r.pages) != p.Sessions && pl.Env.Schedule == nil {
+			return httpRun{}, fmt.Errorf("%d of %d page loads finished", len(r.pages), p.Sessions)
+		}
+		for _, s := range servers { // every life's: one that failed to start ended the run
 			r.returning += s.Stats().ReturningRequests
 		}
-	}
-	r.rtt, err = pl.Network.RTT(pl.Node(p.BrowserHost), pl.Node(p.ServerHost))
-	r.events = pl.Kernel.Events()
-	return r, err
+		var err error
+		r.rtt, err = pl.Network.RTT(pl.Node(p.BrowserHost), pl.Node(p.ServerHost))
+		return r, err
+	}, nil
 }
 
 func b2f(b bool) float64 {
@@ -281,15 +244,8 @@ func b2f(b bool) float64 {
 // server's name up through its host's stub resolver, with a cache of its own (a
 // browser's), before it dials.
 func (p *httpParams) bootDNS(pl *scenarios.Platform, visits http.VisitConfig, pages *[]http.PageResult) (func(topology.Host) error, error) {
-	h, err := p.dnsHierarchy()
-	if err != nil {
-		return nil, err
-	}
-	ns, err := dns.HostNamespace([]string{p.ServerHost}, pl.Node, dnsFrontTTL)
-	if err != nil {
-		return nil, err
-	}
-	local, err := h.boot(pl, &p.DNS, ns)
+	h, _ := p.dnsHierarchy() // check has refused an error
+	local, err := h.boot(pl, &p.DNS)
 	if err != nil {
 		return nil, err
 	}

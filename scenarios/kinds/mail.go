@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -57,7 +56,7 @@ func at(ts []sim.Time, i int) float64 {
 var _ = scenarios.Register(scenarios.Decl[mailParams, mailRun]{
 	Name:     "mail",
 	Summary:  "mail from crepes.fr to hamburger.edu: SMTP push or web mail, the queue's 30-minute retries and the bounce (K&R §2.4)",
-	Run:      runMail,
+	Boot:     bootMail,
 	Check:    (*mailParams).check,
 	Topology: true,
 	Platform: (*mailParams).platform,
@@ -166,7 +165,7 @@ func (p *mailParams) platform(*scenarios.RunEnv) *scenarios.Topology {
 }
 
 func (p *mailParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) {
-	return needHosts(t, "mail", append(slices.Clone(mailHosts), p.dnsHierarchy().placements()...))
+	return append(slices.Clone(mailHosts), p.dnsHierarchy().placements()...), nil
 }
 
 // mailWorld is the stores and counts of the two servers, kept across their lives.
@@ -176,11 +175,7 @@ type mailWorld struct {
 	crepesCfg, hambCfg mail.ServerConfig
 }
 
-func runMail(ctx context.Context, p *mailParams, env scenarios.RunEnv) (mailRun, error) {
-	pl, err := scenarios.NewPlatform(env)
-	if err != nil {
-		return mailRun{}, err
-	}
+func bootMail(p *mailParams, pl *scenarios.Platform) (func() (mailRun, error), error) {
 	w := mailWorld{alice: mail.NewStore(), bob: mail.NewStore(), crepes: &mail.ServerStats{}, hamburger: &mail.ServerStats{}}
 	w.alice.AddUser("alice", "wonderland", 0)
 	var rcpts []string
@@ -198,7 +193,7 @@ func runMail(ctx context.Context, p *mailParams, env scenarios.RunEnv) (mailRun,
 	}
 	withMX, err := p.bootDNS(pl)
 	if err != nil {
-		return mailRun{}, err
+		return nil, err
 	}
 	web := 0
 	if p.Submit == "webmail" {
@@ -228,7 +223,7 @@ func runMail(ctx context.Context, p *mailParams, env scenarios.RunEnv) (mailRun,
 		msgs[i], err = mail.Compose(mail.Draft{From: "alice@crepes.fr", To: rcpts, Subject: fmt.Sprintf("Message %d", i+1),
 			MessageID: fmt.Sprintf("<%d@crepes.fr>", i+1), Body: body})
 		if err != nil {
-			return mailRun{}, err
+			return nil, err
 		}
 	}
 	var r mailRun
@@ -246,36 +241,35 @@ func runMail(ctx context.Context, p *mailParams, env scenarios.RunEnv) (mailRun,
 		}
 		pl.Boot("alice-pc", mail.Sender(mail.SenderConfig{Server: server, ServerName: "crepes.fr", From: "alice@crepes.fr", Messages: out}, &sent))
 	}
-	if err := pl.Run(ctx); err != nil {
-		return mailRun{}, err
-	}
-	if posted.Err != nil {
-		return mailRun{}, posted.Err
-	}
-	for _, s := range sent.Submissions {
-		if !s.Accepted() {
-			return mailRun{}, fmt.Errorf("mail: crepes.fr refused %s", s.MessageID)
+	return func() (mailRun, error) {
+		if posted.Err != nil {
+			return mailRun{}, posted.Err
 		}
-		r.submitted = max(r.submitted, s.Done)
-	}
-	if p.Submit == "webmail" {
-		r.submitted = posted.Done
-	}
-	for _, d := range w.bob.Log {
-		r.delivered = append(r.delivered, d.At)
-	}
-	r.bounced = int(w.crepes.Bounced)
-	r.lost = p.Messages*p.Recipients - len(r.delivered) - r.bounced
-	r.attempts, r.retries = w.crepes.Attempts, w.crepes.Retries
-	// crepes.fr's counts by protocol: as server (submission), as the relay's client,
-	// and its web front end.
-	in, out := w.crepes.BytesIn, w.crepes.BytesOut
-	r.submitBytes = in[mail.ProtoSMTP] + out[mail.ProtoSMTP] + in[mail.ProtoHTTP] + out[mail.ProtoHTTP]
-	r.relayBytes = in[mail.ProtoRelay] + out[mail.ProtoRelay]
-	if w.alice.Queued() != 0 {
-		return mailRun{}, errors.New("mail: crepes.fr's queue is not empty at the end")
-	}
-	return r, nil
+		for _, s := range sent.Submissions {
+			if !s.Accepted() {
+				return mailRun{}, fmt.Errorf("mail: crepes.fr refused %s", s.MessageID)
+			}
+			r.submitted = max(r.submitted, s.Done)
+		}
+		if p.Submit == "webmail" {
+			r.submitted = posted.Done
+		}
+		for _, d := range w.bob.Log {
+			r.delivered = append(r.delivered, d.At)
+		}
+		r.bounced = int(w.crepes.Bounced)
+		r.lost = p.Messages*p.Recipients - len(r.delivered) - r.bounced
+		r.attempts, r.retries = w.crepes.Attempts, w.crepes.Retries
+		// crepes.fr's counts by protocol: as server (submission), as the relay's client,
+		// and its web front end.
+		in, out := w.crepes.BytesIn, w.crepes.BytesOut
+		r.submitBytes = in[mail.ProtoSMTP] + out[mail.ProtoSMTP] + in[mail.ProtoHTTP] + out[mail.ProtoHTTP]
+		r.relayBytes = in[mail.ProtoRelay] + out[mail.ProtoRelay]
+		if w.alice.Queued() != 0 {
+			return mailRun{}, errors.New("mail: crepes.fr's queue is not empty at the end")
+		}
+		return r, nil
+	}, nil
 }
 
 // bootDNS starts dns.on's servers, and returns what a mail server's configuration
@@ -286,11 +280,7 @@ func (p *mailParams) bootDNS(pl *scenarios.Platform) (func(topology.Host, mail.S
 	if h == nil {
 		return func(_ topology.Host, cfg mail.ServerConfig) (mail.ServerConfig, error) { return cfg, nil }, nil
 	}
-	ns, err := mail.DomainNamespace(mailDomains, pl.Node, dnsFrontTTL)
-	if err != nil {
-		return nil, err
-	}
-	local, err := h.boot(pl, &p.DNS, ns)
+	local, err := h.boot(pl, &p.DNS)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -50,7 +49,7 @@ func (r *mailAccessRun) sum(f func(*mail.AccessResult) float64) float64 {
 var _ = scenarios.Register(scenarios.Decl[mailAccessParams, mailAccessRun]{
 	Name:     "mailaccess",
 	Summary:  "reading a mailbox on a slow link: POP3 download-and-delete and -keep, IMAP whole or headers first, web mail (K&R §2.4.4)",
-	Run:      runMailAccess,
+	Boot:     bootMailAccess,
 	Check:    (*mailAccessParams).check,
 	Topology: true,
 	Platform: (*mailAccessParams).platform,
@@ -127,20 +126,13 @@ func (p *mailAccessParams) platform(*scenarios.RunEnv) *scenarios.Topology {
 
 func (p *mailAccessParams) deploy(t *scenarios.Topology) (scenarios.Deployment, error) {
 	dep := scenarios.Deployment{{Host: "hamburger.edu", Role: "Bob's mail server"}}
-	for _, m := range accessMachines[:p.Machines] {
-		dep = append(dep, scenarios.Placement{Host: m, Role: "Bob's user agent"})
-	}
-	return needHosts(t, "mailaccess", dep)
+	return dep.Place(scenarios.Placement{Role: "Bob's user agent"}, accessMachines[:p.Machines]...), nil
 }
 
-func runMailAccess(ctx context.Context, p *mailAccessParams, env scenarios.RunEnv) (mailAccessRun, error) {
-	pl, err := scenarios.NewPlatform(env)
-	if err != nil {
-		return mailAccessRun{}, err
-	}
+func bootMailAccess(p *mailAccessParams, pl *scenarios.Platform) (func() (mailAccessRun, error), error) {
 	store := mail.NewStore()
 	store.AddUser("bob", "hungry", 0)
-	rng := env.Streams().Stream("mailaccess/attachments")
+	rng := pl.Env.Streams().Stream("mailaccess/attachments")
 	body := mailBody(p.BodySize.Bytes())
 	for i := range p.Messages {
 		d := mail.Draft{From: "alice@crepes.fr", To: []string{"bob@hamburger.edu"}, Subject: fmt.Sprintf("Searching for the meaning of life, part %d", i+1),
@@ -154,7 +146,7 @@ func runMailAccess(ctx context.Context, p *mailAccessParams, env scenarios.RunEn
 		}
 		msg, err := mail.Compose(d)
 		if err != nil {
-			return mailAccessRun{}, err
+			return nil, err
 		}
 		store.Deposit("bob", msg, 0, false)
 	}
@@ -196,20 +188,19 @@ func runMailAccess(ctx context.Context, p *mailAccessParams, env scenarios.RunEn
 		}
 		pl.Boot(m, prog)
 	}
-	if err := pl.Run(ctx); err != nil {
-		return mailAccessRun{}, err
-	}
-	for i := range r.res {
-		if err := r.res[i].Err; err != nil {
-			return mailAccessRun{}, fmt.Errorf("%s: %w", accessMachines[i], err)
+	return func() (mailAccessRun, error) {
+		for i := range r.res {
+			if err := r.res[i].Err; err != nil {
+				return mailAccessRun{}, fmt.Errorf("%s: %w", accessMachines[i], err)
+			}
+			if r.res[i].Done == 0 {
+				return mailAccessRun{}, fmt.Errorf("%s: the session did not end", accessMachines[i])
+			}
 		}
-		if r.res[i].Done == 0 {
-			return mailAccessRun{}, fmt.Errorf("%s: the session did not end", accessMachines[i])
+		if a, ok := store.Account("bob"); ok {
+			f, _ := a.Folder(mail.Inbox)
+			r.left = len(f.Msgs)
 		}
-	}
-	if a, ok := store.Account("bob"); ok {
-		f, _ := a.Folder(mail.Inbox)
-		r.left = len(f.Msgs)
-	}
-	return r, nil
+		return r, nil
+	}, nil
 }

@@ -1,7 +1,6 @@
 package kinds
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -58,7 +57,6 @@ type webcacheRun struct {
 	webcache.Result
 	accessBps float64
 	steady    bool
-	events    uint64
 }
 
 // outcomes sums the counts of some outcomes.
@@ -81,7 +79,6 @@ func timeOf(h func(*webcacheRun) *webcache.Histogram, stat func(*webcache.Histog
 	}
 }
 
-func hmean(h *webcache.Histogram) float64       { return h.Mean() }
 func p50(h *webcache.Histogram) float64         { return h.Quantile(0.5) }
 func p95(h *webcache.Histogram) float64         { return h.Quantile(0.95) }
 func all(r *webcacheRun) *webcache.Histogram    { return &r.Response }
@@ -99,7 +96,7 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 		}
 		return nil
 	},
-	Run:      runWebcache,
+	Boot:     bootWebcache,
 	Topology: true, Schedule: true,
 	Platform: (*webcacheParams).platform,
 	Deploy:   deployWebcache,
@@ -122,15 +119,15 @@ var _ = scenarios.Register(scenarios.Decl[webcacheParams, webcacheRun]{
 		}).Named("Access-link bytes per request"),
 		scenarios.Scalar("access_offered_load", "", "the bytes the origins began to send in the window over what the inbound access link can carry in it: ρ = Δβ, above 1 when overloaded", func(r *webcacheRun) float64 { return r.OfferedLoad(r.accessBps) }),
 		scenarios.Scalar("access_utilization", "", "the fraction of the window the inbound access link was carrying data (busy time / time)", func(r *webcacheRun) float64 { return r.Utilization() }),
-		scenarios.Scalar("access_delay_s", "s", "mean time an origin's response took to cross once under way: the access delay"+noSteady, timeOf(func(r *webcacheRun) *webcache.Histogram { return &r.AccessDelay }, hmean, true)).Optional(),
-		scenarios.Scalar("response_mean_s", "s", "mean response time of the measured requests that got their object"+noSteady, timeOf(all, hmean, true)).Optional().Named("Mean response time"),
+		scenarios.Scalar("access_delay_s", "s", "mean time an origin's response took to cross once under way: the access delay"+noSteady, timeOf(func(r *webcacheRun) *webcache.Histogram { return &r.AccessDelay }, (*webcache.Histogram).Mean, true)).Optional(),
+		scenarios.Scalar("response_mean_s", "s", "mean response time of the measured requests that got their object"+noSteady, timeOf(all, (*webcache.Histogram).Mean, true)).Optional().Named("Mean response time"),
 		scenarios.Scalar("response_p50_s", "s", "median of those (within 1%)"+noSteady, timeOf(all, p50, true)).Optional(),
 		scenarios.Scalar("response_p95_s", "s", "95th percentile of those (within 1%)"+noSteady, timeOf(all, p95, true)).Optional(),
-		scenarios.Scalar("hit_response_mean_s", "s", "mean response time of the requests counted in hit_ratio; empty if none", timeOf(hits, hmean, false)).Optional(),
+		scenarios.Scalar("hit_response_mean_s", "s", "mean response time of the requests counted in hit_ratio; empty if none", timeOf(hits, (*webcache.Histogram).Mean, false)).Optional(),
 		scenarios.Scalar("hit_response_p95_s", "s", "95th percentile of those (within 1%); empty if none", timeOf(hits, p95, false)).Optional(),
-		scenarios.Scalar("miss_response_mean_s", "s", "mean response time of the other requests that got their object"+noSteady, timeOf(misses, hmean, true)).Optional(),
+		scenarios.Scalar("miss_response_mean_s", "s", "mean response time of the other requests that got their object"+noSteady, timeOf(misses, (*webcache.Histogram).Mean, true)).Optional(),
 		scenarios.Scalar("miss_response_p95_s", "s", "95th percentile of those (within 1%)"+noSteady, timeOf(misses, p95, true)).Optional(),
-		scenarios.Scalar("events", "", "kernel events in the run", func(r *webcacheRun) float64 { return float64(r.events) }),
+		scenarios.Events[webcacheRun](),
 	},
 	Theory: []scenarios.TheoryOf[webcacheParams]{
 		{Name: "response_time", Label: "K&R: LAN + Δ/(1−Δβ) + Internet delay", Metric: "response_mean_s", Value: exact(func(p *webcacheParams) float64 { return p.institution().ResponseTime() })},
@@ -188,21 +185,12 @@ func deployWebcache(p *webcacheParams, t *scenarios.Topology) (scenarios.Deploym
 	if p.Cache {
 		dep = append(dep, scenarios.Placement{Host: "host0", Role: "cache"})
 	}
-	for _, h := range browsers {
-		dep = append(dep, scenarios.Placement{Host: h, Role: "browser", Steady: steadyBrowser})
-	}
-	for _, h := range origins {
-		dep = append(dep, scenarios.Placement{Host: h, Role: "origin"})
-	}
-	return dep, nil
+	dep = dep.Place(scenarios.Placement{Role: "browser", Steady: steadyBrowser}, browsers...)
+	return dep.Place(scenarios.Placement{Role: "origin"}, origins...), nil
 }
 
-func runWebcache(ctx context.Context, p *webcacheParams, env scenarios.RunEnv) (webcacheRun, error) {
-	pl, err := scenarios.NewPlatform(env)
-	if err != nil {
-		return webcacheRun{}, err
-	}
-	origins, browsers := env.Deployment.Hosts("origin"), env.Deployment.Hosts("browser")
+func bootWebcache(p *webcacheParams, pl *scenarios.Platform) (func() (webcacheRun, error), error) {
+	origins, browsers := pl.Env.Deployment.Hosts("origin"), pl.Env.Deployment.Hosts("browser")
 	addr := func(host string) topology.Addr { return topology.Addr{Node: pl.Node(host), Port: http.DefaultPort} }
 	log := webcache.NewLog(p.Requests, p.Warmup)
 	for _, o := range origins {
@@ -233,15 +221,10 @@ func runWebcache(ctx context.Context, p *webcacheParams, env scenarios.RunEnv) (
 			Origins: origins, To: to, Log: log}))
 	}
 	// The inbound access link: the one on the way from an origin to the institution.
-	route, err := pl.Network.Route(pl.Node(origins[0]), pl.Node(browsers[0]))
+	inbound, err := pl.LinkOnRoute("access", origins[0], browsers[0])
 	if err != nil {
-		return webcacheRun{}, err
+		return nil, err
 	}
-	i := slices.IndexFunc(pl.Links("access"), func(l topology.LinkID) bool { return slices.Contains(route.Links, l) })
-	if i < 0 {
-		return webcacheRun{}, fmt.Errorf("the link named access is not on the way from %s to %s", origins[0], browsers[0])
-	}
-	inbound := pl.Links("access")[i]
 	pl.Network.TrackBusy(inbound)
 	r := webcacheRun{accessBps: pl.Network.Link(inbound).CapacityBps}
 	in := p.institution()
@@ -256,29 +239,23 @@ func runWebcache(ctx context.Context, p *webcacheParams, env scenarios.RunEnv) (
 		return c
 	}
 	log.Done = pl.Kernel.Stop
-	if err := pl.Run(ctx); err != nil {
-		return webcacheRun{}, err
-	}
-	var lost int
-	r.Result, lost = log.Result()
-	// The closed form knows nothing of stale copies fetched again: the measured load
-	// may be above 1 where it says below.
-	r.steady = r.steady && r.OfferedLoad(r.accessBps) < 1
-	if lost > 0 && env.Schedule == nil {
-		return webcacheRun{}, fmt.Errorf("%d measured requests were never answered", lost)
-	}
-	r.events = pl.Kernel.Events()
-	return r, nil
+	return func() (webcacheRun, error) {
+		var lost int
+		r.Result, lost = log.Result()
+		// The closed form knows nothing of stale copies fetched again: the measured
+		// load may be above 1 where it says below.
+		r.steady = r.steady && r.OfferedLoad(r.accessBps) < 1
+		if lost > 0 && pl.Env.Schedule == nil {
+			return webcacheRun{}, fmt.Errorf("%d measured requests were never answered", lost)
+		}
+		return r, nil
+	}, nil
 }
 
 // origin is what every origin serves.
 func (p *webcacheParams) origin() webcache.OriginConfig {
-	idle := p.OriginIdle.Time()
-	if idle == 0 {
-		idle = -1 // 0 in a file means "never", not "the default"
-	}
 	return webcache.OriginConfig{ObjectBytes: p.ObjectSize.Bytes(), Catalogue: int64(p.catalogue()), ChangesPerS: p.ChangeRate,
-		MaxAge: p.MaxAge.Time(), HasMaxAge: p.Freshness == "max-age", Name: "netsim-origin/1.0", Idle: idle}
+		MaxAge: p.MaxAge.Time(), HasMaxAge: p.Freshness == "max-age", Name: "netsim-origin/1.0", Idle: p.OriginIdle.ZeroIsNever()}
 }
 
 func (p *webcacheParams) cacheBytes() int64 {

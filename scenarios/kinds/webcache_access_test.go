@@ -24,7 +24,12 @@ func runWebcacheOn(t testing.TB, p *webcacheParams, seed uint64) webcacheRun {
 	var err error
 	env.Deployment, err = deployWebcache(p, env.Topology)
 	require.NoError(t, err)
-	r, err := runWebcache(context.Background(), p, env)
+	pl, err := scenarios.NewPlatform(env)
+	require.NoError(t, err)
+	collect, err := bootWebcache(p, pl)
+	require.NoError(t, err)
+	require.NoError(t, pl.Run(context.Background()))
+	r, err := collect()
 	require.NoError(t, err)
 	return r
 }

@@ -19,6 +19,15 @@ func (d Duration) Time() sim.Time { return sim.Time(d) }
 // Seconds returns d in seconds.
 func (d Duration) Seconds() float64 { return sim.Time(d).Seconds() }
 
+// ZeroIsNever returns d as a timeout for a model whose 0 means its default and whose
+// negative means never (http.ServerConfig.IdleTimeout): in a file, 0 says "never".
+func (d Duration) ZeroIsNever() sim.Time {
+	if d == 0 {
+		return -1
+	}
+	return sim.Time(d)
+}
+
 // durationUnits are the units of time, largest first; "m" is not one of them, since it
 // could be minutes or metres or a typo for ms.
 var durationUnits = []struct {
