@@ -187,6 +187,7 @@ type Record struct {
 	Active       bool     // the program is running: started and not quit
 	QuitAt       sim.Time // when it last quit (seeded its time, or left)
 	UpBytes      int64    // block bytes uploaded: counted when a piece message is put in the socket, less those taken back (a cancel, a choke)
+	UpAtDone     int64    // UpBytes at DoneAt: what it uploaded as a leecher
 	DownBytes    int64    // block bytes received, duplicates included
 	DupBytes     int64    // of them, blocks received again (end game, a late choke)
 	WireSent     int64    // every message byte this peer sent: wire and tracker

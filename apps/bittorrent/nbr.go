@@ -373,7 +373,7 @@ func (p *peer) pieceDone(i int) {
 // completed: the peer has the whole file and becomes a seed.
 func (p *peer) completed() {
 	if !p.rec.Done {
-		p.rec.Done, p.rec.DoneAt = true, p.h.Now()
+		p.rec.Done, p.rec.DoneAt, p.rec.UpAtDone = true, p.h.Now(), p.rec.UpBytes
 	}
 	p.announce("completed")
 	for k := len(p.nbrs) - 1; k >= 0; k-- {

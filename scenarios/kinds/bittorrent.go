@@ -34,6 +34,7 @@ type bittorrentParams struct {
 	Selection      string         `yaml:"selection" default:"rarest-first" oneof:"rarest-first random sequential" help:"piece selection after the random first pieces"`
 	RandomFirst    int            `yaml:"random_first" default:"4" range:"[0,)" help:"pieces got by random choice before rarest first takes over"`
 	EndGame        bool           `yaml:"end_game" default:"true" help:"end-game mode: the last blocks are asked of every neighbour that has them, the copies cancelled"`
+	RedundantHave  bool           `yaml:"redundant_haves" default:"true" help:"a have goes to every neighbour (BEP 3); false: not to those that have the piece (libtorrent's send_redundant_have off), which a steady swarm's seeds all are"`
 	Pipeline       int            `yaml:"pipeline" default:"5" range:"[1,)" help:"requests kept outstanding on a connection"`
 	NumWant        int            `yaml:"numwant" default:"50" range:"[1,)" help:"peers the tracker gives an announcing peer (K&R: about 50)"`
 	Choking        string         `yaml:"choking" default:"tit-for-tat" oneof:"tit-for-tat round-robin block" help:"a leecher's choice of whom to upload to: rate-based tit-for-tat, none (round-robin) or block-level tit-for-tat (Bharambe et al. 2006)"`
@@ -73,6 +74,7 @@ func (p *bittorrentParams) torrent() bittorrent.Torrent {
 type bittorrentRun struct {
 	seeds, leechers []bittorrent.Record
 	classes         []float64 // each leecher's upload rate, bit/s
+	free            []bool    // each leecher: a free rider
 	bound           float64   // D_P2P for the run's rates
 	tracker         bittorrent.TrackerStats
 	population      [2]scenarios.TimeSeries // leechers, seeds
@@ -166,7 +168,7 @@ var _ = scenarios.Register(scenarios.Decl[bittorrentParams, bittorrentRun]{
 		}),
 		scenarios.Series("leechers", "", "leechers in the swarm (running, without the whole file)", func(r *bittorrentRun) scenarios.TimeSeries { return r.population[0] }),
 		scenarios.Series("seeds", "", "seeds in the swarm (running, with the whole file)", func(r *bittorrentRun) scenarios.TimeSeries { return r.population[1] }),
-	}, steadyReadings...),
+	}, append(steadyReadings, incentiveReadings...)...),
 	Theory: append([]scenarios.TheoryOf[bittorrentParams]{
 		{Name: "d_p2p", Label: "D_P2P (P2P bound)", Metric: "distribution_time_s", Value: func(p *bittorrentParams) (float64, error) {
 			up, down := p.rates()
@@ -236,7 +238,7 @@ func (p *bittorrentParams) config(tracker topology.NodeID) bittorrent.Config {
 	cfg := bittorrent.Config{
 		Torrent: p.torrent(), Tracker: topology.Addr{Node: tracker, Port: bittorrent.DefaultTrackerPort},
 		NumWant: p.NumWant, Pipeline: p.Pipeline, RandomFirst: p.RandomFirst,
-		Selection: bittorrent.Selection(p.Selection), NoEndGame: !p.EndGame,
+		Selection: bittorrent.Selection(p.Selection), NoEndGame: !p.EndGame, SuppressHaves: !p.RedundantHave,
 		UnchokeSlots: p.UnchokeSlots, ChokeInterval: p.ChokeInterval.Time(), OptimisticInterval: p.Optimistic.Time(),
 		Choking: bittorrent.Choking(p.Choking), SeedChoking: bittorrent.SeedChoking(p.SeedChoking),
 	}
@@ -296,6 +298,7 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 		}
 		pl.Boot(h, bittorrent.Peer(&cfg, spec, &r.leechers[i]))
 		up, down = append(up, ups[h]), append(down, downs[h])
+		r.free = append(r.free, spec.FreeRider)
 	}
 	r.classes = up
 	var us float64

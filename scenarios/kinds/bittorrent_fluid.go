@@ -200,6 +200,20 @@ func (r *bittorrentRun) steadyDownloads() []float64 {
 	return out
 }
 
+// uploadUtilization is, over the leechers that finished between warmup and the end,
+// the block bytes they uploaded while leeching (join to completion) over what their
+// uplinks could have carried in that time: the fluid model's η, measured.
+func (r *bittorrentRun) uploadUtilization() float64 {
+	var sent, could float64
+	for i, l := range r.leechers {
+		if l.Done && l.DoneAt >= r.warmup && l.DoneAt <= r.end {
+			sent += float64(l.UpAtDone)
+			could += r.classes[i] / 8 * (l.DoneAt - l.JoinedAt).Seconds()
+		}
+	}
+	return sent / could
+}
+
 // downloadTimeSeries is the mean download time of the leechers that finished in each
 // minute, at the minute's end.
 func (r *bittorrentRun) downloadTimeSeries() scenarios.TimeSeries {
@@ -234,6 +248,7 @@ var steadyReadings = []scenarios.Reading[bittorrentRun]{
 	scenarios.Scalar("mean_download_s", "s", "mean download time, join to completion, of the leechers that finished between warmup and the end", func(r *bittorrentRun) float64 {
 		return meanOf(r.steadyDownloads())
 	}).Optional(),
+	scenarios.Scalar("leecher_upload_utilization", "", "of the uplinks of the leechers that finished between warmup and the end, the share they used while leeching (the fluid model's η, measured)", (*bittorrentRun).uploadUtilization).Optional(),
 	scenarios.Series("download_time_s", "s", "mean download time of the leechers that finished in each minute", (*bittorrentRun).downloadTimeSeries),
 	scenarios.Series("fluid_leechers", "", "the fluid model's x(t) from an empty swarm (Qiu & Srikant 2004); with arrivals and exponential seeding", func(r *bittorrentRun) scenarios.TimeSeries { return r.fluid[0] }),
 	scenarios.Series("fluid_seeds", "", "the fluid model's y(t) from an empty swarm; with arrivals and exponential seeding", func(r *bittorrentRun) scenarios.TimeSeries { return r.fluid[1] }),
