@@ -178,7 +178,10 @@ type PeerSpec struct {
 // initial seed.
 type Record struct {
 	Pieces []uint64 // the pieces on disk, verified (nil until the first start)
-	Starts int      // the program's starts: 1, plus one per recovery or rejoin
+	// PieceAt is when each piece was verified, and announced with a have (nil until
+	// the first one; an initial seed's, which it had from the start, stay nil).
+	PieceAt []sim.Time
+	Starts  int // the program's starts: 1, plus one per recovery or rejoin
 	// JoinedAt is the first start; Done is set when the peer first had the whole
 	// file, at DoneAt (at its first start for an initial seed, which is Seed).
 	JoinedAt     sim.Time

@@ -354,6 +354,10 @@ func (p *peer) gotBlock(n *nbr, m *Msg) {
 func (p *peer) pieceDone(i int) {
 	p.have.set(i)
 	p.nHave++
+	if p.rec.PieceAt == nil {
+		p.rec.PieceAt = make([]sim.Time, p.g.pieces)
+	}
+	p.rec.PieceAt[i] = p.h.Now()
 	for k := 0; k < len(p.nbrs); k++ {
 		n := p.nbrs[k]
 		hasIt := n.has != nil && n.has.has(i)

@@ -75,7 +75,8 @@ type bittorrentRun struct {
 	seeds, leechers []bittorrent.Record
 	classes         []float64 // each leecher's upload rate, bit/s
 	free            []bool    // each leecher: a free rider
-	bound           float64   // D_P2P for the run's rates
+	pieces          int
+	bound           float64 // D_P2P for the run's rates
 	tracker         bittorrent.TrackerStats
 	population      [2]scenarios.TimeSeries // leechers, seeds
 	events          uint64
@@ -272,7 +273,7 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 	if err := cfg.Check(); err != nil {
 		return bittorrentRun{}, err
 	}
-	r := bittorrentRun{seeds: make([]bittorrent.Record, len(seeds)), leechers: make([]bittorrent.Record, len(peers))}
+	r := bittorrentRun{seeds: make([]bittorrent.Record, len(seeds)), leechers: make([]bittorrent.Record, len(peers)), pieces: cfg.Torrent.Pieces()}
 	pl.Boot("tracker", bittorrent.Tracker(bittorrent.TrackerConfig{}, &r.tracker))
 	for i, h := range seeds {
 		r.seeds[i] = bittorrent.NewSeedRecord(cfg.Torrent)

@@ -248,6 +248,15 @@ var steadyReadings = []scenarios.Reading[bittorrentRun]{
 	scenarios.Scalar("mean_download_s", "s", "mean download time, join to completion, of the leechers that finished between warmup and the end", func(r *bittorrentRun) float64 {
 		return meanOf(r.steadyDownloads())
 	}).Optional(),
+	scenarios.Scalar("arrivals_per_s", "1/s", "leechers that joined between warmup and the end, per second: the λ the run had, against which the fluid model's populations are to be read", func(r *bittorrentRun) float64 {
+		n := 0
+		for _, l := range r.leechers {
+			if l.Starts > 0 && l.JoinedAt >= r.warmup && l.JoinedAt <= r.end {
+				n++
+			}
+		}
+		return float64(n) / (r.end - r.warmup).Seconds()
+	}).Optional(),
 	scenarios.Scalar("leecher_upload_utilization", "", "of the uplinks of the leechers that finished between warmup and the end, the share they used while leeching (the fluid model's η, measured)", (*bittorrentRun).uploadUtilization).Optional(),
 	scenarios.Series("download_time_s", "s", "mean download time of the leechers that finished in each minute", (*bittorrentRun).downloadTimeSeries),
 	scenarios.Series("fluid_leechers", "", "the fluid model's x(t) from an empty swarm (Qiu & Srikant 2004); with arrivals and exponential seeding", func(r *bittorrentRun) scenarios.TimeSeries { return r.fluid[0] }),

@@ -4,7 +4,9 @@ import (
 	"math"
 	"slices"
 
+	"netsim/apps/bittorrent"
 	"netsim/scenarios"
+	"netsim/sim"
 )
 
 // The incentives' readings: what each bandwidth class of the contributing leechers
@@ -76,5 +78,67 @@ var incentiveReadings = []scenarios.Reading[bittorrentRun]{
 	scenarios.Scalar("ratio_middle", "", "download/upload ratio of the middle third by upload rate", func(r *bittorrentRun) float64 { return r.classRatio(1) }).Optional().Named("Download/upload, middle third"),
 	scenarios.Scalar("ratio_fast", "", "download/upload ratio of the fastest third by upload rate", func(r *bittorrentRun) float64 { return r.classRatio(2) }).Optional().Named("Download/upload, fastest third"),
 	scenarios.Scalar("free_rider_completion_s", "s", "mean download time of the free riders that finished", func(r *bittorrentRun) float64 { return r.completionOf(true) }).Optional().Named("Free riders' download time"),
+	scenarios.Series("replication_min", "", "copies of the rarest piece among the peers in the swarm (from each peer's record of the pieces it announced)", func(r *bittorrentRun) scenarios.TimeSeries { return r.replication()[0] }),
+	scenarios.Series("replication_mean", "", "mean copies of a piece among the peers in the swarm", func(r *bittorrentRun) scenarios.TimeSeries { return r.replication()[1] }),
+	scenarios.Series("replication_max", "", "copies of the most replicated piece among the peers in the swarm", func(r *bittorrentRun) scenarios.TimeSeries { return r.replication()[2] }),
 	scenarios.Scalar("contributor_completion_s", "s", "mean download time of the leechers that upload, that finished", func(r *bittorrentRun) float64 { return r.completionOf(false) }).Optional().Named("Contributors' download time"),
+}
+
+// replication is the piece-replication spread over time: at each step of a grid of
+// at most 2000 steps (1 s or coarser) to the end, the fewest, mean and most copies of
+// a piece among the peers in the swarm. It is read after the run from each peer's own
+// record of when it verified, and announced, each piece (Record.PieceAt), and of when
+// it joined and quit; a crashed peer's time down is counted as in the swarm.
+func (r *bittorrentRun) replication() [3]scenarios.TimeSeries {
+	var out [3]scenarios.TimeSeries
+	if r.pieces == 0 || r.end <= 0 {
+		return out
+	}
+	pieces := r.pieces
+	step := max(sim.Second, (r.end+1999)/2000)
+	steps := int(r.end/step) + 1
+	diff := make([]int32, pieces*(steps+1))
+	slot := func(t sim.Time) int { return min(int((t+step-1)/step), steps) } // the first grid step at or after t
+	add := func(piece int, from, to sim.Time) {
+		if a, b := slot(from), slot(to); a < b {
+			diff[piece*(steps+1)+a]++
+			diff[piece*(steps+1)+b]--
+		}
+	}
+	for _, group := range [][]bittorrent.Record{r.seeds, r.leechers} {
+		for i := range group {
+			l := &group[i]
+			if l.Starts == 0 {
+				continue
+			}
+			quit := r.end + 1
+			if !l.Active {
+				quit = l.QuitAt
+			}
+			for k := range pieces {
+				switch {
+				case l.PieceAt != nil && l.HasPiece(k):
+					add(k, max(l.JoinedAt, l.PieceAt[k]), quit)
+				case l.PieceAt == nil && l.HasPiece(k): // an initial seed
+					add(k, l.JoinedAt, quit)
+				}
+			}
+		}
+	}
+	copies := make([]int32, pieces)
+	for s := range steps {
+		lo, hi, sum := int32(math.MaxInt32), int32(0), 0.0
+		for k := range copies {
+			copies[k] += diff[k*(steps+1)+s]
+			lo, hi, sum = min(lo, copies[k]), max(hi, copies[k]), sum+float64(copies[k])
+		}
+		t := (sim.Time(s) * step).Seconds()
+		for j, v := range [3]float64{float64(lo), sum / float64(pieces), float64(hi)} {
+			ts := &out[j]
+			if n := len(ts.Value); n == 0 || ts.Value[n-1] != v || s == steps-1 {
+				ts.Time, ts.Value = append(ts.Time, t), append(ts.Value, v)
+			}
+		}
+	}
+	return out
 }

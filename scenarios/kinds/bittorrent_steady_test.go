@@ -91,8 +91,13 @@ func TestBittorrentSteadyStateMatchesTheFluidModel(t *testing.T) {
 			out, err := s.Kind.Run(context.Background(), pt.Params, scenarios.RunEnv{Seed: 1, Topology: p.platform(nil), Deployment: dep})
 			require.NoError(t, err)
 			v := out.Values
-			t.Logf("%s: T %.1f s (fluid %.1f), leechers %.2f (%.2f), seeds %.2f (%.2f), η measured %.3f",
-				rg.name, v["mean_download_s"], tt, v["mean_leechers"], x, v["mean_seeds"], y, v["leecher_upload_utilization"])
+			// The model's populations for the arrivals the run had: λ̂ from λ by the
+			// Poisson noise of ~100 to ~500 arrivals, which is the sample's, not the model's.
+			f := p.fluid()
+			f.Lambda = v["arrivals_per_s"]
+			xh, yh, _, _ := f.steady()
+			t.Logf("%s: T %.1f s (fluid %.1f), leechers %.2f (%.2f; at λ̂ = %.4f/s %.2f), seeds %.2f (%.2f; %.2f), η measured %.3f",
+				rg.name, v["mean_download_s"], tt, v["mean_leechers"], x, f.Lambda, xh, v["mean_seeds"], y, yh, v["leecher_upload_utilization"])
 			within := func(what string, got, want, tol float64) {
 				if math.Abs(got-want) > tol*want {
 					t.Errorf("%s: %.4g, the fluid model's %.4g: %+.1f%%, more than %.0f%%", what, got, want, 100*(got/want-1), 100*tol)
