@@ -46,7 +46,8 @@ params:
 `
 
 // steadyRegimes: each swarm's arrivals (λ·limit = 720, 360, 240 over 2400 s, all but
-// 600 s of warm-up measured) and how close it comes (run with seed 1). The issue asks
+// 600 s of warm-up measured) and how close it comes (run with seed 1). The
+// populations are compared with the model's at λ̂, the arrival rate the run had. The issue asks
 // for 10% on every reading; only the upload-limited swarm meets it. Download-limited,
 // a leecher's first tens of seconds (announce, connections, waiting for an unchoke)
 // add ~10% to F/d; and its seeds, λ/γ = 10 from ~180 arrivals in the window, carry
@@ -62,14 +63,15 @@ var steadyRegimes = []struct {
 	tolT, tolX, tolY        float64 // allowed relative error of T, x̄, ȳ
 }{
 	// 1/c = 13 s, (1/η)(1/μ − 1/γ) = (131.1 − 50)/0.75 = 108.1 s: T = 108.1 s.
-	// Measured: T 113.9 s (+5.4%), x̄ 33.08 against 32.43 (+2.0%), ȳ 14.33 against 15
-	// (−4.5%).
+	// Measured: T 113.9 s (+5.4%); λ̂ = 0.2917/s, x̄ 33.08 against 31.53 (+4.9%), ȳ
+	// 14.33 against 14.58 (−1.7%).
 	{"upload-limited", btUploadLimited, 900, "0.3/s", "320kbps", "50s", 0.10, 0.10, 0.10},
-	// 1/c = 104.86 s = (131.072 − 52.4288)/0.75. Measured: T 146.2 s (+39.4%), x̄
-	// 21.66 against 15.73 (+37.7%), ȳ 7.18 against 7.86 (−8.7%).
+	// 1/c = 104.86 s = (131.072 − 52.4288)/0.75. Measured: T 146.2 s (+39.4%); λ̂ =
+	// 0.1467/s, x̄ 21.66 against 15.38 (+40.8%), ȳ 7.18 against 7.69 (−6.6%).
 	{"boundary", btBoundary, 900, "0.15/s", "40kbps", "52.4288s", 0.45, 0.45, 0.15},
 	// 1/c = 174.8 s against (131.1 − 100)/0.75 = 41.4 s: T = 174.8 s. Measured: T
-	// 194.3 s (+11.2%), x̄ 19.31 against 17.48 (+10.5%), ȳ 8.22 against 10 (−17.8%).
+	// 194.3 s (+11.2%); λ̂ = 0.1/s, x̄ 19.31 against 17.48 (+10.5%), ȳ 8.22 against 10
+	// (−17.8%; with seeds 2 and 3, +11.2% and +0.8%: the seeding times' noise).
 	{"download-limited", btDownloadLimited, 900, "0.1/s", "24kbps", "100s", 0.15, 0.15, 0.20},
 }
 
@@ -104,8 +106,8 @@ func TestBittorrentSteadyStateMatchesTheFluidModel(t *testing.T) {
 				}
 			}
 			within("mean download time", v["mean_download_s"], tt, rg.tolT)
-			within("mean leechers", v["mean_leechers"], x, rg.tolX)
-			within("mean seeds", v["mean_seeds"], y, rg.tolY)
+			within("mean leechers (at λ̂)", v["mean_leechers"], xh, rg.tolX)
+			within("mean seeds (at λ̂)", v["mean_seeds"], yh, rg.tolY)
 			require.GreaterOrEqual(t, v["mean_download_s"], tt, "faster than the fluid model")
 			// The η the model is given is the swarm's own (in the upload-limited one).
 			if rg.regime == btUploadLimited {
