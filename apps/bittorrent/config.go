@@ -178,7 +178,10 @@ type PeerSpec struct {
 // initial seed.
 type Record struct {
 	Pieces []uint64 // the pieces on disk, verified (nil until the first start)
-	Starts int      // the program's starts: 1, plus one per recovery or rejoin
+	// PieceAt is when each piece was verified, and announced with a have (nil until
+	// the first one; an initial seed's, which it had from the start, stay nil).
+	PieceAt []sim.Time
+	Starts  int // the program's starts: 1, plus one per recovery or rejoin
 	// JoinedAt is the first start; Done is set when the peer first had the whole
 	// file, at DoneAt (at its first start for an initial seed, which is Seed).
 	JoinedAt     sim.Time
@@ -187,6 +190,7 @@ type Record struct {
 	Active       bool     // the program is running: started and not quit
 	QuitAt       sim.Time // when it last quit (seeded its time, or left)
 	UpBytes      int64    // block bytes uploaded: counted when a piece message is put in the socket, less those taken back (a cancel, a choke)
+	UpAtDone     int64    // UpBytes at DoneAt: what it uploaded as a leecher
 	DownBytes    int64    // block bytes received, duplicates included
 	DupBytes     int64    // of them, blocks received again (end game, a late choke)
 	WireSent     int64    // every message byte this peer sent: wire and tracker

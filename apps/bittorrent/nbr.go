@@ -354,6 +354,10 @@ func (p *peer) gotBlock(n *nbr, m *Msg) {
 func (p *peer) pieceDone(i int) {
 	p.have.set(i)
 	p.nHave++
+	if p.rec.PieceAt == nil {
+		p.rec.PieceAt = make([]sim.Time, p.g.pieces)
+	}
+	p.rec.PieceAt[i] = p.h.Now()
 	for k := 0; k < len(p.nbrs); k++ {
 		n := p.nbrs[k]
 		hasIt := n.has != nil && n.has.has(i)
@@ -373,7 +377,7 @@ func (p *peer) pieceDone(i int) {
 // completed: the peer has the whole file and becomes a seed.
 func (p *peer) completed() {
 	if !p.rec.Done {
-		p.rec.Done, p.rec.DoneAt = true, p.h.Now()
+		p.rec.Done, p.rec.DoneAt, p.rec.UpAtDone = true, p.h.Now(), p.rec.UpBytes
 	}
 	p.announce("completed")
 	for k := len(p.nbrs) - 1; k >= 0; k-- {

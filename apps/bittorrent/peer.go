@@ -99,7 +99,7 @@ func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Re
 	p.lst = l
 	rec.Active = true
 	if p.nHave == g.pieces && !rec.Done {
-		rec.Done, rec.DoneAt = true, now
+		rec.Done, rec.DoneAt, rec.UpAtDone = true, now, rec.UpBytes
 	}
 	p.timers = append(p.timers, h.Every(cfg.ChokeInterval, p.rechoke), h.Every(cfg.KeepAlive/2, p.tick))
 	h.OnLeave(p.leave)

@@ -34,6 +34,7 @@ type bittorrentParams struct {
 	Selection      string         `yaml:"selection" default:"rarest-first" oneof:"rarest-first random sequential" help:"piece selection after the random first pieces"`
 	RandomFirst    int            `yaml:"random_first" default:"4" range:"[0,)" help:"pieces got by random choice before rarest first takes over"`
 	EndGame        bool           `yaml:"end_game" default:"true" help:"end-game mode: the last blocks are asked of every neighbour that has them, the copies cancelled"`
+	RedundantHave  bool           `yaml:"redundant_haves" default:"true" help:"a have goes to every neighbour (BEP 3); false: not to those that have the piece (libtorrent's send_redundant_have off), which a steady swarm's seeds all are"`
 	Pipeline       int            `yaml:"pipeline" default:"5" range:"[1,)" help:"requests kept outstanding on a connection"`
 	NumWant        int            `yaml:"numwant" default:"50" range:"[1,)" help:"peers the tracker gives an announcing peer (K&R: about 50)"`
 	Choking        string         `yaml:"choking" default:"tit-for-tat" oneof:"tit-for-tat round-robin block" help:"a leecher's choice of whom to upload to: rate-based tit-for-tat, none (round-robin) or block-level tit-for-tat (Bharambe et al. 2006)"`
@@ -45,6 +46,11 @@ type bittorrentParams struct {
 	Seeding        string         `yaml:"seeding" default:"stay" oneof:"stay leave exponential" help:"what a leecher does once it has the file: stays, leaves at once, or stays an exponential time of mean seed_time"`
 	SeedTime       units.Duration `yaml:"seed_time" default:"10min" range:"(0,)" help:"mean seeding time with seeding: exponential (1/γ)"`
 	Limit          units.Duration `yaml:"limit" default:"24h" range:"(0,)" help:"the run stops here even if leechers are unfinished (with a schedule: at its horizon if earlier)"`
+	// The steady state of Qiu & Srikant's fluid model (bittorrent_fluid.go).
+	ArrivalRate units.Frequency `yaml:"arrival_rate" help:"λ: the leechers arrive as a Poisson process of this rate, taking the hosts peer0, peer1, ... in turn until limit (0: all at time 0, a flash crowd)"`
+	InitialSeed units.Duration  `yaml:"initial_seed_time" range:"[0,)" help:"how long the initial seeds stay (0: for ever); with arrivals, a swarm whose own seeds sustain it runs on without them, as the fluid model has it"`
+	Warmup      units.Duration  `yaml:"warmup" range:"[0,)" help:"the steady-state readings (mean_leechers, mean_seeds, mean_download_s) are of the time from here to the end"`
+	Eta         float64         `yaml:"eta" default:"1" range:"(0,1]" help:"η, the fluid model's effectiveness of the leechers' uploads (Qiu & Srikant: ≈ 1 for many pieces); the fluid theory lines only"`
 }
 
 func (p *bittorrentParams) check() error {
@@ -53,6 +59,9 @@ func (p *bittorrentParams) check() error {
 	}
 	if err := p.torrent().Check(); err != nil {
 		return scenarios.Errorf("piece", "%v", err)
+	}
+	if p.Warmup.Time() >= p.Limit.Time() {
+		return scenarios.Errorf("warmup", "%v is not before the end of the run (limit %v)", p.Warmup, p.Limit)
 	}
 	return nil
 }
@@ -65,10 +74,14 @@ func (p *bittorrentParams) torrent() bittorrent.Torrent {
 type bittorrentRun struct {
 	seeds, leechers []bittorrent.Record
 	classes         []float64 // each leecher's upload rate, bit/s
-	bound           float64   // D_P2P for the run's rates
+	free            []bool    // each leecher: a free rider
+	pieces          int
+	bound           float64 // D_P2P for the run's rates
 	tracker         bittorrent.TrackerStats
 	population      [2]scenarios.TimeSeries // leechers, seeds
 	events          uint64
+	warmup, end     sim.Time                // the steady-state readings' span
+	fluid           [2]scenarios.TimeSeries // the fluid model's x(t), y(t) from an empty swarm
 }
 
 func (r *bittorrentRun) completions() []float64 {
@@ -124,7 +137,7 @@ var _ = scenarios.Register(scenarios.Decl[bittorrentParams, bittorrentRun]{
 	Topology: true, Schedule: true,
 	Platform: (*bittorrentParams).platform,
 	Deploy:   deployBittorrent,
-	Metrics: []scenarios.Reading[bittorrentRun]{
+	Metrics: append([]scenarios.Reading[bittorrentRun]{
 		scenarios.Scalar("distribution_time_s", "s", "when the last leecher had the whole file", (*bittorrentRun).last).Optional(),
 		scenarios.Scalar("mean_completion_s", "s", "mean over the leechers that finished of their download time, join to completion", func(r *bittorrentRun) float64 { return meanOf(r.completions()) }).Optional(),
 		scenarios.Scalar("completed", "", "leechers that had the whole file by the end", func(r *bittorrentRun) float64 { return float64(len(r.completions())) }),
@@ -156,8 +169,8 @@ var _ = scenarios.Register(scenarios.Decl[bittorrentParams, bittorrentRun]{
 		}),
 		scenarios.Series("leechers", "", "leechers in the swarm (running, without the whole file)", func(r *bittorrentRun) scenarios.TimeSeries { return r.population[0] }),
 		scenarios.Series("seeds", "", "seeds in the swarm (running, with the whole file)", func(r *bittorrentRun) scenarios.TimeSeries { return r.population[1] }),
-	},
-	Theory: []scenarios.TheoryOf[bittorrentParams]{
+	}, append(steadyReadings, incentiveReadings...)...),
+	Theory: append([]scenarios.TheoryOf[bittorrentParams]{
 		{Name: "d_p2p", Label: "D_P2P (P2P bound)", Metric: "distribution_time_s", Value: func(p *bittorrentParams) (float64, error) {
 			up, down := p.rates()
 			return filedist.P2PTerms(float64(p.File.Bits()), float64(p.Seeds)*p.SeedUpload.Bps(), up, down).Max(), nil
@@ -168,7 +181,7 @@ var _ = scenarios.Register(scenarios.Decl[bittorrentParams, bittorrentRun]{
 			return d, nil
 		}},
 		{Name: "chunked", Label: "optimal chunked swarm (F/u)(1+⌊log2 N⌋/M)", Metric: "distribution_time_s", Value: (*bittorrentParams).chunked},
-	},
+	}, fluidTheories...),
 })
 
 // chunked is the optimal time of a swarm moving the file in M chunks when the seed and
@@ -226,7 +239,7 @@ func (p *bittorrentParams) config(tracker topology.NodeID) bittorrent.Config {
 	cfg := bittorrent.Config{
 		Torrent: p.torrent(), Tracker: topology.Addr{Node: tracker, Port: bittorrent.DefaultTrackerPort},
 		NumWant: p.NumWant, Pipeline: p.Pipeline, RandomFirst: p.RandomFirst,
-		Selection: bittorrent.Selection(p.Selection), NoEndGame: !p.EndGame,
+		Selection: bittorrent.Selection(p.Selection), NoEndGame: !p.EndGame, SuppressHaves: !p.RedundantHave,
 		UnchokeSlots: p.UnchokeSlots, ChokeInterval: p.ChokeInterval.Time(), OptimisticInterval: p.Optimistic.Time(),
 		Choking: bittorrent.Choking(p.Choking), SeedChoking: bittorrent.SeedChoking(p.SeedChoking),
 	}
@@ -237,6 +250,16 @@ func (p *bittorrentParams) config(tracker topology.NodeID) bittorrent.Config {
 }
 
 func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEnv) (bittorrentRun, error) {
+	var err error
+	seeds, peers := env.Deployment.Hosts("seed"), env.Deployment.Hosts("peer")
+	if p.ArrivalRate > 0 {
+		if env.Schedule != nil {
+			return bittorrentRun{}, errors.New("bittorrent: arrival_rate and a schedule: give the arrivals in one place")
+		}
+		if env.Schedule, err = p.arrivals(peers); err != nil {
+			return bittorrentRun{}, err
+		}
+	}
 	pl, err := scenarios.NewPlatform(env)
 	if err != nil {
 		return bittorrentRun{}, err
@@ -249,16 +272,19 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 	// A message that fits in one segment (a have, a request, a choke) is one packet
 	// at line rate, not a flow that re-solves the swarm (topology/packet.go's bounds).
 	pl.Stack.TCP.PacketBytes = pl.Stack.TCP.MSSBytes
-	seeds, peers := env.Deployment.Hosts("seed"), env.Deployment.Hosts("peer")
 	cfg := p.config(pl.Node("tracker"))
 	if err := cfg.Check(); err != nil {
 		return bittorrentRun{}, err
 	}
-	r := bittorrentRun{seeds: make([]bittorrent.Record, len(seeds)), leechers: make([]bittorrent.Record, len(peers))}
+	r := bittorrentRun{seeds: make([]bittorrent.Record, len(seeds)), leechers: make([]bittorrent.Record, len(peers)), pieces: cfg.Torrent.Pieces()}
 	pl.Boot("tracker", bittorrent.Tracker(bittorrent.TrackerConfig{}, &r.tracker))
 	for i, h := range seeds {
 		r.seeds[i] = bittorrent.NewSeedRecord(cfg.Torrent)
-		pl.Boot(h, bittorrent.Peer(&cfg, bittorrent.PeerSpec{SeedTime: -1}, &r.seeds[i]))
+		spec := bittorrent.PeerSpec{SeedTime: -1}
+		if p.InitialSeed > 0 {
+			spec.SeedTime = p.InitialSeed.Time()
+		}
+		pl.Boot(h, bittorrent.Peer(&cfg, spec, &r.seeds[i]))
 	}
 	// The users' behaviour: who free-rides (the first of every 1/fraction, spread over
 	// the classes) and how long each stays after finishing, from the run's own stream.
@@ -276,6 +302,7 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 		}
 		pl.Boot(h, bittorrent.Peer(&cfg, spec, &r.leechers[i]))
 		up, down = append(up, ups[h]), append(down, downs[h])
+		r.free = append(r.free, spec.FreeRider)
 	}
 	r.classes = up
 	var us float64
@@ -331,5 +358,14 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 		return bittorrentRun{}, err
 	}
 	r.events = pl.Kernel.Events()
+	r.warmup, r.end = min(p.Warmup.Time(), pl.Kernel.Now()), pl.Kernel.Now()
+	if p.ArrivalRate > 0 {
+		if err := poolLasted(r.leechers, peers); err != nil {
+			return bittorrentRun{}, err
+		}
+		if p.fluidApplies() == nil {
+			r.fluid = p.fluidSeries(r.end)
+		}
+	}
 	return r, nil
 }

@@ -62,3 +62,50 @@ schedule:
 	require.Equal(t, []float64{4, 3, 4}, ls.Value[:3])
 	require.Equal(t, []float64{0, 5, 20}, ls.Time[:3])
 }
+
+// The incentives' readings of a flash crowd of 10 with 2 free riders on uplinks spread
+// over ±50%: the contributors fall in thirds by upload rate (3, 3, 2 of the 8 in rate
+// order), the free riders in none and upload nothing, and all finish. The replication
+// spread, from the peers' own records of what they announced, starts at the seed's one
+// copy of each piece and ends with every piece on all 11 peers, the mean never falling
+// (no one leaves).
+func TestBittorrentIncentiveAndReplicationReadings(t *testing.T) {
+	s, err := scenarios.Parse("inc.yaml", []byte(`kind: bittorrent
+params: {peers: 10, file: 1MiB, seed_upload: 2Mbps, peer_upload: 1Mbps, peer_download: 8Mbps, upload_spread: 0.5, free_riders: 0.2}
+`))
+	require.NoError(t, err)
+	pt := s.Point(0)
+	p := pt.Params.(*bittorrentParams)
+	dep, err := s.Kind.Deploy(pt.Params, nil)
+	require.NoError(t, err)
+	k, _ := scenarios.LookupKind("bittorrent")
+	res, err := k.Run(context.Background(), pt.Params, scenarios.RunEnv{Seed: 1, Topology: p.platform(nil), Deployment: dep})
+	require.NoError(t, err)
+	require.Equal(t, 10.0, res.Values["completed"])
+	for _, m := range []string{"ratio_slow", "ratio_middle", "ratio_fast", "free_rider_completion_s", "contributor_completion_s"} {
+		require.Greater(t, res.Values[m], 0.0, m)
+	}
+	// The run's records, again, for the classes.
+	r, err := runBittorrent(context.Background(), p, scenarios.RunEnv{Seed: 1, Topology: p.platform(nil), Deployment: dep})
+	require.NoError(t, err)
+	counts := map[int]int{}
+	for i, c := range r.classOf() {
+		counts[c]++
+		if c == -1 {
+			require.True(t, r.free[i])
+			require.Zero(t, r.leechers[i].UpBytes, "a free rider uploaded")
+		}
+	}
+	require.Equal(t, map[int]int{-1: 2, 0: 3, 1: 3, 2: 2}, counts)
+	rep := r.replication()
+	lo, mean, hi := rep[0], rep[1], rep[2]
+	require.Equal(t, []float64{1, 1, 1}, []float64{lo.Value[0], mean.Value[0], hi.Value[0]})
+	last := func(ts scenarios.TimeSeries) float64 { return ts.Value[len(ts.Value)-1] }
+	require.Equal(t, []float64{11, 11, 11}, []float64{last(lo), last(mean), last(hi)})
+	for i := 1; i < len(mean.Value); i++ {
+		require.GreaterOrEqual(t, mean.Value[i], mean.Value[i-1])
+	}
+	for _, ts := range rep {
+		require.Equal(t, r.end.Seconds(), ts.Time[len(ts.Time)-1])
+	}
+}
