@@ -23,10 +23,6 @@ type nbr struct {
 	has  bitset // its pieces; nil until its bitfield or first have
 	nHas int
 	need int // pieces it has and this peer lacks
-	// hasWords and reqsWords hold has and reqs when they fit: in the neighbour's own
-	// memory, which every message touches anyway, not in another allocation.
-	hasWords  [8]uint64
-	reqsWords [8]blockRef
 
 	amChoking, amInterested, peerChoking, peerInterested bool
 
@@ -139,7 +135,7 @@ func (p *peer) gotBitfield(n *nbr, m *Msg) {
 		p.hangUp(n) // BEP 3: only as the first message after the handshake
 		return
 	}
-	n.has = append(bitset(n.hasWords[:0]), m.Bits...)
+	n.has = append(bitset(nil), m.Bits...)
 	for w, word := range n.has {
 		n.nHas += bits.OnesCount64(word)
 		n.need += bits.OnesCount64(word &^ p.have[w])
@@ -169,11 +165,7 @@ func (p *peer) gotHave(n *nbr, i int) {
 		return
 	}
 	if n.has == nil {
-		if w := len(p.have); w <= len(n.hasWords) {
-			n.has = n.hasWords[:w]
-		} else {
-			n.has = newBitset(p.g.pieces)
-		}
+		n.has = newBitset(p.g.pieces)
 	}
 	if n.has.has(i) {
 		return

@@ -280,7 +280,6 @@ func (p *peer) open(c topology.Conn, out bool) *nbr {
 	n := &nbr{c: c, node: c.Remote().Node, out: out, amChoking: true, peerChoking: true,
 		connectedAt: now, lastBlock: now, lastRecv: now, lastSent: now,
 		down: newRateMeter(now), up: newRateMeter(now), idx: -1}
-	n.reqs = n.reqsWords[:0]
 	// Each connection's handler knows its neighbour: no lookup by Conn per message.
 	n.handler = topology.ConnHandler{
 		OnMessage: func(_ topology.Conn, m topology.Message) { p.onMessage(n, m) },
