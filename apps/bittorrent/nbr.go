@@ -11,13 +11,14 @@ import (
 // what came in its messages (its pieces from its bitfield and haves, its interest,
 // its choking) and what this peer measured (the rates each way).
 type nbr struct {
-	c      topology.Conn
-	node   topology.NodeID
-	out    bool // this peer dialled
-	sentHS bool
-	id     [20]byte
-	idx    int // in peer.nbrs once handshaken, else -1
-	allIdx int // in peer.all
+	c       topology.Conn
+	handler topology.ConnHandler // c's, bound to this neighbour
+	node    topology.NodeID
+	out     bool // this peer dialled
+	sentHS  bool
+	id      [20]byte
+	idx     int // in peer.nbrs once handshaken, else -1
+	allIdx  int // in peer.all
 
 	has  bitset // its pieces; nil until its bitfield or first have
 	nHas int
@@ -46,9 +47,8 @@ type blockRef struct{ piece, block int32 }
 
 func trailingZeros(w uint64) int { return bits.TrailingZeros64(w) }
 
-func (p *peer) onMessage(c topology.Conn, m topology.Message) {
-	n := p.conns[c]
-	if n == nil || p.quit {
+func (p *peer) onMessage(n *nbr, m topology.Message) {
+	if n.dropped || p.quit {
 		// A connection this peer has hung up on still delivers what was on its way
 		// (a half-closed TCP connection): counted, and discarded.
 		p.rec.WireReceived += m.SizeBytes
@@ -254,9 +254,8 @@ func (p *peer) unsend(n *nbr) bool {
 	return true
 }
 
-func (p *peer) onSent(c topology.Conn, id topology.SendID) {
-	n := p.conns[c]
-	if n == nil || id != n.inSocket {
+func (p *peer) onSent(n *nbr, id topology.SendID) {
+	if n.dropped || id != n.inSocket {
 		return
 	}
 	n.inSocket = 0
@@ -358,11 +357,12 @@ func (p *peer) pieceDone(i int) {
 		p.rec.PieceAt = make([]sim.Time, p.g.pieces)
 	}
 	p.rec.PieceAt[i] = p.h.Now()
+	have := &Msg{Type: Have, Index: uint32(i)} // one for all: no one modifies a message
 	for k := 0; k < len(p.nbrs); k++ {
 		n := p.nbrs[k]
 		hasIt := n.has != nil && n.has.has(i)
 		if !hasIt || !p.cfg.SuppressHaves {
-			p.send(n, &Msg{Type: Have, Index: uint32(i)})
+			p.send(n, have)
 		}
 		if hasIt {
 			n.need--

@@ -28,11 +28,9 @@ type peer struct {
 	id   [20]byte
 	web  *http.Client
 
-	handler *topology.ConnHandler // shared by all its connections
 	lst     topology.Listener
-	conns   map[topology.Conn]*nbr // every connection, handshaken or not, by its Conn
-	all     []*nbr                 // the same, in a deterministic order (a map's is not)
-	nbrs    []*nbr                 // the handshaken ones
+	all     []*nbr // every connection, handshaken or not, in a deterministic order
+	nbrs    []*nbr // the handshaken ones
 	nodes   map[topology.NodeID]int8
 	spare   []topology.Addr // peers from the tracker not dialled yet
 	dialing int
@@ -81,8 +79,8 @@ func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Re
 	p := &peer{
 		h: h, cfg: cfg, g: g, spec: spec, rec: rec, rng: h.Rand(),
 		web:   http.NewClient(h, http.ClientConfig{NonPersistent: true, TCP: cfg.TCP}),
-		conns: map[topology.Conn]*nbr{}, nodes: map[topology.NodeID]int8{},
-		have: rec.Pieces, nHave: bitset(rec.Pieces).count(), avail: make([]int32, g.pieces),
+		nodes: map[topology.NodeID]int8{},
+		have:  rec.Pieces, nHave: bitset(rec.Pieces).count(), avail: make([]int32, g.pieces),
 		interval: DefaultInterval, minInterval: DefaultMinInterval,
 	}
 	p.pick.init(g)
@@ -91,7 +89,6 @@ func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Re
 	for i := 8; i < 20; i++ {
 		p.id[i] = byte('0' + p.rng.IntN(10))
 	}
-	p.handler = &topology.ConnHandler{OnMessage: p.onMessage, OnSent: p.onSent, OnClose: p.onClose, OnReset: p.onReset}
 	l, err := h.Listen(cfg.Port, p.accept)
 	if err != nil {
 		return nil, err
@@ -221,7 +218,7 @@ func (p *peer) scheduleAnnounce(after sim.Time) {
 // fewNeighbours re-announces early when the peer has lost too many neighbours
 // (mainline's min_peers), once the tracker's min interval has passed.
 func (p *peer) fewNeighbours() {
-	if p.quit || p.announcing || p.cfg.MinPeers < 0 || len(p.conns)+p.dialing >= p.cfg.MinPeers || len(p.spare) > 0 {
+	if p.quit || p.announcing || p.cfg.MinPeers < 0 || len(p.all)+p.dialing >= p.cfg.MinPeers || len(p.spare) > 0 {
 		return
 	}
 	wait := p.lastAnounce + p.minInterval - p.h.Now()
@@ -243,7 +240,7 @@ func (p *peer) dueIn() (sim.Time, bool) {
 // connect dials peers from the tracker's list while there is room (the texts: Alice
 // "attempts to establish concurrent TCP connections with all the peers on this list").
 func (p *peer) connect() {
-	for len(p.spare) > 0 && len(p.conns)+p.dialing < p.cfg.MaxConns && !p.quit {
+	for len(p.spare) > 0 && len(p.all)+p.dialing < p.cfg.MaxConns && !p.quit {
 		a := p.spare[len(p.spare)-1]
 		p.spare = p.spare[:len(p.spare)-1]
 		if p.nodes[a.Node] != 0 {
@@ -271,7 +268,7 @@ func (p *peer) connect() {
 }
 
 func (p *peer) accept(c topology.Conn) {
-	if p.quit || len(p.conns)+p.dialing >= p.cfg.MaxConns {
+	if p.quit || len(p.all)+p.dialing >= p.cfg.MaxConns {
 		c.Close()
 		return
 	}
@@ -283,8 +280,14 @@ func (p *peer) open(c topology.Conn, out bool) *nbr {
 	n := &nbr{c: c, node: c.Remote().Node, out: out, amChoking: true, peerChoking: true,
 		connectedAt: now, lastBlock: now, lastRecv: now, lastSent: now,
 		down: newRateMeter(now), up: newRateMeter(now), idx: -1}
-	c.SetHandler(p.handler)
-	p.conns[c] = n
+	// Each connection's handler knows its neighbour: no lookup by Conn per message.
+	n.handler = topology.ConnHandler{
+		OnMessage: func(_ topology.Conn, m topology.Message) { p.onMessage(n, m) },
+		OnSent:    func(_ topology.Conn, id topology.SendID) { p.onSent(n, id) },
+		OnClose:   func(topology.Conn) { p.onClose(n) },
+		OnReset:   func(topology.Conn, error) { p.drop(n) },
+	}
+	c.SetHandler(&n.handler)
 	n.allIdx = len(p.all)
 	p.all = append(p.all, n)
 	if p.nodes[n.node] == 0 || out {
@@ -293,17 +296,9 @@ func (p *peer) open(c topology.Conn, out bool) *nbr {
 	return n
 }
 
-func (p *peer) onClose(c topology.Conn) {
-	if n := p.conns[c]; n != nil {
-		p.drop(n)
-	}
-	c.Close()
-}
-
-func (p *peer) onReset(c topology.Conn, _ error) {
-	if n := p.conns[c]; n != nil {
-		p.drop(n)
-	}
+func (p *peer) onClose(n *nbr) {
+	p.drop(n)
+	n.c.Close()
 }
 
 // hangUp closes a connection this peer no longer wants.
@@ -319,7 +314,6 @@ func (p *peer) drop(n *nbr) {
 		return
 	}
 	n.dropped = true
-	delete(p.conns, n.c)
 	last := len(p.all) - 1
 	p.all[n.allIdx] = p.all[last]
 	p.all[n.allIdx].allIdx = n.allIdx

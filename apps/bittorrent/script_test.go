@@ -71,7 +71,7 @@ func runScript(t *testing.T, path string) {
 	h.Handle("choker", func(d *datadriven.TestData) string {
 		var b strings.Builder
 		for i, c := range h.Conns() {
-			n := p.conns[c]
+			n := p.nbrOf(c)
 			if n == nil || n.idx < 0 {
 				continue
 			}
@@ -87,6 +87,16 @@ func runScript(t *testing.T, path string) {
 		return b.String()
 	})
 	h.Run(t, path)
+}
+
+// nbrOf finds the neighbour on connection c, nil if there is none.
+func (p *peer) nbrOf(c topology.Conn) *nbr {
+	for _, n := range p.all {
+		if n.c == c {
+			return n
+		}
+	}
+	return nil
 }
 
 // parseMsg reads a message as Msg.Text writes it; a handshake names this torrent,

@@ -23,6 +23,7 @@ type testSwarm struct {
 	DownBps     []float64
 	Delay       sim.Time
 	ControlFree bool // TCP control segments cost nothing (the fluid model of the bounds)
+	Packets     bool // messages of one segment go as packets, as the bittorrent kind sends them
 	Limit       sim.Time
 	Drain       sim.Time // how long the run goes on after the last completion
 }
@@ -54,6 +55,9 @@ func runSwarm(t testing.TB, s testSwarm, seed uint64) swarmResult {
 	st := topology.NewStack(net, sim.NewStreams(seed))
 	if s.ControlFree {
 		st.TCP.ControlBytes = 0
+	}
+	if s.Packets {
+		st.TCP.PacketBytes = st.TCP.MSSBytes
 	}
 	tr, _ := net.Node("tracker")
 	cfg := s.Cfg
@@ -224,7 +228,7 @@ func BenchmarkSimGridWorkload(b *testing.B) {
 		s := testSwarm{
 			Torrent: Torrent{FileBytes: 10 * 5 << 14, PieceBytes: 5 << 14}, Seeds: 1, SeedUpBps: 2e6,
 			UpBps: uniform(999, 2e6), DownBps: uniform(999, 10e6), Delay: 10 * sim.Millisecond,
-			ControlFree: true, Limit: sim.Minute,
+			ControlFree: true, Packets: true, Limit: sim.Minute,
 		}
 		res := runSwarm(b, s, 1)
 		st := res.net.Stats()
