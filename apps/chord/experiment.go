@@ -54,7 +54,10 @@ type Experiment struct {
 	sorted  []int   // specs by id
 	ids     []ID    // their ids, in that order: trueSuccessor's binary search reads no spec
 	results []judged
-	failed  int
+	// completed counts every lookup that finished, those of the warm-up included: the
+	// lookup messages a run counts are theirs too.
+	completed int
+	failed    int
 }
 
 // judged is what the report keeps of a measured lookup: 16 bytes rather than the
@@ -131,6 +134,7 @@ func (e *Experiment) Prepare(stack *topology.Stack) [][]func(topology.Host) erro
 		if user != nil {
 			user(nd, r)
 		}
+		e.completed++
 		if r.Start < e.From || r.Start >= e.To {
 			return
 		}
@@ -269,6 +273,7 @@ func (e *Experiment) trueSuccessor(key ID) (Peer, bool) {
 // Report is what an experiment measured.
 type Report struct {
 	Lookups, Failed int
+	Completed       int       // lookups finished, measured or not (the warm-up's too)
 	Hops, Timeouts  []float64 // per measured lookup
 	Path            []float64
 	LatencyS        []float64
@@ -281,7 +286,7 @@ type Report struct {
 
 // Report reads the measurements at the end of the run.
 func (e *Experiment) Report() Report {
-	var r Report
+	r := Report{Completed: e.completed}
 	for _, j := range e.results {
 		r.Lookups++
 		if !j.correct {

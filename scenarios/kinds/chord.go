@@ -216,11 +216,11 @@ var chordReadings = []scenarios.Reading[chordRun]{
 	scenarios.Scalar("timeouts_p01", "", "1st percentile of a lookup's timeouts", func(r *chordRun) float64 { return percentile(r.Timeouts, 0.01) }),
 	scenarios.Scalar("timeouts_p99", "", "99th percentile of a lookup's timeouts", func(r *chordRun) float64 { return percentile(r.Timeouts, 0.99) }),
 	scenarios.Scalar("latency_mean_s", "s", "mean lookup latency", func(r *chordRun) float64 { return mean(r.LatencyS) }),
-	scenarios.Scalar("messages_per_lookup", "", "lookup messages (queries, forwards, answers, and an iterative lookup's get from the successor) per lookup started", func(r *chordRun) float64 {
-		if r.Lookups == 0 {
+	scenarios.Scalar("messages_per_lookup", "", "lookup messages (queries, forwards, answers, and an iterative lookup's get from the successor) per lookup completed, the warm-up's included as their messages are", func(r *chordRun) float64 {
+		if r.Completed == 0 {
 			return math.NaN()
 		}
-		return float64(r.lookupMessages()) / float64(r.Lookups)
+		return float64(r.lookupMessages()) / float64(r.Completed)
 	}),
 	scenarios.Scalar("keys_mean", "", "mean keys stored per live host", func(r *chordRun) float64 { return mean(r.KeysPerHost) }),
 	scenarios.Scalar("keys_p01", "", "1st percentile of the keys per host", func(r *chordRun) float64 { return percentile(r.KeysPerHost, 0.01) }),
