@@ -34,6 +34,9 @@ type Scenario struct {
 	Topology *Topology
 	Schedule *Schedule
 	Plots    []Plot
+	// DroppedPlots says which plots a --set left with nothing to show, and why
+	// (Set takes them out of Plots).
+	DroppedPlots []string
 	// Limits are the file's limits: (the defaults, then the file's, then those of
 	// ParseOptions.Limits), which validation holds the campaign to and each run stops at.
 	Limits Limits

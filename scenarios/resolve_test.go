@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestResolvedRoundTrip(t *testing.T) {
@@ -68,6 +70,22 @@ func TestSet(t *testing.T) {
 	if len(s.Sweep[0].Values) != 1 || s.Sweep[0].Values[0] != any(testkinds.ToyParams{Upload: 5e6}.Upload) || s.NumPoints() != 3 {
 		t.Errorf("upload sweep = %v", s.Sweep[0].Values)
 	}
+}
+
+// A --set that replaces a sweep without the value a plot's only: keeps drops that plot,
+// and says so, and keeps what is left of a list (found by FuzzSet: the resolved file
+// named a value its sweep lacked, and did not parse).
+func TestSetDropsAPlotItsSweepNoLongerHas(t *testing.T) {
+	s := mustParse(t, campaign)
+	require.NoError(t, s.Set("upload=5Mbps", "file=[1Mbit, 8Mbit]"))
+	require.Len(t, s.Plots, 1)
+	require.Equal(t, "time", s.Plots[0].Name)
+	require.Equal(t, []string{"plot draws not drawn: it shows upload = 2Mbps, which --set took out of the sweep"}, s.DroppedPlots)
+	out, err := s.Resolved()
+	require.NoError(t, err)
+	back, err := Parse("resolved.yaml", out)
+	require.NoError(t, err)
+	require.Len(t, back.Plots, 1)
 }
 
 func TestSetErrors(t *testing.T) {

@@ -27,7 +27,47 @@ func (s *Scenario) Set(args ...string) error {
 		s.restore(saved)
 		return err
 	}
+	s.dropStalePlots()
 	return nil
+}
+
+// dropStalePlots takes out of a plot's only: the values of a swept key that --set
+// replaced without them, and drops a plot left with nothing to show, saying so in
+// DroppedPlots: the figure would select no point, and the resolved file, which must
+// parse again, would name a value its sweep lacks (netsim run chord-path-length --set
+// nodes=1000000 keeps no N = 4096 for its PDF).
+func (s *Scenario) dropStalePlots() {
+	kept := s.Plots[:0:0]
+	for _, p := range s.Plots {
+		var only []Filter
+		var gone []string
+		for _, f := range p.Only {
+			a := s.AxisIndex(f.Key)
+			if a < 0 || s.Sweep[a].setArg == "" {
+				only = append(only, f)
+				continue
+			}
+			var vals []any
+			for _, v := range f.Values {
+				if indexOf(s.Sweep[a].Values, v) >= 0 {
+					vals = append(vals, v)
+				} else {
+					gone = append(gone, fmt.Sprintf("%s = %s", f.Key, FormatValue(v)))
+				}
+			}
+			if len(vals) > 0 {
+				f.Values = vals
+				only = append(only, f)
+			}
+		}
+		if len(gone) > 0 && len(only) < len(p.Only) {
+			s.DroppedPlots = append(s.DroppedPlots, fmt.Sprintf("plot %s not drawn: it shows %s, which --set took out of the sweep", p.Name, strings.Join(gone, ", ")))
+			continue
+		}
+		p.Only = only
+		kept = append(kept, p)
+	}
+	s.Plots = kept
 }
 
 type savedScenario struct {

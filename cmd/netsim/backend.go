@@ -113,6 +113,10 @@ func (l loaded) SetCapture(pcap, msc []string) error {
 }
 func (l loaded) Resolved() ([]byte, error) { return l.s.Resolved() }
 
+// Notes are what the run command tells the user about the overrides: the plots a --set
+// left with nothing to show.
+func (l loaded) Notes() []string { return l.s.DroppedPlots }
+
 // OutDir names the folder through scenarios.JoinName, the one function by which a
 // name in a file becomes a path.
 func (l loaded) OutDir(part string) (string, error) {

@@ -91,6 +91,11 @@ runs whose capture files are missing. Use --run-index to capture one run.`,
 			if err != nil {
 				return err
 			}
+			if n, ok := s.(interface{ Notes() []string }); ok {
+				for _, note := range n.Notes() {
+					fmt.Fprintf(c.stderr, "netsim: %s\n", note)
+				}
+			}
 			if pcap.set || mscHosts.set {
 				if err := s.SetCapture(pcap.list(), mscHosts.list()); err != nil {
 					return err
