@@ -133,9 +133,11 @@ type Stats struct {
 	Messages [numMsgTypes]int64
 	Bytes    [numMsgTypes]int64
 	Timeouts int64
-	// MaintLookupMessages and MaintLookupBytes are the lookup messages (find-next,
-	// next) of the ring's own lookups, fix_fingers' and joins': requests and the
-	// replies that came back. They are maintenance, though of lookup types.
+	// MaintLookupMessages and MaintLookupBytes are the messages of lookup types
+	// (find-next, next, get, value; lookup, found) that belong to the ring's own
+	// lookups, fix_fingers' and joins': every one sent, requests, resends, forwards
+	// and replies, late ones too (Msg.maint). They are maintenance; Messages and
+	// Bytes count them as well, by type.
 	MaintLookupMessages, MaintLookupBytes int64
 }
 

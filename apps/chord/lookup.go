@@ -97,14 +97,12 @@ func (l *iterLookup) askAgain(cur Peer, again bool) {
 		l.answer(cur, p, done)
 		return
 	}
-	req := &Msg{Type: MsgFindNext, Key: l.key, Avoid: slices.Clone(l.avoid)}
-	l.count(req)
+	req := &Msg{Type: MsgFindNext, Key: l.key, Avoid: slices.Clone(l.avoid), maint: l.done != nil}
 	l.cur, l.again = cur, again
 	n.request(cur, req, call{op: opStep, l: l})
 }
 
 func (l *iterLookup) stepReply(r *Msg) {
-	l.count(r)
 	if !l.again {
 		l.res.Hops++
 	}
@@ -143,21 +141,13 @@ func (l *iterLookup) answer(cur, p Peer, done bool) {
 	}
 }
 
-// count counts m as maintenance if the lookup is the ring's own.
-func (l *iterLookup) count(m *Msg) {
-	if st := l.n.cfg.Stats; l.done != nil && st != nil {
-		st.MaintLookupMessages++
-		st.MaintLookupBytes += l.n.wireSize(m)
-	}
-}
-
 // confirm asks the successor p that cur named for the key's value (a DHT get): a
 // lookup succeeds when it reaches the key's current successor (ToN'03 §V), and a dead
 // one is routed around like any other: cur is asked again, avoiding it, and names the
 // next successor on its list.
 func (l *iterLookup) confirm(cur, p Peer) {
 	l.cur, l.target = cur, p
-	l.n.request(p, &Msg{Type: MsgGet, Key: l.key}, call{op: opGet, l: l})
+	l.n.request(p, &Msg{Type: MsgGet, Key: l.key, maint: l.done != nil}, call{op: opGet, l: l})
 }
 
 func (l *iterLookup) getReply(m *Msg) {
@@ -211,7 +201,7 @@ func (n *Node) serveLookup(m *Msg) {
 	s := n.cfg.Space
 	succ := n.Successor()
 	answer := func() {
-		r := &Msg{Type: MsgFound, RID: m.RID, Hops: m.Hops, A: n.self, B: succ}
+		r := &Msg{Type: MsgFound, RID: m.RID, Hops: m.Hops, A: n.self, B: succ, maint: m.maint}
 		if m.A.Addr() == n.self.Addr() {
 			n.receive(n.self.Addr(), topology.Message{Payload: r}) // the querier is its own answer
 			return

@@ -85,7 +85,7 @@ func (n *Node) join() {
 			n.send(m.B.Addr(), &Msg{Type: MsgNotify, A: n.self})
 			n.start()
 		}, fail: retry}, max(n.cfg.LookupTimeout, n.cfg.RPCTimeout))
-		n.send(boot.Addr(), &Msg{Type: MsgLookup, RID: rid, Flag: wantPred, A: n.self, Key: n.self.ID})
+		n.send(boot.Addr(), &Msg{Type: MsgLookup, RID: rid, Flag: wantPred, A: n.self, Key: n.self.ID, maint: true})
 		return
 	}
 	l := n.maintLookup(n.self.ID)

@@ -211,6 +211,10 @@ func (n *Node) send(to topology.Addr, m *Msg) {
 	if st := n.cfg.Stats; st != nil {
 		st.Messages[m.Type]++
 		st.Bytes[m.Type] += size
+		if m.maint {
+			st.MaintLookupMessages++
+			st.MaintLookupBytes += size
+		}
 	}
 	if n.tcp != nil {
 		n.sendTCP(to, m)
@@ -421,7 +425,7 @@ func (n *Node) serve(from topology.Addr, m *Msg) {
 		n.send(from, &Msg{Type: MsgPutOK, RID: m.RID})
 	case MsgGet:
 		v, found := n.store[m.Key]
-		r := &Msg{Type: MsgValue, RID: m.RID, Value: v}
+		r := &Msg{Type: MsgValue, RID: m.RID, Value: v, maint: m.maint}
 		if found {
 			r.Flag = 1
 		}
@@ -694,7 +698,7 @@ func (n *Node) next(key ID, avoid []ID) (Peer, bool) {
 
 func (n *Node) serveFindNext(from topology.Addr, m *Msg) {
 	p, done := n.next(m.Key, m.Avoid)
-	r := &Msg{Type: MsgNext, RID: m.RID, A: p}
+	r := &Msg{Type: MsgNext, RID: m.RID, A: p, maint: m.maint}
 	if done {
 		r.Flag = 1
 	}

@@ -138,6 +138,12 @@ type Msg struct {
 	bits uint8
 	// framed: the message was sent over TCP, after its 4-byte length.
 	framed bool
+	// maint marks a message of one of the ring's own lookups (fix_fingers', a
+	// join's, a lost node's search for a successor): its requests, resends,
+	// forwards and the replies to them, which copy it from their request, whether
+	// or not they arrive in time. Node.send counts such messages as maintenance
+	// (Stats.MaintLookupMessages). Bookkeeping of the simulation, not on the wire.
+	maint bool
 }
 
 // Encode is m's wire form in the space it was sent in, for a capture

@@ -246,7 +246,7 @@ func perTypeReadings() []scenarios.Reading[chordRun] {
 	var out []scenarios.Reading[chordRun]
 	for t := chord.MsgType(1); t <= chord.MsgFingers; t++ {
 		name := "msgs_" + strings.ReplaceAll(t.String(), "-", "_") + "_per_node_s"
-		out = append(out, scenarios.Scalar(name, "1/s", t.String()+" messages sent per node per second", func(r *chordRun) float64 { return r.perNodeSecond(r.stats.Count(t)) }))
+		out = append(out, scenarios.Scalar(name, "1/s", t.String()+" messages sent per node per second, all of them (of a lookup type: the workload's lookups' and the ring's own, fix_fingers' and joins')", func(r *chordRun) float64 { return r.perNodeSecond(r.stats.Count(t)) }))
 	}
 	return out
 }
@@ -365,6 +365,7 @@ func runChord(ctx context.Context, p *chordParams, env scenarios.RunEnv) (chordR
 			}
 		}
 	}
+	ids, _ := p.ids()
 	e := &chord.Experiment{Config: cfg, Virtual: p.Virtual, Ideal: p.Ideal,
 		Lookups: p.Lookups, From: p.Warmup.Time(), To: p.measureEnd(), Keys: p.Keys, ValueBytes: int(p.ValueBytes.Bytes()), PutOver: min(10*sim.Second, p.Duration.Time()/2),
 		FailFraction: p.FailFrac, FailAt: p.FailAt.Time(), Rand: env.Streams().Stream("chord/experiment")}
@@ -373,7 +374,6 @@ func runChord(ctx context.Context, p *chordParams, env scenarios.RunEnv) (chordR
 		e.Nodes = append(e.Nodes, pl.Node(h))
 		e.Up = append(e.Up, !down[h])
 	}
-	ids, _ := p.ids()
 	for _, x := range ids {
 		e.IDs = append(e.IDs, cfg.Space.FromUint(x))
 	}
