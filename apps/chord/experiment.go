@@ -41,18 +41,28 @@ type Experiment struct {
 	ValueBytes int
 	// PutOver spreads the puts evenly over [0, PutOver); 0: all at time 0.
 	PutOver sim.Time
+	// NewIdentity makes a host that boots again, after a crash or a leave, a new
+	// node: virtual node j of its k-th rebirth takes the id SHA-1(name@k#j) and the
+	// port Config.Port + k·v + j (wrapping round below 65536), so that every pointer
+	// to the node it was is a dead one, as a departed node's are in the papers'
+	// churn experiments, whose joins are new nodes (SIGCOMM'01 §6.5, ToN'03 §V-F).
+	// Off: the host comes back as the node it was, the same id at the same address,
+	// and the stale pointers to it are good again once it has joined.
+	NewIdentity bool
 	// FailFraction of the nodes up at FailAt crash then, all at once (SIGCOMM'01
 	// §6.4, ToN'03 Table II).
 	FailFraction float64
 	FailAt       sim.Time
 	Rand         *rand.Rand
 
-	stack   *topology.Stack
-	k       *sim.Kernel
-	specs   []*Spec
-	nodes   []*Node // by spec
-	sorted  []int   // specs by id
-	ids     []ID    // their ids, in that order: trueSuccessor's binary search reads no spec
+	stack  *topology.Stack
+	k      *sim.Kernel
+	specs  []*Spec
+	nodes  []*Node // by spec
+	sorted []int   // specs by id
+	ids    []ID    // their ids, in that order: trueSuccessor's binary search reads no spec
+	// reborn: a spec's id has changed (NewIdentity) since sorted was made.
+	reborn  bool
 	results []judged
 	// completed counts every lookup that finished, those of the warm-up included: the
 	// lookup messages a run counts are theirs too.
@@ -91,6 +101,9 @@ func (e *Experiment) Prepare(stack *topology.Stack) [][]func(topology.Host) erro
 			spec := &Spec{ID: id, Port: e.Config.Port + j}
 			spec.OnStart = func(nd *Node) { e.nodes[k] = nd }
 			spec.Join = e.bootstrap
+			if e.NewIdentity {
+				spec.Reborn = e.rebirth(name, j, v)
+			}
 			e.specs = append(e.specs, spec)
 			if e.Up[h] {
 				initial = append(initial, Peer{ID: id, Node: e.Nodes[h], Port: uint16(spec.Port)})
@@ -99,15 +112,7 @@ func (e *Experiment) Prepare(stack *topology.Stack) [][]func(topology.Host) erro
 		}
 	}
 	e.nodes = make([]*Node, len(e.specs))
-	e.sorted = make([]int, len(e.specs))
-	for i := range e.sorted {
-		e.sorted[i] = i
-	}
-	sort.Slice(e.sorted, func(a, b int) bool { return Less(e.specs[e.sorted[a]].ID, e.specs[e.sorted[b]].ID) })
-	e.ids = make([]ID, len(e.sorted))
-	for i, k := range e.sorted {
-		e.ids[i] = e.specs[k].ID
-	}
+	e.sortByID()
 	if e.Ideal {
 		states := Ideal(s, initial, e.Config.Successors, e.Config.Fingers)
 		for i, k := range initialSpec {
@@ -148,6 +153,33 @@ func (e *Experiment) Prepare(stack *topology.Stack) [][]func(topology.Host) erro
 		}
 	}
 	return progs
+}
+
+// sortByID orders the specs by id, for trueSuccessor.
+func (e *Experiment) sortByID() {
+	e.sorted = make([]int, len(e.specs))
+	for i := range e.sorted {
+		e.sorted[i] = i
+	}
+	sort.Slice(e.sorted, func(a, b int) bool { return Less(e.specs[e.sorted[a]].ID, e.specs[e.sorted[b]].ID) })
+	e.ids = make([]ID, len(e.sorted))
+	for i, k := range e.sorted {
+		e.ids[i] = e.specs[k].ID
+	}
+	e.reborn = false
+}
+
+// rebirth returns virtual node j's Spec.Reborn, for a host of v virtual nodes
+// named name: each rebirth a new id and a new port (NewIdentity).
+func (e *Experiment) rebirth(name string, j, v int) func(*Spec) {
+	span := max((65536-e.Config.Port)/v*v, v) // ports Config.Port … 65535, v at a time
+	k := 0
+	return func(spec *Spec) {
+		k++
+		spec.ID = e.Config.Space.Hash(fmt.Sprintf("%s@%d#%d", name, k, j))
+		spec.Port = e.Config.Port + (k*v+j)%span
+		e.reborn = true
+	}
 }
 
 // clip16 is x as a uint16; a lookup's hops and timeouts are bounded by maxHops.
@@ -260,6 +292,9 @@ func (e *Experiment) fail() {
 // lookup must find to succeed (ToN'03 §V: "a lookup is successful if it reaches the
 // current successor of the desired key").
 func (e *Experiment) trueSuccessor(key ID) (Peer, bool) {
+	if e.reborn {
+		e.sortByID()
+	}
 	n := len(e.sorted)
 	i := sort.Search(n, func(i int) bool { return !Less(e.ids[i], key) })
 	for j := range n {

@@ -105,3 +105,66 @@ func TestRingHealsAfterChurn(t *testing.T) {
 		})
 	}
 }
+
+// Reference: SIGCOMM'01 §6.5 and ToN'03 §V-F model churn as joins of new nodes and
+// departures: a node that joins is not one that left. With Experiment.NewIdentity, a
+// host that recovers boots a new node, with the id SHA-1(name@1) on the next port,
+// while the pointers to the node it was stay dead (nothing listens on its port); the
+// ring takes the new node in (every successor right within a few stabilization
+// rounds) and lookups of its keys find it. Without, the host comes back as the node
+// it was.
+func TestRecoveredHostIsANewNode(t *testing.T) {
+	for _, fresh := range []bool{true, false} {
+		t.Run(fmt.Sprint(fresh), func(t *testing.T) {
+			k := sim.NewKernel()
+			hs := make([]topology.StarHost, 8)
+			for i := range hs {
+				hs[i] = topology.StarHost{Name: fmt.Sprintf("node%d", i), UploadBps: 1e7, DownloadBps: 1e7, Delay: 10 * sim.Millisecond}
+			}
+			net, err := topology.BuildStar(k, hs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := topology.NewStack(net, sim.NewStreams(1))
+			per := Period{sim.Second / 2, sim.Second * 3 / 2}
+			cfg := &Config{Space: NewSpace(32), Mode: Chord, Style: Iterative, Port: 4000, Successors: 3, Fingers: true,
+				Stabilize: per, FixFingers: per, CheckPred: per, RPCTimeout: 200 * sim.Millisecond}
+			e := &Experiment{Config: cfg, Ideal: true, NewIdentity: fresh, Rand: rand.New(rand.NewPCG(1, 2)),
+				Lookups: 200, From: 20 * sim.Second, To: 30 * sim.Second}
+			for i, h := range hs {
+				e.Names = append(e.Names, h.Name)
+				e.Nodes = append(e.Nodes, topology.NodeID(i+1))
+				e.Up = append(e.Up, true)
+			}
+			for i, ps := range e.Prepare(st) {
+				for _, p := range ps {
+					st.Boot(e.Nodes[i], func(h topology.Host) {
+						if err := p(h); err != nil {
+							t.Fatal(err)
+						}
+					})
+				}
+			}
+			e.Start()
+			old := e.nodes[3].Self()
+			k.At(sim.Second, func() { st.Crash(e.Nodes[3]) })
+			k.At(5*sim.Second, func() { st.Recover(e.Nodes[3]) })
+			k.RunUntil(31 * sim.Second)
+			now := e.nodes[3].Self()
+			want := old
+			if fresh {
+				want = Peer{ID: cfg.Space.Hash("node3@1#0"), Node: old.Node, Port: 4001}
+			}
+			if now != want {
+				t.Fatalf("the recovered host's node is %v at port %d, want %v at port %d", now.ID, now.Port, want.ID, want.Port)
+			}
+			rep := e.Report()
+			if rep.Consistent != 1 || rep.LiveNodes != 8 {
+				t.Errorf("%d live nodes, %.3f with the right successor", rep.LiveNodes, rep.Consistent)
+			}
+			if rep.Lookups != 200 || rep.Failed != 0 {
+				t.Errorf("%d of %d lookups failed", rep.Failed, rep.Lookups)
+			}
+		})
+	}
+}

@@ -25,6 +25,11 @@ type Spec struct {
 	// OnStart is called with the node each time it starts (boot and reboot), so that
 	// the experiment can read its state.
 	OnStart func(*Node)
+	// Reborn, if set, is called at every boot after the first, before the node
+	// reads its ID and Port: an experiment that takes a host joining again for a new
+	// node (ToN'03 §V's joins) gives it a new identity there. Unset: the host comes
+	// back as the node it was, same id and address.
+	Reborn func(*Spec)
 
 	booted bool // a rebooted node joins rather than take Initial, stale by then
 }
@@ -103,6 +108,9 @@ const (
 // the host so that they die with it.
 func Program(cfg *Config, spec *Spec) func(topology.Host) error {
 	return func(h topology.Host) error {
+		if spec.booted && spec.Reborn != nil {
+			spec.Reborn(spec)
+		}
 		port := spec.Port
 		if port == 0 {
 			port = cfg.Port

@@ -365,8 +365,13 @@ func runChord(ctx context.Context, p *chordParams, env scenarios.RunEnv) (chordR
 			}
 		}
 	}
+	// A churn process's arrivals are new nodes (ToN'03 §V-F, SIGCOMM'01 §6.5): the
+	// pool's host an arrival takes, often one that has just left, is reborn with a
+	// new id. A host an ids list names, or one a schedule recovers by name with no
+	// churn process, comes back as the node it was.
 	ids, _ := p.ids()
-	e := &chord.Experiment{Config: cfg, Virtual: p.Virtual, Ideal: p.Ideal,
+	reborn := ids == nil && env.Schedule != nil && len(env.Schedule.Churn) > 0
+	e := &chord.Experiment{Config: cfg, Virtual: p.Virtual, Ideal: p.Ideal, NewIdentity: reborn,
 		Lookups: p.Lookups, From: p.Warmup.Time(), To: p.measureEnd(), Keys: p.Keys, ValueBytes: int(p.ValueBytes.Bytes()), PutOver: min(10*sim.Second, p.Duration.Time()/2),
 		FailFraction: p.FailFrac, FailAt: p.FailAt.Time(), Rand: env.Streams().Stream("chord/experiment")}
 	for _, h := range hosts {

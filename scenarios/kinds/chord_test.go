@@ -120,22 +120,30 @@ func TestChordFailuresMatchToNTableII(t *testing.T) {
 	}
 }
 
-// Reference: ToN'03 §V-F, Table III: about 1000 nodes under Poisson joins at rate R
-// and crashes after exponential lifetimes of mean N/R, stabilization at intervals
-// uniform in [15, 45] s. The paper's mean path length, mean timeouts and failed
-// lookups per 10^4, at R = 0.1/s and 0.4/s: 3.83, 0.11, 0; 4.06, 0.46, 15.
+// Reference: ToN'03 §V-F, Table III: about 1000 nodes under Poisson joins of new
+// nodes at rate R and departures at the same rate, stabilization at intervals uniform
+// in [15, 45] s (SIGCOMM'01 §6.5, whose text is at hand, models "joins and failures"
+// as "a Poisson process with the mean arrival rate of R"; each join is a new node,
+// here the pool's host an arrival takes, reborn with a new id). The paper's mean
+// path length, mean timeouts and failed lookups per 10^4, at R = 0.1/s and 0.4/s:
+// 3.83, 0.11, 0; 4.06, 0.46, 15 — from memory of ToN'03: no readable copy of its
+// Section V was found (see the closing note of issue 13).
 //
-// netsim's path length must be within 0.3 of the paper's. Its failed lookups are held
-// to a closed form instead of the paper's count: a lookup fails when its key lies
-// between a node that has just joined and its predecessor, which names the old
-// successor until its next stabilize: the residual of a U[15 s, 45 s] interval, of
-// mean (a² + ab + b²)/(3(a + b)) = 16.25 s. That is R·16.25 s/N of the key space, so
-// of the lookups; the run must be within [0.5×, 2.5×] of it (a few tens of failures
-// in 4000 lookups, Poisson-noisy). Timeouts, netsim's and the paper's, come from
-// fingers and successors that point at crashed nodes; netsim refreshes a distinct
-// finger a round (the whole table in log2 N rounds, as its path lengths need) and has
-// 2 to 6 times fewer timeouts than the paper, which is asserted: more than none, more
-// at 0.4/s than at 0.1/s, and at most the paper's.
+// netsim's path length must be within 0.2 of the paper's (seeds 1–3: within 0.05).
+// Its failed lookups are held to a closed form instead of the paper's count: a lookup
+// fails when its key lies between a node that has just joined and its predecessor,
+// which names the old successor until its next stabilize: the residual of a
+// U[15 s, 45 s] interval, of mean (a² + ab + b²)/(3(a + b)) = 16.25 s. That is
+// R·16.25 s/N of the key space, so of the lookups; the run must be within
+// [0.5×, 2.5×] of it (a few tens of failures in 4000 lookups, Poisson-noisy).
+// Timeouts come from fingers and successor-list entries that point at departed
+// nodes: about R·(a pointer's age)/N a hop. netsim refreshes a distinct finger a
+// fix_fingers round, the whole table in about log2 N rounds (≈ 5 min), and has 0.5 to
+// 0.7 of the paper's timeouts (seeds 1–3), as if the paper's fingers were refreshed
+// about half as often: it must have at least 0.35 and at most 1.0 of the paper's,
+// and at least 3 times more at 0.4/s than at 0.1/s (R·age: 4; the paper 4.2).
+// Messages per lookup: each timeout costs the lost request and at most one more
+// question, so 2·h ≤ messages_per_lookup ≤ 2·h + 2 + 3·timeouts, h the mean hops.
 func TestChordChurnAgainstToNTableIII(t *testing.T) {
 	runs := runChordBuiltin(t, "chord-churn", "churn_rate=[0.1/s, 0.4/s]", "duration=2500s", "warmup=500s", "lookups=4000")
 	require.Len(t, runs, 2)
@@ -146,15 +154,16 @@ func TestChordChurnAgainstToNTableIII(t *testing.T) {
 		pop := r.Values["population"]
 		require.InDelta(t, 1000, pop, 50, "R=%v: the mean population is N", rate)
 		model := rate * 16.25 / pop
-		hops, to, failed := r.Values["hops_mean"], r.Values["timeouts_mean"], r.Values["failed_fraction"]
-		t.Logf("R = %.1f/s: path %.2f (paper %.2f), timeouts %.3f (paper %.2f), failed %.4f (model %.4f), consistency %.3f",
-			rate, hops, paperPath[i], to, paperTO[i], failed, model, r.Values["consistency"])
-		require.InDelta(t, paperPath[i], hops, 0.3, "R=%v: mean path length", rate)
+		hops, to, failed, mpl := r.Values["hops_mean"], r.Values["timeouts_mean"], r.Values["failed_fraction"], r.Values["messages_per_lookup"]
+		t.Logf("R = %.1f/s: path %.3f (paper %.2f), timeouts %.3f (paper %.2f, ×%.2f), failed %.4f (model %.4f), consistency %.3f, messages %.2f a lookup",
+			rate, hops, paperPath[i], to, paperTO[i], to/paperTO[i], failed, model, r.Values["consistency"], mpl)
+		require.InDelta(t, paperPath[i], hops, 0.2, "R=%v: mean path length", rate)
 		require.True(t, failed >= 0.5*model && failed <= 2.5*model, "R=%v: failed %v, want within [0.5, 2.5]× %v", rate, failed, model)
-		require.True(t, to > 0 && to <= paperTO[i], "R=%v: timeouts %v, want in (0, %v]", rate, to, paperTO[i])
+		require.True(t, to >= 0.35*paperTO[i] && to <= paperTO[i], "R=%v: timeouts %v, want in [0.35, 1]× %v", rate, to, paperTO[i])
+		require.True(t, mpl >= 2*hops && mpl <= 2*hops+2+3*to, "R=%v: messages per lookup %v, want in [%v, %v]", rate, mpl, 2*hops, 2*hops+2+3*to)
 		timeouts = append(timeouts, to)
 	}
-	require.Greater(t, timeouts[1], timeouts[0], "more churn, more timeouts")
+	require.Greater(t, timeouts[1], 3*timeouts[0], "timeouts grow with R")
 }
 
 // Reference: Kurose & Ross §2.6.2, "Circular DHT": with successors only, a query
