@@ -49,17 +49,7 @@ func TestRingHealsAfterChurn(t *testing.T) {
 					st.Crash(h)
 				}
 			}
-			progs := e.Prepare(st)
-			for i, ps := range progs {
-				for _, p := range ps {
-					st.Boot(e.Nodes[i], func(h topology.Host) {
-						if err := p(h); err != nil {
-							t.Fatal(err)
-						}
-					})
-				}
-			}
-			e.Start()
+			bootAll(t, st, e)
 			// Churn: one event a period on average, on a random host: a down host
 			// joins; an up one crashes or leaves; never fewer than 8 up.
 			for at := sim.Time(0); at < churn; at += sim.Time(rng.ExpFloat64() * float64(period)) {
@@ -117,35 +107,18 @@ func TestRecoveredHostIsANewNode(t *testing.T) {
 	for _, fresh := range []bool{true, false} {
 		t.Run(fmt.Sprint(fresh), func(t *testing.T) {
 			k := sim.NewKernel()
-			hs := make([]topology.StarHost, 8)
-			for i := range hs {
-				hs[i] = topology.StarHost{Name: fmt.Sprintf("node%d", i), UploadBps: 1e7, DownloadBps: 1e7, Delay: 10 * sim.Millisecond}
-			}
-			net, err := topology.BuildStar(k, hs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st := topology.NewStack(net, sim.NewStreams(1))
+			st := starStack(t, k, 8, 1)
 			per := Period{sim.Second / 2, sim.Second * 3 / 2}
 			cfg := &Config{Space: NewSpace(32), Mode: Chord, Style: Iterative, Port: 4000, Successors: 3, Fingers: true,
 				Stabilize: per, FixFingers: per, CheckPred: per, RPCTimeout: 200 * sim.Millisecond}
 			e := &Experiment{Config: cfg, Ideal: true, NewIdentity: fresh, Rand: rand.New(rand.NewPCG(1, 2)),
 				Lookups: 200, From: 20 * sim.Second, To: 30 * sim.Second}
-			for i, h := range hs {
-				e.Names = append(e.Names, h.Name)
+			for i := range 8 {
+				e.Names = append(e.Names, fmt.Sprintf("node%d", i))
 				e.Nodes = append(e.Nodes, topology.NodeID(i+1))
 				e.Up = append(e.Up, true)
 			}
-			for i, ps := range e.Prepare(st) {
-				for _, p := range ps {
-					st.Boot(e.Nodes[i], func(h topology.Host) {
-						if err := p(h); err != nil {
-							t.Fatal(err)
-						}
-					})
-				}
-			}
-			e.Start()
+			bootAll(t, st, e)
 			old := e.nodes[3].Self()
 			k.At(sim.Second, func() { st.Crash(e.Nodes[3]) })
 			k.At(5*sim.Second, func() { st.Recover(e.Nodes[3]) })
@@ -167,4 +140,35 @@ func TestRecoveredHostIsANewNode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bootAll boots the experiment's programs on their hosts (those up: a host the
+// stack has crashed boots them when it recovers) and starts the experiment.
+func bootAll(t *testing.T, st *topology.Stack, e *Experiment) {
+	t.Helper()
+	for i, ps := range e.Prepare(st) {
+		for _, p := range ps {
+			st.Boot(e.Nodes[i], func(h topology.Host) {
+				if err := p(h); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	}
+	e.Start()
+}
+
+// starStack is a star of n hosts node0, node1, ... (nodes 1 … n), 10 Mb/s each way and
+// 10 ms from the core, and its stack.
+func starStack(t *testing.T, k *sim.Kernel, n int, seed uint64) *topology.Stack {
+	t.Helper()
+	hs := make([]topology.StarHost, n)
+	for i := range hs {
+		hs[i] = topology.StarHost{Name: fmt.Sprintf("node%d", i), UploadBps: 1e7, DownloadBps: 1e7, Delay: 10 * sim.Millisecond}
+	}
+	net, err := topology.BuildStar(k, hs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return topology.NewStack(net, sim.NewStreams(seed))
 }

@@ -22,38 +22,21 @@ func TestJoinCopiesTheSuccessorsFingers(t *testing.T) {
 	for _, copyFingers := range []bool{true, false} {
 		const n = 257
 		k := sim.NewKernel()
-		hs := make([]topology.StarHost, n)
-		for i := range hs {
-			hs[i] = topology.StarHost{Name: fmt.Sprintf("node%d", i), UploadBps: 1e7, DownloadBps: 1e7, Delay: 10 * sim.Millisecond}
-		}
-		net, err := topology.BuildStar(k, hs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := topology.NewStack(net, sim.NewStreams(3))
+		st := starStack(t, k, n, 3)
 		slow := Period{1000 * sim.Second, 1000 * sim.Second}
 		cfg := &Config{Space: NewSpace(160), Mode: Chord, Style: Iterative, Port: 4000, Successors: 4, Fingers: true,
 			Stabilize: slow, FixFingers: slow, CheckPred: slow, RPCTimeout: 500 * sim.Millisecond, CopyFingers: copyFingers}
 		var hops []int
 		failed := 0
 		e := &Experiment{Config: cfg, Ideal: true, Rand: rand.New(rand.NewPCG(1, 2))}
-		for i, h := range hs {
-			e.Names = append(e.Names, h.Name)
+		for i := range n {
+			e.Names = append(e.Names, fmt.Sprintf("node%d", i))
 			e.Nodes = append(e.Nodes, topology.NodeID(i+1))
 			e.Up = append(e.Up, i < n-1)
 		}
 		joiner := e.Nodes[n-1]
 		st.Crash(joiner)
-		for i, ps := range e.Prepare(st) {
-			for _, p := range ps {
-				st.Boot(e.Nodes[i], func(h topology.Host) {
-					if err := p(h); err != nil {
-						t.Fatal(err)
-					}
-				})
-			}
-		}
-		e.Start()
+		bootAll(t, st, e)
 		k.At(sim.Second, func() { st.Recover(joiner) })
 		k.At(3*sim.Second, func() {
 			nd := e.nodes[n-1]
