@@ -53,8 +53,11 @@ func nearestRank(xs []float64, q float64) float64 {
 // Reference: SIGCOMM'01 §6.2 (ToN'03 §V-B), Figs. 8 and 9: keys per node under
 // consistent hashing. The paper, 10^4 nodes and 100 keys a node: with one virtual node
 // the 1st percentile is 0 and the 99th 4.8× the mean; with 20 virtual nodes a host
-// they are 0.5× and 1.6× the mean. chord-load at 1000 hosts and 100 keys a host
-// (the same ratio), the keys put through real lookups. Two checks per run:
+// they are 0.5× and 1.6× the mean (as SIGCOMM'01 §6.2's text has them: "the 99th
+// percentile decreases from 4.8× to 1.6× the mean value, while the 1st percentile
+// increases from 0 to 0.5×", 10^4 real nodes, 10^6 keys). chord-load at 1000 hosts
+// and 100 keys a host (the same ratio), the keys put through real lookups. Two checks
+// per run:
 //   - closed form: the 1st and 99th percentiles of 1000 hosts lie within the
 //     negative binomial's quantiles at q ± 2.5·√(q(1−q)/1000), the band an order
 //     statistic of 1000 draws keeps to but for about one time in a hundred;
@@ -92,7 +95,8 @@ func TestChordLoadMatchesSIGCOMMFig9(t *testing.T) {
 
 // Reference: ToN'03 §V-E, Table II: 1000 nodes with r = 20 successors, stabilized; a
 // fraction p fail at once and lookups follow before stabilization repairs anything.
-// The paper's mean path length and mean timeouts per lookup:
+// The paper's mean path length and mean timeouts per lookup (from memory of ToN'03:
+// no readable copy of its Section V was found; see the closing note of issue 13):
 //
 //	p      0     0.1   0.2   0.3   0.4   0.5
 //	path   3.84  4.03  4.22  4.44  4.69  5.09
