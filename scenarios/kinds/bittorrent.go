@@ -74,8 +74,9 @@ func (p *bittorrentParams) torrent() bittorrent.Torrent {
 // bittorrentRun is a run's result: every peer's record, leechers after the seeds.
 type bittorrentRun struct {
 	seeds, leechers []bittorrent.Record
-	classes         []float64 // each leecher's upload rate, bit/s
-	free            []bool    // each leecher: a free rider
+	classes         []float64  // each leecher's upload rate, bit/s
+	seedTimes       []sim.Time // each leecher's seeding time, as drawn (< 0: for ever)
+	free            []bool     // each leecher: a free rider
 	pieces          int
 	bound           float64 // D_P2P for the run's rates
 	tracker         bittorrent.TrackerStats
@@ -309,6 +310,7 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 		pl.Boot(h, bittorrent.Peer(&cfg, spec, &r.leechers[i]))
 		up, down = append(up, ups[h]), append(down, downs[h])
 		r.free = append(r.free, spec.FreeRider)
+		r.seedTimes = append(r.seedTimes, spec.SeedTime)
 	}
 	r.classes = up
 	var us float64

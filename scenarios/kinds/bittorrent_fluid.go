@@ -214,6 +214,24 @@ func (r *bittorrentRun) uploadUtilization() float64 {
 	return sent / could
 }
 
+// meanSeedTime is the mean of the seeding times drawn for the leechers that finished
+// between warmup and the end, those still seeding at the end included: the sample of
+// 1/γ that the run's seeds had (NaN if one stays for ever).
+func (r *bittorrentRun) meanSeedTime() float64 {
+	var sum float64
+	n := 0
+	for i, l := range r.leechers {
+		if l.Done && l.DoneAt >= r.warmup && l.DoneAt <= r.end {
+			if r.seedTimes[i] < 0 {
+				return math.NaN()
+			}
+			sum += r.seedTimes[i].Seconds()
+			n++
+		}
+	}
+	return sum / float64(n)
+}
+
 // abortedFraction is, of the leechers that left the leecher state between warmup and
 // the end (had the whole file, or gave up), the share that gave up: the fluid
 // model's θ/(ν + θ) at its steady state.
@@ -273,6 +291,7 @@ var steadyReadings = []scenarios.Reading[bittorrentRun]{
 		}
 		return float64(n) / (r.end - r.warmup).Seconds()
 	}).Optional(),
+	scenarios.Scalar("mean_seed_time_s", "s", "mean seeding time drawn for the leechers that finished between warmup and the end: the 1/γ the run had, against which the fluid model is to be read (seeding: exponential)", (*bittorrentRun).meanSeedTime).Optional(),
 	scenarios.Scalar("aborted", "", "leechers that gave up before they had the whole file (abort_rate)", func(r *bittorrentRun) float64 {
 		n := 0
 		for _, l := range r.leechers {
