@@ -2,6 +2,8 @@ package kinds
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -94,4 +96,71 @@ schedule:
 	t.Logf("block bytes: %d uploaded, %d received: %d blocks cut off by the crashes", up, down, (up-down)/p.Block.Bytes())
 	require.GreaterOrEqual(t, up, down, "received more than was uploaded")
 	require.LessOrEqual(t, up-down, int64(len(crashes)*2*8)*p.Block.Bytes())
+}
+
+// Leechers that abort (Qiu & Srikant's θ; issue 12's churn): in a flash crowd of 8 on
+// 2 Mbps of seed for a 4 MiB file (D_P2P ≈ 27 s), with θ = 0.05/s a leecher gives up at
+// its exponential time unless it has the file by then. Those that give up lack pieces,
+// leave exactly at their drawn time, say stopped to the tracker, are counted as
+// neither leechers nor seeds after, and stay gone when their host crashes and
+// recovers; the others finish (and, having left at once, come back on their recovery
+// with the whole file, say started, and leave again).
+func TestBittorrentLeechersThatAbortLeaveForGood(t *testing.T) {
+	const peers, theta = 8, 0.05
+	// The abort times the kind draws: the stream bittorrent/aborts, a leecher at a time.
+	streams := scenarios.RunEnv{Seed: 3}.Streams()
+	rng := streams.Stream("bittorrent/aborts")
+	var at []sim.Time
+	for range peers {
+		at = append(at, max(sim.Time(rng.ExpFloat64()/theta*float64(sim.Second)), 1))
+	}
+	// Crash and recover every leecher, after it would have given up.
+	var events []string
+	for i, a := range at {
+		events = append(events, fmt.Sprintf("{at: %dms, crash: peer%d}", (a+sim.Second)/sim.Millisecond, i), fmt.Sprintf("{at: %dms, recover: peer%d}", (a+2*sim.Second)/sim.Millisecond, i))
+	}
+	s, err := scenarios.Parse("abort.yaml", []byte(fmt.Sprintf(`kind: bittorrent
+params: {file: 4MiB, abort_rate: %g/s, seeding: leave}
+topology:
+  star:
+    hosts:
+      - {name: tracker, upload: 1Gbps, download: 1Gbps, delay: 10ms}
+      - {name: seed0, upload: 2Mbps, download: 2Mbps, delay: 10ms}
+      - {name: peer, count: %d, upload: 1Mbps, download: 8Mbps, delay: 10ms}
+schedule:
+  events: [%s]
+`, theta, peers, strings.Join(events, ", "))))
+	require.NoError(t, err)
+	pt := s.Point(0)
+	p := pt.Params.(*bittorrentParams)
+	dep, err := s.Kind.Deploy(pt.Params, s.Topology)
+	require.NoError(t, err)
+	env := scenarios.RunEnv{Seed: 3, Topology: s.Topology, Deployment: dep, Schedule: s.Schedule}
+	r, err := runBittorrent(context.Background(), p, env)
+	require.NoError(t, err)
+	gaveUp := 0
+	for i, l := range r.leechers {
+		if l.Aborted {
+			gaveUp++
+			require.False(t, l.Done, "leecher %d", i)
+			require.Less(t, l.PieceCount(), r.pieces)
+			require.Equal(t, at[i], l.QuitAt-l.JoinedAt, "leecher %d left at %v, not its drawn %v", i, l.QuitAt, at[i])
+			require.Equal(t, 1, l.Starts, "leecher %d came back", i)
+			require.False(t, l.Active)
+			continue
+		}
+		require.True(t, l.Done, "leecher %d neither finished nor gave up", i)
+		require.Less(t, l.DoneAt-l.JoinedAt, at[i])
+		require.Equal(t, 2, l.Starts, "leecher %d", i)
+	}
+	finished := int64(len(r.leechers) - gaveUp)
+	t.Logf("%d of %d gave up; tracker: %+v", gaveUp, len(r.leechers), r.tracker)
+	require.Greater(t, gaveUp, 0)
+	require.Greater(t, finished, int64(0))
+	// Started: the seed, each that gave up once, each that finished twice; stopped: the
+	// same, less the seed, which stays.
+	require.Equal(t, 1+int64(gaveUp)+2*finished, r.tracker.Started)
+	require.Equal(t, int64(gaveUp)+2*finished, r.tracker.Stopped)
+	// At the end no one is counted: the finished left, those that gave up are gone.
+	require.Equal(t, 0.0, r.population[0].Value[len(r.population[0].Value)-1])
 }
