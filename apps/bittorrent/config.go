@@ -169,6 +169,11 @@ type PeerSpec struct {
 	// SeedTime is how long the peer stays once it has the whole file: < 0 for ever,
 	// 0 not at all (it leaves at once).
 	SeedTime sim.Time
+	// AbortAfter > 0: a leecher that still lacks pieces this long after it first
+	// joined gives up for good — it says stopped to the tracker, closes its
+	// connections and does not come back, not even after a crash and recovery (Qiu &
+	// Srikant's aborting downloaders, rate θ: the caller draws the time). 0: never.
+	AbortAfter sim.Time
 }
 
 // Record is one peer's disk and the experimenter's notes on it: kept by the caller
@@ -188,7 +193,8 @@ type Record struct {
 	Done, Seed   bool
 	DoneAt       sim.Time
 	Active       bool     // the program is running: started and not quit
-	QuitAt       sim.Time // when it last quit (seeded its time, or left)
+	QuitAt       sim.Time // when it last quit (seeded its time, left, or gave up)
+	Aborted      bool     // it gave up before it had the whole file (PeerSpec.AbortAfter), at QuitAt
 	UpBytes      int64    // block bytes uploaded: counted when a piece message is put in the socket, less those taken back (a cancel, a choke)
 	UpAtDone     int64    // UpBytes at DoneAt: what it uploaded as a leecher
 	DownBytes    int64    // block bytes received, duplicates included

@@ -68,6 +68,9 @@ func Peer(cfg *Config, spec PeerSpec, rec *Record) func(topology.Host) error {
 }
 
 func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Record) (*peer, error) {
+	if rec.Aborted {
+		return nil, nil // the user gave up on this torrent: the client is not run again
+	}
 	now := h.Now()
 	if rec.Starts == 0 {
 		rec.JoinedAt = now
@@ -99,6 +102,10 @@ func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Re
 		rec.Done, rec.DoneAt, rec.UpAtDone = true, now, rec.UpBytes
 	}
 	p.timers = append(p.timers, h.Every(cfg.ChokeInterval, p.rechoke), h.Every(cfg.KeepAlive/2, p.tick))
+	if spec.AbortAfter > 0 && !p.complete() {
+		// The user's patience runs from the first join, across crashes.
+		p.timers = append(p.timers, h.After(max(rec.JoinedAt+spec.AbortAfter-now, 0), p.abort))
+	}
 	h.OnLeave(p.leave)
 	p.announce("started")
 	if p.complete() {
@@ -407,6 +414,16 @@ func (p *peer) seedFor() {
 
 // leave is the host's graceful leave: the client says stopped and closes.
 func (p *peer) leave() { p.stop() }
+
+// abort is a leecher giving up before it has the file: it leaves as gracefully as
+// leave, for good.
+func (p *peer) abort() {
+	if p.complete() || p.quit {
+		return
+	}
+	p.rec.Aborted = true
+	p.stop()
+}
 
 // stop quits the torrent: the tracker is told, every connection closed.
 func (p *peer) stop() {

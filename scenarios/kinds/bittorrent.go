@@ -49,6 +49,7 @@ type bittorrentParams struct {
 	// The steady state of Qiu & Srikant's fluid model (bittorrent_fluid.go).
 	ArrivalRate units.Frequency `yaml:"arrival_rate" help:"λ: the leechers arrive as a Poisson process of this rate, taking the hosts peer0, peer1, ... in turn until limit (0: all at time 0, a flash crowd)"`
 	InitialSeed units.Duration  `yaml:"initial_seed_time" range:"[0,)" help:"how long the initial seeds stay (0: for ever); with arrivals, a swarm whose own seeds sustain it runs on without them, as the fluid model has it"`
+	AbortRate   units.Frequency `yaml:"abort_rate" range:"[0,)" help:"θ: each leecher gives up at an exponential time of this rate from its arrival if it lacks pieces by then: it says stopped, closes its connections and never comes back (0: never)"`
 	Warmup      units.Duration  `yaml:"warmup" range:"[0,)" help:"the steady-state readings (mean_leechers, mean_seeds, mean_download_s) are of the time from here to the end"`
 	Eta         float64         `yaml:"eta" default:"1" range:"(0,1]" help:"η, the fluid model's effectiveness of the leechers' uploads (Qiu & Srikant: ≈ 1 for many pieces); the fluid theory lines only"`
 }
@@ -73,8 +74,9 @@ func (p *bittorrentParams) torrent() bittorrent.Torrent {
 // bittorrentRun is a run's result: every peer's record, leechers after the seeds.
 type bittorrentRun struct {
 	seeds, leechers []bittorrent.Record
-	classes         []float64 // each leecher's upload rate, bit/s
-	free            []bool    // each leecher: a free rider
+	classes         []float64  // each leecher's upload rate, bit/s
+	seedTimes       []sim.Time // each leecher's seeding time, as drawn (< 0: for ever)
+	free            []bool     // each leecher: a free rider
 	pieces          int
 	bound           float64 // D_P2P for the run's rates
 	tracker         bittorrent.TrackerStats
@@ -289,6 +291,8 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 	// The users' behaviour: who free-rides (the first of every 1/fraction, spread over
 	// the classes) and how long each stays after finishing, from the run's own stream.
 	rng := env.Streams().Stream("bittorrent/users")
+	// Aborts from a stream of their own: the seeding times are the same with and without.
+	aborts := env.Streams().Stream("bittorrent/aborts")
 	freeRiders := int(math.Round(p.FreeRiders * float64(len(peers))))
 	ups, downs := env.Topology.Capacities(true), env.Topology.Capacities(false)
 	var up, down []float64
@@ -300,9 +304,13 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 		case "exponential":
 			spec.SeedTime = max(sim.Time(rng.ExpFloat64()*float64(p.SeedTime.Time())), 1)
 		}
+		if theta := p.AbortRate.PerSecond(); theta > 0 {
+			spec.AbortAfter = max(sim.Time(aborts.ExpFloat64()/theta*float64(sim.Second)), 1)
+		}
 		pl.Boot(h, bittorrent.Peer(&cfg, spec, &r.leechers[i]))
 		up, down = append(up, ups[h]), append(down, downs[h])
 		r.free = append(r.free, spec.FreeRider)
+		r.seedTimes = append(r.seedTimes, spec.SeedTime)
 	}
 	r.classes = up
 	var us float64

@@ -94,12 +94,12 @@ func (f btFluid) trajectory(end, dt float64) (ts, xs, ys []float64) {
 	}
 }
 
-// fluid is the model for a swarm of the kind's parameters: λ the arrival rate, θ = 0
-// (a leecher of the kind never aborts), γ = 1/seed_time, μ and c the leechers' mean
-// upload and download rates over F, and η the file's effectiveness (btEta).
+// fluid is the model for a swarm of the kind's parameters: λ the arrival rate, θ the
+// abort rate, γ = 1/seed_time, μ and c the leechers' mean upload and download rates
+// over F, and η the file's effectiveness (the eta parameter).
 func (p *bittorrentParams) fluid() btFluid {
 	f := float64(p.File.Bits())
-	return btFluid{Lambda: p.ArrivalRate.PerSecond(), Gamma: 1 / p.SeedTime.Time().Seconds(),
+	return btFluid{Lambda: p.ArrivalRate.PerSecond(), Theta: p.AbortRate.PerSecond(), Gamma: 1 / p.SeedTime.Time().Seconds(),
 		Mu: p.PeerUpload.Bps() / f, C: p.PeerDownload.Bps() / f, Eta: p.Eta}
 }
 
@@ -214,6 +214,40 @@ func (r *bittorrentRun) uploadUtilization() float64 {
 	return sent / could
 }
 
+// meanSeedTime is the mean of the seeding times drawn for the leechers that finished
+// between warmup and the end, those still seeding at the end included: the sample of
+// 1/γ that the run's seeds had (NaN if one stays for ever).
+func (r *bittorrentRun) meanSeedTime() float64 {
+	var sum float64
+	n := 0
+	for i, l := range r.leechers {
+		if l.Done && l.DoneAt >= r.warmup && l.DoneAt <= r.end {
+			if r.seedTimes[i] < 0 {
+				return math.NaN()
+			}
+			sum += r.seedTimes[i].Seconds()
+			n++
+		}
+	}
+	return sum / float64(n)
+}
+
+// abortedFraction is, of the leechers that left the leecher state between warmup and
+// the end (had the whole file, or gave up), the share that gave up: the fluid
+// model's θ/(ν + θ) at its steady state.
+func (r *bittorrentRun) abortedFraction() float64 {
+	var done, gaveUp int
+	for _, l := range r.leechers {
+		switch {
+		case l.Aborted && l.QuitAt >= r.warmup && l.QuitAt <= r.end:
+			gaveUp++
+		case l.Done && l.DoneAt >= r.warmup && l.DoneAt <= r.end:
+			done++
+		}
+	}
+	return float64(gaveUp) / float64(done+gaveUp)
+}
+
 // downloadTimeSeries is the mean download time of the leechers that finished in each
 // minute, at the minute's end.
 func (r *bittorrentRun) downloadTimeSeries() scenarios.TimeSeries {
@@ -257,6 +291,17 @@ var steadyReadings = []scenarios.Reading[bittorrentRun]{
 		}
 		return float64(n) / (r.end - r.warmup).Seconds()
 	}).Optional(),
+	scenarios.Scalar("mean_seed_time_s", "s", "mean seeding time drawn for the leechers that finished between warmup and the end: the 1/γ the run had, against which the fluid model is to be read (seeding: exponential)", (*bittorrentRun).meanSeedTime).Optional(),
+	scenarios.Scalar("aborted", "", "leechers that gave up before they had the whole file (abort_rate)", func(r *bittorrentRun) float64 {
+		n := 0
+		for _, l := range r.leechers {
+			if l.Aborted {
+				n++
+			}
+		}
+		return float64(n)
+	}),
+	scenarios.Scalar("aborted_fraction", "", "of the leechers that finished or gave up between warmup and the end, the share that gave up", (*bittorrentRun).abortedFraction).Optional(),
 	scenarios.Scalar("leecher_upload_utilization", "", "of the uplinks of the leechers that finished between warmup and the end, the share they used while leeching (the fluid model's η, measured)", (*bittorrentRun).uploadUtilization).Optional(),
 	scenarios.Series("download_time_s", "s", "mean download time of the leechers that finished in each minute", (*bittorrentRun).downloadTimeSeries),
 	scenarios.Series("fluid_leechers", "", "the fluid model's x(t) from an empty swarm (Qiu & Srikant 2004); with arrivals and exponential seeding", func(r *bittorrentRun) scenarios.TimeSeries { return r.fluid[0] }),
@@ -265,7 +310,15 @@ var steadyReadings = []scenarios.Reading[bittorrentRun]{
 
 // fluidTheories are the steady state's theory lines.
 var fluidTheories = []scenarios.TheoryOf[bittorrentParams]{
-	fluidTheory("mean_leechers", "fluid model x̄ = λ/ν (Qiu & Srikant)", func(x, _, _ float64) float64 { return x }),
-	fluidTheory("mean_seeds", "fluid model ȳ = λ/γ", func(_, y, _ float64) float64 { return y }),
-	fluidTheory("mean_download_s", "fluid model T = 1/ν, 1/ν = max(1/c, (1/η)(1/μ − 1/γ))", func(_, _, t float64) float64 { return t }),
+	fluidTheory("mean_leechers", "fluid model x̄ = λ/(ν + θ) (Qiu & Srikant)", func(x, _, _ float64) float64 { return x }),
+	fluidTheory("mean_seeds", "fluid model ȳ = νx̄/γ", func(_, y, _ float64) float64 { return y }),
+	fluidTheory("mean_download_s", "fluid model T = 1/(ν + θ), 1/ν = max(1/c, (1/η)(1/μ − 1/γ))", func(_, _, t float64) float64 { return t }),
+	{Name: "fluid_aborted_fraction", Label: "fluid model θ/(ν + θ)", Metric: "aborted_fraction", Value: func(p *bittorrentParams) (float64, error) {
+		if err := p.fluidApplies(); err != nil {
+			return 0, err
+		}
+		f := p.fluid()
+		nu, _ := f.nu()
+		return f.Theta / (nu + f.Theta), nil
+	}},
 }
