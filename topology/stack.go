@@ -116,6 +116,7 @@ type Stack struct {
 	DropDatagram func(seq uint64, from, to Addr, m Message) bool
 	datagrams    uint64
 	tap          *tapState // nil unless SetTap: tapping costs nothing when off
+	arrivals     *arrival  // free list of direct datagrams' records (udp.go)
 	// noDrain: every segment starts a flow of its own, the stream's flow ending
 	// before the next starts (the order before Network.drain), for the test that
 	// checks that draining moves no result.

@@ -1,0 +1,174 @@
+package topology
+
+import (
+	"math"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"netsim/sim"
+)
+
+// Direct datagrams (udp.go): one kernel event a datagram, no allocation, and the
+// times, losses and queueing of the two-event path.
+
+// directStar is n hosts on a star with the given access rates (+Inf: unconstrained)
+// and a 10 ms delay host to core, each with a UDP socket on port 9 that records what
+// arrives and when.
+type directStar struct {
+	k     *sim.Kernel
+	net   *Network
+	st    *Stack
+	socks []UDPSocket
+	got   []directGot
+}
+
+type directGot struct {
+	at       sim.Time
+	from, to int // host indices
+	size     int64
+}
+
+func newDirectStar(t testing.TB, n int, upBps, downBps float64) *directStar {
+	d := &directStar{k: sim.NewKernel()}
+	hs := make([]StarHost, n)
+	for i := range hs {
+		hs[i] = StarHost{Name: "h" + strconv.Itoa(i), UploadBps: upBps, DownloadBps: downBps, Delay: 10 * sim.Millisecond}
+	}
+	var err error
+	d.net, err = BuildStar(d.k, hs)
+	require.NoError(t, err)
+	d.st = NewStack(d.net, sim.NewStreams(1))
+	for i := range n {
+		to := NodeID(i + 1) // node 0 is the core
+		u, err := d.st.Host(to).BindUDP(9, func(from Addr, m Message) {
+			d.got = append(d.got, directGot{d.k.Now(), int(from.Node) - 1, int(to) - 1, m.SizeBytes})
+		})
+		require.NoError(t, err)
+		d.socks = append(d.socks, u)
+	}
+	return d
+}
+
+func (d *directStar) send(t testing.TB, from, to int, size int64) {
+	require.NoError(t, d.socks[from].SendTo(Addr{NodeID(to + 1), 9}, Message{SizeBytes: size}))
+}
+
+// On unconstrained links a datagram's flow ends at once (an infinite rate), so it
+// arrives the route's delay (2 × 10 ms) after it leaves, in one event: the arrival.
+func TestDirectDatagramIsOneEvent(t *testing.T) {
+	d := newDirectStar(t, 3, math.Inf(1), math.Inf(1))
+	d.k.At(5*sim.Millisecond, func() {
+		d.send(t, 0, 1, 100)
+		d.send(t, 0, 2, 200) // the same instant: behind the first, which took no time
+		d.send(t, 1, 0, 0)
+	})
+	d.k.Run()
+	require.Equal(t, []directGot{
+		{25 * sim.Millisecond, 0, 1, 100},
+		{25 * sim.Millisecond, 0, 2, 200},
+		{25 * sim.Millisecond, 1, 0, 0},
+	}, d.got)
+	require.Equal(t, uint64(1+3), d.k.Events(), "the sending event and one arrival a datagram")
+	require.Zero(t, d.net.Stats().Starts, "no flow")
+}
+
+// A packet (UDPParams.PacketBytes) takes T = ⌈8·S/C⌉ on the wire at the route's
+// bottleneck C (packet.go) and arrives T + delay after it leaves; one sent while it is
+// on the wire waits for it, and one wake event sends it: three datagrams back to back
+// cost three arrivals and one wake.
+func TestDirectPacketsQueueBehindTheWire(t *testing.T) {
+	d := newDirectStar(t, 2, 1e6, 1e7) // 1 Mbps up: 1000 bytes take 8 ms
+	d.st.UDP.PacketBytes = 1500
+	d.k.At(0, func() {
+		d.send(t, 0, 1, 1000)
+		d.send(t, 0, 1, 500)  // 4 ms, after the first's 8
+		d.send(t, 0, 1, 1000) // 8 ms more
+	})
+	d.k.Run()
+	ms := sim.Millisecond
+	require.Equal(t, []directGot{
+		{8*ms + 20*ms, 0, 1, 1000},
+		{12*ms + 20*ms, 0, 1, 500},
+		{20*ms + 20*ms, 0, 1, 1000},
+	}, d.got)
+	require.Equal(t, uint64(1+3+2), d.k.Events(), "the sending event, three arrivals, a wake at 8 ms and one at 12 ms")
+}
+
+// A socket that dies while its datagram's last bit has not left aborts it, as it
+// aborts a flow or a packet; the datagram waiting behind it is dropped with the queue.
+// Once the last bit has left, the datagram flies on.
+func TestDirectDatagramDiesWithItsSocketOnTheWire(t *testing.T) {
+	d := newDirectStar(t, 3, 1e6, 1e7)
+	d.st.UDP.PacketBytes = 1500
+	d.k.At(0, func() {
+		d.send(t, 0, 2, 1000) // on the wire until 8 ms
+		d.send(t, 0, 2, 1000)
+	})
+	d.k.At(7*sim.Millisecond, func() { require.NoError(t, d.socks[0].Close()) })
+	d.send(t, 1, 2, 1000)
+	d.k.At(8*sim.Millisecond, func() { require.NoError(t, d.socks[1].Close()) })
+	d.k.Run()
+	require.Equal(t, []directGot{{28 * sim.Millisecond, 1, 2, 1000}}, d.got)
+	require.Zero(t, d.st.Stats(1).DatagramsLost, "an aborted datagram is not counted lost")
+}
+
+// A link of the route that fails while the datagram is on the wire or in flight loses
+// it, counted lost at its sender; one that fails after it has arrived does not.
+func TestDirectDatagramLostToALinkFailure(t *testing.T) {
+	d := newDirectStar(t, 3, math.Inf(1), math.Inf(1))
+	d.send(t, 0, 1, 100) // arrives at 20 ms
+	d.send(t, 2, 1, 100)
+	_, in := d.net.NodeLinks(2)
+	down := in[0]
+	d.k.At(10*sim.Millisecond, func() { d.net.FailLink(down) })
+	d.k.At(15*sim.Millisecond, func() { d.net.RestoreLink(down) })
+	d.k.At(30*sim.Millisecond, func() { d.send(t, 0, 1, 100) })
+	d.k.Run()
+	require.Equal(t, []directGot{{50 * sim.Millisecond, 0, 1, 100}}, d.got)
+	require.Equal(t, int64(1), d.st.Stats(1).DatagramsLost)
+	require.Equal(t, int64(1), d.st.Stats(3).DatagramsLost)
+}
+
+// Loss drawn as the datagram leaves: with p = 1 on the uplink every datagram is lost,
+// counted at once (no event) on an unconstrained link.
+func TestDirectDatagramLoss(t *testing.T) {
+	d := newDirectStar(t, 2, math.Inf(1), math.Inf(1))
+	out, _ := d.net.NodeLinks(1)
+	d.net.SetLinkLoss(out[0], 1)
+	for range 5 {
+		d.send(t, 0, 1, 100)
+	}
+	d.k.Run()
+	require.Empty(t, d.got)
+	require.Equal(t, int64(5), d.st.Stats(1).DatagramsLost)
+	require.Zero(t, d.k.Events())
+}
+
+// A datagram to a host that is down, or that rebooted while it flew, is not delivered
+// (and not counted lost: the network delivered it).
+func TestDirectDatagramToAHostThatRebooted(t *testing.T) {
+	d := newDirectStar(t, 2, math.Inf(1), math.Inf(1))
+	d.send(t, 0, 1, 100)
+	d.k.At(5*sim.Millisecond, func() { d.st.Crash(2) })
+	d.k.At(6*sim.Millisecond, func() { d.st.Recover(2) })
+	d.k.Run()
+	require.Empty(t, d.got)
+	require.Zero(t, d.st.Stats(1).DatagramsLost)
+}
+
+// The direct path allocates nothing a datagram once its pools are warm: neither the
+// record of the datagram in flight (pooled by the stack), nor its route (held in the
+// record), nor its event (the kernel's slots and chunks are reused).
+func TestDirectDatagramAllocatesNothing(t *testing.T) {
+	d := newDirectStar(t, 2, math.Inf(1), math.Inf(1))
+	m := Message{SizeBytes: 60}
+	allocs := testing.AllocsPerRun(1000, func() {
+		_ = d.socks[0].SendTo(Addr{2, 9}, m)
+		_ = d.socks[1].SendTo(Addr{1, 9}, m)
+		d.got = d.got[:0]
+		d.k.Run()
+	})
+	require.Zero(t, allocs)
+}
