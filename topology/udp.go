@@ -281,10 +281,11 @@ func (u *udpSocket) pop() {
 
 // arrival is a direct datagram in flight, pooled by the stack (newArrival).
 type arrival struct {
-	u         *udpSocket
+	s         *Stack
 	dst       *host
-	epoch     uint32 // dst's epoch when the datagram left
-	failEpoch uint64 // the network's FailEpoch when it left
+	u         *udpSocket // the sender, read only if the datagram is lost
+	epoch     uint32     // dst's epoch when the datagram left
+	failEpoch uint64     // the network's FailEpoch when it left
 	from      Addr
 	port      uint16
 	lost      bool // its event is its last bit leaving, to count it lost
@@ -339,7 +340,7 @@ func (u *udpSocket) sendDirect(a *arrival, d datagram, r Route, wire sim.Time, l
 		s.freeArrival(a)
 		return
 	}
-	a.u, a.dst, a.epoch, a.failEpoch = u, dst, dst.epoch, s.net.FailEpoch()
+	a.s, a.u, a.dst, a.epoch, a.failEpoch = s, u, dst, dst.epoch, s.net.FailEpoch()
 	a.from, a.port, a.lost, a.m, a.route = from, uint16(d.to.Port), lost, d.m, r
 	at := u.wireEnd
 	if !lost {
@@ -354,11 +355,10 @@ func (u *udpSocket) sendDirect(a *arrival, d datagram, r Route, wire sim.Time, l
 // run is a direct datagram's event: its arrival, or its last bit leaving if it is
 // lost.
 func (a *arrival) run() {
-	u := a.u
-	s := u.h.s
+	s := a.s
 	switch dst := a.dst; {
 	case a.lost || s.net.RouteBroken(a.route, a.failEpoch):
-		u.h.stats.DatagramsLost++
+		a.u.h.stats.DatagramsLost++
 	case !dst.up || dst.epoch != a.epoch:
 	default:
 		if i := dst.bound(a.port, true); i >= 0 {
