@@ -121,6 +121,9 @@ type Stack struct {
 	// before the next starts (the order before Network.drain), for the test that
 	// checks that draining moves no result.
 	noDrain bool
+	// noDirect: every datagram takes the two-event path (udp.go), for the test and
+	// the benchmark that compare the two.
+	noDirect bool
 }
 
 // NewStack returns the transport layer of net with DefaultTCP. Random streams (each

@@ -155,7 +155,7 @@ func (u *udpSocket) send(d datagram) {
 	var a *arrival
 	var r Route
 	var err error
-	if s.tap == nil && s.net.busy == nil && u.spare == nil {
+	if s.tap == nil && s.net.busy == nil && u.spare == nil && !s.noDirect {
 		a = s.newArrival()
 		r, err = s.net.routeInto(u.h.id, d.to.Node, a.links[:0])
 	} else {

@@ -1,7 +1,10 @@
 package topology
 
 import (
+	"cmp"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -171,4 +174,76 @@ func TestDirectDatagramAllocatesNothing(t *testing.T) {
 		d.k.Run()
 	})
 	require.Zero(t, allocs)
+}
+
+// The direct path and the two-event path give the same network: on random traffic
+// (packets and datagrams of size 0 on 1 Mbps / 10 Mbps access links, unconstrained
+// ones, and lossy links), with links failing and coming back and hosts crashing and
+// closing sockets, every datagram arrives at the same instant from the same sender,
+// or is lost or dropped at both, and every host counts the same. Only the order of
+// arrivals at one instant may differ (an arrival is queued when its datagram leaves,
+// not when its last bit does), so arrivals are compared as sorted lists.
+func TestDirectMatchesTwoEventPath(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		run := func(noDirect bool) ([]directGot, []HostStats, uint64) {
+			const n = 12
+			up, down := 1e6, 1e7
+			if seed%3 == 0 {
+				up, down = math.Inf(1), math.Inf(1)
+			}
+			d := newDirectStar(t, n, up, down)
+			d.st.noDirect = noDirect
+			d.st.UDP.PacketBytes = 1500
+			rng := rand.New(rand.NewPCG(seed, 7))
+			if seed%4 == 0 {
+				out, _ := d.net.NodeLinks(1)
+				d.net.SetLinkLoss(out[0], 0.3)
+			}
+			for range 400 {
+				at := sim.Time(rng.IntN(int(2 * sim.Second)))
+				from, to := rng.IntN(n), rng.IntN(n)
+				size := int64(rng.IntN(1500))
+				if rng.IntN(10) == 0 {
+					size = 0
+				}
+				burst := 1 + rng.IntN(3) // several at one instant queue behind each other
+				d.k.At(at, func() {
+					for range burst {
+						_ = d.socks[from].SendTo(Addr{NodeID(to + 1), 9}, Message{SizeBytes: size})
+					}
+				})
+			}
+			for range 6 {
+				at := sim.Time(rng.IntN(int(2 * sim.Second)))
+				node := NodeID(1 + rng.IntN(n))
+				out, in := d.net.NodeLinks(node)
+				l := out[0]
+				if rng.IntN(2) == 0 {
+					l = in[0]
+				}
+				d.k.At(at, func() { d.net.FailLink(l) })
+				d.k.At(at+sim.Time(rng.IntN(int(100*sim.Millisecond))), func() { d.net.RestoreLink(l) })
+			}
+			for range 3 {
+				at := sim.Time(rng.IntN(int(2 * sim.Second)))
+				h := rng.IntN(n)
+				d.k.At(at, func() { d.st.Crash(NodeID(h + 1)) })
+			}
+			d.k.Run()
+			slices.SortFunc(d.got, func(a, b directGot) int {
+				return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.size, b.size))
+			})
+			var stats []HostStats
+			for i := range n {
+				stats = append(stats, d.st.Stats(NodeID(i+1)))
+			}
+			return d.got, stats, d.k.Events()
+		}
+		got2, stats2, ev2 := run(true)
+		got1, stats1, ev1 := run(false)
+		require.NotEmpty(t, got1)
+		require.Equal(t, got2, got1, "seed %d", seed)
+		require.Equal(t, stats2, stats1, "seed %d", seed)
+		require.Less(t, ev1, ev2, "seed %d: fewer events", seed)
+	}
 }
