@@ -268,7 +268,8 @@ func (u *udpSocket) pop() {
 //     the wire and the propagation), counted lost at the sender then;
 //   - its sender's socket dying (Close, a crash, a leave's end) before T has passed
 //     cancels it, as it aborts a flow or a packet; once its last bit has left (at once
-//     when T = 0) it flies on;
+//     when T = 0) it flies on (the two-event path also lost a datagram of T = 0 whose
+//     socket died at its instant before its flow's end event ran);
 //   - a datagram sent while one is on the wire waits in the socket's queue, which a
 //     wake event at the end of T sends;
 //   - a datagram lost by the links' loss or DropDatagram is counted lost at the end of

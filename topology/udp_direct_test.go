@@ -117,6 +117,17 @@ func TestDirectDatagramDiesWithItsSocketOnTheWire(t *testing.T) {
 	require.Zero(t, d.st.Stats(1).DatagramsLost, "an aborted datagram is not counted lost")
 }
 
+// On unconstrained links a datagram's last bit leaves as it is sent, so a socket
+// closed in the same event no longer holds it: it arrives. (The two-event path
+// aborted it: its flow's end, an event at the same instant, had not yet run.)
+func TestDirectDatagramSentAtOnceOutlivesItsSocket(t *testing.T) {
+	d := newDirectStar(t, 2, math.Inf(1), math.Inf(1))
+	d.send(t, 0, 1, 100)
+	require.NoError(t, d.socks[0].Close())
+	d.k.Run()
+	require.Equal(t, []directGot{{20 * sim.Millisecond, 0, 1, 100}}, d.got)
+}
+
 // A link of the route that fails while the datagram is on the wire or in flight loses
 // it, counted lost at its sender; one that fails after it has arrived does not.
 func TestDirectDatagramLostToALinkFailure(t *testing.T) {
