@@ -154,10 +154,15 @@ func (u *udpSocket) send(d datagram) {
 	s := u.h.s
 	var a *arrival
 	var r Route
+	var bps float64 // r's bottleneck, if a is not nil
 	var err error
 	if s.tap == nil && s.net.busy == nil && u.spare == nil && !s.noDirect {
 		a = s.newArrival()
-		r, err = s.net.routeInto(u.h.id, d.to.Node, a.links[:0])
+		var ok bool
+		if r, bps, ok = s.accessRoute(u.h, s.host(d.to.Node), a.links[:0]); !ok {
+			r, err = s.net.routeInto(u.h.id, d.to.Node, a.links[:0])
+			bps = s.routeBps(r)
+		}
 	} else {
 		r, err = s.net.Route(u.h.id, d.to.Node)
 	}
@@ -177,7 +182,7 @@ func (u *udpSocket) send(d datagram) {
 	lost := s.lossy(r) || (s.DropDatagram != nil && s.DropDatagram(s.datagrams, from, d.to, d.m))
 	dst := s.host(d.to.Node)
 	if a != nil {
-		if wire, ok := s.directTime(r, d.m.SizeBytes); ok {
+		if wire, ok := s.directTime(bps, d.m.SizeBytes); ok {
 			u.sendDirect(a, d, r, wire, lost, from, dst)
 			return
 		}
@@ -314,12 +319,86 @@ func (s *Stack) freeArrival(a *arrival) {
 	a.next, s.arrivals = s.arrivals, a
 }
 
-// directTime returns a direct datagram's time on the wire over r, if it can go direct.
-func (s *Stack) directTime(r Route, sizeBytes int64) (sim.Time, bool) {
+// hostEnds is what a host knows of its access links: the only link out of it and the
+// only link into it, if it has one each way (every host of the builders), with the
+// node at their far ends and their delays and capacities, so that a route between
+// two hosts behind one router is read from the two hosts, not from the network's
+// node and link tables (cache misses at 10^4 hosts and more). It is valid while the
+// network has nlinks links: links are only ever added, and only an addition changes
+// which links a host has.
+type hostEnds struct {
+	nlinks  int // 0: not yet read
+	out, in accessLink
+}
+
+// accessLink is one of a host's access links; id is -1 when the host has none, or
+// more than one, that way.
+type accessLink struct {
+	id    LinkID
+	far   NodeID
+	delay sim.Time
+	bps   float64
+}
+
+// accessRoute returns the route from → to through their access links, as Route gives
+// it, when both hang off the same router by a sole link each way that is up; ok false
+// otherwise (Route then decides).
+func (s *Stack) accessRoute(from, to *host, buf []LinkID) (r Route, bps float64, ok bool) {
+	n := s.net
+	if from == to {
+		return Route{}, 0, false
+	}
+	fe, te := from.accessEnds(), to.accessEnds()
+	out, in := fe.out, te.in
+	if out.id < 0 || in.id < 0 || out.far != in.far || to.id == out.far || n.isDown(out.id) || n.isDown(in.id) {
+		return Route{}, 0, false
+	}
+	r = Route{Links: append(buf[:0], out.id, in.id)}
+	r.Delay = out.delay + in.delay
+	return r, math.Min(math.Min(math.Inf(1), out.bps), in.bps), true
+}
+
+// accessEnds returns h's access links, read afresh if links were added since.
+func (h *host) accessEnds() *hostEnds {
+	n := h.s.net
+	e := &h.ends
+	if e.nlinks == len(n.links) {
+		return e
+	}
+	e.nlinks = len(n.links)
+	read := func(l LinkID, far NodeID) accessLink {
+		if l < 0 {
+			return accessLink{id: -1}
+		}
+		lk := &n.links[l]
+		return accessLink{id: l, far: far, delay: lk.delay, bps: lk.capacityBps}
+	}
+	nd := &n.nodes[h.id]
+	if l := n.soleLink(nd.firstOut, true); l >= 0 {
+		e.out = read(l, n.links[l].to)
+	} else {
+		e.out = read(-1, 0)
+	}
+	if l := n.soleLink(nd.firstIn, false); l >= 0 {
+		e.in = read(l, n.links[l].from)
+	} else {
+		e.in = read(-1, 0)
+	}
+	return e
+}
+
+// routeBps is r's bottleneck capacity, +Inf if no link limits it.
+func (s *Stack) routeBps(r Route) float64 {
 	bps := math.Inf(1)
 	for _, l := range r.Links {
 		bps = math.Min(bps, s.net.links[l].capacityBps)
 	}
+	return bps
+}
+
+// directTime returns a direct datagram's time on the wire over a route of bottleneck
+// bps, if it can go direct.
+func (s *Stack) directTime(bps float64, sizeBytes int64) (sim.Time, bool) {
 	switch {
 	case sizeBytes == 0 || !finite(bps):
 		return 0, true

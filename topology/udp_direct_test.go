@@ -258,3 +258,53 @@ func TestDirectMatchesTwoEventPath(t *testing.T) {
 		require.Less(t, ev1, ev2, "seed %d: fewer events", seed)
 	}
 }
+
+// accessRoute, a route read from the two hosts' access links, is Route's route between
+// hosts of a star, and declines where Route must decide: a host with two links out, the
+// router itself, a link down, the same host; and it follows links added later.
+func TestAccessRouteIsRoute(t *testing.T) {
+	k := sim.NewKernel()
+	net, err := BuildStar(k, []StarHost{
+		{Name: "a", UploadBps: 1e6, DownloadBps: 2e6, Delay: 3 * sim.Millisecond},
+		{Name: "b", UploadBps: math.Inf(1), DownloadBps: 5e6, Delay: 7 * sim.Millisecond},
+		{Name: "c", UploadBps: 4e6, DownloadBps: math.Inf(1), Delay: 11 * sim.Millisecond},
+	})
+	require.NoError(t, err)
+	st := NewStack(net, sim.NewStreams(1))
+	check := func(what string) (read int) {
+		for from := range NodeID(4) {
+			for to := range NodeID(4) {
+				var buf [2]LinkID
+				r, bps, ok := st.accessRoute(st.host(from), st.host(to), buf[:0])
+				want, err := net.Route(from, to)
+				if !ok {
+					continue
+				}
+				require.NoError(t, err, "%s: %d -> %d", what, from, to)
+				require.Equal(t, want, r, "%s: %d -> %d", what, from, to)
+				require.Equal(t, st.routeBps(want), bps, "%s: %d -> %d", what, from, to)
+				read++
+			}
+		}
+		return read
+	}
+	require.Equal(t, 6, check("star"), "every ordered pair of the three hosts")
+	var buf [2]LinkID
+	_, _, ok := st.accessRoute(st.host(1), st.host(0), buf[:0])
+	require.False(t, ok, "to the router")
+	_, _, ok = st.accessRoute(st.host(1), st.host(1), buf[:0])
+	require.False(t, ok, "to itself")
+	out, _ := net.NodeLinks(2)
+	net.FailLink(out[0])
+	_, _, ok = st.accessRoute(st.host(2), st.host(1), buf[:0])
+	require.False(t, ok, "uplink down")
+	net.RestoreLink(out[0])
+	require.Equal(t, 6, check("restored"))
+	net.AddLink(1, 3, 1e9, sim.Millisecond) // a's shortcut to c: a has two links out
+	_, _, ok = st.accessRoute(st.host(1), st.host(3), buf[:0])
+	require.False(t, ok, "two links out")
+	r, err := net.Route(1, 3)
+	require.NoError(t, err)
+	require.Len(t, r.Links, 1)
+	require.Equal(t, 3, check("after AddLink"), "b → a, c → a, c → b: a has two links out, c two in")
+}
