@@ -160,6 +160,7 @@ type host struct {
 	t        *hostTCP  // nil until the host first uses TCP
 	nextPort uint16    // ephemeral port cursor
 	stats    HostStats
+	ends     hostEnds // its access links, for direct datagrams' routes (udp.go)
 }
 
 // hostTCP is a host's TCP state: a host that only speaks UDP (a DHT node, a DNS

@@ -56,7 +56,11 @@ func (n *Network) soleLink(first LinkID, out bool) LinkID {
 // single outgoing link is routed through its neighbour's tree and a node with a single
 // incoming link is reached through its neighbour, so a call costs O(hops) once the
 // trees exist.
-func (n *Network) Route(from, to NodeID) (Route, error) {
+func (n *Network) Route(from, to NodeID) (Route, error) { return n.routeInto(from, to, nil) }
+
+// routeInto is Route with its links written into buf's array when they fit, so that a
+// caller that keeps a route per message (udp.go's datagrams) allocates nothing.
+func (n *Network) routeInto(from, to NodeID, buf []LinkID) (Route, error) {
 	n.checkNode(from)
 	n.checkNode(to)
 	if from == to {
@@ -102,7 +106,12 @@ func (n *Network) Route(from, to NodeID) (Route, error) {
 	if post >= 0 {
 		total++
 	}
-	r := Route{Links: make([]LinkID, total)}
+	var r Route
+	if cap(buf) >= total {
+		r.Links = buf[:total]
+	} else {
+		r.Links = make([]LinkID, total)
+	}
 	if pre >= 0 {
 		r.Links[0] = pre
 	}

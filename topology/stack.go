@@ -116,10 +116,14 @@ type Stack struct {
 	DropDatagram func(seq uint64, from, to Addr, m Message) bool
 	datagrams    uint64
 	tap          *tapState // nil unless SetTap: tapping costs nothing when off
+	arrivals     *arrival  // free list of direct datagrams' records (udp.go)
 	// noDrain: every segment starts a flow of its own, the stream's flow ending
 	// before the next starts (the order before Network.drain), for the test that
 	// checks that draining moves no result.
 	noDrain bool
+	// noDirect: every datagram takes the two-event path (udp.go), for the test and
+	// the benchmark that compare the two.
+	noDirect bool
 }
 
 // NewStack returns the transport layer of net with DefaultTCP. Random streams (each

@@ -170,13 +170,16 @@ func ExampleTCPClient() {
 	for _, x := range res.Exchanges {
 		fmt.Println(x.RTT())
 	}
+	// The UDP answer and the TCP handshake's SYN-ACK reach the client at the same
+	// instant, 100 ms; the datagram, queued for its arrival when it left, comes first.
+	//
 	// Output:
 	// === connection 1 (udp) opened at 0s: client:49153 → server:12000
 	// C: input lowercase sentence [no CRLF]
-	// === connection 2 (tcp) opened at 100ms: client:49152 → server:12000
-	// C: input lowercase sentence [no CRLF]
 	// S: INPUT LOWERCASE SENTENCE [no CRLF]
 	// === connection 1 closed at 100ms
+	// === connection 2 (tcp) opened at 100ms: client:49152 → server:12000
+	// C: input lowercase sentence [no CRLF]
 	// S: INPUT LOWERCASE SENTENCE [no CRLF]
 	// === connection 2 closed at 200ms
 	// 100ms

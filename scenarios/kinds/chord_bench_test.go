@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -19,11 +20,12 @@ import (
 // 10^4 Chord nodes, stabilize, fix_fingers and check_predecessor every 30 s, one
 // iterative lookup per node per second (ToN'03 §V's workload, without churn), for
 // CHORD_BENCH_DURATION of simulated time (1000s, the target, unless set; 100s for a
-// quick profile). Every lookup runs; those of the last tenth are measured (as the
-// kind keeps 48 bytes of each measured lookup, 10^7 of them would be 480 MB). It
-// reports the CPU seconds per simulated second, the lookups measured and kernel
-// events, and the Go runtime's memory; run it alone under /usr/bin/time -v for the
-// peak RSS:
+// quick profile; CHORD_BENCH_NODES sets another N, to see what the cache misses of
+// 10^4 nodes' tables cost against 10^3). Every lookup runs; those of the last tenth
+// are measured (as the kind keeps 48 bytes of each measured lookup, 10^7 of them
+// would be 480 MB). It reports the CPU seconds per simulated second, the lookups
+// measured and kernel events, and the Go runtime's memory; run it alone under
+// /usr/bin/time -v for the peak RSS:
 //
 //	go test ./scenarios/kinds -run '^$' -bench ChordLoad10k -benchtime 1x
 //
@@ -40,9 +42,9 @@ func BenchmarkChordLoad10k(b *testing.B) {
 	d, err := time.ParseDuration(dur)
 	require.NoError(b, err)
 	s, err := scenarios.Parse("bench.yaml", []byte(fmt.Sprintf(`kind: chord
-params: {nodes: 10000, lookup_rate: 1, lookups: 0, stabilize_min: 30s, stabilize_max: 30s,
+params: {nodes: %d, lookup_rate: 1, lookups: 0, stabilize_min: 30s, stabilize_max: 30s,
   duration: %gs, warmup: %gs}
-`, d.Seconds(), d.Seconds()*0.9)))
+`, benchNodes(), d.Seconds(), d.Seconds()*0.9)))
 	require.NoError(b, err)
 	k, p := s.Kind, s.Point(0).Params
 	simS := p.(*chordParams).Duration.Time().Seconds()
@@ -62,4 +64,12 @@ params: {nodes: 10000, lookup_rate: 1, lookups: 0, stabilize_min: 30s, stabilize
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.Sys)/(1<<20), "MiB-sys")
+}
+
+// benchNodes is CHORD_BENCH_NODES, 10^4 unless set.
+func benchNodes() int {
+	if n, err := strconv.Atoi(os.Getenv("CHORD_BENCH_NODES")); err == nil {
+		return n
+	}
+	return 10000
 }
