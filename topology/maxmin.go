@@ -410,15 +410,15 @@ func (n *Network) check() bool {
 			if e.inSet() {
 				continue
 			}
+			if e.hint == LinkID(hintCap) || (e.hint >= 0 && !n.affected(e.hint)) {
+				continue // its cap, or its bottleneck, is as it was
+			}
 			g := e.f
 			if i := g.idx; int(i) < len(fs.checked) && fs.checked[i].f == g {
 				continue
 			}
 			g.idx = int32(len(fs.checked))
 			fs.checked = append(fs.checked, checkedFlow{f: g})
-			if g.hint == hintCap || (g.hint >= 0 && !n.affected(g.fin()[g.hint].link)) {
-				continue // its cap, or its bottleneck, is as it was
-			}
 			if h := n.findBottleneck(g); h != hintNone {
 				c := &fs.checked[g.idx]
 				c.hint, c.found = h, true
@@ -440,6 +440,19 @@ func (n *Network) join(g *Flow) {
 	for _, h := range g.fin() {
 		e := &n.links[h.link].flows[h.pos]
 		e.rateBps = math.Copysign(e.rateBps, -1)
+	}
+}
+
+// setHint records h as f's hint, in f and in its entries on its finite links.
+func (n *Network) setHint(f *Flow, h int16) {
+	f.hint = h
+	l := LinkID(h) // hintCap and hintNone as they are
+	fin := f.fin()
+	if h >= 0 {
+		l = fin[h].link
+	}
+	for _, hp := range fin {
+		n.links[hp.link].flows[hp.pos].hint = l
 	}
 }
 
@@ -499,13 +512,13 @@ func (n *Network) commit() {
 	fs.stats.Touched += uint64(len(fs.set))
 	for _, c := range fs.checked {
 		if c.found {
-			c.f.hint = c.hint
+			n.setHint(c.f, c.hint)
 		}
 	}
 	for i := range fs.set {
 		m := &fs.set[i]
 		f := m.f
-		f.hint = m.newHint
+		n.setHint(f, m.newHint)
 		if !fs.changed(f.rate, m.newRate) {
 			for _, h := range f.fin() { // out of the set: the entries' sign bits clear
 				n.links[h.link].flows[h.pos].rateBps = f.rate
