@@ -805,6 +805,9 @@ func (e *connEnd) finishSend() {
 		copy(e.queue, e.queue[1:])
 		e.queue[len(e.queue)-1] = outgoing{}
 		e.queue = e.queue[:len(e.queue)-1]
+		if len(e.queue) == 0 && cap(e.queue) > keptQueue {
+			e.queue = nil // a burst's array is not kept by an idle connection
+		}
 		e.left = 0
 	}
 	e.resending = false
@@ -874,9 +877,16 @@ func (q *inFlight) pop() landing {
 	q.head++
 	if q.head == len(q.segs) {
 		q.segs, q.head = q.segs[:0], 0
+		if cap(q.segs) > keptQueue {
+			q.segs = nil
+		}
 	}
 	return l
 }
+
+// keptQueue is the most entries an empty send or propagation queue keeps room for:
+// enough for a pipeline of requests, not a burst of a peer's haves.
+const keptQueue = 8
 
 // routeToPeer returns the route to the peer's host, taken again only when the
 // network's routes have changed since it was last taken.
