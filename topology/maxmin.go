@@ -103,9 +103,9 @@ type linkScratch struct {
 	first     int32 // where they start in flowState.members
 	next      int32 // fill cursor while grouping them
 	unfrozen  int32 // solve-set flows here not yet frozen
-	pos       int32 // its entry's index in flowState.heap, -1 once popped
 	residBps  float64
 	levelBps  float64 // its saturation level now: (residBps − frozenBps)/unfrozen
+	heapKey   float64 // the key of its newest entry in flowState.heap, no less than the smallest
 	frozenBps float64
 	tentLoad  float64 // with tentMax: valid when stat
 	tentMax   float64
@@ -131,6 +131,9 @@ func (n *Network) scratchOf(l LinkID) *linkScratch {
 	}
 	return nil
 }
+
+// scratchIndex returns the index in ls of the scratch of link l, which has one.
+func (fs *flowState) scratchIndex(l LinkID) uint32 { return uint32(fs.lsTag[l]) }
 
 // scratchAt returns the scratch of link l, which has one this round.
 func (fs *flowState) scratchAt(l LinkID) *linkScratch { return &fs.ls[uint32(fs.lsTag[l])] }
@@ -268,6 +271,7 @@ func (n *Network) fill() {
 		sc.first, sc.next = total, total
 		total += sc.members
 		sc.levelBps = resid / float64(sc.members)
+		sc.heapKey = sc.levelBps
 		h = append(h, lvlItem{sc.levelBps, int32(sc.id), int32(i)})
 	}
 	members := fs.members[:0]
@@ -310,6 +314,7 @@ func (n *Network) fill() {
 		if sc.levelBps != it.level {
 			// Its key was a lower bound: flows froze here since it was set.
 			fs.heap[0].level = sc.levelBps
+			sc.heapKey = sc.levelBps
 			fs.siftDown(0)
 			continue
 		}
@@ -350,9 +355,12 @@ func (n *Network) freeze(i int32, r float64, sat LinkID) {
 		}
 		if sc.unfrozen > 0 {
 			sc.levelBps = (sc.residBps - sc.frozenBps) / float64(sc.unfrozen)
-			if p := sc.pos; p >= 0 && sc.levelBps < fs.heap[p].level {
-				fs.heap[p].level = sc.levelBps
-				fs.siftUp(p)
+			if sc.levelBps < sc.heapKey {
+				// Rounding made it fall below its key: a second entry, the first left
+				// to be discarded (its link drained by then) or raised at the top.
+				sc.heapKey = sc.levelBps
+				fs.heap = append(fs.heap, lvlItem{sc.levelBps, int32(hp.link), int32(fs.scratchIndex(hp.link))})
+				fs.siftUp(int32(len(fs.heap) - 1))
 			}
 		}
 	}
@@ -581,22 +589,11 @@ func lvlLess(a, b lvlItem) bool {
 	return a.id < b.id
 }
 
-// place puts it at index i of the heap and tells its link where it is.
-func (fs *flowState) place(i int32, it lvlItem) {
-	fs.heap[i] = it
-	if it.si >= 0 {
-		fs.ls[it.si].pos = i
-	}
-}
+// The fill's heap is a binary heap over flowState.heap. Entries do not track their
+// place: a link whose level falls below its key gets a second entry (freeze).
 
 func (fs *flowState) heapify() {
-	h := fs.heap
-	for i := range h {
-		if h[i].si >= 0 {
-			fs.ls[h[i].si].pos = int32(i)
-		}
-	}
-	for i := int32(len(h)/2 - 1); i >= 0; i-- {
+	for i := int32(len(fs.heap)/2 - 1); i >= 0; i-- {
 		fs.siftDown(i)
 	}
 }
@@ -609,10 +606,10 @@ func (fs *flowState) siftUp(i int32) {
 		if !lvlLess(it, h[p]) {
 			break
 		}
-		fs.place(i, h[p])
+		h[i] = h[p]
 		i = p
 	}
-	fs.place(i, it)
+	h[i] = it
 }
 
 func (fs *flowState) siftDown(i int32) {
@@ -630,18 +627,15 @@ func (fs *flowState) siftDown(i int32) {
 		if !lvlLess(h[c], it) {
 			break
 		}
-		fs.place(i, h[c])
+		h[i] = h[c]
 		i = c
 	}
-	fs.place(i, it)
+	h[i] = it
 }
 
 // popTop removes the heap's minimum.
 func (fs *flowState) popTop() {
 	h := fs.heap
-	if top := h[0]; top.si >= 0 {
-		fs.ls[top.si].pos = -1
-	}
 	last := int32(len(h) - 1)
 	fs.heap = h[:last]
 	if last > 0 {
