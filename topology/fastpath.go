@@ -147,7 +147,7 @@ func (n *Network) canLower(f *Flow) bool {
 func (n *Network) moveRate(f *Flow, r float64) {
 	fs := &n.flows
 	fs.stats.Shortcuts++
-	f.hint = hintCap
+	n.setHint(f, hintCap)
 	if !fs.changed(f.rate, r) {
 		n.markCap(f)
 		return

@@ -304,7 +304,7 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 		if len(lk.flows) == 0 && n.busy != nil {
 			n.busyChange(hs[i].link, true)
 		}
-		lk.flows = append(lk.flows, linkEntry{f: f})
+		lk.flows = append(lk.flows, linkEntry{f: f, hint: LinkID(hintNone)})
 	}
 	if n.canRaise(f, f.effCap) {
 		n.moveRate(f, f.effCap)

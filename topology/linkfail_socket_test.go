@@ -81,3 +81,56 @@ func findLink(t *testing.T, n *Network, from, to string) LinkID {
 	t.Fatalf("no link %s→%s", from, to)
 	return -1
 }
+
+// A connection's segments land a propagation delay after their last bit leaves, by
+// the route they took, even when a route change puts a later one ahead of an earlier
+// one still on its way (tcp.go's queue of segments in propagation). Paths a–r1–b (1 ms
+// a link) and a–r2–b (5 ms a link), 10 Mbps; a→r1 down from the start, so a's data goes
+// by r2 (10 ms) and b's by r1. Free control segments: connected at 12 ms. 1250-byte
+// messages take 1 ms to leave: m1 sent at 20 ms leaves at 21 and lands at 31; a→r1
+// is restored at 21.5 ms, so m2 sent at 22 ms goes by r1 (2 ms): it leaves at 23 and
+// lands at 25, before m1; m3 sent at 40 ms leaves at 41 and lands at 43.
+func TestASegmentOnAShorterRouteLandsBeforeOneStillOnItsWay(t *testing.T) {
+	k := sim.NewKernel()
+	const mbps10 = 10e6
+	net, err := BuildExplicit(k, []string{"a", "b", "r1", "r2"}, []LinkSpec{
+		{From: "a", To: "r1", CapacityBps: mbps10, Delay: sim.Millisecond, Duplex: true},
+		{From: "r1", To: "b", CapacityBps: mbps10, Delay: sim.Millisecond, Duplex: true},
+		{From: "a", To: "r2", CapacityBps: mbps10, Delay: 5 * sim.Millisecond, Duplex: true},
+		{From: "r2", To: "b", CapacityBps: mbps10, Delay: 5 * sim.Millisecond, Duplex: true},
+	})
+	require.NoError(t, err)
+	ar1 := findLink(t, net, "a", "r1")
+	net.FailLink(ar1)
+	st := NewStack(net, sim.NewStreams(1))
+	st.TCP.ControlBytes = 0
+	host := func(name string) Host { h, err := st.HostNamed(name); require.NoError(t, err); return h }
+	a, b := host("a"), host("b")
+	type landed struct {
+		what string
+		at   sim.Time
+	}
+	var got []landed
+	_, err = b.Listen(7, func(cn Conn) {
+		cn.SetHandler(&ConnHandler{OnMessage: func(_ Conn, m Message) { got = append(got, landed{m.Payload.(string), k.Now()}) }})
+	})
+	require.NoError(t, err)
+	var conn Conn
+	a.Dial(Addr{b.Node(), 7}, TCPOptions{}, func(cn Conn, err error) {
+		require.NoError(t, err)
+		require.Equal(t, 12*sim.Millisecond, k.Now())
+		conn = cn
+	})
+	send := func(at sim.Time, what string) {
+		a.After(at, func() {
+			_, err := conn.Send(Message{SizeBytes: 1250, Payload: what})
+			require.NoError(t, err)
+		})
+	}
+	send(20*sim.Millisecond, "m1")
+	k.At(21*sim.Millisecond+500*sim.Microsecond, func() { net.RestoreLink(ar1) })
+	send(22*sim.Millisecond, "m2")
+	send(40*sim.Millisecond, "m3")
+	k.Run()
+	require.Equal(t, []landed{{"m2", 25 * sim.Millisecond}, {"m1", 31 * sim.Millisecond}, {"m3", 43 * sim.Millisecond}}, got)
+}

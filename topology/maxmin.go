@@ -18,8 +18,9 @@ import (
 //     residual capacity (its capacity less the rates of the flows outside S). All
 //     unfrozen flows of S rise together; a link saturates at level
 //     (residual − frozen rates)/(unfrozen flows), and those levels only rise as flows
-//     freeze, so a heap with lazily discarded stale entries finds the next one. A flow
-//     freezes when a link it crosses saturates or it reaches its cap.
+//     freeze, so a heap of one entry a link (and one a capped flow) whose keys are
+//     lower bounds, brought up to date only when they reach the top, finds the next
+//     one. A flow freezes when a link it crosses saturates or it reaches its cap.
 //  3. Check: a flow of S frozen on a link where an outside flow is faster, or an
 //     outside flow sharing a link with a flow of S whose rate changed and which is no
 //     longer at its cap nor bottlenecked, violates the characterization; such
@@ -102,8 +103,9 @@ type linkScratch struct {
 	first     int32 // where they start in flowState.members
 	next      int32 // fill cursor while grouping them
 	unfrozen  int32 // solve-set flows here not yet frozen
-	version   int32 // invalidates stale heap entries
 	residBps  float64
+	levelBps  float64 // its saturation level now: (residBps − frozenBps)/unfrozen
+	heapKey   float64 // the key of its newest entry in flowState.heap, no less than the smallest
 	frozenBps float64
 	tentLoad  float64 // with tentMax: valid when stat
 	tentMax   float64
@@ -129,6 +131,9 @@ func (n *Network) scratchOf(l LinkID) *linkScratch {
 	}
 	return nil
 }
+
+// scratchIndex returns the index in ls of the scratch of link l, which has one.
+func (fs *flowState) scratchIndex(l LinkID) uint32 { return uint32(fs.lsTag[l]) }
 
 // scratchAt returns the scratch of link l, which has one this round.
 func (fs *flowState) scratchAt(l LinkID) *linkScratch { return &fs.ls[uint32(fs.lsTag[l])] }
@@ -174,7 +179,7 @@ func (fs *flowState) changed(old, new float64) bool {
 	if math.IsInf(old, 1) || math.IsInf(new, 1) {
 		return true
 	}
-	return math.Abs(new-old) > fs.precision*math.Max(old, new)
+	return math.Abs(new-old) > fs.precision*max(old, new)
 }
 
 // solve re-establishes the max-min allocation after seed's cap changed or it was added
@@ -265,8 +270,9 @@ func (n *Network) fill() {
 		sc.residBps, sc.frozenBps, sc.unfrozen = resid, 0, sc.members
 		sc.first, sc.next = total, total
 		total += sc.members
-		sc.version++
-		h = lvlPush(h, lvlItem{resid / float64(sc.members), int32(sc.id), sc.version})
+		sc.levelBps = resid / float64(sc.members)
+		sc.heapKey = sc.levelBps
+		h = append(h, lvlItem{sc.levelBps, int32(sc.id), int32(i)})
 	}
 	members := fs.members[:0]
 	members = append(members, make([]int32, total)...)
@@ -280,32 +286,43 @@ func (n *Network) fill() {
 	fs.members = members
 	for i := range set {
 		if c := set[i].f.effCap; !math.IsInf(c, 1) {
-			h = lvlPush(h, lvlItem{c, -int32(i) - 1, 0})
+			h = append(h, lvlItem{c, -int32(i) - 1, -1})
 		}
 	}
+	fs.heap = h
+	fs.heapify()
 	unfrozen := len(set)
 	level := 0.0
-	for unfrozen > 0 && len(h) > 0 {
-		var it lvlItem
-		it, h = lvlPop(h)
+	for unfrozen > 0 && len(fs.heap) > 0 {
+		it := fs.heap[0]
 		if it.id < 0 {
+			fs.popTop()
 			i := -it.id - 1
 			if set[i].frozen {
 				continue
 			}
-			level = math.Max(level, it.level)
-			h = n.freeze(i, set[i].f.effCap, -1, h)
+			level = max(level, it.level)
+			n.freeze(i, set[i].f.effCap, -1)
 			unfrozen--
 			continue
 		}
-		sc := fs.scratchAt(LinkID(it.id))
-		if it.version != sc.version || sc.unfrozen == 0 {
+		sc := &ls[it.si]
+		if sc.unfrozen == 0 {
+			fs.popTop()
 			continue
 		}
-		level = math.Max(level, it.level)
+		if sc.levelBps != it.level {
+			// Its key was a lower bound: flows froze here since it was set.
+			fs.heap[0].level = sc.levelBps
+			sc.heapKey = sc.levelBps
+			fs.siftDown(0)
+			continue
+		}
+		fs.popTop()
+		level = max(level, it.level)
 		for _, g := range members[sc.first : sc.first+sc.members] {
 			if !set[g].frozen {
-				h = n.freeze(g, level, LinkID(it.id), h)
+				n.freeze(g, level, LinkID(it.id))
 				unfrozen--
 			}
 		}
@@ -318,13 +335,13 @@ func (n *Network) fill() {
 			}
 		}
 	}
-	fs.heap = h
 }
 
 // freeze fixes the tentative rate of set member i at r (sat is the link whose
 // saturation froze it, or -1 for its cap) and raises the saturation levels of its
-// other links.
-func (n *Network) freeze(i int32, r float64, sat LinkID, h []lvlItem) []lvlItem {
+// other links. A level is the one a fresh entry would have had; the heap's key is
+// left as a lower bound unless rounding made the level fall below it.
+func (n *Network) freeze(i int32, r float64, sat LinkID) {
 	fs := &n.flows
 	m := &fs.set[i]
 	m.frozen, m.newRate, m.sat = true, r, sat
@@ -334,14 +351,19 @@ func (n *Network) freeze(i int32, r float64, sat LinkID, h []lvlItem) []lvlItem 
 		sc.unfrozen--
 		if hp.link == sat {
 			m.satHop = int16(k)
-			continue // being drained by the caller; no new level needed
+			continue // being drained by the caller, its entry popped
 		}
-		sc.version++
 		if sc.unfrozen > 0 {
-			h = lvlPush(h, lvlItem{(sc.residBps - sc.frozenBps) / float64(sc.unfrozen), int32(hp.link), sc.version})
+			sc.levelBps = (sc.residBps - sc.frozenBps) / float64(sc.unfrozen)
+			if sc.levelBps < sc.heapKey {
+				// Rounding made it fall below its key: a second entry, the first left
+				// to be discarded (its link drained by then) or raised at the top.
+				sc.heapKey = sc.levelBps
+				fs.heap = append(fs.heap, lvlItem{sc.levelBps, int32(hp.link), int32(fs.scratchIndex(hp.link))})
+				fs.siftUp(int32(len(fs.heap) - 1))
+			}
 		}
 	}
-	return h
 }
 
 // check tests the characterization where the fill may have broken it, adds the
@@ -396,15 +418,15 @@ func (n *Network) check() bool {
 			if e.inSet() {
 				continue
 			}
+			if e.hint == LinkID(hintCap) || (e.hint >= 0 && !n.affected(e.hint)) {
+				continue // its cap, or its bottleneck, is as it was
+			}
 			g := e.f
 			if i := g.idx; int(i) < len(fs.checked) && fs.checked[i].f == g {
 				continue
 			}
 			g.idx = int32(len(fs.checked))
 			fs.checked = append(fs.checked, checkedFlow{f: g})
-			if g.hint == hintCap || (g.hint >= 0 && !n.affected(g.fin()[g.hint].link)) {
-				continue // its cap, or its bottleneck, is as it was
-			}
 			if h := n.findBottleneck(g); h != hintNone {
 				c := &fs.checked[g.idx]
 				c.hint, c.found = h, true
@@ -426,6 +448,19 @@ func (n *Network) join(g *Flow) {
 	for _, h := range g.fin() {
 		e := &n.links[h.link].flows[h.pos]
 		e.rateBps = math.Copysign(e.rateBps, -1)
+	}
+}
+
+// setHint records h as f's hint, in f and in its entries on its finite links.
+func (n *Network) setHint(f *Flow, h int16) {
+	f.hint = h
+	l := LinkID(h) // hintCap and hintNone as they are
+	fin := f.fin()
+	if h >= 0 {
+		l = fin[h].link
+	}
+	for _, hp := range fin {
+		n.links[hp.link].flows[hp.pos].hint = l
 	}
 }
 
@@ -468,7 +503,7 @@ func (n *Network) bottleneckAt(f *Flow, l LinkID) bool {
 				r = fs.set[e.f.idx].newRate
 			}
 			load += r
-			mx = math.Max(mx, r)
+			mx = max(mx, r)
 		}
 		sc.tentLoad, sc.tentMax, sc.stat = load, mx, true
 	}
@@ -485,13 +520,13 @@ func (n *Network) commit() {
 	fs.stats.Touched += uint64(len(fs.set))
 	for _, c := range fs.checked {
 		if c.found {
-			c.f.hint = c.hint
+			n.setHint(c.f, c.hint)
 		}
 	}
 	for i := range fs.set {
 		m := &fs.set[i]
 		f := m.f
-		f.hint = m.newHint
+		n.setHint(f, m.newHint)
 		if !fs.changed(f.rate, m.newRate) {
 			for _, h := range f.fin() { // out of the set: the entries' sign bits clear
 				n.links[h.link].flows[h.pos].rateBps = f.rate
@@ -537,12 +572,14 @@ func (lk *link) recomputeLoad() {
 	}
 }
 
-// lvlItem is a heap entry of the fill: a link's saturation level (id >= 0, valid
-// while version matches) or a flow's cap (id = -1 - index in the solve set).
+// lvlItem is a heap entry of the fill: a link's saturation level (id its LinkID >= 0,
+// si its index in flowState.ls) or a flow's cap (id = -1 - index in the solve set).
+// Entries are ordered by (level, id), a total order, so the minimum does not depend
+// on the heap's layout.
 type lvlItem struct {
-	level   float64
-	id      int32
-	version int32
+	level float64
+	id    int32
+	si    int32
 }
 
 func lvlLess(a, b lvlItem) bool {
@@ -552,37 +589,57 @@ func lvlLess(a, b lvlItem) bool {
 	return a.id < b.id
 }
 
-func lvlPush(h []lvlItem, it lvlItem) []lvlItem {
-	h = append(h, it)
-	for i := len(h) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !lvlLess(h[i], h[p]) {
-			break
-		}
-		h[i], h[p] = h[p], h[i]
-		i = p
+// The fill's heap is a binary heap over flowState.heap. Entries do not track their
+// place: a link whose level falls below its key gets a second entry (freeze).
+
+func (fs *flowState) heapify() {
+	for i := int32(len(fs.heap)/2 - 1); i >= 0; i-- {
+		fs.siftDown(i)
 	}
-	return h
 }
 
-func lvlPop(h []lvlItem) (lvlItem, []lvlItem) {
-	top := h[0]
-	last := len(h) - 1
-	h[0] = h[last]
-	h = h[:last]
-	for i := 0; ; {
-		c := 2*i + 1
-		if c >= len(h) {
+func (fs *flowState) siftUp(i int32) {
+	h := fs.heap
+	it := h[i]
+	for i > 0 {
+		p := (i - 1) / 2
+		if !lvlLess(it, h[p]) {
 			break
 		}
-		if c+1 < len(h) && lvlLess(h[c+1], h[c]) {
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = it
+}
+
+func (fs *flowState) siftDown(i int32) {
+	h := fs.heap
+	n := int32(len(h))
+	it := h[i]
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && lvlLess(h[c+1], h[c]) {
 			c++
 		}
-		if !lvlLess(h[c], h[i]) {
+		if !lvlLess(h[c], it) {
 			break
 		}
-		h[i], h[c] = h[c], h[i]
+		h[i] = h[c]
 		i = c
 	}
-	return top, h
+	h[i] = it
+}
+
+// popTop removes the heap's minimum.
+func (fs *flowState) popTop() {
+	h := fs.heap
+	last := int32(len(h) - 1)
+	fs.heap = h[:last]
+	if last > 0 {
+		fs.heap[0] = h[last]
+		fs.siftDown(0)
+	}
 }

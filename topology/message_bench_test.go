@@ -4,6 +4,7 @@ package topology
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"syscall"
 	"testing"
@@ -17,14 +18,17 @@ import (
 // as a BitTorrent peer does) and, every 50 ms, sends a 9-byte message (a have) on
 // each; and every host sends a 60-byte datagram to a random host every 10 ms (a DHT
 // lookup). Five simulated seconds. Reported per message: the process's CPU time (user
-// + sys, which a shared machine's load inflates less than wall time), flows started
-// and solves. flow-per-segment is the fluid model as it was, a flow for every segment;
+// + sys, which a shared machine's load inflates less than wall time), heap
+// allocations (the program's own, the network's build included), flows started and
+// solves. flow-per-segment is the fluid model as it was, a flow for every segment;
 // fluid, a stream's back-to-back segments on one flow (drain); packets, the small ones
 // as packets (PacketBytes = 1460).
 func BenchmarkMessages(b *testing.B) {
 	for _, mode := range []string{"flow-per-segment", "fluid", "packets"} {
 		b.Run(mode, func(b *testing.B) {
 			var msgs, flows, solves uint64
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
 			cpu0 := cpuTime()
 			for range b.N {
 				m, st := runMessages(b, mode)
@@ -33,6 +37,8 @@ func BenchmarkMessages(b *testing.B) {
 				solves += st.Solves
 			}
 			b.ReportMetric(float64(cpuTime()-cpu0)/float64(msgs), "cpu-ns/msg")
+			runtime.ReadMemStats(&ms1)
+			b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(msgs), "allocs/msg")
 			b.ReportMetric(float64(flows)/float64(msgs), "flows/msg")
 			b.ReportMetric(float64(solves)/float64(msgs), "solves/msg")
 		})

@@ -72,9 +72,13 @@ type link struct {
 // solver's scans of a link read one contiguous list instead of chasing a pointer per
 // flow; while the flow is in the current solve set, the copy is negated (its sign bit
 // set, even for a rate of 0), which is how those scans tell the set from the rest.
+// It also copies the link of the flow's hint (Flow.hint: the link where it was last
+// found bottlenecked, or hintCap or hintNone), kept on its finite links only: the
+// check passes over a flow whose bottleneck did not change without reading the flow.
 type linkEntry struct {
 	f       *Flow
 	rateBps float64
+	hint    LinkID
 }
 
 // inSet reports whether e's flow is in the current solve set.

@@ -19,6 +19,7 @@ type Route struct {
 // a star of N hosts needs one tree, not N.
 type routeCache struct {
 	trees map[NodeID]*spTree
+	gen   uint64 // how many times the routes have changed: a route taken at one generation holds while it lasts
 }
 
 // spTree is a shortest-path tree: for every node, the link it is reached by (-1 for
@@ -28,7 +29,7 @@ type spTree struct {
 	pred []LinkID
 }
 
-func (c *routeCache) clear() { c.trees = nil }
+func (c *routeCache) clear() { c.trees, c.gen = nil, c.gen+1 }
 
 // soleLink returns the only link of a list threaded by next (link.nextOut or nextIn),
 // or -1 if the list does not hold exactly one.

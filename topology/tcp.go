@@ -102,6 +102,24 @@ type tcpConn struct {
 	ends [2]connEnd // 0: the dialling end, 1: the accepting end
 	rtt  sim.Time
 	hs   *handshake
+	// fly holds, for each end, the segments it has sent that are still propagating to
+	// the other, in the order they land: one event a segment, with no callback made
+	// for it (connEnd.landNext). Here rather than in the end, which a SYN sent again
+	// may reinitialise while its segments are on their way.
+	fly [2]inFlight
+}
+
+// inFlight is a queue of segments propagating one way, oldest first from head.
+type inFlight struct {
+	segs []landing
+	head int
+}
+
+// landing is a segment on its way: when it lands, and what it carries.
+type landing struct {
+	at   sim.Time
+	kind segKind
+	out  outgoing
 }
 
 // handshake is a dial in progress: RFC 793's three-way handshake, with the SYN sent
@@ -131,7 +149,13 @@ type connEnd struct {
 	spare   *Flow
 	pkt     *packet     // the segment on the wire if it is a packet (TCPParams.PacketBytes)
 	flowEnd func(*Flow) // e.flowDone, made once
-	delay   sim.Time    // one-way delay of the route the current flow took
+	landFn  func()      // e.landNext, made once
+	// route is the route to the peer as Network.Route gave it when the network's
+	// routes were at generation routeGen+1 (0: none taken yet); taken again when
+	// they have changed (a link added, failed or restored).
+	route    Route
+	routeGen uint64
+	delay    sim.Time // one-way delay of the route the current flow took
 	// lastArrival is when the last bits sent so far reach the peer: data still in
 	// propagation is lost if the peer crashes before then.
 	lastArrival sim.Time
@@ -415,6 +439,7 @@ func (e *connEnd) Unsend(id SendID) bool {
 				return false
 			}
 			e.queue = append(e.queue[:i], e.queue[i+1:]...)
+			e.queue[:len(e.queue)+1][len(e.queue)] = outgoing{}
 			return true
 		}
 	}
@@ -599,7 +624,7 @@ func (e *connEnd) startNext() {
 		e.stalled = true
 		return
 	}
-	r, err := s.net.Route(e.h.id, p.h.id)
+	r, err := e.routeToPeer()
 	if err != nil {
 		e.lose()
 		return
@@ -774,18 +799,33 @@ func (e *connEnd) finishSend() {
 	}
 	var out outgoing
 	if kind == segData {
+		// Shifted down rather than resliced, so that the queue's array is reused
+		// rather than reallocated by the appends that follow.
 		out = e.queue[0]
-		e.queue[0] = outgoing{}
-		e.queue = e.queue[1:]
+		copy(e.queue, e.queue[1:])
+		e.queue[len(e.queue)-1] = outgoing{}
+		e.queue = e.queue[:len(e.queue)-1]
+		if len(e.queue) == 0 && cap(e.queue) > keptQueue {
+			e.queue = nil // a burst's array is not kept by an idle connection
+		}
 		e.left = 0
 	}
 	e.resending = false
 	s := e.stack()
 	at := s.k.Now() + e.delay
 	e.lastArrival = at
-	c := e.c
-	p := e.peer()
-	s.k.At(at, func() { p.land(c, e, kind, out) })
+	fl := &e.c.fly[e.side]
+	if n := len(fl.segs); n > fl.head && fl.segs[n-1].at > at {
+		// A new route shorter than the last one's: this segment lands first.
+		c, p := e.c, e.peer()
+		s.k.At(at, func() { p.land(c, e, kind, out) })
+	} else {
+		fl.push(landing{at: at, kind: kind, out: out})
+		if e.landFn == nil {
+			e.landFn = e.landNext
+		}
+		s.k.At(at, e.landFn)
+	}
 	switch kind {
 	case segACK:
 		e.bareACK = false
@@ -810,6 +850,56 @@ func (e *connEnd) finishSend() {
 		e.shape.stop(e) // slow start grows the window only while data is queued
 	}
 	e.startNext()
+}
+
+// landNext is the oldest of e's segments on their way landing at its peer. Segments
+// join e.c.fly in the order of their landing times, and the kernel runs events of
+// equal times in the order they were scheduled, so this event's is the oldest.
+func (e *connEnd) landNext() {
+	sg := e.c.fly[e.side].pop()
+	e.peer().land(e.c, e, sg.kind, sg.out)
+}
+
+func (q *inFlight) push(l landing) {
+	if q.head > 0 && q.head == len(q.segs) {
+		q.segs, q.head = q.segs[:0], 0
+	} else if q.head >= 32 && 2*q.head >= len(q.segs) {
+		n := copy(q.segs, q.segs[q.head:])
+		clear(q.segs[n:])
+		q.segs, q.head = q.segs[:n], 0
+	}
+	q.segs = append(q.segs, l)
+}
+
+func (q *inFlight) pop() landing {
+	l := q.segs[q.head]
+	q.segs[q.head] = landing{}
+	q.head++
+	if q.head == len(q.segs) {
+		q.segs, q.head = q.segs[:0], 0
+		if cap(q.segs) > keptQueue {
+			q.segs = nil
+		}
+	}
+	return l
+}
+
+// keptQueue is the most entries an empty send or propagation queue keeps room for:
+// enough for a pipeline of requests, not a burst of a peer's haves.
+const keptQueue = 8
+
+// routeToPeer returns the route to the peer's host, taken again only when the
+// network's routes have changed since it was last taken.
+func (e *connEnd) routeToPeer() (Route, error) {
+	n := e.stack().net
+	if g := n.routes.gen + 1; e.routeGen != g {
+		r, err := n.Route(e.h.id, e.peer().h.id)
+		if err != nil {
+			return r, err
+		}
+		e.route, e.routeGen = r, g
+	}
+	return e.route, nil
 }
 
 // land is a segment of the stream arriving at this end from its peer `from`: the
