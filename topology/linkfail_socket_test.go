@@ -83,14 +83,16 @@ func findLink(t *testing.T, n *Network, from, to string) LinkID {
 }
 
 // A connection's segments land a propagation delay after their last bit leaves, by
-// the route they took, even when a route change puts a later one ahead of an earlier
-// one still on its way (tcp.go's queue of segments in propagation). Paths a–r1–b (1 ms
-// a link) and a–r2–b (5 ms a link), 10 Mbps; a→r1 down from the start, so a's data goes
-// by r2 (10 ms) and b's by r1. Free control segments: connected at 12 ms. 1250-byte
-// messages take 1 ms to leave: m1 sent at 20 ms leaves at 21 and lands at 31; a→r1
-// is restored at 21.5 ms, so m2 sent at 22 ms goes by r1 (2 ms): it leaves at 23 and
-// lands at 25, before m1; m3 sent at 40 ms leaves at 41 and lands at 43.
-func TestASegmentOnAShorterRouteLandsBeforeOneStillOnItsWay(t *testing.T) {
+// the route they took, and in sequence: when a route change puts a later one ahead of
+// an earlier one still on its way, the peer's TCP holds the later one until the earlier
+// is in (RFC 9293 §3.10.7.4; tcp.go's queue of segments in propagation). Paths a–r1–b
+// (1 ms a link) and a–r2–b (5 ms a link), 10 Mbps; a→r1 down from the start, so a's
+// data goes by r2 (10 ms) and b's by r1. Free control segments: connected at 12 ms.
+// 1250-byte messages take 1 ms to leave: m1 sent at 20 ms leaves at 21 and lands at
+// 31; a→r1 is restored at 21.5 ms, so m2 sent at 22 ms goes by r1 (2 ms): it leaves at
+// 23 and reaches b at 25, and is delivered with m1 at 31, after it; m3 sent at 40 ms
+// leaves at 41 and lands at 43.
+func TestASegmentOnAShorterRouteIsDeliveredInSequence(t *testing.T) {
 	k := sim.NewKernel()
 	const mbps10 = 10e6
 	net, err := BuildExplicit(k, []string{"a", "b", "r1", "r2"}, []LinkSpec{
@@ -132,5 +134,5 @@ func TestASegmentOnAShorterRouteLandsBeforeOneStillOnItsWay(t *testing.T) {
 	send(22*sim.Millisecond, "m2")
 	send(40*sim.Millisecond, "m3")
 	k.Run()
-	require.Equal(t, []landed{{"m2", 25 * sim.Millisecond}, {"m1", 31 * sim.Millisecond}, {"m3", 43 * sim.Millisecond}}, got)
+	require.Equal(t, []landed{{"m1", 31 * sim.Millisecond}, {"m2", 31 * sim.Millisecond}, {"m3", 43 * sim.Millisecond}}, got)
 }

@@ -813,19 +813,20 @@ func (e *connEnd) finishSend() {
 	e.resending = false
 	s := e.stack()
 	at := s.k.Now() + e.delay
-	e.lastArrival = at
 	fl := &e.c.fly[e.side]
 	if n := len(fl.segs); n > fl.head && fl.segs[n-1].at > at {
-		// A new route shorter than the last one's: this segment lands first.
-		c, p := e.c, e.peer()
-		s.k.At(at, func() { p.land(c, e, kind, out) })
-	} else {
-		fl.push(landing{at: at, kind: kind, out: out})
-		if e.landFn == nil {
-			e.landFn = e.landNext
-		}
-		s.k.At(at, e.landFn)
+		// A new route shorter than the last one's: the segment reaches the peer before
+		// those still on the longer route, and the peer's TCP holds it until they are in,
+		// since TCP delivers a stream in sequence (RFC 9293 §3.10.7.4: a segment
+		// beyond the next expected one waits in the receive queue).
+		at = fl.segs[n-1].at
 	}
+	e.lastArrival = at
+	fl.push(landing{at: at, kind: kind, out: out})
+	if e.landFn == nil {
+		e.landFn = e.landNext
+	}
+	s.k.At(at, e.landFn)
 	switch kind {
 	case segACK:
 		e.bareACK = false
