@@ -65,21 +65,24 @@ func (pk *packet) onWire() bool { return pk != nil && pk.ev != 0 }
 // send puts a packet of sizeBytes (> 0) on route r now, at the route's bottleneck
 // capacity or capBps if that is lower and not 0.
 func (pk *packet) send(n *Network, r Route, sizeBytes int64, capBps float64) {
-	bps := math.Inf(1)
-	for _, l := range r.Links {
-		bps = math.Min(bps, n.links[l].capacityBps)
-	}
+	bps := n.bottleneckBps(r)
 	if capBps > 0 {
 		bps = math.Min(bps, capBps)
 	}
 	now := n.k.Now()
 	pk.start, pk.bits, pk.bps = now, 8*float64(sizeBytes), bps
-	pk.end = now
-	if finite(bps) {
-		pk.end = now + min(sim.SecondsCeil(pk.bits/bps), sim.Never-now)
-	}
+	pk.end = now + wireTime(now, pk.bits, bps)
 	pk.route, pk.epoch = r, n.FailEpoch()
 	pk.ev = n.k.At(pk.end, pk.done)
+}
+
+// wireTime is how long bits take to leave at bps from now, rounded up to the kernel's
+// tick and never past sim.Never; 0 if bps is unlimited.
+func wireTime(now sim.Time, bits, bps float64) sim.Time {
+	if !finite(bps) {
+		return 0
+	}
+	return min(sim.SecondsCeil(bits/bps), sim.Never-now)
 }
 
 // leftBits returns the bits of the packet on the wire not yet sent at now.

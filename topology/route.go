@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"math"
 
 	"netsim/sim"
 )
@@ -58,6 +59,15 @@ func (n *Network) soleLink(first LinkID, out bool) LinkID {
 // incoming link is reached through its neighbour, so a call costs O(hops) once the
 // trees exist.
 func (n *Network) Route(from, to NodeID) (Route, error) { return n.routeInto(from, to, nil) }
+
+// bottleneckBps is r's lowest link capacity, +Inf if no link limits it.
+func (n *Network) bottleneckBps(r Route) float64 {
+	bps := math.Inf(1)
+	for _, l := range r.Links {
+		bps = math.Min(bps, n.links[l].capacityBps)
+	}
+	return bps
+}
 
 // routeInto is Route with its links written into buf's array when they fit, so that a
 // caller that keeps a route per message (udp.go's datagrams) allocates nothing.

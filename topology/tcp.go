@@ -106,13 +106,7 @@ type tcpConn struct {
 	// the other, in the order they land: one event a segment, with no callback made
 	// for it (connEnd.landNext). Here rather than in the end, which a SYN sent again
 	// may reinitialise while its segments are on their way.
-	fly [2]inFlight
-}
-
-// inFlight is a queue of segments propagating one way, oldest first from head.
-type inFlight struct {
-	segs []landing
-	head int
+	fly [2]fifo[landing]
 }
 
 // landing is a segment on its way: when it lands, and what it carries.
@@ -814,12 +808,12 @@ func (e *connEnd) finishSend() {
 	s := e.stack()
 	at := s.k.Now() + e.delay
 	fl := &e.c.fly[e.side]
-	if n := len(fl.segs); n > fl.head && fl.segs[n-1].at > at {
+	if fl.len() > 0 && fl.last().at > at {
 		// A new route shorter than the last one's: the segment reaches the peer before
 		// those still on the longer route, and the peer's TCP holds it until they are in,
 		// since TCP delivers a stream in sequence (RFC 9293 §3.10.7.4: a segment
 		// beyond the next expected one waits in the receive queue).
-		at = fl.segs[n-1].at
+		at = fl.last().at
 	}
 	e.lastArrival = at
 	fl.push(landing{at: at, kind: kind, out: out})
@@ -860,34 +854,6 @@ func (e *connEnd) landNext() {
 	sg := e.c.fly[e.side].pop()
 	e.peer().land(e.c, e, sg.kind, sg.out)
 }
-
-func (q *inFlight) push(l landing) {
-	if q.head > 0 && q.head == len(q.segs) {
-		q.segs, q.head = q.segs[:0], 0
-	} else if q.head >= 32 && 2*q.head >= len(q.segs) {
-		n := copy(q.segs, q.segs[q.head:])
-		clear(q.segs[n:])
-		q.segs, q.head = q.segs[:n], 0
-	}
-	q.segs = append(q.segs, l)
-}
-
-func (q *inFlight) pop() landing {
-	l := q.segs[q.head]
-	q.segs[q.head] = landing{}
-	q.head++
-	if q.head == len(q.segs) {
-		q.segs, q.head = q.segs[:0], 0
-		if cap(q.segs) > keptQueue {
-			q.segs = nil
-		}
-	}
-	return l
-}
-
-// keptQueue is the most entries an empty send or propagation queue keeps room for:
-// enough for a pipeline of requests, not a burst of a peer's haves.
-const keptQueue = 8
 
 // routeToPeer returns the route to the peer's host, taken again only when the
 // network's routes have changed since it was last taken.

@@ -23,8 +23,7 @@ type udpSocket struct {
 	port    uint16
 	closed  bool
 	recv    func(from Addr, m Message)
-	queue   []datagram // waiting to be sent from queue[head]; queue[head] is on the wire when sending != nil
-	head    int        // so that the queue keeps its capacity when it empties
+	queue   fifo[datagram] // waiting to be sent
 	sending *Flow
 	spare   *Flow   // the flow of the datagram just sent, while its onDone runs (Network.drain)
 	pkt     *packet // the datagram on the wire if it is a packet (UDPParams.PacketBytes)
@@ -89,8 +88,7 @@ func (u *udpSocket) kill() {
 		u.h.s.k.Cancel(u.wake)
 		u.wake = 0
 	}
-	clear(u.queue)
-	u.queue, u.head = nil, 0
+	u.queue.reset()
 }
 
 // SendTo sends one datagram. A socket's datagrams leave one after another, as from a
@@ -110,11 +108,11 @@ func (u *udpSocket) SendTo(to Addr, m Message) error {
 	case to.Node < 0 || int(to.Node) >= u.h.s.net.NumNodes():
 		return fmt.Errorf("%s: send udp %d: no node %d", u.h.Name(), u.port, to.Node)
 	}
-	if u.head == len(u.queue) && u.idle() {
+	if u.queue.len() == 0 && u.idle() {
 		u.send(datagram{to, m})
 		return nil
 	}
-	u.queue = append(u.queue, datagram{to, m})
+	u.queue.push(datagram{to, m})
 	u.await()
 	return nil
 }
@@ -126,10 +124,8 @@ func (u *udpSocket) idle() bool {
 
 // sendNext sends the queue's datagrams while the wire is free.
 func (u *udpSocket) sendNext() {
-	for u.head < len(u.queue) && !u.closed && u.idle() {
-		d := u.queue[u.head]
-		u.pop()
-		u.send(d)
+	for u.queue.len() > 0 && !u.closed && u.idle() {
+		u.send(u.queue.pop())
 	}
 	u.await()
 }
@@ -137,7 +133,7 @@ func (u *udpSocket) sendNext() {
 // await schedules the wake that sends the queue when a direct datagram leaves the
 // wire: a flow's or a packet's own end sends it otherwise.
 func (u *udpSocket) await() {
-	if u.head == len(u.queue) || u.wake != 0 || u.closed || u.sending != nil || u.pkt.onWire() {
+	if u.queue.len() == 0 || u.wake != 0 || u.closed || u.sending != nil || u.pkt.onWire() {
 		return
 	}
 	if u.wakeFn == nil {
@@ -161,7 +157,7 @@ func (u *udpSocket) send(d datagram) {
 		var ok bool
 		if r, bps, ok = s.accessRoute(u.h, s.host(d.to.Node), a.links[:0]); !ok {
 			r, err = s.net.routeInto(u.h.id, d.to.Node, a.links[:0])
-			bps = s.routeBps(r)
+			bps = s.net.bottleneckBps(r)
 		}
 	} else {
 		r, err = s.net.Route(u.h.id, d.to.Node)
@@ -247,14 +243,6 @@ func (u *udpSocket) send(d datagram) {
 	}
 	if s.tap != nil {
 		s.tapDatagram(u, d, r.Delay, lost, u.sending, u.pkt)
-	}
-}
-
-func (u *udpSocket) pop() {
-	u.queue[u.head] = datagram{}
-	u.head++
-	if u.head == len(u.queue) {
-		u.queue, u.head = u.queue[:0], 0
 	}
 }
 
@@ -355,7 +343,7 @@ func (s *Stack) accessRoute(from, to *host, buf []LinkID) (r Route, bps float64,
 	}
 	r = Route{Links: append(buf[:0], out.id, in.id)}
 	r.Delay = out.delay + in.delay
-	return r, math.Min(math.Min(math.Inf(1), out.bps), in.bps), true
+	return r, math.Min(out.bps, in.bps), true
 }
 
 // accessEnds returns h's access links, read afresh if links were added since.
@@ -387,15 +375,6 @@ func (h *host) accessEnds() *hostEnds {
 	return e
 }
 
-// routeBps is r's bottleneck capacity, +Inf if no link limits it.
-func (s *Stack) routeBps(r Route) float64 {
-	bps := math.Inf(1)
-	for _, l := range r.Links {
-		bps = math.Min(bps, s.net.links[l].capacityBps)
-	}
-	return bps
-}
-
 // directTime returns a direct datagram's time on the wire over a route of bottleneck
 // bps, if it can go direct.
 func (s *Stack) directTime(bps float64, sizeBytes int64) (sim.Time, bool) {
@@ -403,8 +382,7 @@ func (s *Stack) directTime(bps float64, sizeBytes int64) (sim.Time, bool) {
 	case sizeBytes == 0 || !finite(bps):
 		return 0, true
 	case sizeBytes <= s.UDP.PacketBytes:
-		now := s.k.Now()
-		return min(sim.SecondsCeil(8*float64(sizeBytes)/bps), sim.Never-now), true
+		return wireTime(s.k.Now(), 8*float64(sizeBytes), bps), true
 	}
 	return 0, false
 }

@@ -282,7 +282,7 @@ func TestAccessRouteIsRoute(t *testing.T) {
 				}
 				require.NoError(t, err, "%s: %d -> %d", what, from, to)
 				require.Equal(t, want, r, "%s: %d -> %d", what, from, to)
-				require.Equal(t, st.routeBps(want), bps, "%s: %d -> %d", what, from, to)
+				require.Equal(t, net.bottleneckBps(want), bps, "%s: %d -> %d", what, from, to)
 				read++
 			}
 		}
