@@ -346,6 +346,9 @@ func (n *Network) freeze(i int32, r float64, sat LinkID) {
 	m := &fs.set[i]
 	m.frozen, m.newRate, m.sat = true, r, sat
 	for k, hp := range m.f.fin() {
+		// The entry's copy of the rate becomes the tentative one, its sign bit still
+		// set: the check's scans of a link then read every rate from the list itself.
+		n.links[hp.link].flows[hp.pos].rateBps = -r
 		sc := fs.scratchAt(hp.link)
 		sc.frozenBps += r
 		sc.unfrozen--
@@ -498,12 +501,13 @@ func (n *Network) bottleneckAt(f *Flow, l LinkID) bool {
 	if !sc.stat {
 		var load, mx float64
 		for _, e := range lk.flows {
-			r := e.rateBps
-			if e.inSet() {
-				r = fs.set[e.f.idx].newRate
-			}
+			// A flow of the set has its tentative rate here, negated (freeze, join).
+			// Rates are never NaN, so a compare does what max does.
+			r := math.Abs(e.rateBps)
 			load += r
-			mx = max(mx, r)
+			if r > mx {
+				mx = r
+			}
 		}
 		sc.tentLoad, sc.tentMax, sc.stat = load, mx, true
 	}

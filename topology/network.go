@@ -71,7 +71,8 @@ type link struct {
 // linkEntry is a flow on a link's list. It copies the flow's committed rate so that the
 // solver's scans of a link read one contiguous list instead of chasing a pointer per
 // flow; while the flow is in the current solve set, the copy is negated (its sign bit
-// set, even for a rate of 0), which is how those scans tell the set from the rest.
+// set, even for a rate of 0), which is how those scans tell the set from the rest, and
+// once the fill has frozen the flow it is its tentative rate rather than its committed one.
 // It also copies the link of the flow's hint (Flow.hint: the link where it was last
 // found bottlenecked, or hintCap or hintNone), kept on its finite links only: the
 // check passes over a flow whose bottleneck did not change without reading the flow.
