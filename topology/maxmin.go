@@ -69,6 +69,7 @@ type flowState struct {
 	heap    []lvlItem
 	members []int32 // indices in set of the set's flows, grouped by link, for the fill
 	seeds   []LinkID
+	cached  int // set members whose scratch indices (member.si) fill has found
 
 	relayQueue []*Flow
 	notify     []*Flow
@@ -83,9 +84,22 @@ type member struct {
 	f       *Flow
 	newRate float64 // tentative rate
 	sat     LinkID  // the link whose saturation froze it, or -1 for its cap
-	satHop  int16   // sat's index in f.fin()
+	// si holds the indices in flowState.ls of the scratch of f's first two finite
+	// links (the rest are looked up): a solve's rounds keep ls, so they are found
+	// once a solve, not once a round and again at every freeze.
+	si      [2]int32
+	satHop  int16 // sat's index in f.fin()
 	newHint int16
 	frozen  bool
+}
+
+// scratchIdx is the index in ls of the scratch of the k-th finite link (l) of set
+// member m, whose indices fill has cached.
+func (fs *flowState) scratchIdx(m *member, k int, l LinkID) int32 {
+	if k < len(m.si) {
+		return m.si[k]
+	}
+	return int32(uint32(fs.lsTag[l]))
 }
 
 // checkedFlow is a flow outside the set that the check looked at, and the bottleneck
@@ -113,7 +127,7 @@ type linkScratch struct {
 	stat      bool
 }
 
-// newRound empties ls for a new round. When the tag wraps (after 2^32 rounds) every
+// newRound empties ls for a new solve (or failAll's seeds). When the tag wraps (after 2^32 rounds) every
 // link's tag is cleared, so that an old one cannot pass for the new round's.
 func (fs *flowState) newRound() {
 	fs.ls = fs.ls[:0]
@@ -123,7 +137,7 @@ func (fs *flowState) newRound() {
 	}
 }
 
-// scratchOf returns link l's scratch in this round, or nil.
+// scratchOf returns link l's scratch in this solve, or nil.
 func (n *Network) scratchOf(l LinkID) *linkScratch {
 	fs := &n.flows
 	if t := fs.lsTag[l]; uint32(t>>32) == fs.tag {
@@ -134,9 +148,6 @@ func (n *Network) scratchOf(l LinkID) *linkScratch {
 
 // scratchIndex returns the index in ls of the scratch of link l, which has one.
 func (fs *flowState) scratchIndex(l LinkID) uint32 { return uint32(fs.lsTag[l]) }
-
-// scratchAt returns the scratch of link l, which has one this round.
-func (fs *flowState) scratchAt(l LinkID) *linkScratch { return &fs.ls[uint32(fs.lsTag[l])] }
 
 // addScratch gives link l, which has none this round, a scratch entry. It may move
 // the others: pointers to them do not survive it.
@@ -222,6 +233,10 @@ func (n *Network) seedLink(l LinkID) {
 
 func (n *Network) runSolve() {
 	fs := &n.flows
+	// One scratch for all the solve's rounds: the set only grows, so a round's links
+	// are the last one's and those of the flows that joined.
+	fs.newRound()
+	fs.cached = 0
 	for {
 		fs.stats.Rounds++
 		fs.stats.Filled += uint64(len(fs.set))
@@ -242,26 +257,44 @@ func (n *Network) fill() {
 	set := fs.set
 	// The set's flows are listed per link (in members, by counting sort) so that the
 	// fill never walks the flows outside the set; the residual comes from the link's
-	// load, which holds the committed rates of all its flows.
-	fs.newRound()
+	// load, which holds the committed rates of all its flows. The scratch of the
+	// last round's links (and of those the check looked at) is kept, and cleared here.
+	for i := range fs.ls {
+		sc := &fs.ls[i]
+		sc.members, sc.frozenBps, sc.aff, sc.stat = 0, 0, false, false
+	}
 	for i := range set {
 		m := &set[i]
 		m.frozen, m.newRate, m.sat = false, 0, -1
 		f := m.f
-		for _, h := range f.fin() {
-			sc := n.scratchOf(h.link)
-			if sc == nil {
-				sc = n.addScratch(h.link)
+		for k, h := range f.fin() {
+			var si int32
+			if i < fs.cached {
+				si = fs.scratchIdx(m, k, h.link)
+			} else {
+				sc := n.scratchOf(h.link)
+				if sc == nil {
+					sc = n.addScratch(h.link)
+				}
+				si = int32(fs.scratchIndex(h.link))
+				if k < len(m.si) {
+					m.si[k] = si
+				}
 			}
+			sc := &fs.ls[si]
 			sc.members++
 			sc.frozenBps += f.rate // for now: the set's committed rates here
 		}
 	}
+	fs.cached = len(set)
 	ls := fs.ls
 	h := fs.heap[:0]
 	var total int32
 	for i := range ls {
 		sc := &ls[i]
+		if sc.members == 0 {
+			continue // a link the check looked at, no set flow's
+		}
 		lk := &links[sc.id]
 		resid := lk.capacityBps - (lk.load() - sc.frozenBps)
 		if resid < 0 { // outside rates kept within the precision may overshoot
@@ -277,8 +310,9 @@ func (n *Network) fill() {
 	members := fs.members[:0]
 	members = append(members, make([]int32, total)...)
 	for i := range set {
-		for _, hp := range set[i].f.fin() {
-			sc := fs.scratchAt(hp.link)
+		m := &set[i]
+		for k, hp := range m.f.fin() {
+			sc := &ls[fs.scratchIdx(m, k, hp.link)]
 			members[sc.next] = int32(i)
 			sc.next++
 		}
@@ -349,7 +383,8 @@ func (n *Network) freeze(i int32, r float64, sat LinkID) {
 		// The entry's copy of the rate becomes the tentative one, its sign bit still
 		// set: the check's scans of a link then read every rate from the list itself.
 		n.links[hp.link].flows[hp.pos].rateBps = -r
-		sc := fs.scratchAt(hp.link)
+		si := fs.scratchIdx(m, k, hp.link)
+		sc := &fs.ls[si]
 		sc.frozenBps += r
 		sc.unfrozen--
 		if hp.link == sat {
@@ -362,7 +397,7 @@ func (n *Network) freeze(i int32, r float64, sat LinkID) {
 				// Rounding made it fall below its key: a second entry, the first left
 				// to be discarded (its link drained by then) or raised at the top.
 				sc.heapKey = sc.levelBps
-				fs.heap = append(fs.heap, lvlItem{sc.levelBps, int32(hp.link), int32(fs.scratchIndex(hp.link))})
+				fs.heap = append(fs.heap, lvlItem{sc.levelBps, int32(hp.link), si})
 				fs.siftUp(int32(len(fs.heap) - 1))
 			}
 		}
@@ -377,8 +412,8 @@ func (n *Network) check() bool {
 	aff := fs.aff[:0]
 	for i := range fs.set {
 		if m := &fs.set[i]; fs.changed(m.f.rate, m.newRate) {
-			for _, h := range m.f.fin() {
-				si := int32(uint32(fs.lsTag[h.link]))
+			for k, h := range m.f.fin() {
+				si := fs.scratchIdx(m, k, h.link)
 				if sc := &fs.ls[si]; !sc.aff {
 					sc.aff = true
 					aff = append(aff, si)
