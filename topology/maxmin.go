@@ -99,7 +99,7 @@ func (fs *flowState) scratchIdx(m *member, k int, l LinkID) int32 {
 	if k < len(m.si) {
 		return m.si[k]
 	}
-	return int32(uint32(fs.lsTag[l]))
+	return int32(uint32(fs.lsTag[l]) &^ affBit)
 }
 
 // checkedFlow is a flow outside the set that the check looked at, and the bottleneck
@@ -123,9 +123,14 @@ type linkScratch struct {
 	frozenBps float64
 	tentLoad  float64 // with tentMax: valid when stat
 	tentMax   float64
-	aff       bool // a solve-set flow here changed rate this round
 	stat      bool
 }
+
+// affBit, set in a link's lsTag, marks it affected: a solve-set flow on it changed
+// rate this round. It lives in the tag rather than in the link's scratch so that the
+// check, which asks it of the hint of every outside flow next to a change, reads one
+// word and compares it, with no branch on whether the link has a scratch at all.
+const affBit = 1 << 31
 
 // newRound empties ls for a new solve (or failAll's seeds). When the tag wraps (after 2^32 rounds) every
 // link's tag is cleared, so that an old one cannot pass for the new round's.
@@ -141,13 +146,13 @@ func (fs *flowState) newRound() {
 func (n *Network) scratchOf(l LinkID) *linkScratch {
 	fs := &n.flows
 	if t := fs.lsTag[l]; uint32(t>>32) == fs.tag {
-		return &fs.ls[uint32(t)]
+		return &fs.ls[uint32(t)&^affBit]
 	}
 	return nil
 }
 
 // scratchIndex returns the index in ls of the scratch of link l, which has one.
-func (fs *flowState) scratchIndex(l LinkID) uint32 { return uint32(fs.lsTag[l]) }
+func (fs *flowState) scratchIndex(l LinkID) uint32 { return uint32(fs.lsTag[l]) &^ affBit }
 
 // addScratch gives link l, which has none this round, a scratch entry. It may move
 // the others: pointers to them do not survive it.
@@ -156,12 +161,6 @@ func (n *Network) addScratch(l LinkID) *linkScratch {
 	fs.lsTag[l] = uint64(fs.tag)<<32 | uint64(len(fs.ls))
 	fs.ls = append(fs.ls, linkScratch{id: l})
 	return &fs.ls[len(fs.ls)-1]
-}
-
-// affected reports whether a flow of the set on link l changed rate this round.
-func (n *Network) affected(l LinkID) bool {
-	sc := n.scratchOf(l)
-	return sc != nil && sc.aff
 }
 
 func (fs *flowState) init() { fs.precision = DefaultPrecision }
@@ -261,7 +260,7 @@ func (n *Network) fill() {
 	// last round's links (and of those the check looked at) is kept, and cleared here.
 	for i := range fs.ls {
 		sc := &fs.ls[i]
-		sc.members, sc.frozenBps, sc.aff, sc.stat = 0, 0, false, false
+		sc.members, sc.frozenBps, sc.stat = 0, 0, false
 	}
 	for i := range set {
 		m := &set[i]
@@ -413,10 +412,9 @@ func (n *Network) check() bool {
 	for i := range fs.set {
 		if m := &fs.set[i]; fs.changed(m.f.rate, m.newRate) {
 			for k, h := range m.f.fin() {
-				si := fs.scratchIdx(m, k, h.link)
-				if sc := &fs.ls[si]; !sc.aff {
-					sc.aff = true
-					aff = append(aff, si)
+				if t := &fs.lsTag[h.link]; *t&affBit == 0 {
+					*t |= affBit
+					aff = append(aff, fs.scratchIdx(m, k, h.link))
 				}
 			}
 		}
@@ -444,20 +442,23 @@ func (n *Network) check() bool {
 		}
 		bar := fs.set[i].newRate * lim
 		for _, e := range links[sat].flows {
-			if !e.inSet() && e.rateBps > bar {
+			if e.rateBps > bar { // never a set flow's, negative
 				n.join(e.f)
 				added = true
 			}
 		}
 	}
 	// A flow outside the set next to a changed rate must still be bottlenecked.
+	// Most entries are passed over, in the set or with a cap or a bottleneck that is
+	// as it was, and which of them is which is random: the test is made of bits, with
+	// one branch on the result (hint's link is read even when hint is not one, at 0).
+	want := uint64(fs.tag)<<1 | 1
 	for _, si := range aff {
 		for _, e := range links[fs.ls[si].id].flows {
-			if e.inSet() {
-				continue
-			}
-			if e.hint == LinkID(hintCap) || (e.hint >= 0 && !n.affected(e.hint)) {
-				continue // its cap, or its bottleneck, is as it was
+			hb := e.hint
+			t := fs.lsTag[max(hb, 0)]
+			if b2i(!e.inSet())&(b2i(hb == LinkID(hintNone))|b2i(hb >= 0)&b2i(t>>31 == want)) == 0 {
+				continue // in the set, or its cap or its bottleneck is as it was
 			}
 			g := e.f
 			if i := g.idx; int(i) < len(fs.checked) && fs.checked[i].f == g {
@@ -472,6 +473,11 @@ func (n *Network) check() bool {
 			}
 			n.join(g)
 			added = true
+		}
+	}
+	if added { // another round: its own links affected
+		for _, si := range aff {
+			fs.lsTag[fs.ls[si].id] &^= affBit
 		}
 	}
 	return added
@@ -534,17 +540,17 @@ func (n *Network) bottleneckAt(f *Flow, l LinkID) bool {
 		sc = n.addScratch(l)
 	}
 	if !sc.stat {
-		var load, mx float64
+		var load float64
+		var mx uint64
 		for _, e := range lk.flows {
 			// A flow of the set has its tentative rate here, negated (freeze, join).
-			// Rates are never NaN, so a compare does what max does.
-			r := math.Abs(e.rateBps)
-			load += r
-			if r > mx {
-				mx = r
-			}
+			// Rates are never NaN, and the bits of floats >= 0 order as they do, so
+			// an integer max (no branch) finds the largest.
+			b := math.Float64bits(e.rateBps) &^ (1 << 63)
+			load += math.Float64frombits(b)
+			mx = max(mx, b)
 		}
-		sc.tentLoad, sc.tentMax, sc.stat = load, mx, true
+		sc.tentLoad, sc.tentMax, sc.stat = load, math.Float64frombits(mx), true
 	}
 	tol := 1 - fs.precision
 	return sc.tentLoad >= lk.capacityBps*tol && n.tentRate(f) >= sc.tentMax*tol
