@@ -310,18 +310,17 @@ func (n *Network) fill() {
 	members = append(members, make([]int32, total)...)
 	for i := range set {
 		m := &set[i]
-		for k, hp := range m.f.fin() {
+		f := m.f
+		for k, hp := range f.fin() {
 			sc := &ls[fs.scratchIdx(m, k, hp.link)]
 			members[sc.next] = int32(i)
 			sc.next++
 		}
-	}
-	fs.members = members
-	for i := range set {
-		if c := set[i].f.effCap; !math.IsInf(c, 1) {
+		if c := f.effCap; !math.IsInf(c, 1) {
 			h = append(h, lvlItem{c, -int32(i) - 1, -1})
 		}
 	}
+	fs.members = members
 	fs.heap = h
 	fs.heapify()
 	unfrozen := len(set)
@@ -426,14 +425,20 @@ func (n *Network) check() bool {
 	// A flow of the set frozen by a link must be the largest there, or bottlenecked
 	// elsewhere; if not, the faster outside flows on that link must come down. (join
 	// may move the set: members are read by index.)
+	tol := 1 - fs.precision
 	for i, nset := 0, len(fs.set); i < nset; i++ {
-		fs.set[i].newHint = hintCap
-		f, sat := fs.set[i].f, fs.set[i].sat
+		m := &fs.set[i]
+		m.newHint = hintCap
+		f, sat := m.f, m.sat
 		if sat < 0 {
 			continue
 		}
-		if n.bottleneckAt(f, sat) {
-			fs.set[i].newHint = fs.set[i].satHop
+		// bottleneckAt(f, sat), with the member and its scratch index at hand.
+		lk := &links[sat]
+		sc := &fs.ls[fs.scratchIdx(m, int(m.satHop), sat)]
+		n.scan(sc, lk)
+		if sc.tentLoad >= lk.capacityBps*tol && m.newRate >= sc.tentMax*tol {
+			m.newHint = m.satHop
 			continue
 		}
 		if h := n.findBottleneck(f); h != hintNone {
@@ -454,7 +459,12 @@ func (n *Network) check() bool {
 	// one branch on the result (hint's link is read even when hint is not one, at 0).
 	want := uint64(fs.tag)<<1 | 1
 	for _, si := range aff {
-		for _, e := range links[fs.ls[si].id].flows {
+		sc := &fs.ls[si]
+		flows := links[sc.id].flows
+		if int(sc.members) == len(flows) {
+			continue // every flow here was in the set when it was filled
+		}
+		for _, e := range flows {
 			hb := e.hint
 			t := fs.lsTag[max(hb, 0)]
 			if b2i(!e.inSet())&(b2i(hb == LinkID(hintNone))|b2i(hb >= 0)&b2i(t>>31 == want)) == 0 {
@@ -539,21 +549,28 @@ func (n *Network) bottleneckAt(f *Flow, l LinkID) bool {
 	if sc == nil {
 		sc = n.addScratch(l)
 	}
-	if !sc.stat {
-		var load float64
-		var mx uint64
-		for _, e := range lk.flows {
-			// A flow of the set has its tentative rate here, negated (freeze, join).
-			// Rates are never NaN, and the bits of floats >= 0 order as they do, so
-			// an integer max (no branch) finds the largest.
-			b := math.Float64bits(e.rateBps) &^ (1 << 63)
-			load += math.Float64frombits(b)
-			mx = max(mx, b)
-		}
-		sc.tentLoad, sc.tentMax, sc.stat = load, math.Float64frombits(mx), true
-	}
+	n.scan(sc, lk)
 	tol := 1 - fs.precision
 	return sc.tentLoad >= lk.capacityBps*tol && n.tentRate(f) >= sc.tentMax*tol
+}
+
+// scan sets the tentative load and fastest rate of link lk, whose scratch is sc,
+// once a round.
+func (n *Network) scan(sc *linkScratch, lk *link) {
+	if sc.stat {
+		return
+	}
+	var load float64
+	var mx uint64
+	for _, e := range lk.flows {
+		// A flow of the set has its tentative rate here, negated (freeze, join).
+		// Rates are never NaN, and the bits of floats >= 0 order as they do, so
+		// an integer max (no branch) finds the largest.
+		b := math.Float64bits(e.rateBps) &^ (1 << 63)
+		load += math.Float64frombits(b)
+		mx = max(mx, b)
+	}
+	sc.tentLoad, sc.tentMax, sc.stat = load, math.Float64frombits(mx), true
 }
 
 // commit makes the solved rates current: flows whose rate changed are brought up to
@@ -682,7 +699,11 @@ func (fs *flowState) siftDown(i int32) {
 // without a branch, since that choice is a coin toss that a predicted branch loses
 // half the time.
 func smaller(a, b lvlItem) int32 {
-	return b2i(a.level < b.level) | b2i(a.level == b.level)&b2i(a.id < b.id)
+	lt := a.level < b.level
+	if a.level == b.level { // a tie, rare: broken by id
+		lt = a.id < b.id
+	}
+	return b2i(lt)
 }
 
 func b2i(b bool) int32 {
