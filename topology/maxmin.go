@@ -58,6 +58,7 @@ type flowState struct {
 	precision float64
 	set       []member      // the solve set
 	checked   []checkedFlow // flows outside the set checked this round
+	cand      []*Flow       // outside flows the check is to look at, gathered
 	ls        []linkScratch // the links this round works on: the fill's first, then those checked
 	// lsTag[l] is tag<<32 | link l's index in ls, for the round whose tag it holds. A
 	// dense array rather than a field of link: the fill and the check look a link's
@@ -420,6 +421,37 @@ func (n *Network) check() bool {
 	}
 	fs.aff = aff
 	fs.checked = fs.checked[:0]
+	// The outside flows next to a changed rate that must be checked (the last pass
+	// below) are gathered first, in one pass over those links that also takes their
+	// tentative loads and fastest rates, which the first pass below needs and which
+	// the set's growth in the check does not move (a flow that joins keeps its rate,
+	// negated). Most entries are passed over, in the set or with a cap or a
+	// bottleneck that is as it was, and which of them is which is random: the test is
+	// made of bits, with one branch on the result (hint's link is read even when hint
+	// is not one, at 0).
+	want := uint64(fs.tag)<<1 | 1
+	cand := fs.cand[:0]
+	for _, si := range aff {
+		sc := &fs.ls[si]
+		flows := links[sc.id].flows
+		if int(sc.members) == len(flows) {
+			continue // every flow here was in the set when it was filled
+		}
+		var load float64
+		var mx uint64
+		for _, e := range flows {
+			b := math.Float64bits(e.rateBps) &^ (1 << 63) // as scan
+			load += math.Float64frombits(b)
+			mx = max(mx, b)
+			hb := e.hint
+			t := fs.lsTag[max(hb, 0)]
+			if b2i(!e.inSet())&(b2i(hb == LinkID(hintNone))|b2i(hb >= 0)&b2i(t>>31 == want)) == 0 {
+				continue // in the set, or its cap or its bottleneck is as it was
+			}
+			cand = append(cand, e.f)
+		}
+		sc.tentLoad, sc.tentMax, sc.stat = load, math.Float64frombits(mx), true
+	}
 	added := false
 	lim := 1 + fs.precision
 	// A flow of the set frozen by a link must be the largest there, or bottlenecked
@@ -454,37 +486,25 @@ func (n *Network) check() bool {
 		}
 	}
 	// A flow outside the set next to a changed rate must still be bottlenecked.
-	// Most entries are passed over, in the set or with a cap or a bottleneck that is
-	// as it was, and which of them is which is random: the test is made of bits, with
-	// one branch on the result (hint's link is read even when hint is not one, at 0).
-	want := uint64(fs.tag)<<1 | 1
-	for _, si := range aff {
-		sc := &fs.ls[si]
-		flows := links[sc.id].flows
-		if int(sc.members) == len(flows) {
-			continue // every flow here was in the set when it was filled
+	for _, g := range cand {
+		if i := g.idx; int(i) < len(fs.set) && fs.set[i].f == g {
+			continue // it joined since it was gathered
 		}
-		for _, e := range flows {
-			hb := e.hint
-			t := fs.lsTag[max(hb, 0)]
-			if b2i(!e.inSet())&(b2i(hb == LinkID(hintNone))|b2i(hb >= 0)&b2i(t>>31 == want)) == 0 {
-				continue // in the set, or its cap or its bottleneck is as it was
-			}
-			g := e.f
-			if i := g.idx; int(i) < len(fs.checked) && fs.checked[i].f == g {
-				continue
-			}
-			g.idx = int32(len(fs.checked))
-			fs.checked = append(fs.checked, checkedFlow{f: g})
-			if h := n.findBottleneck(g); h != hintNone {
-				c := &fs.checked[g.idx]
-				c.hint, c.found = h, true
-				continue
-			}
-			n.join(g)
-			added = true
+		if i := g.idx; int(i) < len(fs.checked) && fs.checked[i].f == g {
+			continue
 		}
+		g.idx = int32(len(fs.checked))
+		fs.checked = append(fs.checked, checkedFlow{f: g})
+		if h := n.findBottleneck(g); h != hintNone {
+			c := &fs.checked[g.idx]
+			c.hint, c.found = h, true
+			continue
+		}
+		n.join(g)
+		added = true
 	}
+	clear(cand) // no flow kept alive by the scratch
+	fs.cand = cand[:0]
 	if added { // another round: its own links affected
 		for _, si := range aff {
 			fs.lsTag[fs.ls[si].id] &^= affBit
