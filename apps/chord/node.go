@@ -86,6 +86,10 @@ type Node struct {
 	tickFn  func()
 
 	nextFinger int
+	// spare is the record of the node's last finished iterative lookup, which its
+	// next one takes (one lookup record allocated a node, not one a lookup: a
+	// loaded ring's allocations are what its collector's time follows).
+	spare *iterLookup
 }
 
 // call is an outstanding request, or a recursive lookup awaiting its answer.
