@@ -146,21 +146,23 @@ type HostStats struct {
 
 // host is the simulated Host: a node of a Stack's network.
 type host struct {
+	// What a datagram sent to the host and its delivery read come first, in the
+	// first two cache lines (udp.go): its id, epoch and access links, its ports
+	// and the bytes it received.
 	s     *Stack
 	id    NodeID
 	up    bool
 	epoch uint32    // counts crashes: a datagram sent before one is never delivered after it
 	group sim.Group // the host's timers; 0 until the first
-	rng   *rand.Rand
+	ends  hostEnds  // its access links, for direct datagrams' routes (udp.go)
+	ports []binding // listeners and UDP sockets, by port
+	stats HostStats
 
-	program func(Host) // run at boot and after each recovery
-	onLeave func()
-
-	ports    []binding // listeners and UDP sockets, by port
-	t        *hostTCP  // nil until the host first uses TCP
-	nextPort uint16    // ephemeral port cursor
-	stats    HostStats
-	ends     hostEnds // its access links, for direct datagrams' routes (udp.go)
+	rng      *rand.Rand
+	program  func(Host) // run at boot and after each recovery
+	onLeave  func()
+	t        *hostTCP // nil until the host first uses TCP
+	nextPort uint16   // ephemeral port cursor
 }
 
 // hostTCP is a host's TCP state: a host that only speaks UDP (a DHT node, a DNS

@@ -25,9 +25,9 @@ const maxHops = 255
 // the texts' ring is recursive.
 func (n *Node) Lookup(key ID, done func(Result)) {
 	if n.cfg.Mode == Chord && n.cfg.Style == Iterative {
-		l := &iterLookup{n: n, key: key, user: done}
-		l.res = Result{Key: key, Start: n.h.Now(), Owner: None}
-		l.path = l.pathBuf[:0]
+		l := n.newLookup(key)
+		l.user = done
+		l.res.Key, l.res.Start = key, n.h.Now()
 		l.ask(n.self)
 		return
 	}
@@ -66,18 +66,37 @@ type iterLookup struct {
 }
 
 // maintLookup returns the ring's own lookup of key; its caller sets its done.
-func (n *Node) maintLookup(key ID) *iterLookup {
-	l := &iterLookup{n: n, key: key, res: Result{Owner: None}}
+func (n *Node) maintLookup(key ID) *iterLookup { return n.newLookup(key) }
+
+// newLookup returns a lookup of key, the node's spare one if it has it.
+func (n *Node) newLookup(key ID) *iterLookup {
+	l := n.spare
+	if l == nil {
+		l = &iterLookup{}
+	} else {
+		n.spare = nil
+		*l = iterLookup{}
+	}
+	l.n, l.key, l.res.Owner = n, key, None
 	l.path = l.pathBuf[:0]
 	return l
 }
 
+// finish completes the lookup; its record becomes the node's spare if the node has
+// a workload. Nothing holds it then: its last request's call is done, and callbacks get its result by value.
 func (l *iterLookup) finish() {
 	if l.done != nil {
 		l.done(l.res)
-		return
+	} else {
+		l.n.lookupDone(l.res, l.user)
 	}
-	l.n.lookupDone(l.res, l.user)
+	if n := l.n; n.spare == nil && n.cfg.LookupRate > 0 {
+		// Only a node with a workload of its own keeps a spare: a ring whose
+		// lookups start at random nodes (10^6 of them, chord-path-length) would
+		// keep one at most nodes, for nothing.
+		l.done, l.user = nil, nil // no closure kept alive by a spare
+		n.spare = l
+	}
 }
 
 // ask asks cur for the next hop; the querier answers itself without a message.

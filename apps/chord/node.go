@@ -53,30 +53,43 @@ type FingerRun struct {
 // Node is one Chord (or ring) node: a program on a host that knows only what messages
 // told it.
 type Node struct {
-	cfg  *Config
-	spec *Spec
-	h    topology.Host
-	sock topology.UDPSocket // UDP
-	tcp  *tcpState          // TCP
-	self Peer
-
-	pred    Peer
+	// The fields a message reads come first, so that they share the cache lines
+	// a delivery brings in (a loaded ring of 10^4 nodes misses the cache on
+	// nearly every node it reaches).
+	cfg     *Config
+	left    bool
+	joined  bool
+	lost    bool // every successor died: find one again by a lookup
+	timerOn bool
+	rid     uint32
+	calls   []call // by deadline; in callBuf while at most two are out
+	self    Peer
 	succ    []Peer
 	fingers []FingerRun
-	store   map[ID][]byte
+	// callBuf holds the call table while it is short (a node of a loaded ring has
+	// about one call out at a time), so that a reply finds its call in the node's
+	// own memory rather than in an array elsewhere: one cache miss less a reply.
+	callBuf [2]call
+	// What closestPreceding and successorOf know of the lists they search.
+	fingersOrd fingerOrder
+	succOrd    succOrder
+	shortcuts  []Peer             // Spec.Shortcuts at boot: the spec is not read by a lookup
+	sock       topology.UDPSocket // UDP
+	h          topology.Host
 
-	calls   []call // by deadline
-	rid     uint32
+	spec    *Spec
+	tcp     *tcpState // TCP
+	pred    Peer
+	store   map[ID][]byte
 	timer   sim.EventID // set for calls[0]'s deadline, if timerOn
 	timerAt sim.Time
-	timerOn bool
 	tickFn  func()
-	// What closestPreceding knows of the order of the lists it searches.
-	fingersOrd, succOrd listOrder
-	nextFinger          int
-	joined              bool
-	left                bool
-	lost                bool // every successor died: find one again by a lookup
+
+	nextFinger int
+	// spare is the record of the node's last finished iterative lookup, which its
+	// next one takes (one lookup record allocated a node, not one a lookup: a
+	// loaded ring's allocations are what its collector's time follows).
+	spare *iterLookup
 }
 
 // call is an outstanding request, or a recursive lookup awaiting its answer.
@@ -117,6 +130,7 @@ func Program(cfg *Config, spec *Spec) func(topology.Host) error {
 		}
 		n := &Node{cfg: cfg, spec: spec, h: h, pred: None}
 		n.self = Peer{ID: spec.ID, Node: h.Node(), Port: uint16(port)}
+		n.shortcuts = spec.Shortcuts
 		if cfg.Transport == TCP {
 			if err := n.listenTCP(port); err != nil {
 				return err
@@ -194,7 +208,7 @@ func (n *Node) RoutingEntries() int {
 	for _, r := range n.fingers {
 		add(r.Peer)
 	}
-	for _, p := range n.spec.Shortcuts {
+	for _, p := range n.shortcuts {
 		add(p)
 	}
 	return len(seen)
@@ -261,6 +275,9 @@ func (n *Node) nextRID() uint32 {
 // no closure.
 func (n *Node) await(c call, timeout sim.Time) {
 	c.deadline = n.h.Now() + timeout
+	if len(n.calls) == 0 {
+		n.calls = n.callBuf[:0] // back in the node once the table has emptied
+	}
 	i := len(n.calls)
 	for i > 0 && n.calls[i-1].deadline > c.deadline {
 		i--
@@ -531,22 +548,44 @@ func (n *Node) closestPreceding(key ID, avoid []ID) Peer {
 	// loaded ring's time goes to (each entry is a cache miss). Any other list is
 	// scanned whole. The result is the same either way: the farthest candidate
 	// before key, the fingers' winning ties.
-	if n.fingersInOrder() {
+	if fo := n.fingerMemo(); fo.sorted {
 		f := n.fingers
+		last := len(f) - 1
 		lo, hi := 0, len(f) // the first entry at or past key is in [lo, hi]
-		if hi > 0 && less(s.Sub(f[hi-1].Peer.ID, self), dKey) {
-			lo = hi // the farthest precedes key (a far key: one probe)
-		}
-		for lo < hi {
-			if mid := int(uint(lo+hi) >> 1); less(s.Sub(f[mid].Peer.ID, self), dKey) {
-				lo = mid + 1
-			} else {
-				hi = mid
+		switch {
+		case hi > 0 && less(fo.dTail, dKey):
+			lo = hi // the farthest precedes key (a far key: read from the memo)
+		case hi <= len(fo.hint):
+			// The search on the distances' top 32 bits, in the memo, and only
+			// entries whose top bits equal the key's (next to never at m = 160)
+			// read from the table.
+			hKey := n.topBits(dKey)
+			for lo < hi {
+				if mid := int(uint(lo+hi) >> 1); fo.hint[mid] < hKey {
+					lo = mid + 1
+				} else {
+					hi = mid
+				}
+			}
+			for lo < len(f) && fo.hint[lo] == hKey && less(s.Sub(f[lo].Peer.ID, self), dKey) {
+				lo++
+			}
+		default:
+			for lo < hi {
+				if mid := int(uint(lo+hi) >> 1); less(s.Sub(f[mid].Peer.ID, self), dKey) {
+					lo = mid + 1
+				} else {
+					hi = mid
+				}
 			}
 		}
 		for i := lo - 1; i >= 0; i-- {
-			p := f[i].Peer
-			if d := s.Sub(p.ID, self); !less(bestDist, d) {
+			p, d := fo.tail, fo.dTail
+			if i != last {
+				p = f[i].Peer
+				d = s.Sub(p.ID, self)
+			}
+			if !less(bestDist, d) {
 				break
 			} else if len(avoid) == 0 || !avoided(p, avoid) {
 				best, bestDist = p, d
@@ -558,20 +597,23 @@ func (n *Node) closestPreceding(key ID, avoid []ID) Peer {
 			consider(n.fingers[i].Peer)
 		}
 	}
-	for _, p := range n.spec.Shortcuts {
+	for _, p := range n.shortcuts {
 		consider(p)
 	}
-	switch {
+	switch so := n.succMemo(); {
 	case n.cfg.Mode != Chord:
 		// The texts' ring forwards along the first successor only; the second is
 		// for repairs.
 		if len(n.succ) > 0 {
 			consider(n.succ[0])
 		}
-	case n.succInOrder():
+	case so.sorted:
 		l := n.succ
+		if len(l) == 0 || !less(bestDist, so.dTail) {
+			break // no successor is farther than the best finger: none can win
+		}
 		lo, hi := 0, len(l)
-		if hi > 0 && less(s.Sub(l[hi-1].ID, self), dKey) {
+		if less(so.dTail, dKey) {
 			lo = hi
 		}
 		for lo < hi {
@@ -598,58 +640,91 @@ func (n *Node) closestPreceding(key ID, avoid []ID) Peer {
 	return best
 }
 
-// fingersInOrder reports whether the finger table's peers are in strictly
-// increasing clockwise distance from the node, all of them peers. It is worked out
-// once per table: tables are replaced (mergeRuns makes a new one), never changed in
-// place, so the same slice has the same answer.
-func (n *Node) fingersInOrder() bool {
-	f := n.fingers
-	if len(f) != n.fingersOrd.n || len(f) > 0 && &f[0].Peer != n.fingersOrd.first {
-		n.fingersOrd = listOrder{n: len(f), sorted: true}
+// fingerMemo returns what the node knows of its finger table: whether its peers are
+// in strictly increasing clockwise distance from the node, all of them peers, and
+// its last peer with that peer's distance, so that a far key reads no entry. It is
+// worked out once per table: tables are replaced (mergeRuns makes a new one), never
+// changed in place, so the same slice has the same answer (and the memo's pointer
+// to it keeps its address from being reused).
+func (n *Node) fingerMemo() *fingerOrder {
+	f, o := n.fingers, &n.fingersOrd
+	if len(f) != int(o.n) || len(f) > 0 && &f[0].Peer != o.first {
+		*o = fingerOrder{n: int32(len(f)), sorted: true}
 		prev := ID{}
 		for i := range f {
 			d := n.cfg.Space.Sub(f[i].Peer.ID, n.self.ID)
 			if !f[i].Peer.Ok() || !less(prev, d) {
-				n.fingersOrd.sorted = false
-				break
+				o.sorted = false
+			}
+			if i < len(o.hint) {
+				o.hint[i] = n.topBits(d)
 			}
 			prev = d
 		}
 		if len(f) > 0 {
-			n.fingersOrd.first = &f[0].Peer
+			o.first, o.tail, o.dTail = &f[0].Peer, f[len(f)-1].Peer, prev
 		}
 	}
-	return n.fingersOrd.sorted
+	return o
 }
 
-// succInOrder is fingersInOrder for the successor list, which is also replaced,
-// never changed in place.
-func (n *Node) succInOrder() bool {
-	l := n.succ
-	if len(l) != n.succOrd.n || len(l) > 0 && &l[0] != n.succOrd.first {
-		n.succOrd = listOrder{n: len(l), sorted: true}
+// succMemo is fingerMemo for the successor list, which is also replaced, never
+// changed in place; it keeps the first peer's distance (successorOf's test) and the
+// last's.
+func (n *Node) succMemo() *succOrder {
+	l, o := n.succ, &n.succOrd
+	if len(l) != int(o.n) || len(l) > 0 && &l[0] != o.first {
+		*o = succOrder{n: int32(len(l)), sorted: true}
 		prev := ID{}
 		for i := range l {
 			d := n.cfg.Space.Sub(l[i].ID, n.self.ID)
 			if !l[i].Ok() || !less(prev, d) {
-				n.succOrd.sorted = false
-				break
+				o.sorted = false
+			}
+			if i == 0 {
+				o.dHead = d
 			}
 			prev = d
 		}
 		if len(l) > 0 {
-			n.succOrd.first = &l[0]
+			o.first, o.dTail = &l[0], prev
 		}
 	}
-	return n.succOrd.sorted
+	return o
 }
 
-// listOrder is what fingersInOrder and succInOrder found of a list, known by its
-// first element's address and its length.
-type listOrder struct {
+// fingerOrder is what fingerMemo found of a finger table, known by its first
+// element's address and its length.
+type fingerOrder struct {
 	first  *Peer
-	n      int
+	n      int32
 	sorted bool
+	dTail  ID // the last entry's distance from the node
+	tail   Peer
+	// hint holds the top 32 bits of the entries' distances (topBits), for a
+	// table of at most len(hint) runs: about log2 N of them, 14 at N = 10^4.
+	hint [fingerHints]uint32
+}
+
+// fingerHints is how many runs of a finger table fingerOrder keeps hints for: 20
+// covers N up to about 10^6.
+const fingerHints = 20
+
+// topBits is the top 32 bits of an m-bit distance (all of it when m ≤ 32): the
+// order of topBits is the order of the distances, but for ties.
+func (n *Node) topBits(d ID) uint32 {
+	if b := n.cfg.Space.Bits; b > 32 {
+		return uint32(shr(d, b-32).w[0])
+	}
+	return uint32(d.w[0])
+}
+
+// succOrder is what succMemo found of a successor list.
+type succOrder struct {
+	first        *Peer
+	n            int32
+	sorted       bool
+	dHead, dTail ID
 }
 
 // less reports a < b, unrolled for the inner loop of closestPreceding.
@@ -670,6 +745,15 @@ func less(a, b ID) bool {
 // down it are older news (a join reaches them one stabilization round a hop).
 func (n *Node) successorOf(key ID, avoid []ID) (Peer, bool) {
 	s := n.cfg.Space
+	if len(n.succ) > 0 {
+		// The first entry's test from the memo, without reading the list: key is
+		// in (self, succ[0]] (the whole ring when succ[0] is the node itself).
+		if dHead := n.succMemo().dHead; !dHead.IsZero() {
+			if dx := s.Sub(key, n.self.ID); dx.IsZero() || less(dHead, dx) {
+				return None, false
+			}
+		}
+	}
 	for k, p := range n.succ {
 		if k > 0 && n.cfg.Mode == Ring {
 			break

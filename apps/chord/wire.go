@@ -121,20 +121,14 @@ type Item struct {
 // Msg is one message, decoded. Which fields mean something depends on Type (see the
 // wire format above).
 type Msg struct {
-	Type  MsgType
-	RID   uint32
-	Flag  uint8 // next: done; lookup: want; state: has pred; notify: replaces; value: found; leave: to pred
-	Hops  uint8
-	Key   ID
-	A, B  Peer
-	Peers []Peer // state: successor list; leave: peers
-	Avoid []ID   // find-next: identifiers not to answer with
-	Value []byte
-	Items []Item
-	Runs  []FingerRun // fingers: the answerer's finger table
+	Type MsgType
+	RID  uint32
+	Flag uint8 // next: done; lookup: want; state: has pred; notify: replaces; value: found; leave: to pred
+	Hops uint8
 
 	// bits is the width of the space the message was sent in (Node.send sets it),
 	// which Encode needs: a capture's bytes are the same encoding in the same space.
+	// (These three fill the padding before Key: a message is 224 bytes, not 240.)
 	bits uint8
 	// framed: the message was sent over TCP, after its 4-byte length.
 	framed bool
@@ -144,6 +138,14 @@ type Msg struct {
 	// or not they arrive in time. Node.send counts such messages as maintenance
 	// (Stats.MaintLookupMessages). Bookkeeping of the simulation, not on the wire.
 	maint bool
+
+	Key   ID
+	A, B  Peer
+	Peers []Peer // state: successor list; leave: peers
+	Avoid []ID   // find-next: identifiers not to answer with
+	Value []byte
+	Items []Item
+	Runs  []FingerRun // fingers: the answerer's finger table
 }
 
 // Encode is m's wire form in the space it was sent in, for a capture
