@@ -32,6 +32,7 @@ type nbr struct {
 	// when it has left, so a choke or cancel can still take the rest back).
 	inSocket      topology.SendID
 	inSocketBlock blockRef
+	sentFn        func(topology.Conn, topology.SendID) // handler.OnSent while inSocket != 0
 
 	down, up                         rateMeter // block bytes from it and to it
 	downBytes, upBytes               int64
@@ -237,10 +238,13 @@ func (p *peer) serve(n *nbr) {
 	copy(n.pending, n.pending[1:])
 	n.pending = n.pending[:len(n.pending)-1]
 	length := p.g.blockLen(int(b.piece), int(b.block))
+	n.handler.OnSent = n.sentFn // set before the send: a short last block may go at once
 	id := p.send(n, &Msg{Type: Piece, Index: uint32(b.piece), Begin: uint32(int64(b.block) * p.g.BlockBytes), Length: uint32(length)})
 	n.inSocket, n.inSocketBlock = id, b
 	if id != 0 {
 		p.rec.UpBytes += length // it leaves even if the connection is closed now
+	} else {
+		n.handler.OnSent = nil
 	}
 }
 
@@ -250,6 +254,7 @@ func (p *peer) unsend(n *nbr) bool {
 		return false
 	}
 	n.inSocket = 0
+	n.handler.OnSent = nil
 	p.rec.UpBytes -= p.g.blockLen(int(n.inSocketBlock.piece), int(n.inSocketBlock.block))
 	return true
 }
@@ -259,6 +264,7 @@ func (p *peer) onSent(n *nbr, id topology.SendID) {
 		return
 	}
 	n.inSocket = 0
+	n.handler.OnSent = nil
 	length := p.g.blockLen(int(n.inSocketBlock.piece), int(n.inSocketBlock.block))
 	now := p.h.Now()
 	n.up.add(now, length, p.cfg.RateWindow)

@@ -290,10 +290,13 @@ func (p *peer) open(c topology.Conn, out bool) *nbr {
 	// Each connection's handler knows its neighbour: no lookup by Conn per message.
 	n.handler = topology.ConnHandler{
 		OnMessage: func(_ topology.Conn, m topology.Message) { p.onMessage(n, m) },
-		OnSent:    func(_ topology.Conn, id topology.SendID) { p.onSent(n, id) },
 		OnClose:   func(topology.Conn) { p.onClose(n) },
 		OnReset:   func(topology.Conn, error) { p.drop(n) },
 	}
+	// OnSent is set only while a piece is in the socket (serve): the only message
+	// whose leaving matters. A have or request on an idle connection then needs no
+	// event for its last bit leaving (topology's direct segments).
+	n.sentFn = func(_ topology.Conn, id topology.SendID) { p.onSent(n, id) }
 	c.SetHandler(&n.handler)
 	n.allIdx = len(p.all)
 	p.all = append(p.all, n)
