@@ -760,13 +760,6 @@ func (fs *flowState) popTop() {
 		h[i] = h[c]
 		i = c
 	}
-	for i > 0 {
-		p := (i - 1) / 2
-		if !lvlLess(it, h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
 	h[i] = it
+	fs.siftUp(i)
 }
