@@ -59,22 +59,6 @@ func buildRing(t testing.TB, cfg *Config, n int, ideal bool) *testRing {
 	return r
 }
 
-// trueSuccessor is the live node whose id is key's successor, by the whole
-// membership: what a lookup must find.
-func (r *testRing) trueSuccessor(s Space, key ID) (Peer, bool) {
-	best, bestD, ok := Peer{}, ID{}, false
-	for i, p := range r.peers {
-		if !r.st.Up(p.Node) || r.nodes[i] == nil || !r.nodes[i].Joined() {
-			continue
-		}
-		d := s.Sub(p.ID, key)
-		if !ok || Less(d, bestD) {
-			best, bestD, ok = p, d, true
-		}
-	}
-	return best, ok
-}
-
 // Reference: SIGCOMM'01 §6.3, Fig. 10(a): with N = 2^k nodes and stabilized fingers,
 // the mean path length of a lookup is ½·log2 N. Acceptance: within ±0.3 for N = 2^6
 // … 2^14 (the standard error of 2000 lookups' mean is about 0.03). The hops are the
