@@ -244,7 +244,7 @@ func (s *Stack) debugDump() string {
 		}
 		out += fmt.Sprintf("%s up=%v conns=%d segs=%d timers=%d\n", h.Name(), h.up, len(t.conns), len(t.segs), tl)
 		for _, e := range t.conns {
-			out += fmt.Sprintf("   end side=%d state=%d closing=%v finSent=%v finRcvd=%v q=%d sending=%v rtx=%v waiting=%v stalled=%v peerstate=%d\n", e.side, e.state, e.closing, e.finSent, e.finRcvd, len(e.queue), e.sending != nil, e.rtx, e.waiting, e.stalled, e.peer().state)
+			out += fmt.Sprintf("   end dialling=%v state=%d closing=%v finSent=%v finRcvd=%v q=%d sending=%v rtx=%v waiting=%v stalled=%v peerstate=%d\n", e.dialling(), e.state, e.closing, e.finSent, e.finRcvd, len(e.queue), e.sending != nil, e.rtx, e.waiting, e.stalled, e.peer().state)
 		}
 	}
 	return out

@@ -19,6 +19,15 @@ func TestMemoryLayout(t *testing.T) {
 		{"linkEntry", unsafe.Sizeof(linkEntry{}), 24},
 		{"link", unsafe.Sizeof(link{}), 80},
 		{"node", unsafe.Sizeof(node{}), 24},
+		// A connection fills the allocator's 512-byte size class, so it starts on a
+		// cache line: each end is three whole lines, the first what its peer and a
+		// landing segment read (tcp.go), and each end's segments in flight one more.
+		{"tcpConn", unsafe.Sizeof(tcpConn{}), 512},
+		{"connEnd", unsafe.Sizeof(connEnd{}), 192},
+		{"connEnd.queue", unsafe.Offsetof(connEnd{}.queue), 64},
+		{"connEnd.routeBps", unsafe.Offsetof(connEnd{}.routeBps), 128},
+		{"tcpConn.fly0", unsafe.Offsetof(tcpConn{}.fly0), 384},
+		{"tcpConn.fly1", unsafe.Offsetof(tcpConn{}.fly1), 448},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s is %d bytes, want %d", c.what, c.got, c.want)

@@ -65,10 +65,20 @@ func (pk *packet) onWire() bool { return pk != nil && pk.ev != 0 }
 // send puts a packet of sizeBytes (> 0) on route r now, at the route's bottleneck
 // capacity or capBps if that is lower and not 0.
 func (pk *packet) send(n *Network, r Route, sizeBytes int64, capBps float64) {
-	bps := n.bottleneckBps(r)
+	pk.sendAt(n, r, sizeBytes, capped(n.bottleneckBps(r), capBps))
+}
+
+// capped is the rate bps held to capBps, if that is lower and not 0.
+func capped(bps, capBps float64) float64 {
 	if capBps > 0 {
-		bps = math.Min(bps, capBps)
+		return math.Min(bps, capBps)
 	}
+	return bps
+}
+
+// sendAt is send at rate bps: the caller knows r's bottleneck (a connection keeps its
+// route's, which changes only with the route, since a link's capacity is fixed).
+func (pk *packet) sendAt(n *Network, r Route, sizeBytes int64, bps float64) {
 	now := n.k.Now()
 	pk.start, pk.bits, pk.bps = now, 8*float64(sizeBytes), bps
 	pk.end = now + wireTime(now, pk.bits, bps)

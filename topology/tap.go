@@ -230,7 +230,7 @@ func (s *Stack) tapStream(e *connEnd, f *Flow, pk *packet, kind segKind, out *ou
 	if !s.tap.sees(e.h.id, p.h.id) {
 		return
 	}
-	t := Transmission{Conn: ConnID{e.c}, From: e.Local(), To: p.Local(), Delay: e.delay, Again: e.resending}
+	t := Transmission{Conn: ConnID{e.c}, From: e.Local(), To: p.Local(), Delay: e.route.Delay, Again: e.resending}
 	switch kind {
 	case segACK:
 		t.Kind = TapACK

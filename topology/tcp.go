@@ -100,20 +100,79 @@ const (
 // handshake's state while it lasts.
 type tcpConn struct {
 	ends [2]connEnd // 0: the dialling end, 1: the accepting end
+	// fly0 and fly1 hold, for each end, the segments it has sent that are still
+	// propagating to the other, in the order they land: one event a segment, with no
+	// callback made for it (connEnd.landNext). Here rather than in the end, which a
+	// SYN sent again may reinitialise while its segments are on their way. Each has a
+	// cache line of its own, with rtt or hs: the connection is 512 bytes, the ends
+	// three lines each (TestMemoryLayout).
+	fly0 flight
 	rtt  sim.Time
+	fly1 flight
 	hs   *handshake
-	// fly holds, for each end, the segments it has sent that are still propagating to
-	// the other, in the order they land: one event a segment, with no callback made
-	// for it (connEnd.landNext). Here rather than in the end, which a SYN sent again
-	// may reinitialise while its segments are on their way.
-	fly [2]fifo[landing]
 }
 
-// landing is a segment on its way: when it lands, and what it carries.
+// landing is a segment on its way: when it lands, and what it carries (the message
+// and its Arrival, for data): what the peer's land reads, no more.
 type landing struct {
 	at   sim.Time
+	m    Message
+	arr  *Arrival
 	kind segKind
-	out  outgoing
+	full bool // in flight.first: it holds a segment
+}
+
+// flight is the queue of an end's segments in propagation. The oldest is held in the
+// connection itself, since a stream mostly has one segment on its way (a have, a
+// request, a block); the rest of a burst waits in more, made at the first burst.
+// Landing reads a line of the connection rather than an array elsewhere in memory,
+// and a lone segment allocates nothing.
+type flight struct {
+	first landing
+	more  *fifo[landing]
+}
+
+func (q *flight) len() int {
+	n := 0
+	if q.first.full {
+		n = 1
+	}
+	if q.more != nil {
+		n += q.more.len()
+	}
+	return n
+}
+
+// last returns the newest segment; the queue must not be empty.
+func (q *flight) last() *landing {
+	if q.more != nil && q.more.len() > 0 {
+		return q.more.last()
+	}
+	return &q.first
+}
+
+// push adds the newest segment. first is the oldest when full: it is filled only when
+// the queue is empty.
+func (q *flight) push(v landing) {
+	if !q.first.full && (q.more == nil || q.more.len() == 0) {
+		q.first = v
+		q.first.full = true
+		return
+	}
+	if q.more == nil {
+		q.more = &fifo[landing]{}
+	}
+	q.more.push(v)
+}
+
+// pop removes and returns the oldest segment; the queue must not be empty.
+func (q *flight) pop() landing {
+	if q.first.full {
+		v := q.first
+		q.first = landing{}
+		return v
+	}
+	return q.more.pop()
 }
 
 // handshake is a dial in progress: RFC 793's three-way handshake, with the SYN sent
@@ -131,50 +190,57 @@ type handshake struct {
 	live bool
 }
 
-// connEnd is one end of a connection.
+// connEnd is one end of a connection: 192 bytes, three cache lines of a tcpConn
+// (TestMemoryLayout). The first line is what the peer reads of it, and what it reads
+// when a segment lands on it (land): its connection, host, handler and state, with the
+// flags and counters of the sender's checks; the second, its queue and route; the
+// third, what sending and the rarer events use.
 type connEnd struct {
 	c       *tcpConn
 	h       *host
 	handler *ConnHandler
-	queue   []outgoing // the messages not wholly sent; queue[0] goes first
-	sending *Flow      // the flow carrying the segment on the wire, of kind onWire
+	sending *Flow   // the flow carrying the segment on the wire, of kind onWire
+	pkt     *packet // the segment on the wire if it is a packet (TCPParams.PacketBytes)
+	idx     int32   // in h.t.conns
+	lastID  SendID
+	port    uint16
+	tries   uint16 // retransmissions since the loss, while rtx
+	state   endState
+	dead    uint8 // why, once state is endDead
+	onWire  segKind
+	closing bool // Close called: a FIN follows the queued messages
+	finSent bool
+	finRcvd bool
+	ackDue  bool // the dialling end's first segment carries the handshake's ACK
+	bareACK bool // nothing went with the ACK: a bare one goes first
+	// resending: the control segment on the wire is sent again (a link failed).
+	resending bool
+	waiting   bool // queue[0] has left but waits for its source to arrive whole
+	stalled   bool // queue[0] relays a message that was lost: it never completes
+	rtx       bool // what it sent is unacknowledged (a failed link, a vanished peer)
+
+	queue []outgoing // the messages not wholly sent; queue[0] goes first
+	// route is the route to the peer as Network.Route gave it when the network's
+	// routes were at generation routeGen+1 (0: none taken yet); taken again when
+	// they have changed (a link added, failed or restored). Its Delay is the one-way
+	// delay of the segment on the wire: the route is not taken again while one is.
+	route    Route
+	routeGen uint64
+
+	routeBps float64 // the route's bottleneck capacity, a packet's rate (packet.go)
 	// spare is the flow that has just carried the last segment while its onDone runs
 	// (Network.drain): startNext gives it the next segment rather than start a flow.
 	spare   *Flow
-	pkt     *packet     // the segment on the wire if it is a packet (TCPParams.PacketBytes)
 	flowEnd func(*Flow) // e.flowDone, made once
 	landFn  func()      // e.landNext, made once
-	// route is the route to the peer as Network.Route gave it when the network's
-	// routes were at generation routeGen+1 (0: none taken yet); taken again when
-	// they have changed (a link added, failed or restored).
-	route    Route
-	routeGen uint64
-	delay    sim.Time // one-way delay of the route the current flow took
+	shape   *shaping
 	// lastArrival is when the last bits sent so far reach the peer: data still in
 	// propagation is lost if the peer crashes before then.
 	lastArrival sim.Time
 	left        int64 // bytes of queue[0] still to send after a failed link, 0 if none
-	shape       *shaping
 	// timer is the retransmission timer while rtx, else the FIN timeout once this
 	// end's FIN has left.
-	timer     sim.EventID
-	idx       int32 // in h.t.conns
-	lastID    SendID
-	port      uint16
-	tries     uint16 // retransmissions since the loss, while rtx
-	side      uint8
-	state     endState
-	dead      uint8 // why, once state is endDead
-	onWire    segKind
-	closing   bool // Close called: a FIN follows the queued messages
-	finSent   bool
-	finRcvd   bool
-	ackDue    bool // the dialling end's first segment carries the handshake's ACK
-	bareACK   bool // nothing went with the ACK: a bare one goes first
-	resending bool // the control segment on the wire is sent again (a link failed)
-	waiting   bool // queue[0] has left but waits for its source to arrive whole
-	stalled   bool // queue[0] relays a message that was lost: it never completes
-	rtx       bool // what it sent is unacknowledged (a failed link, a vanished peer)
+	timer sim.EventID
 }
 
 // outgoing is a queued message. The stream's control segments (the handshake's bare
@@ -196,13 +262,29 @@ const (
 	segFIN
 )
 
-func (e *connEnd) peer() *connEnd { return &e.c.ends[1-e.side] }
-func (e *connEnd) stack() *Stack  { return e.h.s }
+// dialling reports whether e is the connection's dialling end (ends[0]).
+func (e *connEnd) dialling() bool { return e == &e.c.ends[0] }
+
+func (e *connEnd) peer() *connEnd {
+	if e.dialling() {
+		return &e.c.ends[1]
+	}
+	return &e.c.ends[0]
+}
+
+// flight is the queue of e's segments in propagation to its peer.
+func (e *connEnd) flight() *flight {
+	if e.dialling() {
+		return &e.c.fly0
+	}
+	return &e.c.fly1
+}
+func (e *connEnd) stack() *Stack { return e.h.s }
 
 func (e *connEnd) Local() Addr { return Addr{e.h.id, int(e.port)} }
 func (e *connEnd) Remote() Addr {
 	p := e.peer()
-	if e.side == 0 && e.c.hs != nil && p.h == nil {
+	if e.dialling() && e.c.hs != nil && p.h == nil {
 		return e.c.hs.to
 	}
 	return Addr{p.h.id, int(p.port)}
@@ -256,15 +338,15 @@ func (h *host) Dial(to Addr, opts TCPOptions, done func(Conn, error)) {
 	}
 	c := &tcpConn{hs: &handshake{to: to, opts: opts, done: done, rto: s.TCP.InitialRTO}}
 	cli := &c.ends[0]
-	cli.init(c, h, 0, port, opts)
+	cli.init(c, h, port, opts)
 	cli.state = endSynSent
 	h.holdPort(port, true)
 	cli.sendSYN()
 	cli.armSYN()
 }
 
-func (e *connEnd) init(c *tcpConn, h *host, side uint8, port uint16, opts TCPOptions) {
-	*e = connEnd{c: c, h: h, side: side, port: port, idx: -1}
+func (e *connEnd) init(c *tcpConn, h *host, port uint16, opts TCPOptions) {
+	*e = connEnd{c: c, h: h, port: port, idx: -1}
 	e.shape = newShaping(opts)
 	h.addConn(e)
 }
@@ -341,7 +423,7 @@ func (e *connEnd) synArrived(srv *host) {
 	}
 	sc := e.peer()
 	if sc.h == nil || sc.state == endDead {
-		sc.init(e.c, srv, 1, uint16(hs.to.Port), hs.opts)
+		sc.init(e.c, srv, uint16(hs.to.Port), hs.opts)
 		sc.state = endSynRcvd
 	}
 	hs.lst = l
@@ -544,14 +626,14 @@ func (e *connEnd) release(why uint8) {
 	if e.shape != nil {
 		e.shape.stop(e)
 	}
-	if hs := e.c.hs; hs != nil && e.side == 0 && hs.timer != 0 {
+	if hs := e.c.hs; hs != nil && e.dialling() && hs.timer != 0 {
 		e.h.Cancel(hs.timer)
 		hs.timer = 0
 	}
 	e.state = endDead
 	e.dead = why
 	e.h.dropConn(e)
-	if e.side == 0 {
+	if e.dialling() {
 		e.h.holdPort(e.port, false)
 	}
 	if p := e.peer(); p.h != nil && p.state == endSynRcvd {
@@ -642,7 +724,6 @@ func (e *connEnd) startNext() {
 	if e.flowEnd == nil {
 		e.flowEnd = e.flowDone
 	}
-	e.delay = r.Delay
 	now := s.k.Now()
 	if e.ackDue {
 		// The first segment carries the handshake's ACK: the server's end is
@@ -663,7 +744,7 @@ func (e *connEnd) startNext() {
 		if e.pkt == nil {
 			e.pkt = &packet{done: e.packetSent}
 		}
-		e.pkt.send(s.net, r, size, opts.CapBps)
+		e.pkt.sendAt(s.net, r, size, capped(e.routeBps, opts.CapBps))
 	default:
 		f = s.net.StartFlow(r, size, opts, e.flowEnd)
 		if !s.noDrain {
@@ -806,8 +887,8 @@ func (e *connEnd) finishSend() {
 	}
 	e.resending = false
 	s := e.stack()
-	at := s.k.Now() + e.delay
-	fl := &e.c.fly[e.side]
+	at := s.k.Now() + e.route.Delay
+	fl := e.flight()
 	if fl.len() > 0 && fl.last().at > at {
 		// A new route shorter than the last one's: the segment reaches the peer before
 		// those still on the longer route, and the peer's TCP holds it until they are in,
@@ -816,7 +897,7 @@ func (e *connEnd) finishSend() {
 		at = fl.last().at
 	}
 	e.lastArrival = at
-	fl.push(landing{at: at, kind: kind, out: out})
+	fl.push(landing{at: at, m: out.m, arr: out.arr, kind: kind})
 	if e.landFn == nil {
 		e.landFn = e.landNext
 	}
@@ -831,7 +912,7 @@ func (e *connEnd) finishSend() {
 			return
 		}
 		if t := s.TCP.FinTimeout; t > 0 && !e.rtx {
-			e.timer = e.h.After(e.delay+t, func() {
+			e.timer = e.h.After(e.route.Delay+t, func() {
 				e.timer = 0
 				e.release(deadClosed)
 			})
@@ -851,8 +932,8 @@ func (e *connEnd) finishSend() {
 // join e.c.fly in the order of their landing times, and the kernel runs events of
 // equal times in the order they were scheduled, so this event's is the oldest.
 func (e *connEnd) landNext() {
-	sg := e.c.fly[e.side].pop()
-	e.peer().land(e.c, e, sg.kind, sg.out)
+	sg := e.flight().pop()
+	e.peer().land(e.c, e, sg.kind, sg.m, sg.arr)
 }
 
 // routeToPeer returns the route to the peer's host, taken again only when the
@@ -864,14 +945,14 @@ func (e *connEnd) routeToPeer() (Route, error) {
 		if err != nil {
 			return r, err
 		}
-		e.route, e.routeGen = r, g
+		e.route, e.routeGen, e.routeBps = r, g, n.bottleneckBps(r)
 	}
 	return e.route, nil
 }
 
 // land is a segment of the stream arriving at this end from its peer `from`: the
-// message o, or a control segment.
-func (e *connEnd) land(c *tcpConn, from *connEnd, kind segKind, o outgoing) {
+// message m (arr its Arrival, if one was made), or a control segment.
+func (e *connEnd) land(c *tcpConn, from *connEnd, kind segKind, m Message, arr *Arrival) {
 	if e.c != c {
 		return
 	}
@@ -883,19 +964,19 @@ func (e *connEnd) land(c *tcpConn, from *connEnd, kind segKind, o outgoing) {
 			ctl := control{kind: TapRST, c: c, sport: e.port, dport: from.port}
 			e.stack().sendSegment(e.h, from.h.id, ctl, func(*host) { from.resetByPeer(c) }, nil)
 		}
-		if o.arr != nil {
-			o.arr.lose()
+		if arr != nil {
+			arr.lose()
 		}
 		return
 	}
 	switch kind {
 	case segData:
-		e.h.stats.BytesReceived += o.m.SizeBytes
-		if o.arr != nil {
-			o.arr.receive()
+		e.h.stats.BytesReceived += m.SizeBytes
+		if arr != nil {
+			arr.receive()
 		}
 		if e.handler != nil && e.handler.OnMessage != nil {
-			e.handler.OnMessage(e, o.m)
+			e.handler.OnMessage(e, m)
 		}
 	case segFIN:
 		e.finRcvd = true
