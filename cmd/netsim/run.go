@@ -49,7 +49,14 @@ draws every run's message sequence chart between those hosts, left to right, as
 capture/run-K-msc.svg and .png. The scenario's capture: section sets them too, with a
 snap length, a time window and a message filter; the flags replace its host lists.
 A capture changes no result: added to a finished campaign, it runs again only the
-runs whose capture files are missing. Use --run-index to capture one run.`,
+runs whose capture files are missing. Use --run-index to capture one run.
+
+On Linux, netsim asks the kernel to put its heap on 2 MiB transparent huge pages
+(madvise MADV_HUGEPAGE and MADV_COLLAPSE): long runs with large heaps get faster, as
+their events load random hosts' state and on 4 KiB pages most of those loads also miss
+the TLB; the collapse costs about a second of system time per 200 MB of heap. The environment variable NETSIM_HUGEPAGES=off turns it off;
+NETSIM_HUGEPAGES=verbose prints one line that says whether the kernel agreed. Results
+do not depend on it.`,
 	setup: func(fs *flag.FlagSet) func(context.Context, *cli, []string) error {
 		var (
 			o       overrides
