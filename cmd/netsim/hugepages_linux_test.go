@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -42,7 +43,7 @@ func TestScanMarksTheHeap(t *testing.T) {
 	for i := 0; i < size/2; i += 4096 {
 		b[i] = 1 // half of it faulted in before the scan, as a growing heap is
 	}
-	h := &heapHugePages{done: map[uintptr]bool{}}
+	h := &heapHugePages{marked: map[uintptr]bool{}, collapsed: map[uintptr]bool{}, start: time.Now()}
 	if err := h.scan(); err != nil {
 		t.Fatal(err)
 	}
@@ -51,15 +52,15 @@ func TestScanMarksTheHeap(t *testing.T) {
 	if !strings.Contains(" "+flags+" ", " hg ") || eligible != "1" {
 		t.Errorf("the mapping of %#x after the scan: VmFlags %q, THPeligible %q; want hg among the flags and eligible 1", mid, flags, eligible)
 	}
-	if !h.done[mid&^(hugePageSize-1)] {
+	if !h.marked[mid&^(hugePageSize-1)] {
 		t.Errorf("the huge page of %#x is not remembered as marked", mid)
 	}
-	n := len(h.done)
+	n := len(h.marked)
 	if err := h.scan(); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.done) < n {
-		t.Errorf("a second scan forgot pages: %d marked, then %d", n, len(h.done))
+	if len(h.marked) < n {
+		t.Errorf("a second scan forgot pages: %d marked, then %d", n, len(h.marked))
 	}
 	b[0] = 2 // b is live until here
 }

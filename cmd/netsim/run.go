@@ -52,9 +52,11 @@ A capture changes no result: added to a finished campaign, it runs again only th
 runs whose capture files are missing. Use --run-index to capture one run.
 
 On Linux, netsim asks the kernel to put its heap on 2 MiB transparent huge pages
-(madvise MADV_HUGEPAGE and MADV_COLLAPSE): long runs with large heaps get faster, as
-their events load random hosts' state and on 4 KiB pages most of those loads also miss
-the TLB; the collapse costs about a second of system time per 200 MB of heap. The environment variable NETSIM_HUGEPAGES=off turns it off;
+(madvise MADV_HUGEPAGE, and MADV_COLLAPSE for pages already in use once a run has
+gone 30 s): long runs with large heaps get faster, as their events load random hosts'
+state and on 4 KiB pages most of those loads also miss the TLB; the collapse costs
+about a second of system time per 200 MB of heap, which short runs are spared. The
+environment variable NETSIM_HUGEPAGES=off turns it off;
 NETSIM_HUGEPAGES=verbose prints one line that says whether the kernel agreed. Results
 do not depend on it.`,
 	setup: func(fs *flag.FlagSet) func(context.Context, *cli, []string) error {
