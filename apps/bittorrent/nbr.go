@@ -78,10 +78,10 @@ func (p *peer) onMessage(n *nbr, m topology.Message) {
 	case Have:
 		p.gotHave(n, int(msg.Index))
 	case Interested:
-		n.peerInterested = true
+		p.setPeerInterested(n, true)
 		p.interestedIn(n)
 	case NotInterested:
-		n.peerInterested = false
+		p.setPeerInterested(n, false)
 		if !n.amChoking {
 			p.fillSlots()
 		}
@@ -291,6 +291,9 @@ func (p *peer) choke(n *nbr) {
 		return
 	}
 	n.amChoking = true
+	if n.peerInterested {
+		p.chk.inSlots--
+	}
 	n.pending = n.pending[:0]
 	p.unsend(n)
 	p.send(n, controls[Choke])
@@ -301,6 +304,9 @@ func (p *peer) unchoke(n *nbr) {
 		return
 	}
 	n.amChoking = false
+	if n.peerInterested {
+		p.chk.inSlots++
+	}
 	n.lastUnchoked = p.h.Now()
 	n.wasUnchokedOnce = true
 	p.send(n, controls[Unchoke])

@@ -335,6 +335,9 @@ func (p *peer) drop(n *nbr) {
 		p.nbrs[n.idx].idx = n.idx
 		p.nbrs[last] = nil
 		p.nbrs = p.nbrs[:last]
+		if !n.amChoking && n.peerInterested {
+			p.chk.inSlots--
+		}
 		if n.has != nil {
 			for w, word := range n.has {
 				for word != 0 {
