@@ -15,6 +15,11 @@ type choker struct {
 	optimistic *nbr
 	rr         int    // round robin's cursor
 	scratch    []*nbr // candidates, reused
+	// inSlots counts the handshaken neighbours unchoked and interested: the slots in
+	// use, regular and optimistic. Kept as amChoking and peerInterested change (a count
+	// per Interested message was a scan of every neighbour, and fillSlots's a scan per
+	// neighbour).
+	inSlots int
 }
 
 // rechoke is one round.
@@ -184,16 +189,23 @@ func (p *peer) fillSlots() {
 	}
 }
 
-// unchokedInterested counts the neighbours that are unchoked and interested: the
-// slots in use, regular and optimistic.
-func (p *peer) unchokedInterested() int {
-	k := 0
-	for _, n := range p.nbrs {
-		if !n.amChoking && n.peerInterested {
-			k++
+// unchokedInterested is the number of neighbours that are unchoked and interested:
+// the slots in use, regular and optimistic.
+func (p *peer) unchokedInterested() int { return p.chk.inSlots }
+
+// setPeerInterested records n's interested or not interested message.
+func (p *peer) setPeerInterested(n *nbr, v bool) {
+	if n.peerInterested == v {
+		return
+	}
+	n.peerInterested = v
+	if !n.amChoking {
+		if v {
+			p.chk.inSlots++
+		} else {
+			p.chk.inSlots--
 		}
 	}
-	return k
 }
 
 func cmpDesc(a, b float64) int {

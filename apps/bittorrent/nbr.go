@@ -10,21 +10,31 @@ import (
 // nbr is a connection to another peer and what this peer knows of that peer: only
 // what came in its messages (its pieces from its bitfield and haves, its interest,
 // its choking) and what this peer measured (the rates each way).
+//
+// Its fields are laid out for the messages that land on it, which are most of a
+// swarm's events and whose cost is the cache lines they touch: the handler, the
+// pieces it has and the state every message reads in the first two lines; the
+// requests each way in the third; its bitfield's words, inline up to 448 pieces, in
+// the fourth; what only pieces and choke rounds read after. The struct is 384 bytes,
+// a size class whose objects start on a 64-byte line (TestNbrFillsWholeCacheLines).
 type nbr struct {
-	c       topology.Conn
 	handler topology.ConnHandler // c's, bound to this neighbour
-	node    topology.NodeID
-	out     bool // this peer dialled
-	sentHS  bool
-	id      [20]byte
-	idx     int // in peer.nbrs once handshaken, else -1
-	allIdx  int // in peer.all
+	has     bitset               // its pieces; nil until its bitfield or first have
 
-	has  bitset // its pieces; nil until its bitfield or first have
-	nHas int
-	need int // pieces it has and this peer lacks
-
-	amChoking, amInterested, peerChoking, peerInterested bool
+	c               topology.Conn
+	lastRecv        sim.Time
+	lastSent        sim.Time
+	idx             int // in peer.nbrs once handshaken, else -1
+	nHas            int
+	need            int // pieces it has and this peer lacks
+	dropped         bool
+	amChoking       bool
+	amInterested    bool
+	peerChoking     bool
+	peerInterested  bool
+	out             bool // this peer dialled
+	sentHS          bool
+	wasUnchokedOnce bool
 
 	reqs    []blockRef // this peer's requests outstanding on it
 	pending []blockRef // its requests to this peer, not yet sent
@@ -32,15 +42,27 @@ type nbr struct {
 	// when it has left, so a choke or cancel can still take the rest back).
 	inSocket      topology.SendID
 	inSocketBlock blockRef
-	sentFn        func(topology.Conn, topology.SendID) // handler.OnSent while inSocket != 0
+	keep          uint32 // the choke round that keeps it unchoked
 
-	down, up                         rateMeter // block bytes from it and to it
-	downBytes, upBytes               int64
-	connectedAt, lastBlock           sim.Time
-	lastRecv, lastSent, lastUnchoked sim.Time
-	keep                             uint32 // the choke round that keeps it unchoked
-	dropped                          bool
-	wasUnchokedOnce                  bool
+	hasWords [7]uint64                            // has's words when it has no more than 7 (newHas)
+	sentFn   func(topology.Conn, topology.SendID) // handler.OnSent while inSocket != 0
+
+	down, up               rateMeter // block bytes from it and to it
+	downBytes, upBytes     int64
+	connectedAt, lastBlock sim.Time
+	lastUnchoked           sim.Time
+	allIdx                 int // in peer.all
+	node                   topology.NodeID
+	id                     [20]byte
+}
+
+// newHas returns a bitset of words words for has: the inline words when they are
+// enough, so that a landing have reads the neighbour and its pieces together.
+func (n *nbr) newHas(words int) bitset {
+	if words <= len(n.hasWords) {
+		return n.hasWords[:words:words]
+	}
+	return make(bitset, words)
 }
 
 // blockRef names a block: a piece and the block's index in it.
@@ -78,10 +100,10 @@ func (p *peer) onMessage(n *nbr, m topology.Message) {
 	case Have:
 		p.gotHave(n, int(msg.Index))
 	case Interested:
-		n.peerInterested = true
+		p.setPeerInterested(n, true)
 		p.interestedIn(n)
 	case NotInterested:
-		n.peerInterested = false
+		p.setPeerInterested(n, false)
 		if !n.amChoking {
 			p.fillSlots()
 		}
@@ -136,7 +158,8 @@ func (p *peer) gotBitfield(n *nbr, m *Msg) {
 		p.hangUp(n) // BEP 3: only as the first message after the handshake
 		return
 	}
-	n.has = append(bitset(nil), m.Bits...)
+	n.has = n.newHas(len(m.Bits))
+	copy(n.has, m.Bits)
 	for w, word := range n.has {
 		n.nHas += bits.OnesCount64(word)
 		n.need += bits.OnesCount64(word &^ p.have[w])
@@ -166,7 +189,7 @@ func (p *peer) gotHave(n *nbr, i int) {
 		return
 	}
 	if n.has == nil {
-		n.has = newBitset(p.g.pieces)
+		n.has = n.newHas(len(p.have))
 	}
 	if n.has.has(i) {
 		return
@@ -291,6 +314,9 @@ func (p *peer) choke(n *nbr) {
 		return
 	}
 	n.amChoking = true
+	if n.peerInterested {
+		p.chk.inSlots--
+	}
 	n.pending = n.pending[:0]
 	p.unsend(n)
 	p.send(n, controls[Choke])
@@ -301,6 +327,9 @@ func (p *peer) unchoke(n *nbr) {
 		return
 	}
 	n.amChoking = false
+	if n.peerInterested {
+		p.chk.inSlots++
+	}
 	n.lastUnchoked = p.h.Now()
 	n.wasUnchokedOnce = true
 	p.send(n, controls[Unchoke])

@@ -19,30 +19,32 @@ import (
 // uploads to those it unchokes. Its pieces are on the disk (Record.Pieces), which
 // survives a crash: a peer that comes back starts again with them.
 type peer struct {
-	h    topology.Host
-	cfg  *Config
-	g    *geometry
-	spec PeerSpec
-	rec  *Record
-	rng  *rand.Rand
-	id   [20]byte
-	web  *http.Client
+	// What a landing message reads first, in the struct's first two cache lines.
+	h     topology.Host
+	cfg   *Config
+	g     *geometry
+	rec   *Record
+	have  bitset  // = rec.Pieces
+	avail []int32 // copies of each piece among the neighbours, from their messages
+	nHave int
+	nbrs  []*nbr // the handshaken ones
+	quit  bool
+
+	announcing bool
+	spec       PeerSpec
+	rng        *rand.Rand
+	id         [20]byte
+	web        *http.Client
 
 	lst     topology.Listener
 	all     []*nbr // every connection, handshaken or not, in a deterministic order
-	nbrs    []*nbr // the handshaken ones
 	nodes   map[topology.NodeID]int8
 	spare   []topology.Addr // peers from the tracker not dialled yet
 	dialing int
 
-	have  bitset // = rec.Pieces
-	nHave int
-	avail []int32 // copies of each piece among the neighbours, from their messages
-	pick  picker
-	chk   choker
+	pick picker
+	chk  choker
 
-	quit        bool
-	announcing  bool
 	announceDue sim.EventID
 	lastAnounce sim.Time
 	interval    sim.Time
@@ -335,6 +337,9 @@ func (p *peer) drop(n *nbr) {
 		p.nbrs[n.idx].idx = n.idx
 		p.nbrs[last] = nil
 		p.nbrs = p.nbrs[:last]
+		if !n.amChoking && n.peerInterested {
+			p.chk.inSlots--
+		}
 		if n.has != nil {
 			for w, word := range n.has {
 				for word != 0 {

@@ -23,6 +23,7 @@ type partial struct {
 	got   bitset
 	nGot  int
 	out   []uint16 // requests outstanding per block, over all neighbours
+	free  int      // its blocks neither received nor asked for
 }
 
 func (k *picker) init(g *geometry) {
@@ -43,9 +44,14 @@ func (k *picker) next(p *peer, n *nbr) (blockRef, bool) {
 	if n.has == nil {
 		return blockRef{}, false
 	}
-	// Strict priority: finish what is started.
+	// Strict priority: finish what is started. Only the pieces with a free block
+	// have one to offer: the counts skip the scan of the others' blocks, and of all
+	// of them once every started block is asked for.
 	for _, pp := range k.partials {
-		if !n.has.has(pp.piece) {
+		if k.free == 0 {
+			break
+		}
+		if pp.free == 0 || !n.has.has(pp.piece) {
 			continue
 		}
 		for b := range pp.out {
@@ -115,7 +121,7 @@ func (k *picker) newPiece(p *peer, n *nbr) int {
 
 func (k *picker) start(i int) {
 	nb := k.g.blocksIn(i)
-	pp := &partial{piece: i, got: newBitset(nb), out: make([]uint16, nb)}
+	pp := &partial{piece: i, got: newBitset(nb), out: make([]uint16, nb), free: nb}
 	k.partials = append(k.partials, pp)
 	k.of[i] = int32(len(k.partials))
 	k.started.set(i)
@@ -127,6 +133,7 @@ func (k *picker) asked(b blockRef) {
 	pp := k.partialOf(int(b.piece))
 	if pp.out[b.block] == 0 && !pp.got.has(int(b.block)) {
 		k.free--
+		pp.free--
 	}
 	pp.out[b.block]++
 }
@@ -140,6 +147,7 @@ func (k *picker) unask(b blockRef) {
 	pp.out[b.block]--
 	if pp.out[b.block] == 0 && !pp.got.has(int(b.block)) {
 		k.free++
+		pp.free++
 	}
 }
 
@@ -176,6 +184,7 @@ func (k *picker) got(p *peer, b blockRef) bool {
 	pp.nGot++
 	if pp.out[b.block] == 0 {
 		k.free--
+		pp.free--
 	}
 	if pp.out[b.block] > 0 {
 		cancel := &Msg{Type: Cancel, Index: uint32(b.piece), Begin: uint32(int64(b.block) * k.g.BlockBytes), Length: uint32(k.g.blockLen(i, int(b.block)))}

@@ -1,0 +1,37 @@
+package bittorrent
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// The neighbour record is laid out in whole cache lines (nbr's comment): its
+// allocations start on a 64-byte line, what every landing reads (the handler, the
+// pieces, the flags) is in its first two lines, and a bitfield of up to 448 pieces
+// in one more.
+func TestNbrFillsWholeCacheLines(t *testing.T) {
+	const line = 64
+	var n nbr
+	if s := unsafe.Sizeof(n); s <= 352 || s > 384 {
+		t.Errorf("nbr is %d bytes, want 353–384 (Go's size class 384, whose objects are line-aligned)", s)
+	}
+	if end := unsafe.Offsetof(n.wasUnchokedOnce); end >= 2*line {
+		t.Errorf("the flags end at byte %d, past the first two lines", end)
+	}
+	if o := unsafe.Offsetof(n.hasWords); o%line != 0 {
+		t.Errorf("hasWords at byte %d, not on a line", o)
+	}
+	keep := make([]*nbr, 64)
+	for i := range keep {
+		keep[i] = new(nbr)
+		if a := uintptr(unsafe.Pointer(keep[i])); a%line != 0 {
+			t.Fatalf("nbr allocated at %#x, not on a %d-byte line", a, line)
+		}
+	}
+	if got := n.newHas(7); &got[0] != &n.hasWords[0] || len(got) != 7 {
+		t.Errorf("a bitfield of 7 words is not the inline one")
+	}
+	if got := n.newHas(8); &got[0] == &n.hasWords[0] || len(got) != 8 {
+		t.Errorf("a bitfield of 8 words is not its own")
+	}
+}
