@@ -56,6 +56,7 @@ func (n *Network) FailLink(id LinkID) {
 // failAll fails the active flows of victims with one solve for the links they leave,
 // and returns them, each once (a route given by hand may list a flow twice on a link).
 func (n *Network) failAll(victims []*Flow) []*Flow {
+	n.flushInstant() // failAll's solve uses the scratch (instant.go)
 	fs := &n.flows
 	seeds := fs.seeds[:0]
 	fs.newRound() // ls is the seeds' dedup set; the solve starts its own

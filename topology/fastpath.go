@@ -162,6 +162,7 @@ func (n *Network) moveRate(f *Flow, r float64) {
 // recap sets f's effective cap to eff and re-establishes the allocation: by a
 // shortcut where one applies, else by an incremental solve.
 func (n *Network) recap(f *Flow, eff float64) {
+	n.flushInstant() // the shortcuts below read the allocation as of now (instant.go)
 	old := f.effCap
 	if eff == old {
 		return

@@ -155,6 +155,9 @@ func (f *Flow) setPath(links []LinkID, nfin int, n *Network) {
 
 // Rate returns the flow's current rate in bit/s (0 once it has ended).
 func (f *Flow) Rate() float64 {
+	if f.n.flows.due {
+		f.n.flushInstant() // the rates as of now (instant.go)
+	}
 	if f.state != flowActive {
 		return 0
 	}
@@ -250,6 +253,9 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 	if opts.Feeder != nil && opts.Feeder.n != n {
 		panic("topology: StartFlow: feeder belongs to another network")
 	}
+	if opts.Feeder != nil {
+		n.flushInstant() // its feeder's rate bounds it: solved now, after the instant's others (instant.go)
+	}
 	if len(r.Links) > maxRouteLinks {
 		panic(fmt.Sprintf("topology: StartFlow: route of %d links", len(r.Links)))
 	}
@@ -306,6 +312,10 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 		}
 		lk.flows = append(lk.flows, linkEntry{f: f, hint: LinkID(hintNone)})
 	}
+	if fs.perInstant && opts.Feeder == nil {
+		n.deferStart(f) // instant.go
+		return f
+	}
 	if n.canRaise(f, f.effCap) {
 		n.moveRate(f, f.effCap)
 	} else {
@@ -326,6 +336,7 @@ func (n *Network) SetCap(f *Flow, capBps float64) {
 	if f.state != flowActive {
 		return
 	}
+	n.flushInstant() // the feeder's bound below is its rate as of now (instant.go)
 	f.capBps = c
 	n.flows.stats.Events++
 	n.flows.stats.CapChanges++
@@ -457,6 +468,10 @@ func (n *Network) remove(f *Flow, st flowStatus) {
 		for _, h := range fin {
 			n.links[h.link].recomputeLoad()
 		}
+		if n.flows.perInstant {
+			n.deferEnd(fin, old) // instant.go
+			break
+		}
 		n.solve(nil, fin, old)
 	}
 	n.settle()
@@ -583,6 +598,9 @@ func (n *Network) schedule(f *Flow) {
 // before its relays, so this ends), then the OnRateChange hooks.
 func (n *Network) settle() {
 	fs := &n.flows
+	if len(fs.relayQueue) > 0 {
+		n.flushInstant() // the feeders' bounds below are their rates as of now (instant.go)
+	}
 	for i := 0; i < len(fs.relayQueue); i++ { // solve may append
 		r := fs.relayQueue[i]
 		if r.state != flowActive {

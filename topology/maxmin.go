@@ -78,6 +78,16 @@ type flowState struct {
 	relayLists []relayList
 	freeLists  []int32 // unused entries of relayLists, as 1 + index
 	stats      FlowStats
+
+	// One solve per instant (instant.go): whether it is on, whether the end of the
+	// instant's solve is scheduled, the flows started and the links of flows ended
+	// since, and the event's function, made once.
+	perInstant bool
+	due        bool
+	pendFlows  []*Flow
+	pendLinks  []LinkID
+	flushFn    func()
+	batched    uint64 // solves for more than one deferred start or saturated link, for the tests
 }
 
 // member is a flow of the solve set and its tentative state in the current fill.

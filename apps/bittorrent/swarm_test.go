@@ -58,6 +58,7 @@ func runSwarm(t testing.TB, s testSwarm, seed uint64) swarmResult {
 	}
 	if s.Packets {
 		st.TCP.PacketBytes = st.TCP.MSSBytes
+		net.SetSolvePerInstant(true) // as the bittorrent kind does
 	}
 	tr, _ := net.Node("tracker")
 	cfg := s.Cfg

@@ -274,6 +274,9 @@ func runBittorrent(ctx context.Context, p *bittorrentParams, env scenarios.RunEn
 	// A message that fits in one segment (a have, a request, a choke) is one packet
 	// at line rate, not a flow that re-solves the swarm (topology/packet.go's bounds).
 	pl.Stack.TCP.PacketBytes = pl.Stack.TCP.MSSBytes
+	// Starts and ends at the same instant re-solved once (topology/instant.go): with
+	// equal delays, many requests land on an uplink at the same nanosecond.
+	pl.Network.SetSolvePerInstant(true)
 	cfg := p.config(pl.Node("tracker"))
 	if err := cfg.Check(); err != nil {
 		return bittorrentRun{}, err
