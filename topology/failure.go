@@ -28,6 +28,9 @@ func (n *Network) FailLink(id LinkID) {
 	n.failedAt[id] = n.failEpoch
 	lk := &n.links[id]
 	n.routes.clear()
+	for _, f := range n.onFail {
+		f(id)
+	}
 	fs := &n.flows
 	var victims []*Flow
 	for _, e := range lk.flows {

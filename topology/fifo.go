@@ -44,6 +44,19 @@ func (q *fifo[T]) pop() T {
 	return v
 }
 
+// popLast removes the newest entry; the queue must not be empty.
+func (q *fifo[T]) popLast() T {
+	i := len(q.items) - 1
+	v := q.items[i]
+	var zero T
+	q.items[i] = zero
+	q.items = q.items[:i]
+	if len(q.items) == q.head {
+		q.items, q.head = q.items[:0], 0
+	}
+	return v
+}
+
 // reset empties the queue and lets its array go.
 func (q *fifo[T]) reset() {
 	clear(q.items)

@@ -32,6 +32,9 @@ type Network struct {
 	loss      []float64 // per link, the datagram loss probability; nil while all are 0
 	// busy holds the links whose busy time is measured (TrackBusy): few, if any.
 	busy map[LinkID]*busyClock
+	// onFail is told of each link failure, before the flows crossing the link fail:
+	// the stack's direct segments (tcp.go) are on no link's list of flows.
+	onFail []func(LinkID)
 }
 
 // busyClock is a tracked link's busy time: how long it has carried at least one flow.

@@ -57,10 +57,22 @@ type packet struct {
 	route      Route
 	epoch      uint64 // the network's FailEpoch when it left
 	done       func() // the end's or socket's handler of ev, made once
+
+	// A connection end's direct segment (tcp.go), sent with no event at end: land is
+	// its landing event, id its message's, while the kernel's time is before end;
+	// wake, the event that sends what was queued behind it; wakeFn, made once.
+	land   sim.EventID
+	wake   sim.EventID
+	wakeFn func()
+	id     SendID
 }
 
-// onWire reports whether pk is on the wire (a nil packet is not).
+// onWire reports whether pk is on the wire with an event at its end (a nil packet is
+// not).
 func (pk *packet) onWire() bool { return pk != nil && pk.ev != 0 }
+
+// leaving reports whether pk is a direct segment whose last bit has not left at now.
+func (pk *packet) leaving(now sim.Time) bool { return pk != nil && pk.land != 0 && now < pk.end }
 
 // send puts a packet of sizeBytes (> 0) on route r now, at the route's bottleneck
 // capacity or capBps if that is lower and not 0.

@@ -121,21 +121,28 @@ type Stack struct {
 	// before the next starts (the order before Network.drain), for the test that
 	// checks that draining moves no result.
 	noDrain bool
-	// noDirect: every datagram takes the two-event path (udp.go), for the test and
-	// the benchmark that compare the two.
+	// noDirect: every datagram and small segment takes the two-event path (udp.go,
+	// tcp.go), for the tests and the benchmark that compare the two.
 	noDirect bool
+	// leaving are the connection ends that have sent a direct segment (tcp.go), with
+	// its last bit's time, in the order sent; those whose segment has left are
+	// dropped once the list has grown to leavingCap.
+	leaving    []directSegment
+	leavingCap int
 }
 
 // NewStack returns the transport layer of net with DefaultTCP. Random streams (each
 // host's, and the network's own for datagram loss) derive from streams. Every host is
 // up.
 func NewStack(net *Network, streams sim.Streams) *Stack {
-	return &Stack{
+	s := &Stack{
 		net: net, k: net.k, rs: streams,
 		hosts:   make([]*host, net.NumNodes()),
 		TCP:     DefaultTCP(),
 		lossRng: streams.Stream("network/udp-loss"),
 	}
+	net.onFail = append(net.onFail, s.linkFailed)
+	return s
 }
 
 // Network returns the network the stack runs on.

@@ -15,7 +15,9 @@ type ConnHandler struct {
 	// receiver has its header, and may relay it with Forward as it arrives.
 	OnArriving func(c Conn, a *Arrival)
 	// OnSent is called when the last bit of a message this end sent has left the
-	// host: the moment to queue the next one when keeping a pipe just full.
+	// host: the moment to queue the next one when keeping a pipe just full. It is
+	// read as the message begins to leave: a small message sent while it is nil may
+	// go unreported (direct segments, tcpdirect.go).
 	OnSent func(c Conn, id SendID)
 	// OnClose is called when the peer has closed (its FIN) and all its messages have
 	// arrived. This end may still send; it should Close too.
@@ -173,6 +175,16 @@ func (q *flight) pop() landing {
 		return v
 	}
 	return q.more.pop()
+}
+
+// popLast removes and returns the newest segment; the queue must not be empty.
+func (q *flight) popLast() landing {
+	if q.more != nil && q.more.len() > 0 {
+		return q.more.popLast()
+	}
+	v := q.first
+	q.first = landing{}
+	return v
 }
 
 // handshake is a dial in progress: RFC 793's three-way handshake, with the SYN sent
@@ -523,6 +535,11 @@ func (e *connEnd) Unsend(id SendID) bool {
 }
 
 func (e *connEnd) Queued() (messages int, bytes int64) {
+	if now := e.stack().k.Now(); e.pkt.leaving(now) {
+		// A direct segment (tcpdirect.go) has left the queue as it began to leave.
+		messages++
+		bytes += int64((e.pkt.leftBits(now) + 7) / 8)
+	}
 	for i := range e.queue {
 		o := &e.queue[i]
 		messages++
@@ -613,6 +630,7 @@ func (e *connEnd) release(why uint8) {
 		e.sending = nil
 	}
 	e.pkt.cancel(s.k)
+	e.dropDirect(false)
 	if len(e.queue) > 0 && e.queue[0].arr != nil && !e.queue[0].arr.received {
 		e.queue[0].arr.lose()
 	}
@@ -655,7 +673,7 @@ func (e *connEnd) kill() {
 		return
 	}
 	now := p.stack().k.Now()
-	if p.sending != nil || p.pkt.onWire() {
+	if p.sending != nil || p.pkt.onWire() || p.pkt.leaving(now) {
 		if s := p.stack(); s.tap != nil {
 			s.tapStreamCut(p, p.wireLeft())
 		}
@@ -664,6 +682,7 @@ func (e *connEnd) kill() {
 			p.sending = nil
 		}
 		p.pkt.cancel(p.stack().k)
+		p.dropDirect(true)
 		p.lose()
 	} else if p.lastArrival > now || p.waiting {
 		p.lose()
@@ -689,6 +708,10 @@ func (e *connEnd) startNext() {
 		return
 	}
 	s := e.stack()
+	if e.pkt.leaving(s.k.Now()) {
+		e.awaitDirect()
+		return
+	}
 	p := e.peer()
 	if p.state == endDead {
 		// The peer's end is gone (its host crashed): what we send is never
@@ -743,6 +766,10 @@ func (e *connEnd) startNext() {
 		// Small enough to go as one packet: no flow, no share (packet.go).
 		if e.pkt == nil {
 			e.pkt = &packet{done: e.packetSent}
+		}
+		if e.direct(out) {
+			e.sendDirect(r, size, capped(e.routeBps, opts.CapBps))
+			return
 		}
 		e.pkt.sendAt(s.net, r, size, capped(e.routeBps, opts.CapBps))
 	default:
@@ -859,7 +886,7 @@ func (e *connEnd) wireLeft() float64 {
 	switch {
 	case e.sending != nil:
 		return e.sending.RemainingBits()
-	case e.pkt.onWire():
+	case e.pkt.onWire(), e.pkt.leaving(e.stack().k.Now()):
 		return e.pkt.leftBits(e.stack().k.Now())
 	}
 	return -1
@@ -867,7 +894,11 @@ func (e *connEnd) wireLeft() float64 {
 
 // finishSend: the segment on the wire has wholly left; it reaches the peer one
 // propagation delay later.
-func (e *connEnd) finishSend() {
+func (e *connEnd) finishSend() { e.finishAt(e.stack().k.Now()) }
+
+// finishAt is finishSend for a segment whose last bit leaves at left: now, or later
+// for a direct segment (tcpdirect.go), whose landing event it notes in e.pkt.
+func (e *connEnd) finishAt(left sim.Time) {
 	kind := e.onWire
 	if s := e.stack(); s.tap != nil {
 		s.tapStreamEnd(e)
@@ -887,7 +918,7 @@ func (e *connEnd) finishSend() {
 	}
 	e.resending = false
 	s := e.stack()
-	at := s.k.Now() + e.route.Delay
+	at := left + e.route.Delay
 	fl := e.flight()
 	if fl.len() > 0 && fl.last().at > at {
 		// A new route shorter than the last one's: the segment reaches the peer before
@@ -901,7 +932,10 @@ func (e *connEnd) finishSend() {
 	if e.landFn == nil {
 		e.landFn = e.landNext
 	}
-	s.k.At(at, e.landFn)
+	ev := s.k.At(at, e.landFn)
+	if left > s.k.Now() {
+		e.leaves(ev) // a direct segment: on the wire until left, with no event then
+	}
 	switch kind {
 	case segACK:
 		e.bareACK = false
