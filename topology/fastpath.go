@@ -53,8 +53,13 @@ func neumaier(s, e, x float64) (float64, float64) {
 
 // saturated reports whether the link's committed load is at its capacity, within the
 // precision (bottleneckAt's test).
-func (fs *flowState) saturated(lk *link) bool {
-	return lk.load() >= lk.capacityBps*(1-fs.precision)
+func (fs *flowState) saturated(lk *link) bool { return fs.saturatedWith(lk, 0) }
+
+// saturatedWith is saturated for the link's load with freedBps more: whether it was
+// saturated before a flow of that rate left it, so that its flows join a solve (solve's
+// seeds, and one solve per instant's, instant.go).
+func (fs *flowState) saturatedWith(lk *link, freedBps float64) bool {
+	return lk.load()+freedBps >= lk.capacityBps*(1-fs.precision)
 }
 
 // atCap reports whether f's committed rate is at its effective cap, within the

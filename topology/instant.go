@@ -54,8 +54,7 @@ func (n *Network) deferStart(f *Flow) {
 func (n *Network) deferEnd(fin []hop, freedBps float64) {
 	fs := &n.flows
 	for _, h := range fin {
-		lk := &n.links[h.link]
-		if lk.load()+freedBps >= lk.capacityBps*(1-fs.precision) {
+		if fs.saturatedWith(&n.links[h.link], freedBps) {
 			fs.pendLinks = append(fs.pendLinks, h.link)
 		}
 	}
@@ -110,8 +109,7 @@ func (n *Network) flushInstant() {
 		}
 		for _, f := range rest {
 			for _, h := range f.fin() {
-				lk := &n.links[h.link]
-				if lk.load() >= lk.capacityBps*(1-fs.precision) {
+				if fs.saturated(&n.links[h.link]) {
 					n.seedLink(h.link)
 				}
 			}

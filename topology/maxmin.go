@@ -218,8 +218,7 @@ func (n *Network) solve(seed *Flow, seedHops []hop, freedBps float64) {
 	}
 	fs := &n.flows
 	for _, h := range seedHops {
-		lk := &n.links[h.link]
-		if lk.load()+freedBps >= lk.capacityBps*(1-fs.precision) {
+		if fs.saturatedWith(&n.links[h.link], freedBps) {
 			n.seedLink(h.link)
 		}
 	}
