@@ -187,13 +187,13 @@ func (k *picker) got(p *peer, b blockRef) bool {
 		pp.free--
 	}
 	if pp.out[b.block] > 0 {
-		cancel := &Msg{Type: Cancel, Index: uint32(b.piece), Begin: uint32(int64(b.block) * k.g.BlockBytes), Length: uint32(k.g.blockLen(i, int(b.block)))}
+		cancel := blockMsg(k.g, Cancel, b) // rare (end game): not shared
 		for _, o := range p.nbrs {
 			for j, r := range o.reqs {
 				if r == b {
 					o.reqs = append(o.reqs[:j], o.reqs[j+1:]...)
 					pp.out[b.block]--
-					p.send(o, cancel)
+					p.send(o, &cancel)
 					break
 				}
 			}
