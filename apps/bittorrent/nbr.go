@@ -239,6 +239,10 @@ func (p *peer) gotRequest(n *nbr, m *Msg) {
 	case len(n.pending) >= maxPending:
 		return
 	}
+	if n.pending == nil {
+		// Room for a pipeline like this peer's at once, not grown 1, 2, 4, 8.
+		n.pending = make([]blockRef, 0, p.cfg.Pipeline)
+	}
 	n.pending = append(n.pending, blockRef{int32(i), int32(b)})
 	p.serve(n)
 }
@@ -347,6 +351,9 @@ func (p *peer) refill(n *nbr) {
 			return
 		}
 		p.pick.asked(b)
+		if n.reqs == nil {
+			n.reqs = make([]blockRef, 0, p.cfg.Pipeline) // its length at most, not grown 1, 2, 4, 8
+		}
 		n.reqs = append(n.reqs, b)
 		p.send(n, p.g.requestMsg(b))
 	}
