@@ -39,6 +39,7 @@ type Kernel struct {
 
 	stopped bool
 	events  uint64
+	running func() // the callback of the event now running, nil between runs
 
 	// checkAt is the event count at which the loop next looks past the event itself:
 	// at the wall clock for the progress hook, or at the event budget (see nextCheck).
@@ -235,6 +236,11 @@ func (k *Kernel) addStale(n int) {
 	}
 }
 
+// Running returns the callback of the event now running, nil outside a run: an event
+// that schedules itself again (a flow's completion when the flow goes on with the
+// next segment of its stream) can pass it to At rather than make a new one. O(1).
+func (k *Kernel) Running() func() { return k.running }
+
 // Stop makes Run or RunUntil return after the current event.
 func (k *Kernel) Stop() { k.stopped = true }
 
@@ -318,11 +324,13 @@ func (k *Kernel) run(until Time, advance bool) {
 		} else {
 			k.firedExt(e) // a periodic event is queued again before fn runs
 		}
+		k.running = fn
 		fn()
 		if k.events == k.checkAt {
 			k.lookPast()
 		}
 	}
+	k.running = nil
 	if advance && !k.stopped && until > k.now {
 		k.now = until
 	}

@@ -255,3 +255,21 @@ func TestQueueGivesBackChunks(t *testing.T) {
 	require.LessOrEqual(t, k.q.nheld, nbuckets)
 	require.LessOrEqual(t, k.q.nspare, minSpare)
 }
+
+// Running is the callback of the event now running, so that an event can schedule
+// itself again without being made anew; outside a run there is none.
+func TestRunningIsTheEventsOwnCallback(t *testing.T) {
+	k := NewKernel()
+	var at []Time
+	k.At(Second, func() {
+		at = append(at, k.Now())
+		if len(at) < 3 {
+			k.After(Second, k.Running())
+		}
+	})
+	k.At(5*Second, func() { at = append(at, -k.Now()) })
+	require.Nil(t, k.Running())
+	k.Run()
+	require.Equal(t, []Time{Second, 2 * Second, 3 * Second, -5 * Second}, at)
+	require.Nil(t, k.Running())
+}

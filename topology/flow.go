@@ -326,7 +326,8 @@ func (n *Network) StartFlow(r Route, sizeBytes int64, opts FlowOptions, onDone f
 }
 
 // completion returns f's completion event. It is made when an event is scheduled, not
-// kept in the flow: a rescheduled event keeps its callback.
+// kept in the flow (which fills its 128-byte size class): a rescheduled event keeps
+// its callback, and a stream's next segment reuses the one that has just run (extend).
 func (f *Flow) completion() func() { return func() { f.n.complete(f) } }
 
 // SetCap changes the caller's cap on f's rate (0 removes it) and re-solves the rates
@@ -357,7 +358,8 @@ func (n *Network) Abort(f *Flow) bool {
 	return true
 }
 
-// complete is f's completion event.
+// complete is f's completion event, and runs only as that event: extend, called
+// from the drain below, takes the running event's callback for f's next completion.
 func (n *Network) complete(f *Flow) {
 	f.ev = 0
 	n.flows.stats.Events++
@@ -418,7 +420,10 @@ func (n *Network) extend(f *Flow, sizeBytes int64, capBps float64, onDone func(*
 		f.capBps = c
 		n.recap(f, c)
 	}
-	n.schedule(f)
+	// A flow drains only inside its completion event (complete), so the event running
+	// now is f's: its callback serves again, where a new one a segment was a seventh
+	// of a flash crowd's allocations.
+	n.scheduleWith(f, n.k.Running())
 	n.settle()
 }
 
@@ -569,7 +574,11 @@ func (f *Flow) advance(now sim.Time) {
 // no completion event. A flow so slow that it would end past the int64 range gets its
 // event at Never, beyond the kernel's Horizon: a run stopped there says so, rather
 // than ending as if the flow were not there.
-func (n *Network) schedule(f *Flow) {
+func (n *Network) schedule(f *Flow) { n.scheduleWith(f, nil) }
+
+// scheduleWith is schedule with fire, if not nil, as the callback of a new event: f's
+// completion event, already made.
+func (n *Network) scheduleWith(f *Flow, fire func()) {
 	now := n.k.Now()
 	at := sim.Never
 	if f.rate > 0 {
@@ -590,7 +599,10 @@ func (n *Network) schedule(f *Flow) {
 			return
 		}
 	}
-	f.ev = n.k.At(at, f.completion())
+	if fire == nil {
+		fire = f.completion()
+	}
+	f.ev = n.k.At(at, fire)
 }
 
 // settle runs what an event set off once its own solve is done: the re-solves of

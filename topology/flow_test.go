@@ -306,3 +306,35 @@ func TestFlowPastTheEndOfTime(t *testing.T) {
 		t.Fatalf("RunContext: %v, flow done at %v; want a limit at the Horizon, not done", err, at)
 	}
 }
+
+// A stream's flow going on segment after segment (drain, extend) makes no completion
+// event a segment: the callback of the one that has just run serves for the next, and
+// the Flow keeps its 128 bytes (TestMemoryLayout). A flow allocates itself, its first
+// event and what the kernel's queue takes and gives back as time goes on; 200 more
+// segments, once one allocation each, must not add 20.
+func TestStreamSegmentsAllocateNothing(t *testing.T) {
+	k, n, r := pair(t, 8e6)
+	segments := 0
+	var onDone func(*Flow)
+	onDone = func(f *Flow) {
+		if segments > 0 {
+			segments--
+			n.extend(f, 1000, 0, onDone)
+		}
+	}
+	stream := func(extensions int) float64 {
+		return testing.AllocsPerRun(20, func() {
+			f := n.StartFlow(r, 1000, FlowOptions{}, onDone)
+			f.flags |= flagKeep
+			segments = extensions
+			k.Run()
+		})
+	}
+	short, long := stream(100), stream(300)
+	if long-short >= 20 {
+		t.Errorf("%v allocations for a flow of 301 segments, %v for one of 101", long, short)
+	}
+	if got, want := n.Stats().Extensions, uint64(21*(100+300)); got != want {
+		t.Errorf("%d extensions, want %d", got, want)
+	}
+}

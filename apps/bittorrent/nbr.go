@@ -142,7 +142,7 @@ func (p *peer) gotHandshake(n *nbr, m *Msg) {
 		}
 	}
 	if !n.sentHS {
-		p.send(n, &Msg{Type: Handshake, InfoHash: p.g.infoHash, PeerID: p.id})
+		p.send(n, p.handshake)
 		n.sentHS = true
 	}
 	n.idx = len(p.nbrs)
@@ -239,6 +239,10 @@ func (p *peer) gotRequest(n *nbr, m *Msg) {
 	case len(n.pending) >= maxPending:
 		return
 	}
+	if n.pending == nil {
+		// Room for a pipeline like this peer's at once, not grown 1, 2, 4, 8.
+		n.pending = make([]blockRef, 0, p.cfg.Pipeline)
+	}
 	n.pending = append(n.pending, blockRef{int32(i), int32(b)})
 	p.serve(n)
 }
@@ -262,7 +266,7 @@ func (p *peer) serve(n *nbr) {
 	n.pending = n.pending[:len(n.pending)-1]
 	length := p.g.blockLen(int(b.piece), int(b.block))
 	n.handler.OnSent = n.sentFn // set before the send: a short last block may go at once
-	id := p.send(n, &Msg{Type: Piece, Index: uint32(b.piece), Begin: uint32(int64(b.block) * p.g.BlockBytes), Length: uint32(length)})
+	id := p.send(n, p.g.pieceMsg(b))
 	n.inSocket, n.inSocketBlock = id, b
 	if id != 0 {
 		p.rec.UpBytes += length // it leaves even if the connection is closed now
@@ -347,8 +351,11 @@ func (p *peer) refill(n *nbr) {
 			return
 		}
 		p.pick.asked(b)
+		if n.reqs == nil {
+			n.reqs = make([]blockRef, 0, p.cfg.Pipeline) // its length at most, not grown 1, 2, 4, 8
+		}
 		n.reqs = append(n.reqs, b)
-		p.send(n, &Msg{Type: Request, Index: uint32(b.piece), Begin: uint32(int64(b.block) * p.g.BlockBytes), Length: uint32(p.g.blockLen(int(b.piece), int(b.block)))})
+		p.send(n, p.g.requestMsg(b))
 	}
 }
 
@@ -392,7 +399,7 @@ func (p *peer) pieceDone(i int) {
 		p.rec.PieceAt = make([]sim.Time, p.g.pieces)
 	}
 	p.rec.PieceAt[i] = p.h.Now()
-	have := &Msg{Type: Have, Index: uint32(i)} // one for all: no one modifies a message
+	have := p.g.haveMsg(i)
 	for k := 0; k < len(p.nbrs); k++ {
 		n := p.nbrs[k]
 		hasIt := n.has != nil && n.has.has(i)

@@ -34,6 +34,7 @@ type peer struct {
 	spec       PeerSpec
 	rng        *rand.Rand
 	id         [20]byte
+	handshake  *Msg // this peer's, the same on every connection
 	web        *http.Client
 
 	lst     topology.Listener
@@ -94,6 +95,7 @@ func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Re
 	for i := 8; i < 20; i++ {
 		p.id[i] = byte('0' + p.rng.IntN(10))
 	}
+	p.handshake = &Msg{Type: Handshake, InfoHash: g.infoHash, PeerID: p.id}
 	l, err := h.Listen(cfg.Port, p.accept)
 	if err != nil {
 		return nil, err
@@ -270,7 +272,7 @@ func (p *peer) connect() {
 				return
 			}
 			n := p.open(c, true)
-			p.send(n, &Msg{Type: Handshake, InfoHash: p.g.infoHash, PeerID: p.id})
+			p.send(n, p.handshake)
 			n.sentHS = true
 		})
 	}

@@ -142,6 +142,7 @@ func TestSwarmAboveTheP2PBoundAndBytesConserved(t *testing.T) {
 					up[i], down[i] = r.u*(0.5+q), r.d*(1.5-q)
 				}
 				s := testSwarm{Torrent: Torrent{FileBytes: file}, Seeds: 1, SeedUpBps: r.us, UpBps: up, DownBps: down, Delay: 5 * sim.Millisecond, Drain: 30 * sim.Second}
+				g := newGeometry(s.Torrent) // holds the peers' shared messages (sharedMsgsOf)
 				res := runSwarm(t, s, uint64(n))
 				if !res.done {
 					t.Fatalf("%s: not done", name)
@@ -162,6 +163,8 @@ func TestSwarmAboveTheP2PBoundAndBytesConserved(t *testing.T) {
 				if upBytes != downBytes {
 					t.Errorf("%s: %d block bytes uploaded, %d received", name, upBytes, downBytes)
 				}
+				// The peers' shared messages, every one sent and received, are as made.
+				checkMessages(t, g)
 			}
 		}
 	}

@@ -60,6 +60,7 @@ type geometry struct {
 	blocks    int // blocks in a full piece
 	lastPiece int64
 	infoHash  [20]byte
+	msgs      *sharedMsgs // nil for a torrent of more than maxSharedBlocks blocks
 }
 
 func newGeometry(t Torrent) *geometry {
@@ -69,6 +70,7 @@ func newGeometry(t Torrent) *geometry {
 	g.blocks = int(t.PieceBytes / t.BlockBytes)
 	g.lastPiece = t.FileBytes - int64(g.pieces-1)*t.PieceBytes
 	g.infoHash = t.InfoHash()
+	g.msgs = sharedMsgsOf(g)
 	return g
 }
 

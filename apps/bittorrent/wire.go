@@ -3,7 +3,10 @@ package bittorrent
 import (
 	"encoding/binary"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"weak"
 
 	"netsim/topology"
 )
@@ -163,3 +166,84 @@ var controls = func() (c [KeepAlive + 1]*Msg) {
 	}
 	return c
 }()
+
+// sharedMsgs is a torrent's have, request and piece messages, made once for every
+// peer of every run on that torrent. Nothing modifies a message once it is sent (the
+// receiving peer, a tap and a script only read its fields), so one value serves
+// every send of it, where a new one a send was a quarter of a flash crowd's bytes;
+// TestSwarmAboveTheP2PBoundAndBytesConserved checks them after its swarms.
+type sharedMsgs struct {
+	haves    []Msg // by piece
+	requests []Msg // by block: block b of piece i at i·geometry.blocks + b
+	pieces   []Msg // by block, as requests
+}
+
+// maxSharedBlocks bounds the torrents whose messages are made ahead: 2^17 blocks (a
+// 2 GiB file of 16 KiB blocks) take 23 MB of messages. A larger torrent's peers make
+// each request and piece message as they send it.
+const maxSharedBlocks = 1 << 17
+
+// sharedTables holds each torrent's messages while a peer's geometry refers to them:
+// the runs of a campaign on one torrent, side by side on its workers, share one copy,
+// and a long-lived process (netsim serve) keeps none of a torrent no run uses.
+var sharedTables sync.Map // Torrent → weak.Pointer[sharedMsgs]
+
+// sharedMsgsOf returns g's messages, made if no peer holds them; nil if g has more
+// than maxSharedBlocks blocks.
+func sharedMsgsOf(g *geometry) *sharedMsgs {
+	if g.pieces*g.blocks > maxSharedBlocks {
+		return nil
+	}
+	if w, ok := sharedTables.Load(g.Torrent); ok {
+		if m := w.(weak.Pointer[sharedMsgs]).Value(); m != nil {
+			return m
+		}
+	}
+	m := &sharedMsgs{haves: make([]Msg, g.pieces), requests: make([]Msg, g.pieces*g.blocks), pieces: make([]Msg, g.pieces*g.blocks)}
+	for i := range g.pieces {
+		m.haves[i] = Msg{Type: Have, Index: uint32(i)}
+		for b := range g.blocksIn(i) {
+			k := i*g.blocks + b
+			m.requests[k] = blockMsg(g, Request, blockRef{int32(i), int32(b)})
+			m.pieces[k] = blockMsg(g, Piece, blockRef{int32(i), int32(b)})
+		}
+	}
+	// Two runs starting at once may both make them: each uses its own, and the map
+	// keeps the last, whose cleanup alone takes it out.
+	w := weak.Make(m)
+	sharedTables.Store(g.Torrent, w)
+	runtime.AddCleanup(m, func(t Torrent) { sharedTables.CompareAndDelete(t, w) }, g.Torrent)
+	return m
+}
+
+// blockMsg is the request, piece or cancel message of block b (BEP 3: its piece, its
+// offset in the piece and its length).
+func blockMsg(g *geometry, t MsgType, b blockRef) Msg {
+	return Msg{Type: t, Index: uint32(b.piece), Begin: uint32(int64(b.block) * g.BlockBytes), Length: uint32(g.blockLen(int(b.piece), int(b.block)))}
+}
+
+// haveMsg returns the have message of piece i, never to be modified.
+func (g *geometry) haveMsg(i int) *Msg {
+	if g.msgs != nil {
+		return &g.msgs.haves[i]
+	}
+	return &Msg{Type: Have, Index: uint32(i)}
+}
+
+// requestMsg returns the request of block b, never to be modified.
+func (g *geometry) requestMsg(b blockRef) *Msg {
+	if g.msgs != nil {
+		return &g.msgs.requests[int(b.piece)*g.blocks+int(b.block)]
+	}
+	m := blockMsg(g, Request, b)
+	return &m
+}
+
+// pieceMsg returns the piece message carrying block b, never to be modified.
+func (g *geometry) pieceMsg(b blockRef) *Msg {
+	if g.msgs != nil {
+		return &g.msgs.pieces[int(b.piece)*g.blocks+int(b.block)]
+	}
+	m := blockMsg(g, Piece, b)
+	return &m
+}
