@@ -91,11 +91,17 @@ func capped(bps, capBps float64) float64 {
 // sendAt is send at rate bps: the caller knows r's bottleneck (a connection keeps its
 // route's, which changes only with the route, since a link's capacity is fixed).
 func (pk *packet) sendAt(n *Network, r Route, sizeBytes int64, bps float64) {
+	pk.put(n, r, sizeBytes, bps)
+	pk.ev = n.k.At(pk.end, pk.done)
+}
+
+// put puts the packet on the wire now, with no event at its end (a direct segment's,
+// tcpdirect.go, or sendAt's, which schedules it).
+func (pk *packet) put(n *Network, r Route, sizeBytes int64, bps float64) {
 	now := n.k.Now()
 	pk.start, pk.bits, pk.bps = now, 8*float64(sizeBytes), bps
 	pk.end = now + wireTime(now, pk.bits, bps)
 	pk.route, pk.epoch = r, n.FailEpoch()
-	pk.ev = n.k.At(pk.end, pk.done)
 }
 
 // wireTime is how long bits take to leave at bps from now, rounded up to the kernel's

@@ -62,14 +62,10 @@ func (e *connEnd) direct(out *outgoing) bool {
 // sendDirect puts the head of the queue on the wire as a direct segment of size bytes
 // at bps over r.
 func (e *connEnd) sendDirect(r Route, size int64, bps float64) {
-	s := e.stack()
-	now := s.k.Now()
-	pk := e.pkt
-	pk.start, pk.bits, pk.bps = now, 8*float64(size), bps
-	pk.end = now + wireTime(now, pk.bits, bps)
-	pk.route, pk.epoch, pk.id = r, s.net.FailEpoch(), e.queue[0].id
+	e.pkt.put(e.stack().net, r, size, bps)
+	e.pkt.id = e.queue[0].id
 	e.onWire = segData
-	e.finishAt(pk.end)
+	e.finishAt(e.pkt.end)
 }
 
 // leaves notes that the segment just sent is direct and on the wire until e.pkt.end,
