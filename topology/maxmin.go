@@ -281,9 +281,8 @@ func (n *Network) fill() {
 			if i < fs.cached {
 				si = fs.scratchIdx(m, k, h.link)
 			} else {
-				sc := n.scratchOf(h.link)
-				if sc == nil {
-					sc = n.addScratch(h.link)
+				if n.scratchOf(h.link) == nil {
+					n.addScratch(h.link)
 				}
 				si = int32(fs.scratchIndex(h.link))
 				if k < len(m.si) {
