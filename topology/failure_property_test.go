@@ -65,7 +65,7 @@ func TestFailuresMatchBruteForce(t *testing.T) {
 		tol       float64
 	}{
 		{"exact", 0, 1e-12},
-		{"default", DefaultPrecision, 1e-9},
+		{"default", DefaultPrecision, DefaultPrecision},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(3, 4))

@@ -282,12 +282,12 @@ func TestIncrementalMatchesBruteForce(t *testing.T) {
 	}{
 		// Exact propagation: the allocation is the brute-force one to float rounding.
 		{"exact", 0, 1e-12, false, false},
-		// Default precision: changes under 1e-9 stop; errors stay at that order.
-		{"default", DefaultPrecision, 1e-9, false, false},
+		// Default precision: changes under it stop; errors stay at its order.
+		{"default", DefaultPrecision, DefaultPrecision, false, false},
 		{"capped exact", 0, 1e-12, true, false},
-		{"capped default", DefaultPrecision, 1e-9, true, false},
-		{"per instant", DefaultPrecision, 1e-9, false, true},
-		{"per instant capped", DefaultPrecision, 1e-9, true, true},
+		{"capped default", DefaultPrecision, DefaultPrecision, true, false},
+		{"per instant", DefaultPrecision, DefaultPrecision, false, true},
+		{"per instant capped", DefaultPrecision, DefaultPrecision, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 2))
