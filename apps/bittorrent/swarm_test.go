@@ -2,8 +2,10 @@ package bittorrent
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"testing"
+	"time"
 
 	"netsim/apps/filedist"
 	"netsim/sim"
@@ -259,8 +261,22 @@ func BenchmarkSimGridWorkload(b *testing.B) {
 // first two simulated minutes, when every peer exchanges blocks and haves: the
 // per-message costs of a long swarm. BenchmarkFlashCrowd10k is the same swarm with
 // 10^4 leechers (--set peers=10000) for its first simulated minute.
-func BenchmarkFlashCrowd(b *testing.B)    { benchmarkFlashCrowd(b, 1000, 2*sim.Minute) }
-func BenchmarkFlashCrowd10k(b *testing.B) { benchmarkFlashCrowd(b, 10000, sim.Minute) }
+// BT_BENCH_LIMIT sets another limit (0 runs the swarm to its end, to profile a
+// whole run: netsim run has no profiler of its own).
+func BenchmarkFlashCrowd(b *testing.B)    { benchmarkFlashCrowd(b, 1000, benchLimit(b, 2*sim.Minute)) }
+func BenchmarkFlashCrowd10k(b *testing.B) { benchmarkFlashCrowd(b, 10000, benchLimit(b, sim.Minute)) }
+
+func benchLimit(b *testing.B, def sim.Time) sim.Time {
+	v, ok := os.LookupEnv("BT_BENCH_LIMIT")
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		b.Fatalf("BT_BENCH_LIMIT=%q: want a duration such as 10m, or 0", v)
+	}
+	return sim.Time(d.Nanoseconds())
+}
 
 func benchmarkFlashCrowd(b *testing.B, n int, limit sim.Time) {
 	up, down := make([]float64, n), make([]float64, n)
