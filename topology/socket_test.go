@@ -147,6 +147,48 @@ func TestMessagesInOrderThenClose(t *testing.T) {
 	require.Equal(t, Live{Listeners: 1}, st.Live(), "both ends released; the listener stays")
 }
 
+// recorder is a Receiver: what it was given, and when.
+type recorder struct {
+	k   *sim.Kernel
+	got []any
+	at  []sim.Time
+}
+
+func (r *recorder) Receive(_ Conn, m Message) {
+	r.got, r.at = append(r.got, m.Payload), append(r.at, r.k.Now())
+}
+
+// A handler's Receiver takes its messages in OnMessage's place: all of them, in
+// order, at the times OnMessage has them.
+func TestReceiverTakesMessagesInOnMessagesPlace(t *testing.T) {
+	run := func(receiver bool) *recorder {
+		k, _, client, server := clientServer(t, sim.Millisecond, sim.Millisecond)
+		r := &recorder{k: k}
+		_, err := server.Listen(21, func(c Conn) {
+			if receiver {
+				c.SetHandler(&ConnHandler{Receiver: r, OnMessage: func(Conn, Message) { t.Error("OnMessage called beside a Receiver") }})
+				return
+			}
+			c.SetHandler(&ConnHandler{OnMessage: r.Receive})
+		})
+		require.NoError(t, err)
+		client.Dial(Addr{server.Node(), 21}, TCPOptions{}, func(c Conn, err error) {
+			require.NoError(t, err)
+			c.Send(Message{SizeBytes: 5000, Payload: "big"})
+			c.Send(Message{SizeBytes: 1, Payload: "small"})
+		})
+		k.Run()
+		return r
+	}
+	r := run(true)
+	require.Equal(t, []any{"big", "small"}, r.got)
+	// As in TestMessagesInOrderThenClose: connected at 4 ms and two control segments;
+	// 5000 bytes take 5 ms at 8 Mbps and land 2 ms after they left; 1 byte 1 µs more.
+	require.Equal(t, []sim.Time{4*sim.Millisecond + 2*ctl + 5000*sim.Microsecond + 2*sim.Millisecond,
+		4*sim.Millisecond + 2*ctl + 5001*sim.Microsecond + 2*sim.Millisecond}, r.at)
+	require.Equal(t, run(false).at, r.at)
+}
+
 // fetchTime returns how long a client with opts waits, from the moment it is
 // connected, for an object of objectBytes in answer to an empty request, over a 50 ms
 // RTT on 8 Mbps links.

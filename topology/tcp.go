@@ -9,6 +9,12 @@ import (
 // ConnHandler is what a model does with a connection's events. A model usually
 // shares one handler among many connections; SetHandler takes a pointer to it.
 type ConnHandler struct {
+	// Receiver, if not nil, is given the messages in OnMessage's place. A model that
+	// keeps a record per connection makes the record its Receiver: each message is
+	// then a method call on it, where a closure bound to it is one more object to load
+	// from memory, which in a swarm, whose landings are most of its events, is a
+	// cache miss an event.
+	Receiver Receiver
 	// OnMessage is called when a whole message has arrived, in the order sent.
 	OnMessage func(c Conn, m Message)
 	// OnArriving, if set, is called when the first bits of a message arrive: the
@@ -27,6 +33,12 @@ type ConnHandler struct {
 	// that has vanished) went unacknowledged through every retransmission
 	// (Stack.TCP.DataRetries). The end is closed; nothing more comes.
 	OnReset func(c Conn, err error)
+}
+
+// Receiver takes the messages that arrive on a connection (ConnHandler.Receiver).
+type Receiver interface {
+	// Receive is a whole message m arriving on c, in the order sent.
+	Receive(c Conn, m Message)
 }
 
 // SendID names a message queued on one connection end, in the order sent (from 1).
@@ -1009,8 +1021,10 @@ func (e *connEnd) land(c *tcpConn, from *connEnd, kind segKind, m Message, arr *
 		if arr != nil {
 			arr.receive()
 		}
-		if e.handler != nil && e.handler.OnMessage != nil {
-			e.handler.OnMessage(e, m)
+		if h := e.handler; h != nil && h.Receiver != nil {
+			h.Receiver.Receive(e, m)
+		} else if h != nil && h.OnMessage != nil {
+			h.OnMessage(e, m)
 		}
 	case segFIN:
 		e.finRcvd = true

@@ -12,49 +12,56 @@ import (
 // its choking) and what this peer measured (the rates each way).
 //
 // Its fields are laid out for the messages that land on it, which are most of a
-// swarm's events and whose cost is the cache lines they touch: the handler, the
-// pieces it has and the state every message reads in the first two lines; the
-// requests each way in the third; its bitfield's words, inline up to 448 pieces, in
-// the fourth; what only pieces and choke rounds read after. The struct is 384 bytes,
-// a size class whose objects start on a 64-byte line (TestNbrFillsWholeCacheLines).
+// swarm's events and whose cost is the cache lines they touch. The first line is the
+// handler, whose Receiver is the nbr itself (Receive), and its peer; the second, what
+// every message and have reads: the pieces it has, the connection, the counts and the
+// flags. The third holds the requests each way; the fourth, what blocks and choke
+// rounds read; the fifth, its bitfield's words, inline up to 448 pieces; the last,
+// the rates. The struct is 384 bytes, a size class whose objects start on a 64-byte
+// line (TestNbrFillsWholeCacheLines).
 type nbr struct {
-	handler topology.ConnHandler // c's, bound to this neighbour
-	has     bitset               // its pieces; nil until its bitfield or first have
+	handler topology.ConnHandler // c's: Receiver is n, OnSent set by serve
+	p       *peer
 
-	c               topology.Conn
-	lastRecv        sim.Time
-	lastSent        sim.Time
-	idx             int // in peer.nbrs once handshaken, else -1
-	nHas            int
-	need            int // pieces it has and this peer lacks
-	dropped         bool
-	amChoking       bool
-	amInterested    bool
-	peerChoking     bool
-	peerInterested  bool
-	out             bool // this peer dialled
-	sentHS          bool
-	wasUnchokedOnce bool
+	has            bitset // its pieces; nil until its bitfield or first have
+	c              topology.Conn
+	lastRecv       sim.Time
+	nHas           int32
+	need           int32 // pieces it has and this peer lacks
+	dropped        bool
+	handshaken     bool // and in peer.nbrs, at idx
+	amChoking      bool
+	amInterested   bool
+	peerChoking    bool
+	peerInterested bool
 
 	reqs    []blockRef // this peer's requests outstanding on it
 	pending []blockRef // its requests to this peer, not yet sent
 	// inSocket is the piece message in the socket (one at a time, the next queued
 	// when it has left, so a choke or cancel can still take the rest back).
 	inSocket      topology.SendID
+	idx           int32 // in peer.nbrs while handshaken
 	inSocketBlock blockRef
-	keep          uint32 // the choke round that keeps it unchoked
 
-	hasWords [7]uint64                            // has's words when it has no more than 7 (newHas)
-	sentFn   func(topology.Conn, topology.SendID) // handler.OnSent while inSocket != 0
-
-	down, up               rateMeter // block bytes from it and to it
-	downBytes, upBytes     int64
+	sentFn                 func(topology.Conn, topology.SendID) // handler.OnSent while inSocket != 0
+	lastSent               sim.Time
 	connectedAt, lastBlock sim.Time
 	lastUnchoked           sim.Time
-	allIdx                 int // in peer.all
-	node                   topology.NodeID
-	id                     [20]byte
+	downBytes, upBytes     int64
+	keep                   uint32 // the choke round that keeps it unchoked
+	allIdx                 int32  // in peer.all
+
+	hasWords        [7]uint64 // has's words when it has no more than 7 (newHas)
+	node            topology.NodeID
+	out             bool // this peer dialled
+	sentHS          bool
+	wasUnchokedOnce bool
+
+	down, up rateMeter // block bytes from it and to it
 }
+
+// Receive is a message landing on n's connection (topology.Receiver).
+func (n *nbr) Receive(_ topology.Conn, m topology.Message) { n.p.onMessage(n, m) }
 
 // newHas returns a bitset of words words for has: the inline words when they are
 // enough, so that a landing have reads the neighbour and its pieces together.
@@ -88,7 +95,7 @@ func (p *peer) onMessage(n *nbr, m topology.Message) {
 		p.hangUp(n)
 		return
 	}
-	if n.idx < 0 && msg.Type != Handshake {
+	if !n.handshaken && msg.Type != Handshake {
 		p.hangUp(n) // BEP 3: the handshake comes first
 		return
 	}
@@ -123,11 +130,10 @@ func (p *peer) onMessage(n *nbr, m topology.Message) {
 }
 
 func (p *peer) gotHandshake(n *nbr, m *Msg) {
-	if n.idx >= 0 || m.InfoHash != p.g.infoHash {
+	if n.handshaken || m.InfoHash != p.g.infoHash {
 		p.hangUp(n)
 		return
 	}
-	n.id = m.PeerID
 	// Two peers that dialled each other at once keep the connection opened by the one
 	// at the lower address, which both can tell.
 	for _, o := range p.nbrs {
@@ -145,7 +151,7 @@ func (p *peer) gotHandshake(n *nbr, m *Msg) {
 		p.send(n, p.handshake)
 		n.sentHS = true
 	}
-	n.idx = len(p.nbrs)
+	n.idx, n.handshaken = int32(len(p.nbrs)), true
 	p.nbrs = append(p.nbrs, n)
 	if p.nHave > 0 {
 		// BEP 3: "peers which have no pieces may skip it".
@@ -161,8 +167,8 @@ func (p *peer) gotBitfield(n *nbr, m *Msg) {
 	n.has = n.newHas(len(m.Bits))
 	copy(n.has, m.Bits)
 	for w, word := range n.has {
-		n.nHas += bits.OnesCount64(word)
-		n.need += bits.OnesCount64(word &^ p.have[w])
+		n.nHas += int32(bits.OnesCount64(word))
+		n.need += int32(bits.OnesCount64(word &^ p.have[w]))
 		for word != 0 {
 			p.avail[w*64+trailingZeros(word)]++
 			word &= word - 1
@@ -176,7 +182,7 @@ func (p *peer) gotBitfield(n *nbr, m *Msg) {
 
 // seedsBoth closes a connection between two seeds, which have nothing to trade.
 func (p *peer) seedsBoth(n *nbr) bool {
-	if p.complete() && n.nHas == p.g.pieces {
+	if p.complete() && int(n.nHas) == p.g.pieces {
 		p.hangUp(n)
 		return true
 	}

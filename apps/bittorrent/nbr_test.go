@@ -6,17 +6,20 @@ import (
 )
 
 // The neighbour record is laid out in whole cache lines (nbr's comment): its
-// allocations start on a 64-byte line, what every landing reads (the handler, the
-// pieces, the flags) is in its first two lines, and a bitfield of up to 448 pieces
-// in one more.
+// allocations start on a 64-byte line, the handler and the peer a landing calls are
+// in its first line, what every landing reads (the pieces, the connection, the flags)
+// in its second, and a bitfield of up to 448 pieces in a line of its own.
 func TestNbrFillsWholeCacheLines(t *testing.T) {
 	const line = 64
 	var n nbr
-	if s := unsafe.Sizeof(n); s <= 352 || s > 384 {
-		t.Errorf("nbr is %d bytes, want 353–384 (Go's size class 384, whose objects are line-aligned)", s)
+	if s := unsafe.Sizeof(n); s <= 320 || s > 384 {
+		t.Errorf("nbr is %d bytes, want 321–384 (Go's size class 384, whose objects are line-aligned)", s)
 	}
-	if end := unsafe.Offsetof(n.wasUnchokedOnce); end >= 2*line {
-		t.Errorf("the flags end at byte %d, past the first two lines", end)
+	if end := unsafe.Offsetof(n.p) + unsafe.Sizeof(n.p); end > line {
+		t.Errorf("the handler and peer end at byte %d, past the first line", end)
+	}
+	if o, end := unsafe.Offsetof(n.has), unsafe.Offsetof(n.peerInterested); o < line || end >= 2*line {
+		t.Errorf("the pieces and flags are at bytes %d–%d, not in the second line", o, end)
 	}
 	if o := unsafe.Offsetof(n.hasWords); o%line != 0 {
 		t.Errorf("hasWords at byte %d, not on a line", o)

@@ -288,21 +288,21 @@ func (p *peer) accept(c topology.Conn) {
 
 func (p *peer) open(c topology.Conn, out bool) *nbr {
 	now := p.h.Now()
-	n := &nbr{c: c, node: c.Remote().Node, out: out, amChoking: true, peerChoking: true,
+	n := &nbr{p: p, c: c, node: c.Remote().Node, out: out, amChoking: true, peerChoking: true,
 		connectedAt: now, lastBlock: now, lastRecv: now, lastSent: now,
-		down: newRateMeter(now), up: newRateMeter(now), idx: -1}
-	// Each connection's handler knows its neighbour: no lookup by Conn per message.
+		down: newRateMeter(now), up: newRateMeter(now)}
+	// Each connection's handler is its neighbour's: no lookup by Conn per message.
 	n.handler = topology.ConnHandler{
-		OnMessage: func(_ topology.Conn, m topology.Message) { p.onMessage(n, m) },
-		OnClose:   func(topology.Conn) { p.onClose(n) },
-		OnReset:   func(topology.Conn, error) { p.drop(n) },
+		Receiver: n,
+		OnClose:  func(topology.Conn) { p.onClose(n) },
+		OnReset:  func(topology.Conn, error) { p.drop(n) },
 	}
 	// OnSent is set only while a piece is in the socket (serve): the only message
 	// whose leaving matters. A have or request on an idle connection then needs no
 	// event for its last bit leaving (topology's direct segments).
 	n.sentFn = func(_ topology.Conn, id topology.SendID) { p.onSent(n, id) }
 	c.SetHandler(&n.handler)
-	n.allIdx = len(p.all)
+	n.allIdx = int32(len(p.all))
 	p.all = append(p.all, n)
 	if p.nodes[n.node] == 0 || out {
 		p.nodes[n.node] = nodeConnected
@@ -333,7 +333,7 @@ func (p *peer) drop(n *nbr) {
 	p.all[n.allIdx].allIdx = n.allIdx
 	p.all[last] = nil
 	p.all = p.all[:last]
-	if n.idx >= 0 {
+	if n.handshaken {
 		last = len(p.nbrs) - 1
 		p.nbrs[n.idx] = p.nbrs[last]
 		p.nbrs[n.idx].idx = n.idx

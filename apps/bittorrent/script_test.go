@@ -65,14 +65,14 @@ func runScript(t *testing.T, path string) {
 		if err != nil {
 			t.Fatalf("%s: %v", d.Pos, err)
 		}
-		c.Handler().OnMessage(c, m.message())
+		c.Deliver(m.message())
 		return ""
 	})
 	h.Handle("choker", func(d *datadriven.TestData) string {
 		var b strings.Builder
 		for i, c := range h.Conns() {
 			n := p.nbrOf(c)
-			if n == nil || n.idx < 0 {
+			if n == nil || !n.handshaken {
 				continue
 			}
 			state := "choked"

@@ -183,8 +183,8 @@ func (h *Host) command(t *testing.T, d *datadriven.TestData) string {
 		if c.handler == nil {
 			return "(no handler)"
 		}
-		if d.Cmd == "recv" && c.handler.OnMessage != nil {
-			c.handler.OnMessage(c, m)
+		if d.Cmd == "recv" {
+			c.Deliver(m)
 		}
 		if d.Cmd == "arriving" && c.handler.OnArriving != nil {
 			c.handler.OnArriving(c, &topology.Arrival{Message: m})
@@ -467,6 +467,18 @@ func (c *Conn) Remote() topology.Addr              { return c.remote }
 func (c *Conn) RTT() sim.Time                      { return c.rtt }
 func (c *Conn) SetHandler(h *topology.ConnHandler) { c.handler = h }
 func (c *Conn) Handler() *topology.ConnHandler     { return c.handler }
+
+// Deliver gives the handler the message m as the topology's connections do: to its
+// Receiver if it has one, else to OnMessage.
+func (c *Conn) Deliver(m topology.Message) {
+	switch h := c.handler; {
+	case h == nil:
+	case h.Receiver != nil:
+		h.Receiver.Receive(c, m)
+	case h.OnMessage != nil:
+		h.OnMessage(c, m)
+	}
+}
 
 func (c *Conn) err() error {
 	if c.dead != nil {
