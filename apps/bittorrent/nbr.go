@@ -400,7 +400,6 @@ func (p *peer) gotBlock(n *nbr, m *Msg) {
 // and this peer loses interest in those that have nothing more for it.
 func (p *peer) pieceDone(i int) {
 	p.have.set(i)
-	bitset(p.rec.Pieces).set(i) // the disk, if have is a copy of it
 	p.nHave++
 	if p.rec.PieceAt == nil {
 		p.rec.PieceAt = make([]sim.Time, p.g.pieces)

@@ -24,14 +24,11 @@ type peer struct {
 	cfg   *Config
 	g     *geometry
 	rec   *Record
-	have  bitset  // rec.Pieces, or for up to 448 pieces a copy of it in haveWords
+	have  bitset  // = rec.Pieces
 	avail []int32 // copies of each piece among the neighbours, from their messages
 	nHave int
 	nbrs  []*nbr // the handshaken ones
 	quit  bool
-	// haveWords holds have when it has no more than 7 words: a have landing reads the
-	// peer and its pieces together, not the disk's bitmap, an object of its own.
-	haveWords [7]uint64
 
 	announcing bool
 	spec       PeerSpec
@@ -91,10 +88,6 @@ func startPeer(h topology.Host, cfg *Config, g *geometry, spec PeerSpec, rec *Re
 		nodes: map[topology.NodeID]int8{},
 		have:  rec.Pieces, nHave: bitset(rec.Pieces).count(), avail: make([]int32, g.pieces),
 		interval: DefaultInterval, minInterval: DefaultMinInterval,
-	}
-	if len(rec.Pieces) <= len(p.haveWords) {
-		p.have = p.haveWords[:len(rec.Pieces):len(rec.Pieces)]
-		copy(p.have, rec.Pieces)
 	}
 	p.pick.init(g)
 	// BEP 20's style of peer id: the client's tag, then random digits.
