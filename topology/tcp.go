@@ -116,7 +116,7 @@ type tcpConn struct {
 	ends [2]connEnd // 0: the dialling end, 1: the accepting end
 	// fly0 and fly1 hold, for each end, the segments it has sent that are still
 	// propagating to the other, in the order they land: one event a segment, with no
-	// callback made for it (connEnd.landNext). Here rather than in the end, which a
+	// callback made for it (connEnd.landInbound). Here rather than in the end, which a
 	// SYN sent again may reinitialise while its segments are on their way. Each has a
 	// cache line of its own, with rtt or hs: the connection is 512 bytes, the ends
 	// three lines each (TestMemoryLayout).
@@ -256,7 +256,7 @@ type connEnd struct {
 	// (Network.drain): startNext gives it the next segment rather than start a flow.
 	spare   *Flow
 	flowEnd func(*Flow) // e.flowDone, made once
-	landFn  func()      // e.landNext, made once
+	landFn  func()      // the peer's landInbound, made once
 	shape   *shaping
 	// lastArrival is when the last bits sent so far reach the peer: data still in
 	// propagation is lost if the peer crashes before then.
@@ -942,7 +942,7 @@ func (e *connEnd) finishAt(left sim.Time) {
 	e.lastArrival = at
 	fl.push(landing{at: at, m: out.m, arr: out.arr, kind: kind})
 	if e.landFn == nil {
-		e.landFn = e.landNext
+		e.landFn = e.peer().landInbound
 	}
 	ev := s.k.At(at, e.landFn)
 	if left > s.k.Now() {
@@ -974,12 +974,19 @@ func (e *connEnd) finishAt(left sim.Time) {
 	e.startNext()
 }
 
-// landNext is the oldest of e's segments on their way landing at its peer. Segments
-// join e.c.fly in the order of their landing times, and the kernel runs events of
-// equal times in the order they were scheduled, so this event's is the oldest.
-func (e *connEnd) landNext() {
-	sg := e.flight().pop()
-	e.peer().land(e.c, e, sg.kind, sg.m, sg.arr)
+// landInbound is the oldest of the segments on their way to e landing. Segments join
+// their flight in the order of their landing times, and the kernel runs events of
+// equal times in the order they were scheduled, so this event's is the oldest. The
+// event is the receiving end's rather than the sender's, so that a landing reads the
+// end it lands on and the flight, not the sender's end as well.
+func (e *connEnd) landInbound() {
+	c := e.c
+	from, fl := &c.ends[0], &c.fly0
+	if e == from {
+		from, fl = &c.ends[1], &c.fly1
+	}
+	sg := fl.pop()
+	e.land(c, from, sg.kind, sg.m, sg.arr)
 }
 
 // routeToPeer returns the route to the peer's host, taken again only when the
