@@ -303,6 +303,16 @@ func (e *connEnd) flight() *flight {
 	}
 	return &e.c.fly1
 }
+
+// inbound is the queue of the peer's segments in propagation to e: the peer's
+// flight, found from e's own fields, not the peer's.
+func (e *connEnd) inbound() *flight {
+	if e.dialling() {
+		return &e.c.fly1
+	}
+	return &e.c.fly0
+}
+
 func (e *connEnd) stack() *Stack { return e.h.s }
 
 func (e *connEnd) Local() Addr { return Addr{e.h.id, int(e.port)} }
@@ -980,13 +990,8 @@ func (e *connEnd) finishAt(left sim.Time) {
 // event is the receiving end's rather than the sender's, so that a landing reads the
 // end it lands on and the flight, not the sender's end as well.
 func (e *connEnd) landInbound() {
-	c := e.c
-	from, fl := &c.ends[0], &c.fly0
-	if e == from {
-		from, fl = &c.ends[1], &c.fly1
-	}
-	sg := fl.pop()
-	e.land(c, from, sg.kind, sg.m, sg.arr)
+	sg := e.inbound().pop()
+	e.land(e.c, e.peer(), sg.kind, sg.m, sg.arr)
 }
 
 // routeToPeer returns the route to the peer's host, taken again only when the
