@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unsafe"
 )
 
 // EventID names a scheduled event so it can be cancelled or moved. The zero EventID
@@ -325,6 +326,7 @@ func (k *Kernel) run(until Time, advance bool) {
 			k.firedExt(e) // a periodic event is queued again before fn runs
 		}
 		k.running = fn
+		k.warmNext()
 		fn()
 		if k.events == k.checkAt {
 			k.lookPast()
@@ -340,6 +342,25 @@ func (k *Kernel) run(until Time, advance bool) {
 	}
 	if k.progressFn != nil {
 		k.progressFn(k.progress(time.Now()))
+	}
+}
+
+// warmNext reads the first word of the next event's closure, when the queue knows
+// which event is next without a split. In a large model most of an event's time is
+// spent waiting on loads that miss the caches, one after another; this load, which
+// nothing waits for, misses while the event before runs rather than when the next
+// one calls its closure. In a swarm of 10^4 BitTorrent peers, most events are
+// landings on connections whose closures are scattered over gigabytes (with the
+// sends' warming in topology.Warm, BenchmarkFlashCrowd10k's first 5 minutes: 0.85
+// of the CPU time). A func value is a pointer to its closure, whose first word is
+// its code pointer (the Go ABI's funcval, "Go 1.1 Function Calls").
+func (k *Kernel) warmNext() {
+	n, ok := k.q.peek()
+	if !ok || n.ref&extRef != 0 {
+		return
+	}
+	if f := k.slots.at(n.ref).fn; f != nil {
+		k.q.warm += uint32(**(**uintptr)(unsafe.Pointer(&f)))
 	}
 }
 

@@ -45,7 +45,8 @@ type queue struct {
 	nspare int
 	nheld  int // chunks held by buckets
 
-	// slots are the kernel's, read by split to warm the caches; see there.
+	// slots are the kernel's, read by split to warm the caches; see there. warm
+	// sums what split and Kernel.warmNext read, so that the compiler keeps the reads.
 	slots  *paged[slot]
 	xslots *paged[xslot]
 	warm   uint32
@@ -189,6 +190,23 @@ func (q *queue) unmark(i int) {
 	if q.full[i>>6] &^= 1 << (i & 63); q.full[i>>6] == 0 {
 		q.sum &^= 1 << (i >> 6)
 	}
+}
+
+// peek returns the next entry to be taken out, when it is known without a split: the
+// first at the time of the last one, or a bucket's only entry.
+func (q *queue) peek() (entry, bool) {
+	if q.full[0]&1 != 0 {
+		b := &q.b[0]
+		return b.head.e[b.first], true
+	}
+	i := q.lowest()
+	if i < 0 {
+		return entry{}, false
+	}
+	if b := &q.b[i]; b.head == b.tail && b.end == 1 {
+		return b.head.e[0], true
+	}
+	return entry{}, false
 }
 
 // pop takes the first entry out of bucket 0, which must not be empty.
