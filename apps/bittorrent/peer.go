@@ -51,6 +51,7 @@ type peer struct {
 	interval    sim.Time
 	minInterval sim.Time
 	timers      []sim.EventID
+	warmed      uint64 // sums what warmHaves reads, so that the compiler keeps the reads
 }
 
 // Neighbour states in peer.nodes.
