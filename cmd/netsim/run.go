@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"maps"
@@ -15,7 +16,7 @@ import (
 
 var runCmd = &command{
 	name:    "run",
-	args:    "SCENARIO [-o DIR] [--seed N] [--set key=value ...] [--limit key=value ...] [--max-runs N] [-j N] [--shard i/n | --run-index K,...] [--pcap HOST,...] [--msc HOST,...] [--force] [-q]",
+	args:    "SCENARIO [-o DIR] [--seed N] [--set key=value ...] [--limit key=value ...] [--max-runs N] [-j N] [--shard i/n | --run-index K,...] [--pcap HOST,...] [--msc HOST,...] [--cpuprofile FILE] [--force] [-q]",
 	summary: "run a scenario and write its results",
 	detail: `Run runs every run of SCENARIO, a scenario file or the name of a built-in scenario
 (see 'netsim list'), on a pool of workers, and writes to the output folder:
@@ -58,7 +59,10 @@ state and on 4 KiB pages most of those loads also miss the TLB; the collapse cos
 about a second of system time per 200 MB of heap, which short runs are spared. The
 environment variable NETSIM_HUGEPAGES=off turns it off;
 NETSIM_HUGEPAGES=verbose prints one line that says whether the kernel agreed. Results
-do not depend on it.`,
+do not depend on it.
+
+--cpuprofile FILE writes a CPU profile of the campaign's runs, which 'go tool pprof'
+reads: where a scenario's time goes, by function.`,
 	setup: func(fs *flag.FlagSet) func(context.Context, *cli, []string) error {
 		var (
 			o       overrides
@@ -67,6 +71,7 @@ do not depend on it.`,
 			force   bool
 			quiet   bool
 			p       part
+			cpuProf string
 		)
 		fs.StringVar(&outDir, "o", "", "output folder `DIR` (default out/<scenario name>)")
 		o.define(fs)
@@ -75,6 +80,7 @@ do not depend on it.`,
 		fs.Var(runIndexFlag{&p}, "run-index", "run only run `K` (repeatable, or a comma list)")
 		fs.BoolVar(&force, "force", false, "use an output folder that holds another campaign or other files, replacing netsim's files there")
 		fs.BoolVar(&quiet, "q", false, "print no progress")
+		fs.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile of the runs to `FILE`, for go tool pprof")
 		var pcap, mscHosts hostList
 		fs.Var(&pcap, "pcap", "write each run's capture of `HOST,...` as pcap files")
 		fs.Var(&mscHosts, "msc", "draw each run's message sequence chart of `HOST,...`")
@@ -119,7 +125,15 @@ do not depend on it.`,
 				}
 			}
 			opts := runOptions{OutDir: outDir, Workers: workers, Force: force, Shard: p.shard, Shards: p.of, RunIndices: p.runs}
-			return c.runCampaign(ctx, s, p, opts, quiet)
+			if cpuProf == "" {
+				return c.runCampaign(ctx, s, p, opts, quiet)
+			}
+			stop, err := startCPUProfile(cpuProf)
+			if err != nil {
+				return err
+			}
+			err = c.runCampaign(ctx, s, p, opts, quiet)
+			return errors.Join(err, stop())
 		}
 	},
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -215,5 +216,39 @@ func TestProgressShowsEventsInFlight(t *testing.T) {
 		if got := count(c.n); got != c.want {
 			t.Errorf("count(%v) = %q, want %q", c.n, got, c.want)
 		}
+	}
+}
+
+// --cpuprofile writes a pprof file (gzipped protocol buffers) around the runs, and a
+// path it cannot create is an error before anything runs.
+func TestRunCPUProfile(t *testing.T) {
+	dir := t.TempDir()
+	ran := 0
+	eng := &fakeEngine{
+		scenarios: map[string]*fakeScenario{"cs": {name: "cs", runs: 1}},
+		run: func(ctx context.Context, s scenario, opts runOptions) (runCounts, error) {
+			ran++
+			writeFile(t, filepath.Join(opts.OutDir, "summary.csv"), summaryCSV)
+			return runCounts{Total: 1, Done: 1}, nil
+		},
+	}
+	prof := filepath.Join(dir, "cpu.prof")
+	code, _, stderr := exec(t, eng, "run", "cs", "-q", "-o", filepath.Join(dir, "res"), "--cpuprofile", prof)
+	if code != 0 || stderr != "" || ran != 1 {
+		t.Fatalf("exit %d, stderr %q, %d runs", code, stderr, ran)
+	}
+	b, err := os.ReadFile(prof)
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("profile %s: %v, % x...: want a gzip file", prof, err, b[:min(len(b), 2)])
+	}
+
+	bad := filepath.Join(dir, "nosuch", "cpu.prof")
+	code, stdout, stderr := exec(t, eng, "run", "cs", "-q", "-o", filepath.Join(dir, "res2"), "--cpuprofile", bad)
+	want := "netsim: --cpuprofile: open " + bad + ": no such file or directory\n"
+	if code != exitError || stderr != want || stdout != "" || ran != 1 {
+		t.Errorf("exit %d, stderr %q, stdout %q, %d runs; want 1, %q, nothing run", code, stderr, stdout, ran, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "res2")); err == nil {
+		t.Errorf("the refused run made its output folder")
 	}
 }
